@@ -1,0 +1,117 @@
+/**
+ * The app's contract with everything that deploys, probes or scrapes it.
+ *
+ * This is the one home of the names that cross the app/infra boundary: environment variable names,
+ * the HTTP port, probe and metrics paths, the service and image name. The app reads them, the
+ * stacks write ConfigMaps and Secrets keyed by them, the monitoring code scrapes them. A name that
+ * appears here must never be typed as a string literal anywhere else.
+ */
+
+/** Name of the service everywhere: Kubernetes objects, OTel service name, image repository, job label. */
+export const SERVICE_NAME = "mcp-backend";
+
+/** Image repository of the app (tag = app version). */
+export const IMAGE_NAME = "mcp-backend";
+
+/** The port the app listens on inside its container (the reference's 8000). */
+export const APP_PORT = 8000;
+
+/** HTTP paths that infra relies on. */
+export const HTTP_PATHS = {
+  /** What the reference's liveness and readiness probes call. */
+  health: "/health",
+  /** Process only; never touches the database. */
+  live: "/health/live",
+  /** Database reachable and migrations applied. */
+  ready: "/health/ready",
+  /** Prometheus text format. */
+  metrics: "/metrics",
+  /** Streamable HTTP MCP endpoint. */
+  mcp: "/mcp",
+} as const;
+
+/**
+ * Every environment variable the app reads, named exactly as in the reference design, plus the few
+ * the app needs beyond it (marked "beyond the reference").
+ */
+export const ENV = {
+  // Logging
+  LOG_LEVEL: "LOG_LEVEL",
+  USE_JSON_LOGS: "USE_JSON_LOGS",
+  LOG_FILE: "LOG_FILE",
+  ENABLE_CONSOLE_TRACING: "ENABLE_CONSOLE_TRACING",
+  // Cache
+  CACHE_ENABLED: "CACHE_ENABLED",
+  CACHE_BACKEND: "CACHE_BACKEND",
+  CACHE_REDIS_URL: "CACHE_REDIS_URL",
+  CACHE_MAX_SIZE: "CACHE_MAX_SIZE",
+  CACHE_DEFAULT_TTL: "CACHE_DEFAULT_TTL",
+  CACHE_EMBEDDING_TTL: "CACHE_EMBEDDING_TTL",
+  CACHE_SEARCH_TTL: "CACHE_SEARCH_TTL",
+  CACHE_RAG_TTL: "CACHE_RAG_TTL",
+  // Observability
+  JAEGER_HOST: "JAEGER_HOST",
+  JAEGER_PORT: "JAEGER_PORT",
+  OTLP_ENDPOINT: "OTLP_ENDPOINT",
+  OTEL_SERVICE_NAME: "OTEL_SERVICE_NAME",
+  OTEL_TRACES_SAMPLER: "OTEL_TRACES_SAMPLER",
+  OTEL_TRACES_SAMPLER_ARG: "OTEL_TRACES_SAMPLER_ARG",
+  SENTRY_DSN: "SENTRY_DSN",
+  SENTRY_ENVIRONMENT: "SENTRY_ENVIRONMENT",
+  SENTRY_TRACES_SAMPLE_RATE: "SENTRY_TRACES_SAMPLE_RATE",
+  SENTRY_PROFILES_SAMPLE_RATE: "SENTRY_PROFILES_SAMPLE_RATE",
+  // Database
+  DATABASE_URL: "DATABASE_URL",
+  DATABASE_REPLICA_URL: "DATABASE_REPLICA_URL",
+  DB_POOL_SIZE: "DB_POOL_SIZE",
+  DB_MAX_OVERFLOW: "DB_MAX_OVERFLOW",
+  DB_POOL_RECYCLE: "DB_POOL_RECYCLE",
+  DB_POOL_PRE_PING: "DB_POOL_PRE_PING",
+  // Runtime
+  WORKERS: "WORKERS",
+  WORKER_CONNECTIONS: "WORKER_CONNECTIONS",
+  REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
+  KEEPALIVE_TIMEOUT: "KEEPALIVE_TIMEOUT",
+  RATE_LIMIT_PER_MINUTE: "RATE_LIMIT_PER_MINUTE",
+  RATE_LIMIT_BURST: "RATE_LIMIT_BURST",
+  // LLM / embeddings
+  OPENAI_API_KEY: "OPENAI_API_KEY",
+  /** Beyond the reference: OpenAI-compatible base URL. */
+  OPENAI_BASE_URL: "OPENAI_BASE_URL",
+  /** Beyond the reference: `local` (offline, default) or `openai`. */
+  EMBEDDING_PROVIDER: "EMBEDDING_PROVIDER",
+  /** Beyond the reference. */
+  EMBEDDING_MODEL: "EMBEDDING_MODEL",
+  /** Beyond the reference: vector dimension of the embedding column. */
+  EMBEDDING_DIMENSIONS: "EMBEDDING_DIMENSIONS",
+  /** Beyond the reference: `extractive` (offline, default) or `openai`. */
+  ANSWER_PROVIDER: "ANSWER_PROVIDER",
+  /** Beyond the reference. */
+  CHAT_MODEL: "CHAT_MODEL",
+  // Server
+  /** Beyond the reference: listen port (defaults to APP_PORT). */
+  PORT: "PORT",
+  /** Beyond the reference: PGlite data directory when DATABASE_URL is unset. */
+  DATA_DIR: "DATA_DIR",
+  /** Beyond the reference: request body limit in bytes. */
+  BODY_LIMIT: "BODY_LIMIT",
+  /** Beyond the reference: `key:tenant,key:tenant` bearer keys. Secret. */
+  API_KEYS: "API_KEYS",
+  /** Beyond the reference: reported as the `version` label and in logs. */
+  APP_VERSION: "APP_VERSION",
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/**
+ * Variables whose values are credentials (or contain them). Infra must deliver these from a Secret,
+ * never a ConfigMap, and the app's logger redacts them.
+ */
+export const SECRET_ENV: readonly EnvName[] = [
+  ENV.DATABASE_URL,
+  ENV.DATABASE_REPLICA_URL,
+  ENV.CACHE_REDIS_URL,
+  ENV.SENTRY_DSN,
+  ENV.OPENAI_API_KEY,
+  ENV.API_KEYS,
+];
