@@ -1,0 +1,16 @@
+export { IMAGES } from "./common.js";
+export { type ConnectionBudget, type Derived, derive, workerCount, workersForCores } from "./derive.js";
+export { deepMerge } from "./merge.js";
+export { cpuMillicores, memoryBytes, postgresSize } from "./quantity.js";
+export {
+  ENVIRONMENTS,
+  EnvironmentValidationError,
+  isEnvironmentName,
+  type ResolvedEnvironment,
+  resolveEnvironment,
+  UnknownEnvironmentError,
+  validateEnvironment,
+} from "./resolve.js";
+export { checkRules, type RuleIssue } from "./rules.js";
+export { ENVIRONMENT_NAMES, type Environment, type EnvironmentName, environmentSchema } from "./schema.js";
+export { requiredSecrets, SECRET_KEYS, type SecretKey } from "./secrets.js";

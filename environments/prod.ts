@@ -1,0 +1,143 @@
+import {
+  IMAGES,
+  REFERENCE_HPA_BEHAVIOR,
+  REFERENCE_POSTGRES_TUNING,
+  REFERENCE_PROBES,
+  REFERENCE_REDIS_PERSISTENCE,
+  REFERENCE_ROLLING_UPDATE,
+} from "./common.js";
+import type { Environment } from "./schema.js";
+
+/** Production: the reference's "Production Environment" and its Kubernetes Deployment. */
+export const prod = {
+  name: "prod",
+  target: "kubernetes",
+  version: "1.0.0",
+  logging: { level: "INFO", json: true, file: "/var/log/mcp-backend/app.log", consoleTracing: false },
+  cache: {
+    enabled: true,
+    backend: "redis",
+    maxSize: 100000,
+    defaultTtlSeconds: 3600,
+    ttlSeconds: { embedding: 7200, search: 3600, rag: 1800 },
+  },
+  observability: {
+    serviceName: "mcp-backend",
+    tracing: "otel-collector",
+    jaegerPort: 4317,
+    sampler: "parentbased_traceidratio",
+    samplerArg: 0.01,
+    sentry: { enabled: true, environment: "production", tracesSampleRate: 0.01, profilesSampleRate: 0.01 },
+  },
+  database: {
+    name: "mcp_production",
+    user: "mcp",
+    image: IMAGES.postgres,
+    pool: { size: 20, maxOverflow: 40, recycleSeconds: 3600, prePing: true },
+    readReplica: true,
+    postgres: {
+      ...REFERENCE_POSTGRES_TUNING,
+      // 16Gi makes the reference's "shared_buffers = 4GB (25%)" and "effective_cache_size = 12GB (75%)".
+      memory: "16Gi",
+      cpu: "4",
+      reservedConnections: 20,
+      storage: "100Gi",
+    },
+    // The reference's numbers need (20 pods + 1 surge) × 4 workers × (20 + 40) = 5,040 connections
+    // against max_connections = 200. PgBouncer in transaction mode takes the client connections, and its
+    // 2 replicas hold at most 2 × (80 + 10) = 180 server connections per database (docs/decisions.md).
+    pooler: {
+      enabled: true,
+      maxClientConnections: 5000,
+      defaultPoolSize: 80,
+      reservePoolSize: 10,
+      replicas: 2,
+    },
+  },
+  runtime: {
+    workers: 4,
+    workerConnections: 1000,
+    requestTimeoutSeconds: 30,
+    keepaliveTimeoutSeconds: 5,
+    rateLimitPerMinute: 100,
+    rateLimitBurst: 20,
+    bodyLimitBytes: 1048576,
+    requireApiKeys: true,
+  },
+  llm: {
+    embeddingProvider: "openai",
+    embeddingModel: "text-embedding-3-small",
+    embeddingDimensions: 1536,
+    answerProvider: "openai",
+    chatModel: "gpt-4o-mini",
+  },
+  kubernetes: {
+    namespace: "production",
+    replicas: 4,
+    rollingUpdate: REFERENCE_ROLLING_UPDATE,
+    ...REFERENCE_PROBES,
+    // preStop 10 s + request timeout 30 s + 5 s for flushing exporters.
+    terminationGracePeriodSeconds: 45,
+    resources: {
+      requests: { cpu: "500m", memory: "1Gi", ephemeralStorage: "256Mi" },
+      limits: { cpu: "2000m", memory: "4Gi", ephemeralStorage: "1Gi" },
+    },
+    hpa: {
+      enabled: true,
+      minReplicas: 4,
+      maxReplicas: 20,
+      cpuUtilization: 70,
+      memoryUtilization: 80,
+      behavior: REFERENCE_HPA_BEHAVIOR,
+    },
+    serviceType: "LoadBalancer",
+    // With 4–20 pods, keeping 3 lets a node drain evict one pod at a time.
+    pdbMinAvailable: 3,
+    networkPolicies: true,
+  },
+  redis: {
+    enabled: true,
+    image: IMAGES.redis,
+    exporterImage: IMAGES.redisExporter,
+    // The reference gives 512mb for staging only; prod holds 10× the entries (CACHE_MAX_SIZE 100000).
+    maxmemory: "2gb",
+    maxmemoryPolicy: "allkeys-lru",
+    ...REFERENCE_REDIS_PERSISTENCE,
+    resources: {
+      requests: { cpu: "250m", memory: "2560Mi", ephemeralStorage: "64Mi" },
+      limits: { cpu: "1", memory: "3Gi", ephemeralStorage: "256Mi" },
+    },
+    storage: "10Gi",
+  },
+  prometheus: {
+    enabled: true,
+    image: IMAGES.prometheus,
+    scrapeInterval: "15s",
+    evaluationInterval: "15s",
+    retention: "15d",
+    externalLabels: { cluster: "production", environment: "prod" },
+    storage: "50Gi",
+    alertmanagerImage: IMAGES.alertmanager,
+    receiver: "null",
+  },
+  grafana: { enabled: true, image: IMAGES.grafana, port: 3000, storage: "5Gi" },
+  jaeger: {
+    enabled: false,
+    image: IMAGES.jaeger,
+    collector: {
+      enabled: true,
+      image: IMAGES.otelCollector,
+      // The reference names no tracing backend for prod; a Jaeger in the "observability" namespace is the
+      // default, overridable with `pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint`.
+      exportEndpoint: "jaeger-collector.observability.svc:4317",
+      exportInsecure: true,
+    },
+  },
+  backups: {
+    enabled: true,
+    schedule: "0 2 * * *",
+    retentionDays: 14,
+    walArchiving: true,
+    storage: "200Gi",
+  },
+} satisfies Environment;

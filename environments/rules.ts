@@ -1,0 +1,148 @@
+import { connectionBudget, workerCount } from "./derive.js";
+import { cpuMillicores, memoryBytes } from "./quantity.js";
+import type { Environment } from "./schema.js";
+
+/** One broken rule: the field path it is about and what is wrong, with the offending values. */
+export interface RuleIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+type Resources = Environment["kubernetes"]["resources"];
+
+function requestsWithinLimits(prefix: string, r: Resources): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const pairs: [keyof Resources["requests"], (q: string) => number][] = [
+    ["cpu", cpuMillicores],
+    ["memory", memoryBytes],
+    ["ephemeralStorage", memoryBytes],
+  ];
+  for (const [field, parse] of pairs) {
+    if (parse(r.requests[field]) > parse(r.limits[field])) {
+      issues.push({
+        path: `${prefix}.requests.${field}`,
+        message: `request ${r.requests[field]} exceeds limit ${r.limits[field]} (${prefix}.limits.${field})`,
+      });
+    }
+  }
+  return issues;
+}
+
+function rateInUnitInterval(path: string, value: number): RuleIssue[] {
+  return value >= 0 && value <= 1 ? [] : [{ path, message: `sample rate ${value} must be between 0 and 1` }];
+}
+
+function positiveTtl(path: string, value: number | undefined): RuleIssue[] {
+  return value === undefined || value > 0
+    ? []
+    : [{ path, message: `TTL ${value} must be greater than 0 seconds` }];
+}
+
+function connectionRules(env: Environment): RuleIssue[] {
+  const workers = workerCount(env);
+  const b = connectionBudget(env, workers);
+  const pg = env.database.postgres;
+  const demand =
+    `${b.maxPods} pods (max replicas + maxSurge) × ${workers} workers × ` +
+    `(pool ${env.database.pool.size} + overflow ${env.database.pool.maxOverflow}) = ${b.appConnections} connections`;
+  if (!env.database.pooler.enabled) {
+    if (b.appConnections <= b.available) return [];
+    return [
+      {
+        path: "database.pooler.enabled",
+        message:
+          `${demand}, but Postgres allows ${b.available} (max_connections ${pg.maxConnections} − ` +
+          `${pg.reservedConnections} reserved): enable the pooler or lower replicas, workers or pool sizes`,
+      },
+    ];
+  }
+  const issues: RuleIssue[] = [];
+  if (b.poolerServerConnections > b.available) {
+    issues.push({
+      path: "database.pooler.defaultPoolSize",
+      message:
+        `PgBouncer may open ${b.poolerServerConnections} server connections per database ` +
+        `(${env.database.pooler.replicas} replicas × (pool ${env.database.pooler.defaultPoolSize} + reserve ` +
+        `${env.database.pooler.reservePoolSize})), but Postgres allows ${b.available}`,
+    });
+  }
+  if (b.appConnections > b.poolerClientCapacity) {
+    issues.push({
+      path: "database.pooler.maxClientConnections",
+      message: `${demand}, but PgBouncer accepts ${b.poolerClientCapacity} client connections`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Cross-field rules a schema alone cannot say. Each issue names the field to change; the caller adds
+ * the environment's name.
+ */
+export function checkRules(env: Environment): RuleIssue[] {
+  const k = env.kubernetes;
+  const issues: RuleIssue[] = [];
+  if (k.hpa.minReplicas > k.hpa.maxReplicas) {
+    issues.push({
+      path: "kubernetes.hpa.minReplicas",
+      message: `minReplicas ${k.hpa.minReplicas} exceeds maxReplicas ${k.hpa.maxReplicas}`,
+    });
+  }
+  issues.push(...requestsWithinLimits("kubernetes.resources", k.resources));
+  issues.push(...requestsWithinLimits("redis.resources", env.redis.resources));
+  issues.push(...rateInUnitInterval("observability.samplerArg", env.observability.samplerArg));
+  issues.push(
+    ...rateInUnitInterval("observability.sentry.tracesSampleRate", env.observability.sentry.tracesSampleRate),
+  );
+  issues.push(
+    ...rateInUnitInterval(
+      "observability.sentry.profilesSampleRate",
+      env.observability.sentry.profilesSampleRate,
+    ),
+  );
+  issues.push(...positiveTtl("cache.defaultTtlSeconds", env.cache.defaultTtlSeconds));
+  for (const kind of ["embedding", "search", "rag"] as const) {
+    issues.push(...positiveTtl(`cache.ttlSeconds.${kind}`, env.cache.ttlSeconds[kind]));
+  }
+  issues.push(...connectionRules(env));
+
+  const minPods = k.hpa.enabled ? k.hpa.minReplicas : k.replicas;
+  if (k.pdbMinAvailable >= minPods && minPods > 0 && k.pdbMinAvailable > 0) {
+    issues.push({
+      path: "kubernetes.pdbMinAvailable",
+      message: `minAvailable ${k.pdbMinAvailable} with ${minPods} replicas blocks every voluntary eviction; use at most ${minPods - 1}`,
+    });
+  }
+  if (k.rollingUpdate.maxSurge === 0 && k.rollingUpdate.maxUnavailable === 0) {
+    issues.push({
+      path: "kubernetes.rollingUpdate.maxSurge",
+      message: "maxSurge and maxUnavailable are both 0, so a rollout can never make progress",
+    });
+  }
+  const needed = k.preStopSleepSeconds + env.runtime.requestTimeoutSeconds;
+  if (k.terminationGracePeriodSeconds <= needed) {
+    issues.push({
+      path: "kubernetes.terminationGracePeriodSeconds",
+      message: `${k.terminationGracePeriodSeconds}s must exceed preStop ${k.preStopSleepSeconds}s + request timeout ${env.runtime.requestTimeoutSeconds}s = ${needed}s, or in-flight requests are killed`,
+    });
+  }
+  if (env.cache.enabled && env.cache.backend === "redis" && !env.redis.enabled) {
+    issues.push({ path: "redis.enabled", message: "cache.backend is redis, so redis must be enabled" });
+  }
+  if (env.observability.tracing === "jaeger" && !env.jaeger.enabled) {
+    issues.push({
+      path: "jaeger.enabled",
+      message: "observability.tracing is jaeger, so jaeger must be enabled",
+    });
+  }
+  if (env.observability.tracing === "otel-collector" && !env.jaeger.collector.enabled) {
+    issues.push({
+      path: "jaeger.collector.enabled",
+      message: "observability.tracing is otel-collector, so jaeger.collector must be enabled",
+    });
+  }
+  if (env.grafana.enabled && !env.prometheus.enabled) {
+    issues.push({ path: "grafana.enabled", message: "grafana needs prometheus.enabled as its data source" });
+  }
+  return issues;
+}

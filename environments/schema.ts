@@ -1,0 +1,321 @@
+import { z } from "zod";
+import { isCpuQuantity, isMemoryQuantity } from "./quantity.js";
+
+/**
+ * The shape of one environment: every setting of the reference design
+ * (`shared/reference/infrastructure.md`), grouped as it is there. Values live in dev.ts, staging.ts
+ * and prod.ts; cross-field rules in rules.ts; derived values in derive.ts.
+ *
+ * Objects are strict so that a misspelt override (`pulumi config set --path mcp-stack:cache.maxSise`)
+ * is an error rather than a silently ignored key.
+ */
+
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+const memory = z
+  .string()
+  .refine(isMemoryQuantity, { message: "must be a memory quantity such as 512Mi or 2Gi" });
+const cpu = z.string().refine(isCpuQuantity, { message: "must be a CPU quantity such as 500m or 2" });
+const seconds = z.number().int().positive();
+const ttlSeconds = z.number().int().describe("seconds; must be > 0");
+const rate = z.number().describe("a sample rate in [0, 1]");
+const port = z.number().int().min(1).max(65535);
+/** A pinned image reference: a tag other than `latest`, or a digest. */
+const pinnedImage = z
+  .string()
+  .regex(/^[^:@\s]+(:[A-Za-z0-9_.-]+|@sha256:[a-f0-9]{64})$/, { message: "must carry a tag or digest" })
+  .refine((s) => !s.endsWith(":latest"), { message: "must be pinned to a version, never :latest" });
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
+
+const logging = z.strictObject({
+  /** LOG_LEVEL. */
+  level: z.enum(LOG_LEVELS),
+  /** USE_JSON_LOGS. */
+  json: z.boolean(),
+  /** LOG_FILE; empty string = stdout only. */
+  file: z.string(),
+  /** ENABLE_CONSOLE_TRACING. */
+  consoleTracing: z.boolean(),
+});
+
+const cache = z.strictObject({
+  /** CACHE_ENABLED. */
+  enabled: z.boolean(),
+  /** CACHE_BACKEND. */
+  backend: z.enum(["memory", "redis"]),
+  /** CACHE_MAX_SIZE (entries). */
+  maxSize: z.number().int().positive(),
+  /** CACHE_DEFAULT_TTL. */
+  defaultTtlSeconds: ttlSeconds,
+  /** CACHE_EMBEDDING_TTL / CACHE_SEARCH_TTL / CACHE_RAG_TTL; omitted = the default TTL. */
+  ttlSeconds: z.strictObject({
+    embedding: ttlSeconds.optional(),
+    search: ttlSeconds.optional(),
+    rag: ttlSeconds.optional(),
+  }),
+});
+
+const observability = z.strictObject({
+  /** OTEL_SERVICE_NAME. */
+  serviceName: z.string().min(1),
+  /**
+   * Where the app sends traces: none, an in-namespace Jaeger (staging: JAEGER_HOST/JAEGER_PORT), or an
+   * OpenTelemetry Collector (prod: OTLP_ENDPOINT).
+   */
+  tracing: z.enum(["none", "jaeger", "otel-collector"]),
+  /** JAEGER_PORT as the app reads it: the OTLP gRPC port of Jaeger (see docs/decisions.md). */
+  jaegerPort: port,
+  /** OTEL_TRACES_SAMPLER. */
+  sampler: z.enum([
+    "always_on",
+    "always_off",
+    "traceidratio",
+    "parentbased_always_on",
+    "parentbased_traceidratio",
+  ]),
+  /** OTEL_TRACES_SAMPLER_ARG. */
+  samplerArg: rate,
+  sentry: z.strictObject({
+    /** Whether the stack requires the `sentryDsn` secret and passes SENTRY_DSN. */
+    enabled: z.boolean(),
+    /** SENTRY_ENVIRONMENT. */
+    environment: z.string().min(1),
+    /** SENTRY_TRACES_SAMPLE_RATE. */
+    tracesSampleRate: rate,
+    /** SENTRY_PROFILES_SAMPLE_RATE. */
+    profilesSampleRate: rate,
+  }),
+});
+
+const postgresConf = z.strictObject({
+  /** Memory of the Postgres container; shared_buffers and effective_cache_size derive from it. */
+  memory: memory,
+  cpu: cpu,
+  /** max_connections. */
+  maxConnections: z.number().int().positive(),
+  /**
+   * Connections kept out of the app's budget: superuser_reserved_connections, the exporter, backups,
+   * replication slots, an operator's psql.
+   */
+  reservedConnections: z.number().int().nonnegative(),
+  workMem: z.string().regex(/^\d+(kB|MB|GB)$/),
+  maintenanceWorkMem: z.string().regex(/^\d+(kB|MB|GB)$/),
+  randomPageCost: z.number().positive(),
+  effectiveIoConcurrency: z.number().int().nonnegative(),
+  walBuffers: z.string().regex(/^\d+(kB|MB|GB)$/),
+  checkpointCompletionTarget: z.number().min(0).max(1),
+  /** Size of the data volume. */
+  storage: memory,
+});
+
+const pooler = z.strictObject({
+  /** Deploy PgBouncer (transaction pooling) and point the app at it. */
+  enabled: z.boolean(),
+  /** PgBouncer max_client_conn: how many app connections it accepts. */
+  maxClientConnections: z.number().int().positive(),
+  /** PgBouncer default_pool_size: server connections per database (primary, replica). */
+  defaultPoolSize: z.number().int().positive(),
+  /** PgBouncer reserve_pool_size: extra server connections under load. */
+  reservePoolSize: z.number().int().nonnegative(),
+  replicas: z.number().int().positive(),
+});
+
+const database = z.strictObject({
+  /** Database name (mcp_dev, mcp_staging, mcp_production). */
+  name: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  /** Role the app connects as; its password is the `dbPassword` secret. */
+  user: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+  image: pinnedImage,
+  pool: z.strictObject({
+    /** DB_POOL_SIZE (per worker process). */
+    size: z.number().int().positive(),
+    /** DB_MAX_OVERFLOW (per worker process). */
+    maxOverflow: z.number().int().nonnegative(),
+    /** DB_POOL_RECYCLE seconds; 0 = never. */
+    recycleSeconds: z.number().int().nonnegative(),
+    /** DB_POOL_PRE_PING. */
+    prePing: z.boolean(),
+  }),
+  /** A streaming read replica that DATABASE_REPLICA_URL points at. */
+  readReplica: z.boolean(),
+  postgres: postgresConf,
+  pooler: pooler,
+});
+
+const runtime = z.strictObject({
+  /** WORKERS: a number, or "auto" = 2 × cores + 1 (the reference's formula) from the CPU limit. */
+  workers: z.union([z.number().int().positive(), z.literal("auto")]),
+  /** WORKER_CONNECTIONS. */
+  workerConnections: z.number().int().positive(),
+  /** REQUEST_TIMEOUT seconds. */
+  requestTimeoutSeconds: seconds,
+  /** KEEPALIVE_TIMEOUT seconds. */
+  keepaliveTimeoutSeconds: seconds,
+  /** RATE_LIMIT_PER_MINUTE; 0 = off. */
+  rateLimitPerMinute: z.number().int().nonnegative(),
+  /** RATE_LIMIT_BURST. */
+  rateLimitBurst: z.number().int().nonnegative(),
+  /** Request body limit (bytes); 413 above it. */
+  bodyLimitBytes: z.number().int().positive(),
+  /** Whether API_KEYS (bearer auth) is required; the `apiKeys` secret then must be set. */
+  requireApiKeys: z.boolean(),
+});
+
+const llm = z.strictObject({
+  /** EMBEDDING_PROVIDER: the offline hashed n-gram embedder, or an OpenAI-compatible API. */
+  embeddingProvider: z.enum(["local", "openai"]),
+  /** EMBEDDING_MODEL. */
+  embeddingModel: z.string().min(1),
+  /** EMBEDDING_DIMENSIONS: the pgvector column's dimension follows it. */
+  embeddingDimensions: z.number().int().min(16).max(4000),
+  /** ANSWER_PROVIDER: the offline extractive answerer, or an OpenAI-compatible chat API. */
+  answerProvider: z.enum(["extractive", "openai"]),
+  /** CHAT_MODEL. */
+  chatModel: z.string().min(1),
+  /** OPENAI_BASE_URL; omitted = the OpenAI API. */
+  baseUrl: z.string().url().optional(),
+});
+
+const probe = z.strictObject({
+  path: z.string().startsWith("/"),
+  initialDelaySeconds: z.number().int().nonnegative(),
+  periodSeconds: seconds,
+  timeoutSeconds: seconds,
+  failureThreshold: seconds,
+});
+
+const resources = z.strictObject({
+  cpu: cpu,
+  memory: memory,
+  ephemeralStorage: memory,
+});
+
+const scalingRules = z.strictObject({
+  stabilizationWindowSeconds: z.number().int().nonnegative(),
+  policies: z
+    .array(
+      z.strictObject({
+        type: z.enum(["Percent", "Pods"]),
+        value: z.number().int().positive(),
+        periodSeconds: seconds,
+      }),
+    )
+    .min(1),
+});
+
+const kubernetes = z.strictObject({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
+  /** Replicas when no HPA owns the Deployment. */
+  replicas: z.number().int().positive(),
+  rollingUpdate: z.strictObject({
+    maxSurge: z.number().int().nonnegative(),
+    maxUnavailable: z.number().int().nonnegative(),
+  }),
+  livenessProbe: probe,
+  readinessProbe: probe,
+  preStopSleepSeconds: z.number().int().nonnegative(),
+  /** Pod termination grace; must exceed preStop sleep + request timeout so in-flight work finishes. */
+  terminationGracePeriodSeconds: seconds,
+  resources: z.strictObject({ requests: resources, limits: resources }),
+  hpa: z.strictObject({
+    enabled: z.boolean(),
+    minReplicas: z.number().int().positive(),
+    maxReplicas: z.number().int().positive(),
+    cpuUtilization: z.number().int().min(1).max(100),
+    memoryUtilization: z.number().int().min(1).max(100),
+    behavior: z.strictObject({ scaleUp: scalingRules, scaleDown: scalingRules }),
+  }),
+  /** Service type of the app: LoadBalancer in prod (reference), ClusterIP elsewhere. */
+  serviceType: z.enum(["ClusterIP", "LoadBalancer", "NodePort"]),
+  /** PodDisruptionBudget minAvailable for the app. */
+  pdbMinAvailable: z.number().int().nonnegative(),
+  /** Default-deny NetworkPolicy plus the flows the stack needs. */
+  networkPolicies: z.boolean(),
+  /** StorageClass for PVCs; omitted = the cluster default. */
+  storageClass: z.string().optional(),
+});
+
+const redis = z.strictObject({
+  /** Deploy Redis in the namespace (the cache's redis backend points at it). */
+  enabled: z.boolean(),
+  image: pinnedImage,
+  exporterImage: pinnedImage,
+  /** --maxmemory, Redis notation (512mb). */
+  maxmemory: z.string().regex(/^\d+(kb|mb|gb)$/),
+  maxmemoryPolicy: z.enum(["allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "noeviction"]),
+  /** RDB `save <seconds> <changes>` rules; empty = RDB off. */
+  rdbSaves: z.array(z.strictObject({ seconds: seconds, changes: z.number().int().positive() })),
+  aof: z.strictObject({ enabled: z.boolean(), fsync: z.enum(["always", "everysec", "no"]) }),
+  resources: z.strictObject({ requests: resources, limits: resources }),
+  storage: memory,
+});
+
+const prometheus = z.strictObject({
+  enabled: z.boolean(),
+  image: pinnedImage,
+  scrapeInterval: z.string().regex(/^\d+[smh]$/),
+  evaluationInterval: z.string().regex(/^\d+[smh]$/),
+  /** --storage.tsdb.retention.time. */
+  retention: z.string().regex(/^\d+[dhwy]$/),
+  externalLabels: z.strictObject({ cluster: z.string().min(1), environment: z.string().min(1) }),
+  storage: memory,
+  alertmanagerImage: pinnedImage,
+  /** Alert receiver; the webhook/Slack/PagerDuty secret is read only when chosen. */
+  receiver: z.enum(["null", "webhook", "slack", "pagerduty"]),
+});
+
+const grafana = z.strictObject({
+  enabled: z.boolean(),
+  image: pinnedImage,
+  port: port,
+  storage: memory,
+});
+
+const jaeger = z.strictObject({
+  /** Jaeger all-in-one in the namespace (staging). */
+  enabled: z.boolean(),
+  image: pinnedImage,
+  /** OpenTelemetry Collector in front of a tracing backend (prod). */
+  collector: z.strictObject({
+    enabled: z.boolean(),
+    image: pinnedImage,
+    /** OTLP gRPC endpoint the collector exports to (Jaeger by default). */
+    exportEndpoint: z.string().min(1),
+    exportInsecure: z.boolean(),
+  }),
+});
+
+const backups = z.strictObject({
+  /** Daily pg_dump | gzip CronJob. */
+  enabled: z.boolean(),
+  schedule: z.string().regex(/^(\S+\s+){4}\S+$/),
+  retentionDays: z.number().int().positive(),
+  /** archive_mode = on, archive_command copying WAL to the backup volume. */
+  walArchiving: z.boolean(),
+  storage: memory,
+});
+
+export const environmentSchema = z.strictObject({
+  name: z.enum(ENVIRONMENT_NAMES),
+  /** Where `pulumi up` deploys: a Kubernetes cluster or a local Docker engine. */
+  target: z.enum(["kubernetes", "docker"]),
+  /** App version: image tag and the `version` label. */
+  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/),
+  logging,
+  cache,
+  observability,
+  database,
+  runtime,
+  llm,
+  kubernetes,
+  redis,
+  prometheus,
+  grafana,
+  jaeger,
+  backups,
+});
+
+/** An environment as written in dev.ts / staging.ts / prod.ts, before derivation. */
+export type Environment = z.infer<typeof environmentSchema>;

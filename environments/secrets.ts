@@ -1,0 +1,34 @@
+import type { Environment } from "./schema.js";
+
+/**
+ * Secrets come only from `pulumi config set --secret mcp-stack:<key>`; no committed file holds a
+ * value or a default. This is the one list of their config keys and of when each is required.
+ */
+export const SECRET_KEYS = {
+  /** Password of the app's Postgres role (also the superuser password of the in-cluster Postgres). */
+  dbPassword: "dbPassword",
+  /** OPENAI_API_KEY, when an OpenAI-compatible provider is configured. */
+  openaiApiKey: "openaiApiKey",
+  /** SENTRY_DSN, when observability.sentry.enabled. */
+  sentryDsn: "sentryDsn",
+  /** Grafana admin password, when grafana.enabled. */
+  grafanaAdminPassword: "grafanaAdminPassword",
+  /** API_KEYS (`key:tenant,…`), when runtime.requireApiKeys. */
+  apiKeys: "apiKeys",
+  /** Webhook / Slack URL or PagerDuty routing key, when prometheus.receiver is not "null". */
+  alertReceiver: "alertReceiver",
+} as const;
+
+export type SecretKey = keyof typeof SECRET_KEYS;
+
+/** The secrets an environment cannot be deployed without. */
+export function requiredSecrets(env: Environment): SecretKey[] {
+  const keys: SecretKey[] = ["dbPassword"];
+  if (env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai")
+    keys.push("openaiApiKey");
+  if (env.observability.sentry.enabled) keys.push("sentryDsn");
+  if (env.grafana.enabled) keys.push("grafanaAdminPassword");
+  if (env.runtime.requireApiKeys) keys.push("apiKeys");
+  if (env.prometheus.enabled && env.prometheus.receiver !== "null") keys.push("alertReceiver");
+  return keys;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need on a fresh Debian/Ubuntu machine,
+# then type-checks, lints and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System tools the tests drive for real: "<command>:<Debian package>".
+APT_TOOLS=(
+  "promtool:prometheus"
+  "redis-server:redis-server"
+)
+
+missing=()
+for entry in "${APT_TOOLS[@]}"; do
+  cmd="${entry%%:*}"; pkg="${entry#*:}"
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
+    echo "Missing system packages: ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "==> apt-get install ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The Debian packages start their daemons; the tests start their own on free ports.
+  for svc in prometheus redis-server; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
+fi
+
+echo "==> npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "==> typecheck"
+npm run -s typecheck
+echo "==> lint"
+npm run -s lint
+echo "==> vitest"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json || status=$?
+node -e '
+  const r = require("./.vitest-report.json");
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' || true
+exit $status

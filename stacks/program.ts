@@ -1,0 +1,15 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { loadEnvironment, readSecrets } from "./config.js";
+import { deployDocker } from "./docker.js";
+import { deployKubernetes } from "./kubernetes.js";
+
+/**
+ * The whole program behind `pulumi up -s <stack>`: resolve the environment from the stack name and
+ * config, then deploy it to its target. Tests and `npm run render` call this under Pulumi's mocks.
+ */
+export function runStack(stackName: string, config: pulumi.Config) {
+  const env = loadEnvironment(stackName, config);
+  const secrets = readSecrets(config, env);
+  const deployed = env.target === "docker" ? deployDocker(env, secrets) : deployKubernetes(env, secrets);
+  return { environment: env.name, target: env.target, version: env.version, ...deployed };
+}
