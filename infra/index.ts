@@ -1,12 +1,7 @@
 /**
- * Reusable building blocks: `import { EnvironmentNamespace } from "mcp-stack/infra"`.
+ * Reusable building blocks for other infra repos: `import { McpBackend } from "mcp-stack/infra"`.
  * One component per concept; each file documents its Args and defaults.
  */
-export {
-  type KubeObject,
-  type RegisterOptions,
-  registerObjects,
-  resourceName,
-  synth,
-} from "./k8s/manifests.js";
-export { EnvironmentNamespace, type EnvironmentNamespaceArgs } from "./k8s/namespace.js";
+export * from "./docker/index.js";
+export * from "./k8s/index.js";
+export * from "./monitoring/index.js";

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../environments/index.js";
 import type { StackSecrets } from "./config.js";
 
@@ -5,6 +6,10 @@ import type { StackSecrets } from "./config.js";
 export type DockerOutputs = Record<string, never>;
 
 /** Compose the local Docker resources of an environment (dev). */
-export function deployDocker(_env: ResolvedEnvironment, _secrets: StackSecrets): DockerOutputs {
+export function deployDocker(
+  _env: ResolvedEnvironment,
+  _secrets: StackSecrets,
+  _config: pulumi.Config,
+): DockerOutputs {
   return {};
 }

@@ -10,6 +10,7 @@ import { deployKubernetes } from "./kubernetes.js";
 export function runStack(stackName: string, config: pulumi.Config) {
   const env = loadEnvironment(stackName, config);
   const secrets = readSecrets(config, env);
-  const deployed = env.target === "docker" ? deployDocker(env, secrets) : deployKubernetes(env, secrets);
+  const deployed =
+    env.target === "docker" ? deployDocker(env, secrets, config) : deployKubernetes(env, secrets, config);
   return { environment: env.name, target: env.target, version: env.version, ...deployed };
 }

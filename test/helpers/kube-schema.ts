@@ -1,0 +1,36 @@
+import * as models from "kubernetes-models";
+
+/** Anything that looks like a Kubernetes object. */
+export interface KubeLike {
+  apiVersion: string;
+  kind: string;
+  metadata?: { name?: string; namespace?: string };
+  [key: string]: unknown;
+}
+
+type ModelCtor = new (data: unknown) => { validate(): void };
+
+/** kubernetes-models groups its packages by API group, camel-cased: "networking.k8s.io" → networkingK8sIo. */
+function groupModule(apiVersion: string): Record<string, unknown> | undefined {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  const key = group === "" ? "v1" : group!.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
+  const mod = (models as unknown as Record<string, Record<string, Record<string, unknown>>>)[key];
+  if (!mod) return undefined;
+  return group === "" ? (mod as Record<string, unknown>) : mod[version!];
+}
+
+/**
+ * Validate an object against the Kubernetes OpenAPI schema (kubernetes-models' generated validators).
+ * Throws an Error naming the object and the first invalid field.
+ */
+export function validateKubeObject(obj: KubeLike): void {
+  const mod = groupModule(obj.apiVersion);
+  const Ctor = mod?.[obj.kind] as ModelCtor | undefined;
+  const id = `${obj.apiVersion}/${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? "?"}`;
+  if (!Ctor) throw new Error(`${id}: no schema for this apiVersion/kind`);
+  try {
+    new Ctor(obj).validate();
+  } catch (err) {
+    throw new Error(`${id}: ${(err as Error).message}`);
+  }
+}
