@@ -1,0 +1,267 @@
+/**
+ * Configuration: every environment variable of the reference design (and the app's own, see
+ * `contract.ts`), parsed once at start-up with zod into one typed object.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { APP_PORT, ENV, SERVICE_NAME } from "./contract.js";
+
+/** The repo root's `.data/`, resolved from this file so `npm start` (cwd = repo root) and `npm run -w app` (cwd = app/) agree. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../.data", import.meta.url));
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"]))
+  .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const rate = z.coerce.number().min(0).max(1);
+const seconds = int(0);
+const url = z.url();
+
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"] as const;
+const SAMPLERS = [
+  "always_on",
+  "always_off",
+  "traceidratio",
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio",
+] as const;
+
+/** Keys are the variable names themselves, so every zod issue path names the offending variable. */
+const envSchema = z.object({
+  [ENV.LOG_LEVEL]: z.string().trim().toUpperCase().pipe(z.enum(LOG_LEVELS)).default("INFO"),
+  [ENV.USE_JSON_LOGS]: bool.default(true),
+  [ENV.LOG_FILE]: z.string().min(1).optional(),
+  [ENV.ENABLE_CONSOLE_TRACING]: bool.default(false),
+  [ENV.CACHE_ENABLED]: bool.default(true),
+  [ENV.CACHE_BACKEND]: z.enum(["memory", "redis"]).default("memory"),
+  [ENV.CACHE_REDIS_URL]: url.optional(),
+  [ENV.CACHE_MAX_SIZE]: int(1).default(1000),
+  [ENV.CACHE_DEFAULT_TTL]: seconds.default(300),
+  [ENV.CACHE_EMBEDDING_TTL]: seconds.optional(),
+  [ENV.CACHE_SEARCH_TTL]: seconds.optional(),
+  [ENV.CACHE_RAG_TTL]: seconds.optional(),
+  [ENV.JAEGER_HOST]: z.string().min(1).optional(),
+  [ENV.JAEGER_PORT]: int(1, 65535).default(6831),
+  [ENV.OTLP_ENDPOINT]: url.optional(),
+  [ENV.OTEL_SERVICE_NAME]: z.string().min(1).default(SERVICE_NAME),
+  [ENV.OTEL_TRACES_SAMPLER]: z.enum(SAMPLERS).default("parentbased_always_on"),
+  [ENV.OTEL_TRACES_SAMPLER_ARG]: rate.optional(),
+  [ENV.SENTRY_DSN]: url.optional(),
+  [ENV.SENTRY_ENVIRONMENT]: z.string().min(1).default("development"),
+  [ENV.SENTRY_TRACES_SAMPLE_RATE]: rate.default(0),
+  [ENV.SENTRY_PROFILES_SAMPLE_RATE]: rate.default(0),
+  [ENV.DATABASE_URL]: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  [ENV.DATABASE_REPLICA_URL]: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  [ENV.DB_POOL_SIZE]: int(1, 1000).default(5),
+  [ENV.DB_MAX_OVERFLOW]: int(0, 1000).default(10),
+  [ENV.DB_POOL_RECYCLE]: seconds.default(3600),
+  [ENV.DB_POOL_PRE_PING]: bool.default(false),
+  [ENV.WORKERS]: int(1, 1024).default(1),
+  [ENV.WORKER_CONNECTIONS]: int(1).default(1000),
+  [ENV.REQUEST_TIMEOUT]: int(1).default(30),
+  [ENV.KEEPALIVE_TIMEOUT]: int(1).default(5),
+  [ENV.RATE_LIMIT_PER_MINUTE]: int(1).default(100),
+  [ENV.RATE_LIMIT_BURST]: int(0).default(20),
+  [ENV.OPENAI_API_KEY]: z.string().min(1).optional(),
+  [ENV.OPENAI_BASE_URL]: url.default("https://api.openai.com/v1"),
+  [ENV.EMBEDDING_PROVIDER]: z.enum(["local", "openai"]).default("local"),
+  [ENV.EMBEDDING_MODEL]: z.string().min(1).optional(),
+  [ENV.EMBEDDING_DIMENSIONS]: int(8, 2000).optional(),
+  [ENV.ANSWER_PROVIDER]: z.enum(["extractive", "openai"]).default("extractive"),
+  [ENV.CHAT_MODEL]: z.string().min(1).default("gpt-4o-mini"),
+  [ENV.PORT]: int(0, 65535).default(APP_PORT),
+  [ENV.DATA_DIR]: z.string().min(1).optional(),
+  [ENV.BODY_LIMIT]: int(1024).default(1024 * 1024),
+  [ENV.API_KEYS]: z
+    .string()
+    .regex(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, "must be `key:tenant[,key:tenant...]`")
+    .optional(),
+  [ENV.APP_VERSION]: z.string().min(1).default("dev"),
+});
+
+type RawEnv = z.infer<typeof envSchema>;
+
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/** The app's whole configuration. Issue 6 wires cache, tracing, Sentry, rate limit and auth from it. */
+export interface Config {
+  port: number;
+  bodyLimit: number;
+  version: string;
+  log: { level: LogLevel; json: boolean; file?: string; consoleTracing: boolean };
+  cache: {
+    enabled: boolean;
+    backend: "memory" | "redis";
+    redisUrl?: string;
+    maxSize: number;
+    ttl: { default: number; embedding: number; search: number; rag: number };
+  };
+  tracing: {
+    jaegerHost?: string;
+    jaegerPort: number;
+    otlpEndpoint?: string;
+    serviceName: string;
+    sampler: (typeof SAMPLERS)[number];
+    samplerArg?: number;
+  };
+  sentry: { dsn?: string; environment: string; tracesSampleRate: number; profilesSampleRate: number };
+  database: {
+    /** Unset: embedded PGlite under `dataDir`. */
+    url?: string;
+    replicaUrl?: string;
+    poolSize: number;
+    maxOverflow: number;
+    recycleSeconds: number;
+    prePing: boolean;
+    /** Absolute path of the PGlite data directory. */
+    dataDir: string;
+  };
+  runtime: {
+    workers: number;
+    workerConnections: number;
+    requestTimeoutSeconds: number;
+    keepAliveTimeoutSeconds: number;
+  };
+  rateLimit: { perMinute: number; burst: number };
+  openai: { apiKey?: string; baseUrl: string };
+  embedding: { provider: "local" | "openai"; model: string; dimensions: number };
+  answer: { provider: "extractive" | "openai"; model: string };
+  /** Bearer key → tenant id. Empty: auth off (issue 6). */
+  apiKeys: Map<string, string>;
+}
+
+/** Start-up stops with this; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LEVELS: Record<(typeof LOG_LEVELS)[number], LogLevel> = {
+  TRACE: "trace",
+  DEBUG: "debug",
+  INFO: "info",
+  WARNING: "warn",
+  WARN: "warn",
+  ERROR: "error",
+  CRITICAL: "fatal",
+  FATAL: "fatal",
+};
+
+/**
+ * Parses the environment into a {@link Config}. Pure apart from resolving a relative `DATA_DIR`
+ * against `cwd`. Empty strings count as unset (what ConfigMaps often deliver).
+ * @throws ConfigError naming each bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const present: Record<string, string> = {};
+  for (const name of Object.values(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "") present[name] = value;
+  }
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message })),
+    );
+  }
+  const e: RawEnv = parsed.data;
+  const issues: { variable: string; message: string }[] = [];
+  if (e.CACHE_BACKEND === "redis" && !e.CACHE_REDIS_URL) {
+    issues.push({ variable: ENV.CACHE_REDIS_URL, message: "is required when CACHE_BACKEND=redis" });
+  }
+  if ((e.EMBEDDING_PROVIDER === "openai" || e.ANSWER_PROVIDER === "openai") && !e.OPENAI_API_KEY) {
+    issues.push({
+      variable: ENV.OPENAI_API_KEY,
+      message: "is required when EMBEDDING_PROVIDER or ANSWER_PROVIDER is openai",
+    });
+  }
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
+    issues.push({ variable: ENV.DATABASE_REPLICA_URL, message: "needs DATABASE_URL to be set as well" });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const local = e.EMBEDDING_PROVIDER === "local";
+  const defaultTtl = e.CACHE_DEFAULT_TTL;
+  return {
+    port: e.PORT,
+    bodyLimit: e.BODY_LIMIT,
+    version: e.APP_VERSION,
+    log: {
+      level: LEVELS[e.LOG_LEVEL],
+      json: e.USE_JSON_LOGS,
+      file: e.LOG_FILE,
+      consoleTracing: e.ENABLE_CONSOLE_TRACING,
+    },
+    cache: {
+      enabled: e.CACHE_ENABLED,
+      backend: e.CACHE_BACKEND,
+      redisUrl: e.CACHE_REDIS_URL,
+      maxSize: e.CACHE_MAX_SIZE,
+      ttl: {
+        default: defaultTtl,
+        embedding: e.CACHE_EMBEDDING_TTL ?? defaultTtl,
+        search: e.CACHE_SEARCH_TTL ?? defaultTtl,
+        rag: e.CACHE_RAG_TTL ?? defaultTtl,
+      },
+    },
+    tracing: {
+      jaegerHost: e.JAEGER_HOST,
+      jaegerPort: e.JAEGER_PORT,
+      otlpEndpoint: e.OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+      sampler: e.OTEL_TRACES_SAMPLER,
+      samplerArg: e.OTEL_TRACES_SAMPLER_ARG,
+    },
+    sentry: {
+      dsn: e.SENTRY_DSN,
+      environment: e.SENTRY_ENVIRONMENT,
+      tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE,
+      profilesSampleRate: e.SENTRY_PROFILES_SAMPLE_RATE,
+    },
+    database: {
+      url: e.DATABASE_URL,
+      replicaUrl: e.DATABASE_REPLICA_URL,
+      poolSize: e.DB_POOL_SIZE,
+      maxOverflow: e.DB_MAX_OVERFLOW,
+      recycleSeconds: e.DB_POOL_RECYCLE,
+      prePing: e.DB_POOL_PRE_PING,
+      dataDir: e.DATA_DIR ? path.resolve(cwd, e.DATA_DIR) : DEFAULT_DATA_DIR,
+    },
+    runtime: {
+      workers: e.WORKERS,
+      workerConnections: e.WORKER_CONNECTIONS,
+      requestTimeoutSeconds: e.REQUEST_TIMEOUT,
+      keepAliveTimeoutSeconds: e.KEEPALIVE_TIMEOUT,
+    },
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL.replace(/\/+$/, "") },
+    embedding: {
+      provider: e.EMBEDDING_PROVIDER,
+      model: e.EMBEDDING_MODEL ?? (local ? "local-hash-v1" : "text-embedding-3-small"),
+      dimensions: e.EMBEDDING_DIMENSIONS ?? (local ? 384 : 1536),
+    },
+    answer: {
+      provider: e.ANSWER_PROVIDER,
+      model: e.ANSWER_PROVIDER === "openai" ? e.CHAT_MODEL : "extractive",
+    },
+    apiKeys: new Map(
+      (e.API_KEYS ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((pair) => pair.split(":") as [string, string]),
+    ),
+  };
+}

@@ -1,0 +1,49 @@
+/** Embedded Postgres (PGlite, Postgres 18 in WASM) with pgvector; data on disk or in memory. */
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { type Database, mapDbError, type Queryable, SESSION_SETTINGS, type SqlParam } from "./database.js";
+
+export class PgliteDatabase implements Database {
+  readonly kind = "pglite" as const;
+
+  private constructor(
+    /** The PGlite instance, exposed so tests and the bench can serve it over pglite-socket. */
+    readonly pglite: PGlite,
+  ) {}
+
+  /** Opens (creating if needed) a database under `dataDir`; in memory when `dataDir` is undefined. */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    const pglite = await PGlite.create({ dataDir, extensions: { vector } });
+    await pglite.exec("CREATE EXTENSION IF NOT EXISTS vector");
+    for (const statement of SESSION_SETTINGS) await pglite.exec(statement);
+    return new PgliteDatabase(pglite);
+  }
+
+  async query<T extends object>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    try {
+      const result = await this.pglite.query<T>(sql, params as unknown[]);
+      return result.rows;
+    } catch (error) {
+      return mapDbError(error);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.pglite.transaction(async (tx) =>
+        fn({
+          query: async <R extends object>(sql: string, params: readonly SqlParam[] = []) =>
+            (await tx.query<R>(sql, params as unknown[])).rows,
+        }),
+      );
+    } catch (error) {
+      return mapDbError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}

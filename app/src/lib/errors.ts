@@ -1,0 +1,77 @@
+/**
+ * The one catalogue of the app's coded errors (like fastify's `lib/errors.js`). Routes, services
+ * and MCP tools throw {@link AppError}; the error handler turns it into
+ * `{ error: { code, message, details? } }` with the catalogued status.
+ */
+import type { z } from "zod";
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: "Invalid input" },
+  INVALID_JSON: { status: 400, message: "Body is not valid JSON" },
+  NOT_FOUND: { status: 404, message: "Not found" },
+  METHOD_NOT_ALLOWED: { status: 405, message: "Method not allowed" },
+  CONFLICT: { status: 409, message: "Conflicts with stored data" },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "Body exceeds the size limit" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Content-Type must be application/json" },
+  RATE_LIMITED: { status: 429, message: "Too many requests" },
+  UNAUTHORIZED: { status: 401, message: "Missing or invalid API key" },
+  INTERNAL: { status: 500, message: "Internal error" },
+  UPSTREAM_FAILED: { status: 502, message: "The model provider failed" },
+  DB_UNAVAILABLE: { status: 503, message: "The database is unavailable" },
+  TIMEOUT: { status: 504, message: "The request timed out" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A coded error; its status comes from {@link ERRORS}. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERRORS[code].message,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+    this.status = ERRORS[code].status;
+  }
+
+  /** The wire shape. */
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** `messages.0.role` style path; `where` prefixes it (`body`, `params`). */
+function issuePath(where: string, path: readonly PropertyKey[]): string {
+  return [where, ...path.map(String)].filter(Boolean).join(".");
+}
+
+/** A 400 whose message names each offending field. */
+export function validationError(error: z.ZodError, where: string): AppError {
+  const issues = error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({ path: issuePath(where, [...i.path, key]), message: "unknown field" }))
+      : [{ path: issuePath(where, i.path), message: i.message }],
+  );
+  const message = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  return new AppError("VALIDATION_FAILED", message, { issues });
+}
+
+/** Parses `data` or throws a 400 naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, data: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}

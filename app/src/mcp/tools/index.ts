@@ -1,0 +1,23 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerAnswerQuestionTool } from "./answer-question.js";
+import { registerGetConversationTool } from "./get-conversation.js";
+import { registerIngestConversationTool } from "./ingest-conversation.js";
+import { registerSearchConversationsTool } from "./search-conversations.js";
+import type { ToolDeps } from "./types.js";
+
+export type { ToolDeps } from "./types.js";
+
+/** The tool names are the contract. */
+export const TOOL_NAMES = [
+  "ingest_conversation",
+  "search_conversations",
+  "answer_question",
+  "get_conversation",
+] as const;
+
+export function registerTools(server: McpServer, deps: ToolDeps): void {
+  registerIngestConversationTool(server, deps);
+  registerSearchConversationsTool(server, deps);
+  registerAnswerQuestionTool(server, deps);
+  registerGetConversationTool(server, deps);
+}

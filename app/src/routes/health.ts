@@ -1,0 +1,39 @@
+/**
+ * Probes. `/health/live` never touches the database; `/health/ready` needs the database and every
+ * migration; `/health` (what the reference's probes call) reports both but fails only when the
+ * process itself is broken, so a database outage never makes Kubernetes restart healthy pods.
+ */
+import type { FastifyInstance } from "fastify";
+import { HTTP_PATHS } from "../contract.js";
+import type { Databases } from "../db/database.js";
+import { isMigrated } from "../db/migrations.js";
+
+export interface HealthDeps {
+  databases: Databases;
+  version: string;
+}
+
+async function databaseStatus(databases: Databases): Promise<"ok" | "unavailable" | "migrations_pending"> {
+  try {
+    return (await isMigrated(databases.primary)) ? "ok" : "migrations_pending";
+  } catch {
+    return "unavailable";
+  }
+}
+
+export function healthRoutes(app: FastifyInstance, { databases, version }: HealthDeps): void {
+  app.get(HTTP_PATHS.live, async () => ({ status: "ok", version }));
+
+  app.get(HTTP_PATHS.ready, async (_request, reply) => {
+    const database = await databaseStatus(databases);
+    const ready = database === "ok";
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? "ok" : "unavailable", checks: { database } });
+  });
+
+  app.get(HTTP_PATHS.health, async () => {
+    const database = await databaseStatus(databases);
+    return { status: database === "ok" ? "ok" : "degraded", version, checks: { database } };
+  });
+}

@@ -1,0 +1,33 @@
+/** Answers: retrieval-augmented, with citations back to stored chunks. */
+import { z } from "zod";
+import { SearchFilter } from "./common.js";
+import { MAX_QUERY_CHARS } from "./search.js";
+
+export const AnswerInput = z.strictObject({
+  question: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_QUERY_CHARS)
+    .describe("The question to answer from stored conversations."),
+  k: z.number().int().min(1).max(20).default(5).describe("How many chunks to use as context (1-20)."),
+  filter: SearchFilter.optional(),
+});
+export type AnswerInput = z.infer<typeof AnswerInput>;
+
+export const Citation = z.object({
+  conversation_id: z.string(),
+  chunk_id: z.string(),
+  text: z.string(),
+});
+export type Citation = z.infer<typeof Citation>;
+
+export const AnswerOutput = z.object({
+  answer: z.string().describe("The answer; an extractive answer says so in its first line."),
+  citations: z
+    .array(Citation)
+    .describe("The chunks the answer is based on, in citation order ([1], [2], ...)."),
+  usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() }),
+  model: z.string().describe("`extractive` for the offline answerer, else the chat model."),
+});
+export type AnswerOutput = z.infer<typeof AnswerOutput>;

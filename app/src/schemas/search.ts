@@ -1,0 +1,38 @@
+/** Search: semantic (pgvector cosine), keyword (Postgres full text) or hybrid (both, fused by RRF). */
+import { z } from "zod";
+import { MessageRange, SearchFilter } from "./common.js";
+
+export const MAX_QUERY_CHARS = 2000;
+
+export const SearchMode = z.enum(["hybrid", "semantic", "keyword"]);
+export type SearchMode = z.infer<typeof SearchMode>;
+
+export const SearchInput = z.strictObject({
+  query: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_QUERY_CHARS)
+    .describe("What to look for, in natural language or keywords."),
+  k: z.number().int().min(1).max(50).default(10).describe("How many results to return (1-50)."),
+  mode: SearchMode.default("hybrid").describe(
+    "hybrid (default): meaning and keywords combined; semantic: meaning only; keyword: exact words only.",
+  ),
+  filter: SearchFilter.optional(),
+});
+export type SearchInput = z.infer<typeof SearchInput>;
+
+export const SearchHit = z.object({
+  conversation_id: z.string().describe("Conversation the chunk belongs to."),
+  chunk_id: z.string().describe("Id of the matching chunk."),
+  text: z.string().describe("The chunk: consecutive messages, each prefixed with its role."),
+  score: z
+    .number()
+    .describe("Higher is better; cosine similarity (semantic), ts_rank (keyword) or RRF score (hybrid)."),
+  message_range: MessageRange,
+  created_at: z.string().describe("Time of the newest message in the chunk."),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const SearchOutput = z.object({ results: z.array(SearchHit) });
+export type SearchOutput = z.infer<typeof SearchOutput>;

@@ -1,0 +1,31 @@
+/** Retrieval-augmented answers: hybrid search for context, then the configured answerer. */
+import type { Answerer } from "../answers/answerer.js";
+import type { AnswerInput, AnswerOutput } from "../schemas/answer.js";
+import type { RequestContext } from "./context.js";
+import type { SearchService } from "./search-service.js";
+
+export class AnswerService {
+  constructor(
+    private readonly search: SearchService,
+    private readonly answerer: Answerer,
+  ) {}
+
+  async answer(input: AnswerInput, ctx: RequestContext): Promise<AnswerOutput> {
+    const { results } = await this.search.search(
+      { query: input.question, k: input.k, mode: "hybrid", filter: input.filter },
+      ctx,
+    );
+    const context = results.map((r) => ({
+      conversation_id: r.conversation_id,
+      chunk_id: r.chunk_id,
+      text: r.text,
+    }));
+    const draft = await this.answerer.answer(input.question, context);
+    return {
+      answer: draft.answer,
+      citations: draft.cited.map((i) => context[i]!),
+      usage: draft.usage,
+      model: draft.model,
+    };
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The three retrieval queries. All run the same SQL on PGlite and Postgres.
+ *
+ * - semantic: pgvector cosine distance over the HNSW index (iterative scan keeps filtered queries full);
+ * - keyword: Postgres full text, the query's words OR-ed so partial matches still rank (ts_rank_cd);
+ * - hybrid: both candidate lists fused by reciprocal rank fusion, score = Σ 1 / (RRF_K + rank).
+ */
+import type { SqlParam } from "../db/database.js";
+import type { SearchFilter } from "../schemas/common.js";
+import type { SearchMode } from "../schemas/search.js";
+
+/** The usual RRF constant (Cormack et al.): damps the advantage of the very first ranks. */
+export const RRF_K = 60;
+
+export interface SearchQuery {
+  mode: SearchMode;
+  text: string;
+  /** pgvector literal of the query embedding (unused in keyword mode). */
+  vector: string;
+  k: number;
+  tenantId: string;
+  filter?: SearchFilter;
+  /** Semantic only: bypass the HNSW index (exact nearest neighbours; for recall measurement). */
+  exact?: boolean;
+}
+
+function columns(alias = ""): string {
+  const a = alias ? `${alias}.` : "";
+  return `${a}id::text AS chunk_id, ${a}conversation_id, ${a}text, ${a}start_seq, ${a}end_seq, ${a}created_at`;
+}
+
+/** OR of the query's lexemes, so one matching word is enough to be a keyword candidate. */
+const TSQUERY = "CAST(replace(plainto_tsquery('english', $1)::text, '&', '|') AS tsquery)";
+
+class Params {
+  readonly values: SqlParam[] = [];
+  add(value: SqlParam): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+function where(query: SearchQuery, p: Params): string {
+  const f = query.filter ?? {};
+  const parts = [`tenant_id = ${p.add(query.tenantId)}`];
+  if (f.conversation_id) parts.push(`conversation_id = ${p.add(f.conversation_id)}`);
+  if (f.user_id) parts.push(`user_id = ${p.add(f.user_id)}`);
+  if (f.role) parts.push(`${p.add(f.role)} = ANY(roles)`);
+  if (f.since) parts.push(`created_at >= ${p.add(f.since)}::timestamptz`);
+  if (f.until) parts.push(`created_at <= ${p.add(f.until)}::timestamptz`);
+  return parts.join(" AND ");
+}
+
+/** Builds the SQL and parameters for one search; `$1` is always the query text, `$2` the vector. */
+export function buildSearch(query: SearchQuery): { sql: string; params: SqlParam[] } {
+  const p = new Params();
+  p.add(query.text);
+  p.add(query.vector);
+  const filter = where(query, p);
+  const k = p.add(query.k);
+  const distance = query.exact ? "((embedding <=> $2::vector) + 0)" : "(embedding <=> $2::vector)";
+  if (query.mode === "semantic") {
+    return {
+      sql: `SELECT ${columns()}, (1 - (embedding <=> $2::vector))::float8 AS score
+            FROM chunks WHERE ${filter} ORDER BY ${distance} LIMIT ${k}`,
+      params: p.values,
+    };
+  }
+  if (query.mode === "keyword") {
+    return {
+      sql: `SELECT ${columns()}, ts_rank_cd(tsv, q)::float8 AS score
+            FROM chunks, ${TSQUERY} AS q WHERE tsv @@ q AND ${filter}
+            ORDER BY score DESC, id LIMIT ${k}`,
+      params: p.values,
+    };
+  }
+  const candidates = p.add(Math.max(query.k * 4, 40));
+  return {
+    sql: `WITH sem AS MATERIALIZED (
+              SELECT id, embedding <=> $2::vector AS distance FROM chunks WHERE ${filter}
+              ORDER BY embedding <=> $2::vector LIMIT ${candidates}),
+            sem_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM sem),
+            kw_ranked AS (
+              SELECT id, row_number() OVER (ORDER BY ts_rank_cd(tsv, q) DESC, id) AS r
+              FROM chunks, ${TSQUERY} AS q WHERE tsv @@ q AND ${filter}
+              ORDER BY r LIMIT ${candidates}),
+            fused AS (
+              SELECT coalesce(s.id, w.id) AS id,
+                     (coalesce(1.0 / (${RRF_K} + s.r), 0) + coalesce(1.0 / (${RRF_K} + w.r), 0))::float8 AS score
+              FROM sem_ranked s FULL OUTER JOIN kw_ranked w ON s.id = w.id)
+          SELECT ${columns("c")}, f.score
+          FROM fused f JOIN chunks c ON c.id = f.id
+          ORDER BY f.score DESC, c.id LIMIT ${k}`,
+    params: p.values,
+  };
+}
