@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { memoryBytes, postgresSize, resolveEnvironment, workersForCores } from "../../environments/index.js";
+
+describe("derived values", () => {
+  it("follow the reference's worker formula: 2, 4 and 8 cores make 5, 9 and 17 workers", () => {
+    expect([2, 4, 8].map(workersForCores)).toEqual([5, 9, 17]);
+  });
+
+  it("resolve WORKERS=auto from the CPU limit", () => {
+    const env = resolveEnvironment("prod", {
+      runtime: { workers: "auto" },
+      database: { pooler: { maxClientConnections: 9000 } },
+    });
+    // 2000m limit = 2 cores → 5 workers.
+    expect(env.derived.workers).toBe(5);
+  });
+
+  it("give shared_buffers 25% and effective_cache_size 75% of the Postgres container's memory", () => {
+    const env = resolveEnvironment("staging", { database: { postgres: { memory: "8Gi" } } });
+    expect(env.derived.postgres).toEqual({ sharedBuffers: "2GB", effectiveCacheSize: "6GB" });
+    const odd = resolveEnvironment("dev", { database: { postgres: { memory: "1000Mi" } } });
+    expect(odd.derived.postgres).toEqual({ sharedBuffers: "250MB", effectiveCacheSize: "750MB" });
+  });
+
+  it("fall back to CACHE_DEFAULT_TTL for per-type TTLs the environment does not set", () => {
+    const env = resolveEnvironment("staging", { cache: { ttlSeconds: { rag: 60 } } });
+    expect(env.derived.cacheTtlSeconds).toEqual({ embedding: 1800, search: 1800, rag: 60 });
+  });
+
+  it("count connections with the rollout surge", () => {
+    const b = resolveEnvironment("prod").derived.connections;
+    expect({ maxPods: b.maxPods, perPod: b.perPod, app: b.appConnections }).toEqual({
+      maxPods: 21,
+      perPod: 240,
+      app: 5040,
+    });
+  });
+});
+
+describe("quantities", () => {
+  it("parse binary and decimal units", () => {
+    expect(memoryBytes("2Gi")).toBe(2 * 1024 ** 3);
+    expect(memoryBytes("2G")).toBe(2e9);
+    expect(memoryBytes("512Mi")).toBe(512 * 1024 ** 2);
+    expect(() => memoryBytes("2 GB")).toThrow(/not a memory quantity/);
+  });
+
+  it("print postgres sizes in the largest exact unit", () => {
+    expect(postgresSize(4 * 1024 ** 3)).toBe("4GB");
+    expect(postgresSize(1536 * 1024 ** 2)).toBe("1536MB");
+    expect(postgresSize(1000)).toBe("1kB");
+  });
+});
