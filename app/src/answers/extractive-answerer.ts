@@ -23,18 +23,28 @@ export class ExtractiveAnswerer implements Answerer {
     const wanted = new Set(contentWords(question));
     const candidates: { sentence: string; chunk: number; score: number; order: number }[] = [];
     context.forEach((chunk, index) => {
+      // How well the previous non-assistant line matched: a reply to a matching question is
+      // likely the answer even when it shares no words with it.
+      let questionMatch = 0;
       for (const line of chunk.text.split("\n")) {
         const role = /^(\w+): /.exec(line)?.[1];
-        for (const sentence of line.match(/[^.!?]+[.!?]*/g) ?? []) {
+        let lineBest = 0;
+        (line.match(/[^.!?]+[.!?]*/g) ?? []).forEach((raw, position) => {
+          const sentence = raw.trim();
           const words = contentWords(sentence);
-          if (words.length === 0) continue;
+          if (words.length === 0) return;
           const hits = new Set(words.filter((w) => wanted.has(w))).size;
-          // Questions echo the question rather than answer it; replies are likelier answers.
-          const weight = (sentence.trim().endsWith("?") ? 0.3 : 1) * (role === "assistant" ? 1.2 : 1);
-          const score = (weight * hits) / Math.sqrt(words.length);
+          const match = hits / Math.sqrt(words.length);
+          lineBest = Math.max(lineBest, match);
+          const score =
+            role === "assistant"
+              ? 1.2 * match + questionMatch * 0.8 ** (position + 1)
+              : // Questions echo the question rather than answer it.
+                match * (sentence.endsWith("?") ? 0.3 : 1);
           // Earlier (better-ranked) chunks win ties.
-          candidates.push({ sentence: sentence.trim(), chunk: index, score, order: candidates.length });
-        }
+          candidates.push({ sentence, chunk: index, score, order: candidates.length });
+        });
+        questionMatch = role === "assistant" ? 0 : lineBest;
       }
     });
     const best = candidates

@@ -48,7 +48,7 @@ export function isUnavailable(error: unknown): boolean {
     if (UNAVAILABLE_NODE_CODES.has(code)) return true;
     if (/^(08|53|57)[0-9A-Z]{3}$/.test(code)) return true;
   }
-  return /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error|Connection refused/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|PGlite is clos(ed|ing)|Client has encountered a connection error|Connection refused/i.test(
     error.message,
   );
 }

@@ -30,7 +30,8 @@ function columns(alias = ""): string {
 }
 
 /** OR of the query's lexemes, so one matching word is enough to be a keyword candidate. */
-const TSQUERY = "CAST(replace(plainto_tsquery('english', $1)::text, '&', '|') AS tsquery)";
+const tsquery = (text: string) =>
+  `CAST(replace(plainto_tsquery('english', ${text}::text)::text, '&', '|') AS tsquery)`;
 
 class Params {
   readonly values: SqlParam[] = [];
@@ -51,38 +52,39 @@ function where(query: SearchQuery, p: Params): string {
   return parts.join(" AND ");
 }
 
-/** Builds the SQL and parameters for one search; `$1` is always the query text, `$2` the vector. */
+/** Builds the SQL and parameters for one search (only the parameters it uses: Postgres must type each). */
 export function buildSearch(query: SearchQuery): { sql: string; params: SqlParam[] } {
   const p = new Params();
-  p.add(query.text);
-  p.add(query.vector);
   const filter = where(query, p);
   const k = p.add(query.k);
-  const distance = query.exact ? "((embedding <=> $2::vector) + 0)" : "(embedding <=> $2::vector)";
   if (query.mode === "semantic") {
+    const v = `${p.add(query.vector)}::vector`;
+    const order = query.exact ? `((embedding <=> ${v}) + 0)` : `(embedding <=> ${v})`;
     return {
-      sql: `SELECT ${columns()}, (1 - (embedding <=> $2::vector))::float8 AS score
-            FROM chunks WHERE ${filter} ORDER BY ${distance} LIMIT ${k}`,
+      sql: `SELECT ${columns()}, (1 - (embedding <=> ${v}))::float8 AS score
+            FROM chunks WHERE ${filter} ORDER BY ${order} LIMIT ${k}`,
       params: p.values,
     };
   }
+  const text = p.add(query.text);
   if (query.mode === "keyword") {
     return {
       sql: `SELECT ${columns()}, ts_rank_cd(tsv, q)::float8 AS score
-            FROM chunks, ${TSQUERY} AS q WHERE tsv @@ q AND ${filter}
+            FROM chunks, ${tsquery(text)} AS q WHERE tsv @@ q AND ${filter}
             ORDER BY score DESC, id LIMIT ${k}`,
       params: p.values,
     };
   }
+  const v = `${p.add(query.vector)}::vector`;
   const candidates = p.add(Math.max(query.k * 4, 40));
   return {
     sql: `WITH sem AS MATERIALIZED (
-              SELECT id, embedding <=> $2::vector AS distance FROM chunks WHERE ${filter}
-              ORDER BY embedding <=> $2::vector LIMIT ${candidates}),
+              SELECT id, embedding <=> ${v} AS distance FROM chunks WHERE ${filter}
+              ORDER BY embedding <=> ${v} LIMIT ${candidates}),
             sem_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM sem),
             kw_ranked AS (
               SELECT id, row_number() OVER (ORDER BY ts_rank_cd(tsv, q) DESC, id) AS r
-              FROM chunks, ${TSQUERY} AS q WHERE tsv @@ q AND ${filter}
+              FROM chunks, ${tsquery(text)} AS q WHERE tsv @@ q AND ${filter}
               ORDER BY r LIMIT ${candidates}),
             fused AS (
               SELECT coalesce(s.id, w.id) AS id,
