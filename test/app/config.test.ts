@@ -1,0 +1,104 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "../../app/src/config.js";
+import { APP_PORT, ENV, SERVICE_NAME } from "../../app/src/contract.js";
+
+const fail = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("expected loadConfig to throw");
+};
+
+describe("loadConfig", () => {
+  it("starts on embedded defaults with an empty environment", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(APP_PORT);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toBe(DEFAULT_DATA_DIR);
+    expect(config.embedding).toEqual({ provider: "local", model: "local-hash-v1", dimensions: 384 });
+    expect(config.answer.provider).toBe("extractive");
+    expect(config.cache).toMatchObject({ enabled: true, backend: "memory", maxSize: 1000 });
+    expect(config.tracing.serviceName).toBe(SERVICE_NAME);
+  });
+
+  it("puts the default data directory at the repo root's .data/", () => {
+    expect(DEFAULT_DATA_DIR).toBe(path.resolve(import.meta.dirname, "../../.data"));
+  });
+
+  it("resolves a relative DATA_DIR against the working directory", () => {
+    expect(loadConfig({ DATA_DIR: "db" }, "/srv/app").database.dataDir).toBe("/srv/app/db");
+  });
+
+  it("parses the reference's production values", () => {
+    const config = loadConfig({
+      LOG_LEVEL: "INFO",
+      USE_JSON_LOGS: "true",
+      CACHE_BACKEND: "redis",
+      CACHE_REDIS_URL: "redis://redis:6379/0",
+      CACHE_MAX_SIZE: "100000",
+      CACHE_DEFAULT_TTL: "3600",
+      CACHE_EMBEDDING_TTL: "7200",
+      OTLP_ENDPOINT: "http://otel-collector:4317",
+      OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "0.01",
+      SENTRY_TRACES_SAMPLE_RATE: "0.01",
+      DATABASE_URL: "postgresql://user:password@db-primary:5432/mcp",
+      DATABASE_REPLICA_URL: "postgresql://user:password@db-replica:5432/mcp",
+      DB_POOL_SIZE: "20",
+      DB_MAX_OVERFLOW: "40",
+      DB_POOL_RECYCLE: "3600",
+      DB_POOL_PRE_PING: "true",
+      WORKERS: "4",
+      WORKER_CONNECTIONS: "1000",
+      REQUEST_TIMEOUT: "30",
+      KEEPALIVE_TIMEOUT: "5",
+      RATE_LIMIT_PER_MINUTE: "100",
+      RATE_LIMIT_BURST: "20",
+      API_KEYS: "k1:acme,k2:globex",
+    });
+    expect(config.log.level).toBe("info");
+    expect(config.cache.ttl).toEqual({ default: 3600, embedding: 7200, search: 3600, rag: 3600 });
+    expect(config.database).toMatchObject({ poolSize: 20, maxOverflow: 40, prePing: true });
+    expect(config.tracing.samplerArg).toBe(0.01);
+    expect(config.runtime).toEqual({
+      workers: 4,
+      workerConnections: 1000,
+      requestTimeoutSeconds: 30,
+      keepAliveTimeoutSeconds: 5,
+    });
+    expect(config.apiKeys.get("k2")).toBe("globex");
+  });
+
+  it.each([
+    [ENV.PORT, "eighty"],
+    [ENV.PORT, "70000"],
+    [ENV.LOG_LEVEL, "LOUD"],
+    [ENV.USE_JSON_LOGS, "maybe"],
+    [ENV.CACHE_MAX_SIZE, "-1"],
+    [ENV.CACHE_BACKEND, "memcached"],
+    [ENV.DB_POOL_SIZE, "0"],
+    [ENV.DATABASE_URL, "mysql://db/x"],
+    [ENV.OTLP_ENDPOINT, "not a url"],
+    [ENV.SENTRY_TRACES_SAMPLE_RATE, "1.5"],
+    [ENV.OTEL_TRACES_SAMPLER, "sometimes"],
+    [ENV.EMBEDDING_DIMENSIONS, "4096"],
+    [ENV.RATE_LIMIT_PER_MINUTE, "lots"],
+    [ENV.API_KEYS, "no-tenant"],
+  ])("rejects %s=%s naming the variable", (name, value) => {
+    expect(fail({ [name]: value })).toContain(name);
+  });
+
+  it("requires CACHE_REDIS_URL for the redis backend and OPENAI_API_KEY for openai providers", () => {
+    expect(fail({ CACHE_BACKEND: "redis" })).toContain(ENV.CACHE_REDIS_URL);
+    expect(fail({ EMBEDDING_PROVIDER: "openai" })).toContain(ENV.OPENAI_API_KEY);
+    expect(fail({ DATABASE_REPLICA_URL: "postgres://r/db" })).toContain(ENV.DATABASE_REPLICA_URL);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: " " }).port).toBe(APP_PORT);
+  });
+});
