@@ -17,6 +17,11 @@ export const SECRET_KEYS = {
   apiKeys: "apiKeys",
   /** Webhook / Slack URL or PagerDuty routing key, when prometheus.receiver is not "null". */
   alertReceiver: "alertReceiver",
+  /**
+   * Password or token for `registryUsername` at `imageRegistry`; required only when the stack builds and
+   * pushes the app image (stacks/image.ts checks it, since it depends on config, not on the model).
+   */
+  registryPassword: "registryPassword",
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings.js";
 import { runStack } from "./program.js";
@@ -34,6 +35,29 @@ function waitForRPCs(): Promise<void> {
   return fn();
 }
 
+/** A stable fake sha256 digest of a string, so mocked image digests are deterministic. */
+function fakeDigest(seed: string): string {
+  return `sha256:${createHash("sha256").update(seed).digest("hex")}`;
+}
+
+/**
+ * Outputs a provider computes (not echoed from inputs) that the program passes on, faked
+ * deterministically: the pushed digest of a built image, the local ID of a pulled one.
+ */
+function computedOutputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type === "docker:index/image:Image") {
+    const name = String(inputs.imageName ?? "");
+    // After a push: repository@sha256:… (tag stripped); a local-only build reports its image ID.
+    const repository = name.replace(/:[^:/]+$/, "");
+    return { repoDigest: inputs.skipPush === true ? fakeDigest(name) : `${repository}@${fakeDigest(name)}` };
+  }
+  if (type === "docker:index/remoteImage:RemoteImage") {
+    const name = String(inputs.name ?? "");
+    return { imageId: fakeDigest(name), repoDigest: `${name.replace(/:[^:/]+$/, "")}@${fakeDigest(name)}` };
+  }
+  return {};
+}
+
 /**
  * Run the real stack program under the Pulumi SDK's mocks (`pulumi.runtime.setMocks`): no engine, no
  * cluster, but every resource registration goes through the SDK exactly as in `pulumi up`.
@@ -45,7 +69,10 @@ export async function runUnderMocks(stack: string, options: MockRunOptions = {})
     {
       newResource(args) {
         resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        return { id: `${args.name}-id`, state: args.inputs };
+        return {
+          id: `${args.name}-id`,
+          state: { ...args.inputs, ...computedOutputs(args.type, args.inputs) },
+        };
       },
       call(args) {
         return args.inputs;

@@ -1,0 +1,73 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Credentials for pushing to a registry. */
+export interface RegistryCredentials {
+  /** Registry host, e.g. `ghcr.io`. */
+  readonly server: string;
+  readonly username: pulumi.Input<string>;
+  /** Pass a secret Output. */
+  readonly password: pulumi.Input<string>;
+}
+
+export interface AppImageArgs {
+  /** Full image name with tag, e.g. `ghcr.io/acme/mcp-backend:1.0.0`. */
+  readonly imageName: string;
+  /** Build context directory. The app needs the repo root (it imports `monitoring/` at runtime). */
+  readonly context: string;
+  /** Dockerfile path, relative to the context. Defaults to "app/Dockerfile". */
+  readonly dockerfile?: string;
+  /** Build target (stage). Defaults to "runtime". */
+  readonly target?: string;
+  /**
+   * Platform to build for. Defaults to "linux/amd64" (what clusters run); null builds for the engine's
+   * own platform (dev on an arm64 laptop, without emulation).
+   */
+  readonly platform?: string | null;
+  /**
+   * Registry to push to. Defaults to none: the image is pushed with the Docker CLI's stored
+   * credentials, unless `push` is false.
+   */
+  readonly registry?: RegistryCredentials;
+  /** Push after building. Defaults to true; false keeps the image on the local engine (dev). */
+  readonly push?: boolean;
+}
+
+/**
+ * The app image built from app/Dockerfile. `ref` is the digest reference of the build (pushed:
+ * `repo@sha256:…`, local: the image ID), so workloads that use it roll out whenever the image changes,
+ * which a reused tag would not do.
+ */
+export class AppImage extends pulumi.ComponentResource {
+  /** The image name with its tag, as pushed. */
+  public readonly imageName: pulumi.Output<string>;
+  /** Digest reference: what containers and Deployments should run. */
+  public readonly ref: pulumi.Output<string>;
+
+  constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:infra:AppImage", name, {}, opts);
+    const push = args.push ?? true;
+    const image = new docker.Image(
+      name,
+      {
+        imageName: args.imageName,
+        build: {
+          context: args.context,
+          dockerfile: args.dockerfile ?? "app/Dockerfile",
+          target: args.target ?? "runtime",
+          platform: args.platform === null ? undefined : (args.platform ?? "linux/amd64"),
+        },
+        skipPush: !push,
+        registry: args.registry && {
+          server: args.registry.server,
+          username: args.registry.username,
+          password: pulumi.secret(args.registry.password),
+        },
+      },
+      { parent: this },
+    );
+    this.imageName = image.imageName;
+    this.ref = image.repoDigest;
+    this.registerOutputs({ imageName: this.imageName, ref: this.ref });
+  }
+}
