@@ -1,0 +1,81 @@
+import { SERVICE_NAME } from "../app/src/contract.js";
+
+/**
+ * The one config object of the alert rules and the dashboard (like kubernetes-mixin's `_config`):
+ * job selectors and thresholds. Thresholds and `for` durations of the seven reference alerts are the
+ * reference's (`shared/reference/infrastructure.md`, "Alert Rules"); the others say why they are what
+ * they are.
+ */
+export const MONITORING_CONFIG = {
+  /** Scrape job names; the selectors below and prometheus-config.ts both read them. */
+  jobs: {
+    /** The app keeps the reference's job name, which is also its SERVICE_NAME. */
+    app: SERVICE_NAME,
+    /** The reference's names for the exporter jobs. */
+    redis: "redis",
+    postgres: "postgres",
+    /** Container metrics from the kubelet's cAdvisor endpoint (memory alerts need them). */
+    cadvisor: "kubernetes-cadvisor",
+  },
+  /** Team label of every alert (the reference's). */
+  team: "backend",
+  /** Where runbooks live; `<AlertName>.md` is appended, added to every alert in alerts/index.ts. */
+  runbookBaseUrl: "docs/runbooks/",
+  /** Evaluation interval of the rule groups (the reference's `interval: 30s`). */
+  groupInterval: "30s",
+  thresholds: {
+    /** Reference: 5% of requests answered with a server error over 5 minutes. */
+    errorRatio: 0.05,
+    /** Reference: P95 above 2 s. */
+    latencyP95Seconds: 2,
+    /** Reference: pool use above 90% of DB_POOL_SIZE + DB_MAX_OVERFLOW. */
+    dbPoolUseRatio: 0.9,
+    /** Reference: hit ratio below 30% (the tuning target is > 60%; 30% means the cache barely helps). */
+    cacheHitRatio: 0.3,
+    /** Reference: working set above 85% of the limit; the kubelet OOM-kills at 100%. */
+    memoryLimitRatio: 0.85,
+    /** Reference: 100,000 tokens per hour (the budget is per hour, so the rule counts an hour's tokens). */
+    llmTokensPerHour: 100_000,
+    /**
+     * Server connections in use as a share of max_connections. 80% leaves the reserved connections
+     * (superuser, exporter, backups) room before clients are refused.
+     */
+    postgresConnectionRatio: 0.8,
+    /**
+     * Redis used memory as a share of maxmemory. Above 90% allkeys-lru evicts constantly, and the cache
+     * hit ratio falls with it.
+     */
+    redisMemoryRatio: 0.9,
+  },
+  /** `for` durations: the reference's for its seven alerts, reasons for the rest. */
+  for: {
+    highErrorRate: "5m",
+    serviceDown: "1m",
+    dbPoolExhausted: "5m",
+    highLatency: "10m",
+    lowCacheHitRate: "15m",
+    highMemoryUsage: "10m",
+    highLlmTokenUsage: "1h",
+    /** A job without targets blinds every other alert on it; 5 m rides out a rollout of the scraper. */
+    targetsMissing: "5m",
+    /** Like ServiceDown: one failed scrape is noise, a minute of them is an outage. */
+    dataTierDown: "1m",
+    /** Connection and memory pressure build up; 5 m avoids paging on a batch job's burst. */
+    dataTierSaturation: "5m",
+  },
+  /** Rate windows. */
+  windows: {
+    /** Reference windows: 5 m for errors and latency, 10 m for the cache ratio, 1 h for tokens. */
+    errors: "5m",
+    latency: "5m",
+    cache: "10m",
+    llmTokens: "1h",
+    /**
+     * Dashboard rates: Grafana's `$__rate_interval` (at least 4 × the scrape interval, so one missed
+     * scrape does not blank a panel, and wider when zoomed out). Tests substitute 1m before promtool.
+     */
+    dashboard: "$__rate_interval",
+  },
+} as const;
+
+export type MonitoringConfig = typeof MONITORING_CONFIG;

@@ -1,0 +1,18 @@
+/**
+ * Monitoring as code: the metric catalogue, alert rules, Prometheus / Alertmanager / OTel Collector
+ * configs and the Grafana dashboard. `monitoring/catalogue.ts` is also importable on its own (no deps).
+ */
+export * from "./alertmanager-config.js";
+export * from "./alerts/index.js";
+export * from "./catalogue.js";
+export * from "./config.js";
+export * from "./dashboards/builder.js";
+export * from "./dashboards/mcp-backend.js";
+export * from "./files.js";
+export * from "./grafana/provisioning.js";
+export * from "./otel-collector-config.js";
+export * from "./prometheus-config.js";
+export * from "./promql.js";
+export * from "./render.js";
+export * from "./resources.js";
+export * from "./services.js";

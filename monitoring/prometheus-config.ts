@@ -1,0 +1,116 @@
+import { HTTP_PATHS, SERVICE_NAME } from "../app/src/contract.js";
+import type { Environment } from "../environments/index.js";
+import { EXTERNAL_METRICS as X } from "./catalogue.js";
+import { MONITORING_CONFIG as C } from "./config.js";
+import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "./services.js";
+
+/** The parts of an environment that shape prometheus.yml. */
+export type PrometheusEnv = Pick<Environment, "prometheus" | "redis"> & {
+  readonly kubernetes: Pick<Environment["kubernetes"], "namespace">;
+};
+
+type Json = Record<string, unknown>;
+
+const sa = P.serviceAccountDir;
+// Label of the app's pods that the app tier sets (coordinated by label, not by import).
+const APP_NAME_LABEL = "__meta_kubernetes_pod_label_app_kubernetes_io_name";
+const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+
+/**
+ * The app, one target per pod. The reference's static `mcp-backend:8000` goes through the Service,
+ * which picks a random pod per scrape: counters jump between pods and rate() turns to noise. Pods are
+ * discovered in the environment's namespace only and scraped as their prometheus.io/* annotations say.
+ */
+function appJob(namespace: string): Json {
+  return {
+    job_name: C.jobs.app,
+    metrics_path: HTTP_PATHS.metrics,
+    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      { source_labels: [annotation("scrape")], action: "keep", regex: "true" },
+      { source_labels: [APP_NAME_LABEL], action: "keep", regex: SERVICE_NAME },
+      // Completed pods keep their IP in the API for a while; their address may belong to a new pod.
+      { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
+      { source_labels: ["__meta_kubernetes_pod_container_init"], action: "drop", regex: "true" },
+      {
+        source_labels: [annotation("path")],
+        action: "replace",
+        regex: "(.+)",
+        target_label: "__metrics_path__",
+      },
+      {
+        source_labels: ["__address__", annotation("port")],
+        action: "replace",
+        regex: "([^:]+)(?::\\d+)?;(\\d+)",
+        replacement: "$1:$2",
+        target_label: "__address__",
+      },
+      { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+      // The pod name is what on-call looks up with kubectl; the reference also strips the port.
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
+    ],
+  };
+}
+
+/** Container metrics of the namespace from every kubelet, through the API server's node proxy. */
+function cadvisorJob(namespace: string): Json {
+  const kept = [
+    X.containerMemoryWorkingSet,
+    X.containerSpecMemoryLimit,
+    X.containerCpuUsage,
+    X.containerFsUsage,
+  ];
+  return {
+    job_name: C.jobs.cadvisor,
+    scheme: "https",
+    kubernetes_sd_configs: [{ role: "node" }],
+    tls_config: { ca_file: `${sa}/ca.crt` },
+    authorization: { credentials_file: `${sa}/token` },
+    relabel_configs: [
+      { target_label: "__address__", replacement: "kubernetes.default.svc:443" },
+      {
+        source_labels: ["__meta_kubernetes_node_name"],
+        regex: "(.+)",
+        target_label: "__metrics_path__",
+        replacement: "/api/v1/nodes/$1/proxy/metrics/cadvisor",
+      },
+      // Every node shares the API server address, so instance would not tell them apart.
+      { source_labels: ["__meta_kubernetes_node_name"], target_label: "instance" },
+    ],
+    // A kubelet reports every container of the node; only this namespace and the alerted/panelled
+    // series are stored.
+    metric_relabel_configs: [
+      { source_labels: ["namespace"], action: "keep", regex: namespace },
+      { source_labels: ["__name__"], action: "keep", regex: kept.map((m) => m.name).join("|") },
+    ],
+  };
+}
+
+function staticJob(job: string, target: string): Json {
+  return { job_name: job, static_configs: [{ targets: [target] }] };
+}
+
+/** prometheus.yml of an environment. */
+export function prometheusConfig(env: PrometheusEnv): Json {
+  const ns = env.kubernetes.namespace;
+  const p = env.prometheus;
+  const exporters = [
+    ...(env.redis.enabled
+      ? [staticJob(C.jobs.redis, `${S.redisExporter.name}:${S.redisExporter.port}`)]
+      : []),
+    staticJob(C.jobs.postgres, `${S.postgresExporter.name}:${S.postgresExporter.port}`),
+  ];
+  return {
+    global: {
+      scrape_interval: p.scrapeInterval,
+      evaluation_interval: p.evaluationInterval,
+      external_labels: { cluster: p.externalLabels.cluster, environment: p.externalLabels.environment },
+    },
+    rule_files: [`${P.prometheusRulesDir}/*.yml`],
+    alerting: {
+      alertmanagers: [{ static_configs: [{ targets: [`${S.alertmanager.name}:${S.alertmanager.port}`] }] }],
+    },
+    scrape_configs: [appJob(ns), ...exporters, cadvisorJob(ns)],
+  };
+}

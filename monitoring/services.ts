@@ -1,0 +1,34 @@
+/**
+ * Names and ports of the monitoring services and of the exporters they scrape. The exporter Services
+ * belong to the app tier (infra/k8s); their names here must match the ones it creates.
+ */
+export const MONITORING_SERVICES = {
+  prometheus: { name: "prometheus", port: 9090 },
+  alertmanager: { name: "alertmanager", port: 9093 },
+  grafana: { name: "grafana" },
+  jaeger: {
+    name: "jaeger",
+    ports: { ui: 16686, otlpGrpc: 4317, otlpHttp: 4318, agentCompact: 6831, zipkin: 9411, health: 13133 },
+  },
+  otelCollector: { name: "otel-collector", ports: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 } },
+  redisExporter: { name: "redis-exporter", port: 9121 },
+  postgresExporter: { name: "postgres-exporter", port: 9187 },
+} as const;
+
+/** Paths inside the Prometheus and Alertmanager containers (the reference's /etc/prometheus layout). */
+export const MONITORING_PATHS = {
+  prometheusConfigDir: "/etc/prometheus",
+  prometheusConfig: "/etc/prometheus/prometheus.yml",
+  /** The reference's `rule_files: ['/etc/prometheus/alerts/*.yml']`. */
+  prometheusRulesDir: "/etc/prometheus/alerts",
+  prometheusData: "/prometheus",
+  serviceAccountDir: "/var/run/secrets/kubernetes.io/serviceaccount",
+  alertmanagerConfigDir: "/etc/alertmanager",
+  alertmanagerConfig: "/etc/alertmanager/alertmanager.yml",
+  /** Where the alertReceiver Secret is mounted; the config refers to the file, never the value. */
+  alertmanagerSecretDir: "/etc/alertmanager/secrets",
+  alertmanagerSecretKey: "alert-receiver",
+  alertmanagerData: "/alertmanager",
+  otelCollectorConfigDir: "/etc/otelcol",
+  otelCollectorConfig: "/etc/otelcol/config.yaml",
+} as const;
