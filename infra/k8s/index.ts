@@ -1,2 +1,11 @@
+export * from "./app-secrets.js";
+export * from "./backups.js";
+export * from "./kube.js";
 export { type KubeObject, type RegisterOptions, registerObjects, resourceName, synth } from "./manifests.js";
+export * from "./mcp-backend.js";
 export { EnvironmentNamespace, type EnvironmentNamespaceArgs } from "./namespace.js";
+export * from "./network-policies.js";
+export * from "./pgbouncer.js";
+export * from "./postgres.js";
+export * from "./redis.js";
+export * from "./register.js";

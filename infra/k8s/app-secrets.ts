@@ -1,0 +1,146 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MANAGED_BY, PART_OF } from "./kube.js";
+import type { SecretKeyRef } from "./mcp-backend-args.js";
+
+/** Where the app's database lives; the URL is composed from this and the password. */
+export interface DatabaseEndpoint {
+  /** Service host, e.g. "postgres" or "pgbouncer". */
+  readonly host: string;
+  /** Defaults to 5432. */
+  readonly port?: number;
+  /** Database name as the client asks for it. */
+  readonly database: string;
+}
+
+export interface AppSecretsArgs {
+  /** Namespace of the Secrets. */
+  readonly namespace: pulumi.Input<string>;
+  /** Database role of the app. */
+  readonly dbUser: string;
+  /** Its password (a secret Output from `pulumi config --secret`). URL-encoded into the URLs. */
+  readonly dbPassword: pulumi.Input<string>;
+  /** Where DATABASE_URL points. */
+  readonly primary: DatabaseEndpoint;
+  /** Where DATABASE_REPLICA_URL points. Defaults to none (no replica URL). */
+  readonly replica?: DatabaseEndpoint;
+  /** CACHE_REDIS_URL. Defaults to none. */
+  readonly redisUrl?: pulumi.Input<string>;
+  /** SENTRY_DSN. Defaults to none. */
+  readonly sentryDsn?: pulumi.Input<string>;
+  /** OPENAI_API_KEY. Defaults to none. */
+  readonly openaiApiKey?: pulumi.Input<string>;
+  /** API_KEYS (`key:tenant,…`). Defaults to none. */
+  readonly apiKeys?: pulumi.Input<string>;
+  /** Names of the env variables each Secret key feeds. Defaults to the app contract's names. */
+  readonly envNames?: Partial<Record<AppSecretEnv, string>>;
+}
+
+/** The settings AppSecrets can deliver. */
+export type AppSecretEnv =
+  | "databaseUrl"
+  | "databaseReplicaUrl"
+  | "redisUrl"
+  | "sentryDsn"
+  | "openaiApiKey"
+  | "apiKeys";
+
+/**
+ * The Secret names and keys, as the reference names them (db-credentials/url, redis-credentials/url,
+ * sentry-credentials/dsn) and in the same style for the rest.
+ */
+export const APP_SECRET_REFS: Readonly<Record<AppSecretEnv | "dbPassword" | "dbUser", SecretKeyRef>> = {
+  databaseUrl: { secretName: "db-credentials", key: "url" },
+  databaseReplicaUrl: { secretName: "db-credentials", key: "replica-url" },
+  dbPassword: { secretName: "db-credentials", key: "password" },
+  dbUser: { secretName: "db-credentials", key: "username" },
+  redisUrl: { secretName: "redis-credentials", key: "url" },
+  sentryDsn: { secretName: "sentry-credentials", key: "dsn" },
+  openaiApiKey: { secretName: "openai-credentials", key: "api-key" },
+  apiKeys: { secretName: "mcp-backend-api-keys", key: "keys" },
+};
+
+const DEFAULT_ENV_NAMES: Record<AppSecretEnv, string> = {
+  databaseUrl: "DATABASE_URL",
+  databaseReplicaUrl: "DATABASE_REPLICA_URL",
+  redisUrl: "CACHE_REDIS_URL",
+  sentryDsn: "SENTRY_DSN",
+  openaiApiKey: "OPENAI_API_KEY",
+  apiKeys: "API_KEYS",
+};
+
+/** A postgresql:// URL with the password percent-encoded, so any character in it is safe. */
+export function postgresUrl(user: string, password: string, e: DatabaseEndpoint): string {
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${e.host}:${e.port ?? 5432}/${e.database}`;
+}
+
+/**
+ * The app's credentials as Kubernetes Secrets, created with Pulumi directly (never through cdk8s, so
+ * values stay Pulumi secrets end to end and never reach a synthesised manifest). The database URLs are
+ * composed here from the password and the in-cluster service, so nobody hand-assembles them.
+ */
+export class AppSecrets extends pulumi.ComponentResource {
+  /** env name → Secret key, for McpBackendArgs.secretEnv. */
+  public readonly secretEnv: Record<string, SecretKeyRef>;
+  /** The Secret key holding the database password (for Postgres, PgBouncer, backups, exporters). */
+  public readonly passwordRef: SecretKeyRef = APP_SECRET_REFS.dbPassword;
+  /** The Secret key holding the database user name. */
+  public readonly userRef: SecretKeyRef = APP_SECRET_REFS.dbUser;
+  /** DATABASE_URL, as a secret Output. */
+  public readonly databaseUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:infra:AppSecrets", name, {}, opts);
+    const envNames = { ...DEFAULT_ENV_NAMES, ...args.envNames };
+    const password = pulumi.secret(args.dbPassword);
+    this.databaseUrl = pulumi.secret(password.apply((p) => postgresUrl(args.dbUser, p, args.primary)));
+    const values: Partial<Record<AppSecretEnv, pulumi.Input<string>>> = {
+      databaseUrl: this.databaseUrl,
+      databaseReplicaUrl: args.replica
+        ? password.apply((p) => postgresUrl(args.dbUser, p, args.replica!))
+        : undefined,
+      redisUrl: args.redisUrl,
+      sentryDsn: args.sentryDsn,
+      openaiApiKey: args.openaiApiKey,
+      apiKeys: args.apiKeys,
+    };
+    const bySecret = new Map<string, Record<string, pulumi.Input<string>>>();
+    const put = (ref: SecretKeyRef, value: pulumi.Input<string>) => {
+      const data = bySecret.get(ref.secretName) ?? {};
+      data[ref.key] = pulumi.secret(value);
+      bySecret.set(ref.secretName, data);
+    };
+    put(APP_SECRET_REFS.dbUser, args.dbUser);
+    put(APP_SECRET_REFS.dbPassword, password);
+    this.secretEnv = {};
+    for (const [field, value] of Object.entries(values) as [
+      AppSecretEnv,
+      pulumi.Input<string> | undefined,
+    ][]) {
+      if (value === undefined) continue;
+      put(APP_SECRET_REFS[field], value);
+      this.secretEnv[envNames[field]] = APP_SECRET_REFS[field];
+    }
+    for (const [secretName, stringData] of bySecret) {
+      new k8s.core.v1.Secret(
+        `secret/${secretName}`,
+        {
+          metadata: {
+            name: secretName,
+            namespace: args.namespace,
+            labels: {
+              "app.kubernetes.io/name": secretName,
+              "app.kubernetes.io/component": "credentials",
+              "app.kubernetes.io/part-of": PART_OF,
+              "app.kubernetes.io/managed-by": MANAGED_BY,
+            },
+          },
+          type: "Opaque",
+          stringData,
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({ secretEnv: this.secretEnv, databaseUrl: this.databaseUrl });
+  }
+}

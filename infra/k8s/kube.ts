@@ -1,0 +1,178 @@
+import { App, Chart } from "cdk8s";
+import { k8s } from "cdk8s-plus-28";
+
+/**
+ * Shared building material of the infra/k8s components: the recommended labels, the restricted
+ * security context, resource quantities. Each component builds its objects with the typed cdk8s L1
+ * constructs of cdk8s-plus-28 (`k8s.KubeDeployment`, ...) so that names and selectors stay exactly as
+ * written (the L2 constructs add `cdk8s.io/metadata.addr` hash labels to selectors).
+ */
+
+/** CPU, memory and ephemeral-storage quantities of one side (requests or limits). */
+export interface ResourceQuantities {
+  /** CPU, e.g. "500m". */
+  readonly cpu: string;
+  /** Memory, e.g. "1Gi". */
+  readonly memory: string;
+  /** Ephemeral storage (logs, emptyDirs on disk), e.g. "256Mi". */
+  readonly ephemeralStorage: string;
+}
+
+/** Requests and limits of one container. */
+export interface ContainerResources {
+  readonly requests: ResourceQuantities;
+  readonly limits: ResourceQuantities;
+}
+
+/** Labels every object of a component carries (the `app.kubernetes.io/*` recommended set). */
+export interface LabelArgs {
+  /** app.kubernetes.io/name and the `app` selector label, e.g. "redis". */
+  readonly name: string;
+  /** app.kubernetes.io/component, e.g. "cache", "database". */
+  readonly component: string;
+  /** app.kubernetes.io/version: the image tag or app version. */
+  readonly version: string;
+  /** app.kubernetes.io/instance. */
+  readonly instance: string;
+  /** app.kubernetes.io/part-of. */
+  readonly partOf: string;
+}
+
+/** The part-of label of everything this repo deploys. Defaults of every component. */
+export const PART_OF = "mcp-stack";
+/** The managed-by label: Pulumi applies the objects (cdk8s only synthesises them). */
+export const MANAGED_BY = "pulumi";
+
+/** The selector label of a workload: `app: <name>`, as the reference's Deployment selects. */
+export function selectorLabels(name: string): Record<string, string> {
+  return { app: name };
+}
+
+/** Selector label plus the recommended `app.kubernetes.io/*` labels. */
+export function recommendedLabels(l: LabelArgs): Record<string, string> {
+  return {
+    ...selectorLabels(l.name),
+    "app.kubernetes.io/name": l.name,
+    "app.kubernetes.io/instance": l.instance,
+    "app.kubernetes.io/version": labelValue(l.version),
+    "app.kubernetes.io/component": l.component,
+    "app.kubernetes.io/part-of": l.partOf,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+}
+
+/** A label value: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
+export function labelValue(v: string): string {
+  return v
+    .replace(/[^A-Za-z0-9_.-]/g, "_")
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+}
+
+/** The tag of a pinned image reference ("redis:7.4.2-alpine" → "7.4.2-alpine"); the digest if pinned by one. */
+export function imageTag(image: string): string {
+  const at = image.indexOf("@");
+  if (at >= 0)
+    return image
+      .slice(at + 1)
+      .replace("sha256:", "")
+      .slice(0, 12);
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  return colon > slash ? image.slice(colon + 1) : "";
+}
+
+/** True when an image names a version: a tag other than `latest`, or a digest. */
+export function isPinnedImage(image: string): boolean {
+  if (image.includes("@sha256:")) return true;
+  const tag = imageTag(image);
+  return tag !== "" && tag !== "latest";
+}
+
+/** A Kubernetes quantity for the typed constructs. */
+export function q(value: string): k8s.Quantity {
+  return k8s.Quantity.fromString(value);
+}
+
+/** A port by number or name. */
+export function port(value: number | string): k8s.IntOrString {
+  return typeof value === "number" ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+/** Requests and limits as the typed constructs take them. */
+export function resourceRequirements(r: ContainerResources): k8s.ResourceRequirements {
+  const side = (s: ResourceQuantities) => ({
+    cpu: q(s.cpu),
+    memory: q(s.memory),
+    "ephemeral-storage": q(s.ephemeralStorage),
+  });
+  return { requests: side(r.requests), limits: side(r.limits) };
+}
+
+/** UID/GID the stack runs its own processes as when an image does not need a specific one. */
+export const DEFAULT_UID = 10001;
+
+/**
+ * The Pod Security Standard "restricted" container context: no privilege escalation, every capability
+ * dropped, RuntimeDefault seccomp, read-only root filesystem, non-root.
+ */
+export function restrictedContainer(uid: number = DEFAULT_UID, gid: number = uid): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** The pod-level counterpart of {@link restrictedContainer}; fsGroup makes volumes writable for `gid`. */
+export function restrictedPod(uid: number = DEFAULT_UID, gid: number = uid): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    fsGroupChangePolicy: "OnRootMismatch",
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/**
+ * Spread replicas over zones and nodes. ScheduleAnyway keeps a one-node dev cluster schedulable; the
+ * scheduler still prefers spreading.
+ */
+export function spreadConstraints(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+  return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: selector },
+  }));
+}
+
+/** An emptyDir volume and its mount for a path a read-only root filesystem must still write. */
+export function scratch(
+  name: string,
+  mountPath: string,
+  sizeLimit = "256Mi",
+): { volume: k8s.Volume; mount: k8s.VolumeMount } {
+  return {
+    volume: { name, emptyDir: { sizeLimit: q(sizeLimit) } },
+    mount: { name, mountPath },
+  };
+}
+
+/** A fresh chart for one component's objects; objects carry no namespace (registerObjects' patch adds it). */
+export function newChart(id: string): Chart {
+  return new Chart(new App(), id, { disableResourceNameHashes: true });
+}
+
+/** Small fixed resources for sidecars and exporters. */
+export const EXPORTER_RESOURCES: ContainerResources = {
+  requests: { cpu: "50m", memory: "64Mi", ephemeralStorage: "32Mi" },
+  limits: { cpu: "200m", memory: "128Mi", ephemeralStorage: "64Mi" },
+};

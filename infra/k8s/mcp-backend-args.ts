@@ -1,0 +1,160 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { type ContainerResources, isPinnedImage } from "./kube.js";
+import { positiveInt } from "./register.js";
+
+/** An HTTP probe of the app (path and the four timings). */
+export interface HttpProbe {
+  readonly path: string;
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+/** One HPA scaling direction (autoscaling/v2 HPAScalingRules). */
+export interface ScalingRules {
+  readonly stabilizationWindowSeconds: number;
+  readonly policies: readonly {
+    readonly type: "Percent" | "Pods";
+    readonly value: number;
+    readonly periodSeconds: number;
+  }[];
+}
+
+/** A HorizontalPodAutoscaler that owns the Deployment's replica count. */
+export interface AutoscalingArgs {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilisation (% of requests). Defaults to 70. */
+  readonly cpuUtilization?: number;
+  /** Target average memory utilisation (% of requests). Defaults to 80. */
+  readonly memoryUtilization?: number;
+  /** Scale-up / scale-down behaviour. Defaults to the Kubernetes defaults. */
+  readonly behavior?: { readonly scaleUp: ScalingRules; readonly scaleDown: ScalingRules };
+}
+
+/** Where an environment variable's value lives in a Secret. */
+export interface SecretKeyRef {
+  readonly secretName: string;
+  readonly key: string;
+}
+
+export interface McpBackendArgs {
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** The app image (a registry reference, ideally a digest). Put into the Deployment via a patch. */
+  readonly image: pulumi.Input<string>;
+  /** App version: the `version` label (as `v<version>`) and app.kubernetes.io/version. */
+  readonly version: string;
+  /** Name of the Deployment, Service, ConfigMap, ServiceAccount and PDB. Defaults to "mcp-backend". */
+  readonly name?: string;
+  /** app.kubernetes.io/instance. Defaults to the name. */
+  readonly instance?: string;
+  /** Container port. Defaults to 8000. */
+  readonly containerPort?: number;
+  /** Replicas when no HPA is given. Defaults to 1. Ignored (left unset) when `autoscaling` is set. */
+  readonly replicas?: number;
+  /** An HPA owning the replica count. Defaults to none. */
+  readonly autoscaling?: AutoscalingArgs;
+  /** RollingUpdate surge. Defaults to 1. */
+  readonly maxSurge?: number;
+  /** RollingUpdate unavailability. Defaults to 0. maxSurge and maxUnavailable must not both be 0. */
+  readonly maxUnavailable?: number;
+  /** Requests and limits of the app container (CPU, memory, ephemeral storage). */
+  readonly resources: ContainerResources;
+  /** Liveness probe: process only, never the database. */
+  readonly livenessProbe: HttpProbe;
+  /** Readiness probe: dependencies reachable. Must differ from the liveness probe. */
+  readonly readinessProbe: HttpProbe;
+  /** Seconds the preStop hook sleeps so endpoints drain before SIGTERM. Defaults to 10. */
+  readonly preStopSleepSeconds?: number;
+  /** Pod termination grace. Defaults to 45; must exceed preStopSleepSeconds. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Service type. Defaults to "ClusterIP". */
+  readonly serviceType?: "ClusterIP" | "LoadBalancer" | "NodePort";
+  /** Service port (→ the container's `http` port). Defaults to 80. */
+  readonly servicePort?: number;
+  /**
+   * PodDisruptionBudget minAvailable. Defaults to the minimum replica count − 1 (at least 0). Must be
+   * lower than the minimum replica count so a node drain can always evict a pod.
+   */
+  readonly pdbMinAvailable?: number;
+  /** Non-secret settings, delivered through the ConfigMap (envFrom). Defaults to none. */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Secret settings: env name → Secret key. Defaults to none. Names must not repeat `config` keys. */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /**
+   * Writable paths on the read-only root filesystem, each an emptyDir.
+   * Defaults to /tmp, /var/log/mcp-backend and /var/lib/mcp-backend.
+   */
+  readonly writablePaths?: readonly string[];
+  /** UID and GID of the app process (the image's user). Defaults to 10001. */
+  readonly runAsUser?: number;
+  /** Metrics path for the prometheus.io annotations. Defaults to "/metrics". */
+  readonly metricsPath?: string;
+}
+
+/** Defaults of {@link McpBackendArgs}, in one place so docs and tests can pin them. */
+export const MCP_BACKEND_DEFAULTS = {
+  name: "mcp-backend",
+  containerPort: 8000,
+  replicas: 1,
+  maxSurge: 1,
+  maxUnavailable: 0,
+  cpuUtilization: 70,
+  memoryUtilization: 80,
+  preStopSleepSeconds: 10,
+  terminationGracePeriodSeconds: 45,
+  serviceType: "ClusterIP",
+  servicePort: 80,
+  writablePaths: ["/tmp", "/var/log/mcp-backend", "/var/lib/mcp-backend"],
+  runAsUser: 10001,
+  metricsPath: "/metrics",
+} as const;
+
+/** The smallest replica count the Deployment can run at. */
+export function minimumReplicas(args: McpBackendArgs): number {
+  return args.autoscaling ? args.autoscaling.minReplicas : (args.replicas ?? MCP_BACKEND_DEFAULTS.replicas);
+}
+
+function sameProbe(a: HttpProbe, b: HttpProbe): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Invariants of {@link McpBackendArgs}; an empty list means valid. Called before anything is created. */
+export function validateMcpBackendArgs(args: McpBackendArgs): string[] {
+  const issues: string[] = [];
+  if (typeof args.image === "string" && !isPinnedImage(args.image))
+    issues.push(`image "${args.image}" must be pinned to a tag other than latest, or a digest`);
+  if (args.replicas !== undefined) issues.push(...positiveInt("replicas", args.replicas));
+  const a = args.autoscaling;
+  if (a) {
+    issues.push(...positiveInt("autoscaling.minReplicas", a.minReplicas));
+    if (a.maxReplicas < a.minReplicas)
+      issues.push(
+        `autoscaling.maxReplicas ${a.maxReplicas} is below autoscaling.minReplicas ${a.minReplicas}`,
+      );
+  }
+  const surge = args.maxSurge ?? MCP_BACKEND_DEFAULTS.maxSurge;
+  const unavailable = args.maxUnavailable ?? MCP_BACKEND_DEFAULTS.maxUnavailable;
+  if (surge === 0 && unavailable === 0)
+    issues.push("maxSurge and maxUnavailable are both 0: a rollout could never progress");
+  const minReplicas = minimumReplicas(args);
+  if (args.pdbMinAvailable !== undefined && args.pdbMinAvailable > 0 && args.pdbMinAvailable >= minReplicas)
+    issues.push(
+      `pdbMinAvailable ${args.pdbMinAvailable} with a minimum of ${minReplicas} replicas blocks every eviction; use at most ${Math.max(0, minReplicas - 1)}`,
+    );
+  if (sameProbe(args.livenessProbe, args.readinessProbe))
+    issues.push(
+      "livenessProbe and readinessProbe are identical; liveness must not depend on readiness checks",
+    );
+  const preStop = args.preStopSleepSeconds ?? MCP_BACKEND_DEFAULTS.preStopSleepSeconds;
+  const grace = args.terminationGracePeriodSeconds ?? MCP_BACKEND_DEFAULTS.terminationGracePeriodSeconds;
+  if (grace <= preStop)
+    issues.push(`terminationGracePeriodSeconds ${grace} must exceed preStopSleepSeconds ${preStop}`);
+  for (const key of Object.keys(args.secretEnv ?? {})) {
+    if (args.config && key in args.config)
+      issues.push(`${key} is both in config (ConfigMap) and secretEnv (Secret); keep it in one`);
+  }
+  return issues;
+}

@@ -1,0 +1,226 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { k8s } from "cdk8s-plus-28";
+import {
+  labelValue,
+  newChart,
+  PART_OF,
+  port,
+  recommendedLabels,
+  resourceRequirements,
+  restrictedContainer,
+  restrictedPod,
+  scratch,
+  selectorLabels,
+  spreadConstraints,
+} from "./kube.js";
+import { type KubeObject, synth } from "./manifests.js";
+import {
+  MCP_BACKEND_DEFAULTS as D,
+  type HttpProbe,
+  type McpBackendArgs,
+  minimumReplicas,
+  validateMcpBackendArgs,
+} from "./mcp-backend-args.js";
+import { assertValid, registerNamespaced } from "./register.js";
+
+export * from "./mcp-backend-args.js";
+
+/** Stand-in for the image until registerObjects' patch puts the real (Output) reference in. */
+const IMAGE_PLACEHOLDER = "image-set-by-patch:0";
+
+function httpProbe(p: HttpProbe, containerPort: number): k8s.Probe {
+  return {
+    httpGet: { path: p.path, port: port(containerPort) },
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}
+
+function volumeName(path: string): string {
+  return (
+    path
+      .replace(/^\/+/, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/-+$/, "") || "root"
+  );
+}
+
+/**
+ * The objects of the app workload: ConfigMap, ServiceAccount, Deployment, Service, PDB and, with
+ * autoscaling, an HPA. Pure: no Pulumi, so tests can synthesise it directly.
+ */
+export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
+  assertValid("McpBackend", validateMcpBackendArgs(args));
+  const name = args.name ?? D.name;
+  const containerPort = args.containerPort ?? D.containerPort;
+  const labels = recommendedLabels({
+    name,
+    component: "api",
+    version: args.version,
+    instance: args.instance ?? name,
+    partOf: PART_OF,
+  });
+  const selector = selectorLabels(name);
+  const chart = newChart(name);
+  const config = args.config ?? {};
+  const configName = `${name}-config`;
+
+  new k8s.KubeConfigMap(chart, "config", { metadata: { name: configName, labels }, data: { ...config } });
+  new k8s.KubeServiceAccount(chart, "sa", {
+    metadata: { name, labels },
+    automountServiceAccountToken: false,
+  });
+
+  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) => scratch(volumeName(p), p));
+  const uid = args.runAsUser ?? D.runAsUser;
+  const env: k8s.EnvVar[] = Object.entries(args.secretEnv ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([envName, ref]) => ({
+      name: envName,
+      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+    }));
+  const preStop = args.preStopSleepSeconds ?? D.preStopSleepSeconds;
+  // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
+  const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16);
+
+  new k8s.KubeDeployment(chart, "deployment", {
+    metadata: { name, labels },
+    spec: {
+      // An HPA owns the count when present; a fixed `replicas` would fight it on every `pulumi up`.
+      replicas: args.autoscaling ? undefined : (args.replicas ?? D.replicas),
+      revisionHistoryLimit: 5,
+      strategy: {
+        type: "RollingUpdate",
+        rollingUpdate: {
+          maxSurge: port(args.maxSurge ?? D.maxSurge),
+          maxUnavailable: port(args.maxUnavailable ?? D.maxUnavailable),
+        },
+      },
+      selector: { matchLabels: selector },
+      template: {
+        metadata: {
+          labels: { ...labels, version: labelValue(`v${args.version}`) },
+          annotations: {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(containerPort),
+            "prometheus.io/path": args.metricsPath ?? D.metricsPath,
+            "checksum/config": configHash,
+          },
+        },
+        spec: {
+          serviceAccountName: name,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds:
+            args.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
+          securityContext: restrictedPod(uid),
+          topologySpreadConstraints: spreadConstraints(selector),
+          containers: [
+            {
+              name,
+              image: typeof args.image === "string" ? args.image : IMAGE_PLACEHOLDER,
+              imagePullPolicy: "IfNotPresent",
+              ports: [{ containerPort, name: "http", protocol: "TCP" }],
+              envFrom: [{ configMapRef: { name: configName } }],
+              env,
+              resources: resourceRequirements(args.resources),
+              livenessProbe: httpProbe(args.livenessProbe, containerPort),
+              readinessProbe: httpProbe(args.readinessProbe, containerPort),
+              lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${preStop}`] } } },
+              securityContext: restrictedContainer(uid),
+              volumeMounts: scratchDirs.map((s) => s.mount),
+            },
+          ],
+          volumes: scratchDirs.map((s) => s.volume),
+        },
+      },
+    },
+  });
+
+  new k8s.KubeService(chart, "service", {
+    metadata: { name, labels },
+    spec: {
+      type: args.serviceType ?? D.serviceType,
+      selector,
+      ports: [{ name: "http", port: args.servicePort ?? D.servicePort, targetPort: port(containerPort) }],
+    },
+  });
+
+  const a = args.autoscaling;
+  if (a) {
+    new k8s.KubeHorizontalPodAutoscalerV2(chart, "hpa", {
+      metadata: { name: `${name}-hpa`, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: (
+          [
+            ["cpu", a.cpuUtilization ?? D.cpuUtilization],
+            ["memory", a.memoryUtilization ?? D.memoryUtilization],
+          ] as const
+        ).map(([resource, averageUtilization]) => ({
+          type: "Resource",
+          resource: { name: resource, target: { type: "Utilization", averageUtilization } },
+        })),
+        behavior: a.behavior
+          ? {
+              scaleUp: { ...a.behavior.scaleUp, policies: [...a.behavior.scaleUp.policies] },
+              scaleDown: { ...a.behavior.scaleDown, policies: [...a.behavior.scaleDown.policies] },
+            }
+          : undefined,
+      },
+    });
+  }
+
+  new k8s.KubePodDisruptionBudget(chart, "pdb", {
+    metadata: { name, labels },
+    spec: {
+      minAvailable: port(args.pdbMinAvailable ?? Math.max(0, minimumReplicas(args) - 1)),
+      selector: { matchLabels: selector },
+    },
+  });
+  return synth(chart);
+}
+
+/** Put the (possibly unknown until deploy) image into the app container. */
+function withImage(obj: KubeObject, name: string, image: pulumi.Input<string>): KubeObject | pulumi.Inputs {
+  if (obj.kind !== "Deployment") return obj;
+  const spec = obj.spec as { template: { spec: { containers: { name: string }[] } } };
+  const containers = spec.template.spec.containers.map((c) => (c.name === name ? { ...c, image } : c));
+  return {
+    ...obj,
+    spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers } } },
+  };
+}
+
+/**
+ * The MCP backend workload, as the reference's production Deployment: RollingUpdate (surge 1,
+ * unavailable 0), Prometheus scrape annotations, secrets by secretKeyRef, settings from a ConfigMap,
+ * split liveness/readiness probes, a preStop drain, a Service, an optional HPA, a PDB and a
+ * ServiceAccount without a token — hardened to the "restricted" Pod Security Standard.
+ */
+export class McpBackend extends pulumi.ComponentResource {
+  /** Name of the Deployment and Service. */
+  public readonly serviceName: string;
+  /** Port of the Service. */
+  public readonly servicePort: number;
+  /** In-cluster URL of the Service. */
+  public readonly url: pulumi.Output<string>;
+  /** Pod labels a NetworkPolicy selects the app by. */
+  public readonly selector: Record<string, string>;
+
+  constructor(name: string, args: McpBackendArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:infra:McpBackend", name, {}, opts);
+    const objects = mcpBackendObjects(args);
+    this.serviceName = args.name ?? D.name;
+    this.servicePort = args.servicePort ?? D.servicePort;
+    this.selector = selectorLabels(this.serviceName);
+    registerNamespaced(objects, args.namespace, this, (obj) => withImage(obj, this.serviceName, args.image));
+    this.url = pulumi.interpolate`http://${this.serviceName}.${args.namespace}.svc:${this.servicePort}`;
+    this.registerOutputs({ serviceName: this.serviceName, servicePort: this.servicePort, url: this.url });
+  }
+}

@@ -1,0 +1,162 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { isPinnedImage } from "./kube.js";
+import type { SecretKeyRef } from "./mcp-backend-args.js";
+
+/** postgresql.conf tuning (the reference's Performance Tuning → Database Tuning). */
+export interface PostgresTuning {
+  readonly sharedBuffers: string;
+  readonly effectiveCacheSize: string;
+  readonly maxConnections: number;
+  readonly workMem: string;
+  readonly maintenanceWorkMem: string;
+  readonly randomPageCost: number;
+  readonly effectiveIoConcurrency: number;
+  readonly walBuffers: string;
+  readonly checkpointCompletionTarget: number;
+}
+
+export interface PgvectorPostgresArgs {
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** Pinned pgvector image, e.g. "pgvector/pgvector:0.8.0-pg16". Also runs pg_basebackup for the replica. */
+  readonly image: string;
+  /** Database created on first start (POSTGRES_DB). */
+  readonly database: string;
+  /** Role created on first start (POSTGRES_USER, a superuser that also replicates). */
+  readonly user: string;
+  /** Secret key holding the role's password. */
+  readonly passwordSecret: SecretKeyRef;
+  /** Memory of each Postgres container (request = limit, so it is never overcommitted). */
+  readonly memory: string;
+  /** CPU of each Postgres container (request = limit). */
+  readonly cpu: string;
+  /** postgresql.conf settings. */
+  readonly tuning: PostgresTuning;
+  /** Size of each data volume. */
+  readonly storage: string;
+  /** StorageClass of the volumes. Defaults to the cluster default. */
+  readonly storageClass?: string;
+  /** A streaming read replica (StatefulSet `<name>-replica`, Service `<name>-replica`). Defaults to false. */
+  readonly readReplica?: boolean;
+  /**
+   * WAL archiving to `<mountPath>/wal_archive` on an existing PVC (the backup volume), with a forced
+   * segment switch every `timeoutSeconds`. Defaults to off.
+   */
+  readonly walArchive?: {
+    readonly claimName: string;
+    readonly mountPath?: string;
+    readonly timeoutSeconds?: number;
+  };
+  /** Pinned postgres_exporter image. Defaults to POSTGRES_EXPORTER_IMAGE. */
+  readonly exporterImage?: string;
+  /** Size of /dev/shm (a memory-backed emptyDir; the runtime default of 64Mi breaks parallel queries). Defaults to "256Mi". */
+  readonly shmSize?: string;
+  /** Name of the StatefulSet and headless Service. Defaults to "postgres". */
+  readonly name?: string;
+  /** app.kubernetes.io/instance. Defaults to the name. */
+  readonly instance?: string;
+}
+
+export const POSTGRES_PORT = 5432;
+export const POSTGRES_EXPORTER_PORT = 9187;
+/** postgres_exporter, pinned. */
+export const POSTGRES_EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.16.0";
+/**
+ * The UID/GID of `postgres` in the Debian-based postgres images. The entrypoint and server expect a
+ * passwd entry for the running user, so Postgres keeps the image's user rather than 10001.
+ */
+export const POSTGRES_UID = 999;
+
+const PG_SIZE = /^\d+(kB|MB|GB|TB)$/;
+
+/** Invariants of {@link PgvectorPostgresArgs}; an empty list means valid. */
+export function validatePostgresArgs(args: PgvectorPostgresArgs): string[] {
+  const issues: string[] = [];
+  const images: [string, string][] = [
+    ["image", args.image],
+    ["exporterImage", args.exporterImage ?? POSTGRES_EXPORTER_IMAGE],
+  ];
+  for (const [field, image] of images)
+    if (!isPinnedImage(image)) issues.push(`${field} "${image}" must be pinned to a version (not latest)`);
+  const t = args.tuning;
+  for (const [field, v] of [
+    ["sharedBuffers", t.sharedBuffers],
+    ["effectiveCacheSize", t.effectiveCacheSize],
+    ["workMem", t.workMem],
+    ["maintenanceWorkMem", t.maintenanceWorkMem],
+    ["walBuffers", t.walBuffers],
+  ] as const) {
+    if (!PG_SIZE.test(v)) issues.push(`tuning.${field} "${v}" must be a postgresql.conf size such as 16MB`);
+  }
+  if (!Number.isInteger(t.maxConnections) || t.maxConnections < 10)
+    issues.push(`tuning.maxConnections ${t.maxConnections} must be an integer ≥ 10`);
+  if (t.checkpointCompletionTarget < 0 || t.checkpointCompletionTarget > 1)
+    issues.push(`tuning.checkpointCompletionTarget ${t.checkpointCompletionTarget} must be in [0, 1]`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(args.database))
+    issues.push(`database "${args.database}" is not a plain identifier`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(args.user)) issues.push(`user "${args.user}" is not a plain identifier`);
+  return issues;
+}
+
+function setting(value: string | number): string {
+  return typeof value === "number" ? String(value) : `'${value}'`;
+}
+
+/** postgresql.conf of the primary (or, with `replica`, of the standby). */
+export function postgresqlConf(args: PgvectorPostgresArgs, role: "primary" | "replica"): string {
+  const t = args.tuning;
+  const lines: [string, string | number][] = [
+    ["listen_addresses", "*"],
+    ["port", POSTGRES_PORT],
+    ["unix_socket_directories", "/var/run/postgresql"],
+    ["# Memory", ""],
+    ["shared_buffers", t.sharedBuffers],
+    ["effective_cache_size", t.effectiveCacheSize],
+    ["work_mem", t.workMem],
+    ["maintenance_work_mem", t.maintenanceWorkMem],
+    ["# Connections", ""],
+    ["max_connections", t.maxConnections],
+    ["password_encryption", "scram-sha-256"],
+    ["# Query optimization", ""],
+    ["random_page_cost", t.randomPageCost],
+    ["effective_io_concurrency", t.effectiveIoConcurrency],
+    ["# WAL", ""],
+    ["wal_buffers", t.walBuffers],
+    ["checkpoint_completion_target", t.checkpointCompletionTarget],
+    ["wal_level", "replica"],
+    ["max_wal_senders", 10],
+    // Keeps enough WAL for a replica that restarts or a base backup that takes a while.
+    ["wal_keep_size", "1GB"],
+    ["hot_standby", "on"],
+    ["# Logging to stderr (the container log)", ""],
+    ["log_destination", "stderr"],
+    ["logging_collector", "off"],
+    ["log_min_duration_statement", 1000],
+  ];
+  const wal = args.walArchive;
+  if (wal && role === "primary") {
+    const dir = `${wal.mountPath ?? "/backups"}/wal_archive`;
+    lines.push(
+      ["# WAL archiving (the reference's archive_command, made idempotent)", ""],
+      ["archive_mode", "on"],
+      ["archive_command", `mkdir -p ${dir} && test ! -f ${dir}/%f && cp %p ${dir}/%f`],
+      ["archive_timeout", wal.timeoutSeconds ?? 3600],
+    );
+  }
+  const body = lines.map(([k, v]) => (k.startsWith("#") ? `\n${k}` : `${k} = ${setting(v)}`)).join("\n");
+  return `# Generated by mcp-stack (infra/k8s/postgres.ts): ${role}\n${body}\n`;
+}
+
+/** First-start scripts (/docker-entrypoint-initdb.d): pgvector, and replication access for the replica. */
+export function initScripts(): Record<string, string> {
+  return {
+    "01-pgvector.sql": "CREATE EXTENSION IF NOT EXISTS vector;\n",
+    "02-replication.sh": [
+      "#!/bin/bash",
+      "# The image's pg_hba.conf lets every database in over scram, but not the replication pseudo-database.",
+      "set -eu",
+      'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"',
+      "",
+    ].join("\n"),
+  };
+}
