@@ -1,1 +1,20 @@
-export {};
+export {
+  ALERT_RECEIVER_SECRET,
+  ALERTMANAGER_UID,
+  Alertmanager,
+  type AlertmanagerArgs,
+  alertmanagerObjects,
+  validateAlertmanagerArgs,
+} from "./alertmanager.js";
+export { GRAFANA_ADMIN_SECRET, GRAFANA_UID, Grafana, type GrafanaArgs, grafanaObjects } from "./grafana.js";
+export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
+export {
+  endpointPort,
+  JAEGER_UID,
+  Jaeger,
+  jaegerObjects,
+  OTEL_COLLECTOR_UID,
+  OtelCollector,
+  otelCollectorObjects,
+  type TracingArgs,
+} from "./tracing.js";

@@ -1,8 +1,8 @@
 import type { Environment } from "../../environments/index.js";
 import { MONITORING_SERVICES as S } from "../services.js";
 
-/** Where the dashboard JSON is mounted in the Grafana container; the provider reads this folder. */
-export const GRAFANA_DASHBOARDS_DIR = "/var/lib/grafana/dashboards";
+/** Where the dashboard JSON is mounted (outside the /var/lib/grafana volume, so mounts do not nest). */
+export const GRAFANA_DASHBOARDS_DIR = "/etc/grafana/dashboards";
 /** Grafana's provisioning root (the reference mounts ./monitoring/grafana here). */
 export const GRAFANA_PROVISIONING_DIR = "/etc/grafana/provisioning";
 /** Fixed datasource uid, so provisioned dashboards and links survive a Grafana reinstall. */

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
+import { Alertmanager, Grafana, Jaeger, OtelCollector, Prometheus } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 
 export interface MonitoringInputs {
@@ -10,6 +11,34 @@ export interface MonitoringInputs {
 }
 
 /** Prometheus, Alertmanager, Grafana, Jaeger / OTel Collector of an environment. */
-export function deployMonitoring(_inputs: MonitoringInputs): Record<string, pulumi.Output<unknown>> {
-  return {};
+export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulumi.Output<unknown>> {
+  const { env, secrets, namespace, parent } = inputs;
+  const opts = { parent };
+  const outputs: Record<string, pulumi.Output<unknown>> = {};
+  if (env.prometheus.enabled) {
+    outputs.prometheusUrl = new Prometheus("prometheus", { env, namespace }, opts).url;
+    outputs.alertmanagerUrl = new Alertmanager(
+      "alertmanager",
+      { env, namespace, alertReceiver: secrets.alertReceiver },
+      opts,
+    ).url;
+  }
+  if (env.grafana.enabled) {
+    if (!secrets.grafanaAdminPassword)
+      throw new Error(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
+    outputs.grafanaUrl = new Grafana(
+      "grafana",
+      { env, namespace, adminPassword: secrets.grafanaAdminPassword },
+      opts,
+    ).url;
+  }
+  if (env.jaeger.enabled)
+    outputs.jaegerOtlpEndpoint = new Jaeger("jaeger", { env, namespace }, opts).otlpEndpoint;
+  if (env.jaeger.collector.enabled)
+    outputs.otelCollectorEndpoint = new OtelCollector(
+      "otel-collector",
+      { env, namespace },
+      opts,
+    ).otlpEndpoint;
+  return outputs;
 }

@@ -1,0 +1,203 @@
+import { createHash } from "node:crypto";
+import { App, Chart } from "cdk8s";
+import { k8s } from "cdk8s-plus-28";
+import type { ContainerResources } from "../../monitoring/resources.js";
+
+/**
+ * Building material of the monitoring workloads: labels, the restricted security context, probes,
+ * one Deployment + Service (+ PVC) per workload. Objects are built with cdk8s-plus-28's typed L1
+ * constructs, so names and selectors stay exactly as written.
+ */
+
+export const PART_OF = "mcp-stack";
+
+/** Labels of a monitoring workload; `app.kubernetes.io/name` is what NetworkPolicies select on. */
+export function monitoringLabels(name: string, version: string): Record<string, string> {
+  return {
+    app: name,
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/version": version.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 63),
+    "app.kubernetes.io/component": "monitoring",
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+/** The tag of a pinned image ("prom/prometheus:v3.1.0" → "v3.1.0"). */
+export function imageTag(image: string): string {
+  const at = image.indexOf("@");
+  if (at >= 0) return image.slice(at + 8, at + 20);
+  const colon = image.lastIndexOf(":");
+  return colon > image.lastIndexOf("/") ? image.slice(colon + 1) : "";
+}
+
+export function q(value: string): k8s.Quantity {
+  return k8s.Quantity.fromString(value);
+}
+
+export function port(value: number | string): k8s.IntOrString {
+  return typeof value === "number" ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+export function resourceRequirements(r: ContainerResources): k8s.ResourceRequirements {
+  const side = (s: ContainerResources["requests"]) => ({
+    cpu: q(s.cpu),
+    memory: q(s.memory),
+    "ephemeral-storage": q(s.ephemeralStorage),
+  });
+  return { requests: side(r.requests), limits: side(r.limits) };
+}
+
+/** Pod Security Standard "restricted" for a container running as `uid`. */
+export function restrictedContainer(uid: number): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** The pod-level counterpart; fsGroup makes the volumes writable for the image's user. */
+export function restrictedPod(uid: number): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    fsGroup: uid,
+    fsGroupChangePolicy: "OnRootMismatch",
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export function httpProbe(
+  path: string,
+  p: number,
+  periodSeconds: number,
+  failureThreshold: number,
+): k8s.Probe {
+  return {
+    httpGet: { path, port: port(p) },
+    periodSeconds,
+    timeoutSeconds: 3,
+    failureThreshold,
+  };
+}
+
+export function tcpProbe(p: number, periodSeconds: number, failureThreshold: number): k8s.Probe {
+  return { tcpSocket: { port: port(p) }, periodSeconds, timeoutSeconds: 3, failureThreshold };
+}
+
+/** A checksum annotation value: the pod template changes, and the pods roll, when a config changes. */
+export function checksum(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
+}
+
+/** A fresh chart; disableResourceNameHashes keeps object names exactly as given. */
+export function newChart(id: string): Chart {
+  return new Chart(new App(), id, { disableResourceNameHashes: true });
+}
+
+export interface WorkloadSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  /** The image's user: pods run as it (documented per image). */
+  readonly uid: number;
+  readonly args?: string[];
+  readonly env?: k8s.EnvVar[];
+  readonly ports: readonly { name: string; port: number; protocol?: "TCP" | "UDP" }[];
+  readonly resources: ContainerResources;
+  readonly livenessProbe: k8s.Probe;
+  readonly readinessProbe: k8s.Probe;
+  readonly volumes: readonly { volume: k8s.Volume; mountPath: string; readOnly?: boolean }[];
+  /** A PVC mounted at `mountPath`, sized `size`. Defaults to none. */
+  readonly pvc?: { size: string; mountPath: string; storageClass?: string };
+  /** ServiceAccount; only Prometheus needs the API (and a token). Defaults to the namespace default, no token. */
+  readonly serviceAccountName?: string;
+  /** Pod annotations (config checksums). */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Deployment (one replica; Recreate when a RWO volume is attached), Service and optional PVC. */
+export function addWorkload(chart: Chart, s: WorkloadSpec): void {
+  const labels = monitoringLabels(s.name, imageTag(s.image));
+  const meta = { name: s.name, namespace: s.namespace, labels };
+  const volumes = s.volumes.map((v) => v.volume);
+  const mounts: k8s.VolumeMount[] = s.volumes.map((v) => ({
+    name: v.volume.name,
+    mountPath: v.mountPath,
+    readOnly: v.readOnly ?? true,
+  }));
+  if (s.pvc) {
+    new k8s.KubePersistentVolumeClaim(chart, `${s.name}-pvc`, {
+      metadata: { ...meta, name: `${s.name}-data` },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: q(s.pvc.size) } },
+        ...(s.pvc.storageClass ? { storageClassName: s.pvc.storageClass } : {}),
+      },
+    });
+    volumes.push({ name: "data", persistentVolumeClaim: { claimName: `${s.name}-data` } });
+    mounts.push({ name: "data", mountPath: s.pvc.mountPath });
+  }
+  new k8s.KubeDeployment(chart, `${s.name}-deployment`, {
+    metadata: meta,
+    spec: {
+      replicas: 1,
+      // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
+      strategy: s.pvc ? { type: "Recreate" } : { type: "RollingUpdate" },
+      selector: { matchLabels: { app: s.name } },
+      template: {
+        metadata: { labels, ...(s.annotations ? { annotations: s.annotations } : {}) },
+        spec: {
+          ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
+          automountServiceAccountToken: s.serviceAccountName !== undefined,
+          securityContext: restrictedPod(s.uid),
+          containers: [
+            {
+              name: s.name,
+              image: s.image,
+              imagePullPolicy: "IfNotPresent",
+              ...(s.args ? { args: s.args } : {}),
+              ...(s.env ? { env: s.env } : {}),
+              ports: s.ports.map((p) => ({
+                name: p.name,
+                containerPort: p.port,
+                protocol: p.protocol ?? "TCP",
+              })),
+              resources: resourceRequirements(s.resources),
+              securityContext: restrictedContainer(s.uid),
+              livenessProbe: s.livenessProbe,
+              readinessProbe: s.readinessProbe,
+              volumeMounts: mounts,
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  });
+  new k8s.KubeService(chart, `${s.name}-service`, {
+    metadata: meta,
+    spec: {
+      type: "ClusterIP",
+      selector: { app: s.name },
+      ports: s.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: port(p.name),
+        protocol: p.protocol ?? "TCP",
+      })),
+    },
+  });
+}
+
+/** An emptyDir for a path a read-only root filesystem must still write. */
+export function scratch(name: string, mountPath: string, sizeLimit = "64Mi") {
+  return { volume: { name, emptyDir: { sizeLimit: q(sizeLimit) } }, mountPath, readOnly: false };
+}
