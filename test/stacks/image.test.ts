@@ -128,9 +128,7 @@ describe("app image of staging and prod", () => {
     });
 
     expect(run.outputs.image).toMatch(/^ghcr\.io\/acme\/mcp-backend@sha256:[a-f0-9]{64}$/);
-    const deployed = deploymentImage(run);
-    // TODO(app tier): drop the guard once stacks/kubernetes/app-tier.ts creates the Deployment.
-    if (deployed !== undefined) expect(deployed).toBe(run.outputs.image);
+    expect(deploymentImage(run)).toBe(run.outputs.image);
   });
 
   it("keeps the registry password out of every plain input", async () => {
@@ -151,15 +149,14 @@ describe("app image of staging and prod", () => {
     const run = await runStackWithSecrets("prod", { config: { image: ref } });
     expect(ofType(run, "docker:index/image:Image")).toHaveLength(0);
     expect(run.outputs.image).toBe(ref);
-    const deployed = deploymentImage(run);
-    // TODO(app tier): drop the guard once stacks/kubernetes/app-tier.ts creates the Deployment.
-    if (deployed !== undefined) expect(deployed).toBe(ref);
+    expect(deploymentImage(run)).toBe(ref);
   });
 
   it("renders with the reference's image name when no registry or image is configured", async () => {
     const run = await runStackWithSecrets("staging");
     expect(ofType(run, "docker:index/image:Image")).toHaveLength(0);
     expect(run.outputs.image).toBe(REFERENCE_IMAGE);
+    expect(deploymentImage(run)).toBe(REFERENCE_IMAGE);
   });
 
   it("stops with the missing key when a registry user is configured without the password", async () => {
