@@ -1,0 +1,54 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ENVIRONMENT_NAMES } from "../../../environments/index.js";
+import { maskSecrets, renderEnvironment, staleFiles } from "../../../stacks/kubernetes/render.js";
+import { validateKubeObject } from "../../helpers/kube-schema.js";
+
+const RENDERED_DIR = join(import.meta.dirname, "..", "..", "..", "rendered");
+
+describe.each(ENVIRONMENT_NAMES)("rendered %s", (env) => {
+  it("matches the committed files under rendered/ (run `npm run render` after changing the stack)", async () => {
+    const fresh = await renderEnvironment(env);
+    expect(staleFiles(RENDERED_DIR, env, fresh)).toEqual([]);
+  });
+
+  it("contains only objects valid against the Kubernetes OpenAPI schema", async () => {
+    const files = await renderEnvironment(env);
+    expect(files.size).toBeGreaterThan(10);
+    for (const [name, text] of files) {
+      const obj = parse(text) as Parameters<typeof validateKubeObject>[0];
+      expect(() => validateKubeObject(obj), name).not.toThrow();
+    }
+  });
+});
+
+describe("render secret masking", () => {
+  it("masks placeholder secrets inside Secrets", () => {
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s" },
+      stringData: { url: "postgresql://u:RENDERSECRETdbPasswordXX@h/db" },
+    };
+    expect(maskSecrets(secret).stringData).toEqual({ url: "postgresql://u:<secret:dbPassword>@h/db" });
+  });
+
+  it("fails when a secret value reaches any other kind of object", () => {
+    const cm = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "c" },
+      data: { K: "RENDERSECRETapiKeysXX" },
+    };
+    expect(() => maskSecrets(cm)).toThrow(/apiKeys leaked into ConfigMap c/);
+  });
+
+  it("reports a file that is stale, missing or changed", () => {
+    const fresh = new Map([["deployment-x.yaml", "a: 1\n"]]);
+    expect(staleFiles(join(RENDERED_DIR, "..", "no-such-dir"), "prod", fresh)).toEqual(["prod/ is missing"]);
+    const problems = staleFiles(RENDERED_DIR, "prod", fresh);
+    expect(problems).toContain("prod/deployment-x.yaml is missing");
+    expect(problems).toContain("prod/deployment-mcp-backend.yaml is stale (no longer rendered)");
+  });
+});
