@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # System tools the tests drive for real: "<command>:<Debian package>".
 APT_TOOLS=(
   "promtool:prometheus"
+  "amtool:prometheus-alertmanager"
   "redis-server:redis-server"
 )
 

@@ -1,0 +1,24 @@
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { generatedFiles } from "../../monitoring/files.js";
+
+describe("generated monitoring files", () => {
+  const files = generatedFiles();
+
+  it("include the paths the reference names", () => {
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        "monitoring/prometheus/prometheus.yml",
+        "monitoring/prometheus/alerts/mcp-backend.yml",
+        "monitoring/grafana/mcp-backend-dashboard.json",
+        "monitoring/generated/prod/otel-collector.yaml",
+        "monitoring/generated/staging/prometheus.yml",
+      ]),
+    );
+  });
+
+  it.each(Object.keys(files))("%s is committed and up to date (run npm run generate:monitoring)", (path) => {
+    expect(existsSync(path), `${path} missing`).toBe(true);
+    expect(readFileSync(path, "utf8")).toBe(files[path]);
+  });
+});
