@@ -114,7 +114,7 @@ export class BackendCache implements Cache {
 
   private fail(type: CacheType, op: CacheOp, err: unknown): void {
     this.hooks.onError?.(type, op);
-    this.burst.failure({ cache_type: type, op }, err);
+    this.burst.failure({ cache: type, op }, err);
   }
 }
 

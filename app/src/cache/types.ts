@@ -1,7 +1,7 @@
 /** The cache's public shapes: what callers key entries by, and the hooks metrics attach to. */
 import type { Logger } from "pino";
 
-/** What is cached. Also the `cache_type` label of the cache metrics. */
+/** What is cached. Also the `cache` label of the cache_*_total metrics (monitoring/catalogue.ts). */
 export const CACHE_TYPES = ["embedding", "search", "rag"] as const;
 export type CacheType = (typeof CACHE_TYPES)[number];
 
@@ -34,8 +34,8 @@ export type CacheKey = EmbeddingKey | TenantKey;
 export type CacheOp = "get" | "set" | "version" | "bump";
 
 /**
- * Counters the metrics layer connects (cache_hits_total{cache_type}, cache_misses_total, …). Every
- * hook is optional and must not throw.
+ * Counters the metrics layer connects (cache_hits_total{cache}, cache_misses_total,
+ * cache_evictions_total). Every hook is optional and must not throw.
  */
 export interface CacheHooks {
   onHit?(type: CacheType): void;
