@@ -26,7 +26,7 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The Debian packages start their daemons; the tests start their own on free ports.
-  for svc in prometheus redis-server; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
+  for svc in prometheus prometheus-alertmanager redis-server; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
 echo "==> npm ci"
