@@ -73,12 +73,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     keepAliveTimeout: config.runtime.keepAliveTimeoutSeconds * 1000,
     return503OnClosing: true,
     forceCloseConnections: "idle",
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long ids must reach validation (a 400 naming `params.id`), not the router's bare 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
   app.decorate("services", services);
   app.decorate("store", store);
   app.decorate("databases", databases);
   app.decorate("config", config);
+  // A JSON API: anything but application/json is a 415, not a string body.
+  app.removeContentTypeParser("text/plain");
   useZodSchemas(app);
   registerErrorHandler(app);
 

@@ -2,7 +2,9 @@
  * Shared test plumbing: one helper builds the app (and closes it after each test), and two store
  * factories — PGlite in-process and the `pg` driver over pglite-socket — for the shared store suite.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -10,11 +12,17 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type Config, loadConfig } from "../../app/src/config.js";
 import type { Databases } from "../../app/src/db/database.js";
-import { migrate } from "../../app/src/db/migrations.js";
+import { MIGRATIONS, migrate } from "../../app/src/db/migrations.js";
 import { PgliteDatabase } from "../../app/src/db/pglite-database.js";
 import { PostgresDatabase } from "../../app/src/db/postgres-database.js";
 import { LocalEmbedder } from "../../app/src/embeddings/local-embedder.js";
 import { type BuildAppOptions, buildApp } from "../../app/src/server.js";
+
+/** Part of the template's cache key (the package does not export its package.json). */
+const PGLITE_VERSION = readFileSync(
+  path.resolve(import.meta.dirname, "../../node_modules/@electric-sql/pglite/package.json"),
+  "utf8",
+);
 
 /** Small vectors keep PGlite fast; the local embedder's behaviour does not depend on the size. */
 export const TEST_DIMENSIONS = 128;
@@ -32,9 +40,34 @@ export interface StoreHarness {
   close(): Promise<void>;
 }
 
+/**
+ * A migrated in-memory PGlite. initdb dominates PGlite's start-up, so the first call in any test
+ * process dumps a migrated database to a temp file keyed by the schema and PGlite version; later
+ * calls (in every fork) load that tarball instead.
+ */
+export async function openTestPglite(): Promise<PgliteDatabase> {
+  const e = testEmbedder();
+  const spec = { provider: e.provider, model: e.model, dimensions: e.dimensions };
+  const key = createHash("sha256")
+    .update(JSON.stringify(MIGRATIONS.map((m) => m.statements(spec))))
+    .update(PGLITE_VERSION)
+    .digest("hex")
+    .slice(0, 16);
+  const file = path.join(tmpdir(), `mcp-app-test-template-${key}.tar`);
+  const cached = await readFile(file).catch(() => undefined);
+  if (cached) return PgliteDatabase.open(undefined, { loadDataDir: new Blob([cached]) });
+  const db = await PgliteDatabase.open();
+  await migrate(db, spec);
+  const dump = await db.pglite.dumpDataDir("none");
+  const partial = `${file}.${process.pid}`;
+  await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+  await rename(partial, file);
+  return db;
+}
+
 /** PGlite with pgvector, in this process, in memory. */
 async function pgliteHarness(): Promise<StoreHarness> {
-  const db = await PgliteDatabase.open();
+  const db = await openTestPglite();
   return { databases: { primary: db, replica: db }, close: () => db.close() };
 }
 
@@ -43,7 +76,7 @@ async function pgliteHarness(): Promise<StoreHarness> {
  * because multiplexed connections can interleave extended-protocol batches (open upstream bug).
  */
 async function wireHarness(): Promise<StoreHarness> {
-  const db = await PgliteDatabase.open();
+  const db = await openTestPglite();
   const server = new PGLiteSocketServer({ db: db.pglite, host: "127.0.0.1", port: 0 });
   await server.start();
   const pg = new PostgresDatabase({

@@ -12,10 +12,13 @@ export class PgliteDatabase implements Database {
     readonly pglite: PGlite,
   ) {}
 
-  /** Opens (creating if needed) a database under `dataDir`; in memory when `dataDir` is undefined. */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  /**
+   * Opens (creating if needed) a database under `dataDir`; in memory when `dataDir` is undefined.
+   * `loadDataDir` starts from a `dumpDataDir()` tarball instead of running initdb (tests, bench).
+   */
+  static async open(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<PgliteDatabase> {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    const pglite = await PGlite.create({ dataDir, extensions: { vector } });
+    const pglite = await PGlite.create({ dataDir, extensions: { vector }, loadDataDir: options.loadDataDir });
     await pglite.exec("CREATE EXTENSION IF NOT EXISTS vector");
     for (const statement of SESSION_SETTINGS) await pglite.exec(statement);
     return new PgliteDatabase(pglite);

@@ -1,15 +1,12 @@
 /** Answers: retrieval-augmented, with citations back to stored chunks. */
 import { z } from "zod";
-import { SearchFilter } from "./common.js";
+import { SearchFilter, text } from "./common.js";
 import { MAX_QUERY_CHARS } from "./search.js";
 
 export const AnswerInput = z.strictObject({
-  question: z
-    .string()
-    .trim()
-    .min(1)
-    .max(MAX_QUERY_CHARS)
-    .describe("The question to answer from stored conversations."),
+  question: text(MAX_QUERY_CHARS, { trim: true }).describe(
+    "The question to answer from stored conversations.",
+  ),
   k: z.number().int().min(1).max(20).default(5).describe("How many chunks to use as context (1-20)."),
   filter: SearchFilter.optional(),
 });

@@ -1,13 +1,13 @@
 /** Conversations: ingest input, ingest result, the stored conversation. */
 import { z } from "zod";
-import { ConversationId, Role, Timestamp } from "./common.js";
+import { ConversationId, Role, Timestamp, text } from "./common.js";
 
 export const MAX_MESSAGES = 1000;
 export const MAX_CONTENT_CHARS = 100_000;
 
 export const MessageInput = z.strictObject({
   role: Role.describe("Who wrote the message: user, assistant, system or tool."),
-  content: z.string().min(1).max(MAX_CONTENT_CHARS).describe("The message text."),
+  content: text(MAX_CONTENT_CHARS).describe("The message text."),
   created_at: Timestamp.optional().describe(
     "When the message was written (ISO 8601); defaults to ingest time.",
   ),
@@ -17,10 +17,11 @@ export const IngestConversationInput = z.strictObject({
   id: ConversationId.optional().describe(
     "Stable conversation id. Re-sending the same id is idempotent; extra trailing messages are appended. Generated when omitted.",
   ),
-  title: z.string().min(1).max(500).optional().describe("Human-readable title."),
-  user_id: z.string().min(1).max(200).optional().describe("The end user the conversation belongs to."),
+  title: text(500).optional().describe("Human-readable title."),
+  user_id: text(200).optional().describe("The end user the conversation belongs to."),
   metadata: z
     .record(z.string().max(100), z.unknown())
+    .refine((m) => !JSON.stringify(m).includes("\\u0000"), "must not contain NUL characters")
     .optional()
     .describe("Free-form JSON object stored with the conversation."),
   messages: z

@@ -1,6 +1,6 @@
 /** Search: semantic (pgvector cosine), keyword (Postgres full text) or hybrid (both, fused by RRF). */
 import { z } from "zod";
-import { MessageRange, SearchFilter } from "./common.js";
+import { MessageRange, SearchFilter, text } from "./common.js";
 
 export const MAX_QUERY_CHARS = 2000;
 
@@ -8,12 +8,7 @@ export const SearchMode = z.enum(["hybrid", "semantic", "keyword"]);
 export type SearchMode = z.infer<typeof SearchMode>;
 
 export const SearchInput = z.strictObject({
-  query: z
-    .string()
-    .trim()
-    .min(1)
-    .max(MAX_QUERY_CHARS)
-    .describe("What to look for, in natural language or keywords."),
+  query: text(MAX_QUERY_CHARS, { trim: true }).describe("What to look for, in natural language or keywords."),
   k: z.number().int().min(1).max(50).default(10).describe("How many results to return (1-50)."),
   mode: SearchMode.default("hybrid").describe(
     "hybrid (default): meaning and keywords combined; semantic: meaning only; keyword: exact words only.",

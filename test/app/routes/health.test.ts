@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HTTP_PATHS } from "../../../app/src/contract.js";
-import { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
-import { startApp, useApp } from "../helpers.js";
+import { openTestPglite, startApp, useApp } from "../helpers.js";
 
 describe("probes", () => {
   const t = useApp();
@@ -29,7 +28,7 @@ describe("probes and routes without a database", () => {
   afterEach(async () => close?.());
 
   it("stays live, turns unready, and answers 503 instead of 500", async () => {
-    const db = await PgliteDatabase.open();
+    const db = await openTestPglite();
     const app = await startApp({ primary: db, replica: db });
     close = () => app.close();
     await db.close();

@@ -20,11 +20,9 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const e = error as Partial<FastifyError> & { name?: string; message?: string };
   const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
-  if (mapped)
-    return new AppError(
-      mapped,
-      mapped === "INVALID_JSON" ? `Body is not valid JSON: ${e.message}` : e.message,
-    );
+  if (mapped === "INVALID_JSON") return new AppError(mapped, `Body is not valid JSON: ${e.message}`);
+  // Our catalogue's wording, except where fastify's message carries the detail.
+  if (mapped) return new AppError(mapped, mapped === "VALIDATION_FAILED" ? e.message : undefined);
   if (e.name === "SyntaxError" && e.statusCode === 400)
     return new AppError("INVALID_JSON", `Body is not valid JSON: ${e.message}`);
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
