@@ -143,6 +143,7 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
                 {
                   name: "pg-dump",
                   image: args.image,
+                  imagePullPolicy: "Always",
                   command: ["/bin/bash", "-c", backupScript(args)],
                   env: [
                     {

@@ -154,6 +154,26 @@ export function spreadConstraints(selector: Record<string, string>): k8s.Topolog
   }));
 }
 
+/**
+ * Prefer one replica per node (kube-score and kube-linter look for a host podAntiAffinity on
+ * replicated workloads; the spread constraints above do the zone part).
+ */
+export function preferOnePerNode(selector: Record<string, string>): k8s.Affinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            topologyKey: "kubernetes.io/hostname",
+            labelSelector: { matchLabels: selector },
+          },
+        },
+      ],
+    },
+  };
+}
+
 /** An emptyDir volume and its mount for a path a read-only root filesystem must still write. */
 export function scratch(
   name: string,

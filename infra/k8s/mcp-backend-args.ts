@@ -90,6 +90,11 @@ export interface McpBackendArgs {
   readonly writablePaths?: readonly string[];
   /** UID and GID of the app process (the image's user). Defaults to 10001. */
   readonly runAsUser?: number;
+  /**
+   * imagePullPolicy of the app container. Defaults to "Always" (what kube-score, Polaris and Checkov
+   * expect); "IfNotPresent" suits an image side-loaded into a local cluster (kind, minikube).
+   */
+  readonly imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
   /** Metrics path for the prometheus.io annotations. Defaults to "/metrics". */
   readonly metricsPath?: string;
 }
@@ -110,6 +115,7 @@ export const MCP_BACKEND_DEFAULTS = {
   writablePaths: ["/tmp", "/var/log/mcp-backend", "/var/lib/mcp-backend"],
   runAsUser: 10001,
   metricsPath: "/metrics",
+  imagePullPolicy: "Always",
 } as const;
 
 /** The smallest replica count the Deployment can run at. */

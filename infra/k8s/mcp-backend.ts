@@ -6,6 +6,7 @@ import {
   newChart,
   PART_OF,
   port,
+  preferOnePerNode,
   recommendedLabels,
   resourceRequirements,
   restrictedContainer,
@@ -118,11 +119,12 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
             args.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
           securityContext: restrictedPod(uid),
           topologySpreadConstraints: spreadConstraints(selector),
+          affinity: preferOnePerNode(selector),
           containers: [
             {
               name,
               image: typeof args.image === "string" ? args.image : IMAGE_PLACEHOLDER,
-              imagePullPolicy: "IfNotPresent",
+              imagePullPolicy: args.imagePullPolicy ?? D.imagePullPolicy,
               ports: [{ containerPort, name: "http", protocol: "TCP" }],
               envFrom: [{ configMapRef: { name: configName } }],
               env,

@@ -9,6 +9,7 @@ import {
   newChart,
   PART_OF,
   port,
+  preferOnePerNode,
   recommendedLabels,
   resourceRequirements,
   restrictedContainer,
@@ -162,10 +163,12 @@ export function pgbouncerObjects(args: PgBouncerArgs): KubeObject[] {
           enableServiceLinks: false,
           securityContext: restrictedPod(),
           topologySpreadConstraints: spreadConstraints(selector),
+          affinity: preferOnePerNode(selector),
           containers: [
             {
               name: "pgbouncer",
               image,
+              imagePullPolicy: "Always",
               // Bypasses the image's entrypoint, which would generate a config from env variables.
               command: ["pgbouncer", "/etc/pgbouncer/pgbouncer.ini"],
               ports: [{ containerPort: PGBOUNCER_PORT, name: "postgres" }],

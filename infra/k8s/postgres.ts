@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import {
-  EXPORTER_RESOURCES,
   imageTag,
   newChart,
   PART_OF,
@@ -19,13 +18,12 @@ import { type KubeObject, synth } from "./manifests.js";
 import {
   initScripts,
   type PgvectorPostgresArgs,
-  POSTGRES_EXPORTER_IMAGE,
-  POSTGRES_EXPORTER_PORT,
   POSTGRES_PORT,
   POSTGRES_UID,
   postgresqlConf,
   validatePostgresArgs,
 } from "./postgres-args.js";
+import { postgresExporter } from "./postgres-exporter.js";
 import { assertValid, registerNamespaced } from "./register.js";
 
 export * from "./postgres-args.js";
@@ -44,6 +42,7 @@ function postgresContainer(args: PgvectorPostgresArgs, role: Role): k8s.Containe
   return {
     name: "postgres",
     image: args.image,
+    imagePullPolicy: "Always",
     args: ["-c", "config_file=/etc/postgresql/postgresql.conf"],
     env: [
       { name: "PGDATA", value: PGDATA },
@@ -91,6 +90,7 @@ function basebackupInit(args: PgvectorPostgresArgs, primaryHost: string): k8s.Co
   return {
     name: "basebackup",
     image: args.image,
+    imagePullPolicy: "Always",
     command: ["/bin/bash", "-c"],
     args: [
       [
@@ -217,73 +217,6 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, role: Role): void
   });
 }
 
-function exporter(chart: Chart, args: PgvectorPostgresArgs): void {
-  const base = args.name ?? "postgres";
-  const name = `${base}-exporter`;
-  const image = args.exporterImage ?? POSTGRES_EXPORTER_IMAGE;
-  const labels = recommendedLabels({
-    name,
-    component: "metrics",
-    version: imageTag(image),
-    instance: args.instance ?? base,
-    partOf: PART_OF,
-  });
-  const selector = selectorLabels(name);
-  new k8s.KubeDeployment(chart, "exporter", {
-    metadata: { name, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels },
-        spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPod(),
-          containers: [
-            {
-              name: "postgres-exporter",
-              image,
-              env: [
-                {
-                  name: "DATA_SOURCE_URI",
-                  value: `${base}:${POSTGRES_PORT}/${args.database}?sslmode=disable`,
-                },
-                { name: "DATA_SOURCE_USER", value: args.user },
-                {
-                  name: "DATA_SOURCE_PASS",
-                  valueFrom: {
-                    secretKeyRef: { name: args.passwordSecret.secretName, key: args.passwordSecret.key },
-                  },
-                },
-              ],
-              ports: [{ containerPort: POSTGRES_EXPORTER_PORT, name: "metrics" }],
-              resources: resourceRequirements(EXPORTER_RESOURCES),
-              livenessProbe: { tcpSocket: { port: port(POSTGRES_EXPORTER_PORT) }, periodSeconds: 20 },
-              readinessProbe: {
-                httpGet: { path: "/", port: port(POSTGRES_EXPORTER_PORT) },
-                periodSeconds: 10,
-              },
-              securityContext: restrictedContainer(),
-            },
-          ],
-        },
-      },
-    },
-  });
-  new k8s.KubeService(chart, "exporter-svc", {
-    metadata: { name, labels },
-    spec: {
-      selector,
-      ports: [{ name: "metrics", port: POSTGRES_EXPORTER_PORT, targetPort: port("metrics") }],
-    },
-  });
-  new k8s.KubePodDisruptionBudget(chart, "exporter-pdb", {
-    metadata: { name, labels },
-    spec: { maxUnavailable: port(1), selector: { matchLabels: selector } },
-  });
-}
-
 /** The Postgres objects: config and init ConfigMaps, primary (+ replica) StatefulSets and Services, exporter. */
 export function postgresObjects(args: PgvectorPostgresArgs): KubeObject[] {
   assertValid("PgvectorPostgres", validatePostgresArgs(args));
@@ -306,7 +239,7 @@ export function postgresObjects(args: PgvectorPostgresArgs): KubeObject[] {
   new k8s.KubeConfigMap(chart, "init", { metadata: { name: `${base}-init`, labels }, data: initScripts() });
   statefulSet(chart, args, "primary");
   if (args.readReplica) statefulSet(chart, args, "replica");
-  exporter(chart, args);
+  postgresExporter(chart, args);
   return synth(chart);
 }
 

@@ -134,6 +134,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
             {
               name: "redis",
               image: args.image,
+              imagePullPolicy: "Always",
               command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
               args: [
                 "--maxmemory",
@@ -167,6 +168,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
             {
               name: "redis-exporter",
               image: args.exporterImage,
+              imagePullPolicy: "Always",
               env: [{ name: "REDIS_ADDR", value: `redis://localhost:${REDIS_PORT}` }],
               ports: [{ containerPort: REDIS_EXPORTER_PORT, name: "metrics" }],
               resources: resourceRequirements(EXPORTER_RESOURCES),

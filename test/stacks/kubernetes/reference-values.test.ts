@@ -108,8 +108,11 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
   const ref = REFERENCE[env];
   let objects: RenderedObject[];
   let app: ContainerSpec;
+  let image: unknown;
   beforeAll(async () => {
-    objects = kubernetesObjects((await runStackWithSecrets(env)).resources);
+    const run = await runStackWithSecrets(env);
+    image = run.outputs.image;
+    objects = kubernetesObjects(run.resources);
     const pod = podTemplates(objects).find((p) => p.workload === "deployment/mcp-backend");
     app = pod!.spec.containers.find((c) => c.name === "mcp-backend")!;
   });
@@ -137,6 +140,11 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
       "prometheus.io/port": "8000",
       "prometheus.io/path": "/metrics",
     });
+  });
+
+  it("runs the image the image stage produced (an Output patched into the Deployment)", () => {
+    expect(typeof image).toBe("string");
+    expect(app.image).toBe(image);
   });
 
   it("gives the app the reference's requests and limits", () => {

@@ -6,6 +6,7 @@ export type { RenderedObject };
 export interface ContainerSpec {
   name: string;
   image: string;
+  imagePullPolicy?: string;
   resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
   securityContext?: Record<string, unknown> & { capabilities?: { drop?: string[]; add?: string[] } };
   livenessProbe?: unknown;

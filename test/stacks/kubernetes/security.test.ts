@@ -97,6 +97,8 @@ function violations(
     const tag = /:([^/:@]+)$/.exec(c.image)?.[1];
     if (!c.image.includes("@sha256:") && (tag === undefined || tag === "latest"))
       out.push(`${at}: image ${c.image} is not pinned`);
+    // kube-score, Polaris and Checkov: a tag can be re-pushed, so the kubelet must check it every time.
+    if (c.imagePullPolicy !== "Always") out.push(`${at}: imagePullPolicy is not Always`);
     if (pod.longRunning && !init) {
       if (!c.livenessProbe) out.push(`${at}: no liveness probe`);
       if (!c.readinessProbe) out.push(`${at}: no readiness probe`);
