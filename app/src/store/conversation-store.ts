@@ -126,7 +126,11 @@ export class ConversationStore {
         [plan.id, plan.keepChunkKeys],
       );
       if (plan.userId !== undefined) {
-        await tx.query("UPDATE chunks SET user_id = $2 WHERE conversation_id = $1", [plan.id, plan.userId]);
+        // Only rows that change: every updated row is a new tuple the HNSW index must insert again.
+        await tx.query(
+          "UPDATE chunks SET user_id = $2 WHERE conversation_id = $1 AND user_id IS DISTINCT FROM $2",
+          [plan.id, plan.userId],
+        );
       }
       if (plan.newChunks.length > 0) await insertChunks(tx, plan);
       const [totals] = await tx.query<{ messages: number; chunks: number }>(

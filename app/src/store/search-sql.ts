@@ -82,10 +82,11 @@ export function buildSearch(query: SearchQuery): { sql: string; params: SqlParam
               SELECT id, embedding <=> ${v} AS distance FROM chunks WHERE ${filter}
               ORDER BY embedding <=> ${v} LIMIT ${candidates}),
             sem_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM sem),
-            kw_ranked AS (
-              SELECT id, row_number() OVER (ORDER BY ts_rank_cd(tsv, q) DESC, id) AS r
+            kw AS (
+              SELECT id, ts_rank_cd(tsv, q) AS rank
               FROM chunks, ${tsquery(text)} AS q WHERE tsv @@ q AND ${filter}
-              ORDER BY r LIMIT ${candidates}),
+              ORDER BY rank DESC, id LIMIT ${candidates}),
+            kw_ranked AS (SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS r FROM kw),
             fused AS (
               SELECT coalesce(s.id, w.id) AS id,
                      (coalesce(1.0 / (${RRF_K} + s.r), 0) + coalesce(1.0 / (${RRF_K} + w.r), 0))::float8 AS score
