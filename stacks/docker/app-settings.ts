@@ -1,5 +1,6 @@
-import { APP_PORT, ENV, type EnvName } from "../../app/src/contract.js";
+import type { EnvName } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
+import { appSettings as sharedAppSettings } from "../app-settings.js";
 
 /** One environment variable of the app container, in the order the model lists its settings. */
 export type Setting = readonly [name: EnvName, value: string];
@@ -60,74 +61,19 @@ export function assertDockerSupported(env: ResolvedEnvironment): void {
   );
 }
 
-const flag = (b: boolean) => (b ? "true" : "false");
-
 /**
- * Every non-secret app setting of the model as the app's environment variables (names from
+ * Every non-secret app setting of the model as the dev container's environment (names from
  * app/src/contract.ts). Secrets (DATABASE_URL, OPENAI_API_KEY, SENTRY_DSN, API_KEYS) are added by the
- * caller from secret Outputs, or as interpolations in the compose file.
- *
- * Exporters that are off are passed as empty strings, as the reference's dev `.env` does
- * (`JAEGER_HOST=`, `OTLP_ENDPOINT=`), so nothing inherited from a shell turns them on.
+ * caller from secret Outputs, or as interpolations in the compose file. Exporters that are off are
+ * passed as empty strings, as the reference's dev `.env` does.
  */
 export function appSettings(env: ResolvedEnvironment): Setting[] {
-  const { logging, cache, observability: o, database: db, runtime: rt, llm } = env;
-  const ttl = env.derived.cacheTtlSeconds;
-  const settings: Setting[] = [
-    [ENV.LOG_LEVEL, logging.level],
-    [ENV.USE_JSON_LOGS, flag(logging.json)],
-    [ENV.LOG_FILE, logging.file],
-    [ENV.ENABLE_CONSOLE_TRACING, flag(logging.consoleTracing)],
-    [ENV.CACHE_ENABLED, flag(cache.enabled)],
-    [ENV.CACHE_BACKEND, cache.backend],
-    [ENV.CACHE_MAX_SIZE, String(cache.maxSize)],
-    [ENV.CACHE_DEFAULT_TTL, String(cache.defaultTtlSeconds)],
-    [ENV.CACHE_EMBEDDING_TTL, String(ttl.embedding)],
-    [ENV.CACHE_SEARCH_TTL, String(ttl.search)],
-    [ENV.CACHE_RAG_TTL, String(ttl.rag)],
-    [ENV.JAEGER_HOST, ""],
-    [ENV.OTLP_ENDPOINT, ""],
-    [ENV.OTEL_SERVICE_NAME, o.serviceName],
-    [ENV.OTEL_TRACES_SAMPLER, o.sampler],
-    [ENV.OTEL_TRACES_SAMPLER_ARG, String(o.samplerArg)],
-    [ENV.SENTRY_ENVIRONMENT, o.sentry.environment],
-    [ENV.SENTRY_TRACES_SAMPLE_RATE, String(o.sentry.tracesSampleRate)],
-    [ENV.SENTRY_PROFILES_SAMPLE_RATE, String(o.sentry.profilesSampleRate)],
-    [ENV.DB_POOL_SIZE, String(db.pool.size)],
-    [ENV.DB_MAX_OVERFLOW, String(db.pool.maxOverflow)],
-    [ENV.DB_POOL_RECYCLE, String(db.pool.recycleSeconds)],
-    [ENV.DB_POOL_PRE_PING, flag(db.pool.prePing)],
-    [ENV.WORKERS, String(env.derived.workers)],
-    [ENV.WORKER_CONNECTIONS, String(rt.workerConnections)],
-    [ENV.REQUEST_TIMEOUT, String(rt.requestTimeoutSeconds)],
-    [ENV.KEEPALIVE_TIMEOUT, String(rt.keepaliveTimeoutSeconds)],
-    [ENV.RATE_LIMIT_PER_MINUTE, String(rt.rateLimitPerMinute)],
-    [ENV.RATE_LIMIT_BURST, String(rt.rateLimitBurst)],
-    [ENV.BODY_LIMIT, String(rt.bodyLimitBytes)],
-    [ENV.EMBEDDING_PROVIDER, llm.embeddingProvider],
-    [ENV.EMBEDDING_MODEL, llm.embeddingModel],
-    [ENV.EMBEDDING_DIMENSIONS, String(llm.embeddingDimensions)],
-    [ENV.ANSWER_PROVIDER, llm.answerProvider],
-    [ENV.CHAT_MODEL, llm.chatModel],
-  ];
-  if (llm.baseUrl !== undefined) settings.push([ENV.OPENAI_BASE_URL, llm.baseUrl]);
-  settings.push([ENV.PORT, String(APP_PORT)], [ENV.APP_VERSION, env.version]);
-  // Sentry off: an explicit empty DSN, as in the reference's dev `.env`.
-  if (!o.sentry.enabled) settings.push([ENV.SENTRY_DSN, ""]);
-  return settings;
+  return Object.entries(
+    sharedAppSettings(env, { logFile: env.logging.file, blankDisabledExporters: true }),
+  ) as Setting[];
 }
 
-/** The secret variables the app needs in this environment, by the secret config key that feeds each. */
-export function secretSettings(
-  env: ResolvedEnvironment,
-): { name: EnvName; secret: "openaiApiKey" | "sentryDsn" | "apiKeys" }[] {
-  const out: { name: EnvName; secret: "openaiApiKey" | "sentryDsn" | "apiKeys" }[] = [];
-  if (env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai")
-    out.push({ name: ENV.OPENAI_API_KEY, secret: "openaiApiKey" });
-  if (env.observability.sentry.enabled) out.push({ name: ENV.SENTRY_DSN, secret: "sentryDsn" });
-  if (env.runtime.requireApiKeys) out.push({ name: ENV.API_KEYS, secret: "apiKeys" });
-  return out;
-}
+export { secretSettings } from "../app-settings.js";
 
 /**
  * `postgres -c …` flags from the model's postgresql.conf values, so the dev database is tuned like

@@ -1,0 +1,102 @@
+import { APP_PORT, ENV, type EnvName, SECRET_ENV } from "../app/src/contract.js";
+import type { ResolvedEnvironment, SecretKey } from "../environments/index.js";
+
+/** Where a target puts the things the model does not place itself. */
+export interface SettingsPlacement {
+  /** LOG_FILE as the container sees it; "" = stdout only. */
+  readonly logFile: string;
+  /** DATA_DIR (PGlite fallback); omitted = the app's default. */
+  readonly dataDir?: string;
+  /** JAEGER_HOST when observability.tracing is "jaeger". */
+  readonly jaegerHost?: string;
+  /** OTLP_ENDPOINT when observability.tracing is "otel-collector". */
+  readonly otlpEndpoint?: string;
+  /**
+   * Pass exporters that are off as empty strings (JAEGER_HOST=, OTLP_ENDPOINT=, SENTRY_DSN=), as the
+   * reference's dev `.env` does, so nothing inherited from a shell turns them on. Defaults to false.
+   */
+  readonly blankDisabledExporters?: boolean;
+}
+
+const flag = (b: boolean) => (b ? "true" : "false");
+
+/**
+ * Every non-secret app setting of an environment, keyed by the contract's ENV names: the one mapping
+ * from the model to the app's environment, used by the Kubernetes ConfigMap, the Docker container and
+ * the compose file. Secret variables (SECRET_ENV) never appear here.
+ */
+export function appSettings(env: ResolvedEnvironment, placement: SettingsPlacement): Record<string, string> {
+  const { logging, cache, observability: o, database: db, runtime: rt, llm } = env;
+  const ttl = env.derived.cacheTtlSeconds;
+  const settings: Partial<Record<EnvName, string>> = {
+    [ENV.LOG_LEVEL]: logging.level,
+    [ENV.USE_JSON_LOGS]: flag(logging.json),
+    [ENV.ENABLE_CONSOLE_TRACING]: flag(logging.consoleTracing),
+    [ENV.CACHE_ENABLED]: flag(cache.enabled),
+    [ENV.CACHE_BACKEND]: cache.backend,
+    [ENV.CACHE_MAX_SIZE]: String(cache.maxSize),
+    [ENV.CACHE_DEFAULT_TTL]: String(cache.defaultTtlSeconds),
+    [ENV.CACHE_EMBEDDING_TTL]: String(ttl.embedding),
+    [ENV.CACHE_SEARCH_TTL]: String(ttl.search),
+    [ENV.CACHE_RAG_TTL]: String(ttl.rag),
+    [ENV.OTEL_SERVICE_NAME]: o.serviceName,
+    [ENV.OTEL_TRACES_SAMPLER]: o.sampler,
+    [ENV.OTEL_TRACES_SAMPLER_ARG]: String(o.samplerArg),
+    [ENV.SENTRY_ENVIRONMENT]: o.sentry.environment,
+    [ENV.SENTRY_TRACES_SAMPLE_RATE]: String(o.sentry.tracesSampleRate),
+    [ENV.SENTRY_PROFILES_SAMPLE_RATE]: String(o.sentry.profilesSampleRate),
+    [ENV.DB_POOL_SIZE]: String(db.pool.size),
+    [ENV.DB_MAX_OVERFLOW]: String(db.pool.maxOverflow),
+    [ENV.DB_POOL_RECYCLE]: String(db.pool.recycleSeconds),
+    [ENV.DB_POOL_PRE_PING]: flag(db.pool.prePing),
+    [ENV.WORKERS]: String(env.derived.workers),
+    [ENV.WORKER_CONNECTIONS]: String(rt.workerConnections),
+    [ENV.REQUEST_TIMEOUT]: String(rt.requestTimeoutSeconds),
+    [ENV.KEEPALIVE_TIMEOUT]: String(rt.keepaliveTimeoutSeconds),
+    [ENV.RATE_LIMIT_PER_MINUTE]: String(rt.rateLimitPerMinute),
+    [ENV.RATE_LIMIT_BURST]: String(rt.rateLimitBurst),
+    [ENV.BODY_LIMIT]: String(rt.bodyLimitBytes),
+    [ENV.EMBEDDING_PROVIDER]: llm.embeddingProvider,
+    [ENV.EMBEDDING_MODEL]: llm.embeddingModel,
+    [ENV.EMBEDDING_DIMENSIONS]: String(llm.embeddingDimensions),
+    [ENV.ANSWER_PROVIDER]: llm.answerProvider,
+    [ENV.CHAT_MODEL]: llm.chatModel,
+    [ENV.PORT]: String(APP_PORT),
+    [ENV.APP_VERSION]: env.version,
+  };
+  const blank = placement.blankDisabledExporters === true;
+  if (placement.logFile !== "") settings[ENV.LOG_FILE] = placement.logFile;
+  if (placement.dataDir !== undefined) settings[ENV.DATA_DIR] = placement.dataDir;
+  if (llm.baseUrl !== undefined) settings[ENV.OPENAI_BASE_URL] = llm.baseUrl;
+  if (o.tracing === "jaeger" && placement.jaegerHost !== undefined) {
+    settings[ENV.JAEGER_HOST] = placement.jaegerHost;
+    settings[ENV.JAEGER_PORT] = String(o.jaegerPort);
+  } else if (blank) settings[ENV.JAEGER_HOST] = "";
+  if (o.tracing === "otel-collector" && placement.otlpEndpoint !== undefined)
+    settings[ENV.OTLP_ENDPOINT] = placement.otlpEndpoint;
+  else if (blank) settings[ENV.OTLP_ENDPOINT] = "";
+  for (const secret of SECRET_ENV) delete settings[secret];
+  const out = Object.entries(settings).sort(([a], [b]) => a.localeCompare(b));
+  // An empty DSN is not a secret: it is the explicit "Sentry off" of the reference's dev `.env`.
+  if (blank && !o.sentry.enabled) out.push([ENV.SENTRY_DSN, ""]);
+  return Object.fromEntries(out) as Record<string, string>;
+}
+
+/** A secret variable of the app and the secret config key that feeds it. */
+export interface SecretSetting {
+  readonly name: EnvName;
+  readonly secret: Extract<SecretKey, "openaiApiKey" | "sentryDsn" | "apiKeys">;
+}
+
+/**
+ * The secret variables the app needs in this environment besides the database URLs (which every
+ * target composes from `dbPassword` and its own host names).
+ */
+export function secretSettings(env: ResolvedEnvironment): SecretSetting[] {
+  const out: SecretSetting[] = [];
+  if (env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai")
+    out.push({ name: ENV.OPENAI_API_KEY, secret: "openaiApiKey" });
+  if (env.observability.sentry.enabled) out.push({ name: ENV.SENTRY_DSN, secret: "sentryDsn" });
+  if (env.runtime.requireApiKeys) out.push({ name: ENV.API_KEYS, secret: "apiKeys" });
+  return out;
+}
