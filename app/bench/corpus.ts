@@ -47,7 +47,8 @@ function pick(count: number, random: () => number): string[] {
 }
 
 export interface Corpus {
-  sentence(topic: number, length: number): string;
+  /** `length` words, `topicShare` of them from the topic's own words. */
+  sentence(topic: number, length: number, topicShare?: number): string;
   topics: number;
   random: () => number;
 }
@@ -55,8 +56,11 @@ export interface Corpus {
 export function corpus(seed = 42, topics = 200): Corpus {
   const random = rng(seed);
   const common = WORDS;
-  // Each topic favours its own 12 words, so conversations cluster the way real ones do.
-  const topicWords = Array.from({ length: topics }, () => pick(12, random));
+  // Each topic favours its own 12 rarer words (compounds such as "cachetoken"), so conversations
+  // cluster the way real ones do and keyword matches are selective, as in a real vocabulary.
+  const topicWords = Array.from({ length: topics }, () =>
+    Array.from({ length: 12 }, () => pick(2, random).join("")),
+  );
   return {
     topics,
     random,

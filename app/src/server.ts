@@ -58,6 +58,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (!options.databases) await closeDatabases(databases);
     throw error;
   }
+  if (databases.primary.kind === "pglite") {
+    // PGlite has no autovacuum: give the planner today's table sizes (HNSW vs scan is size-driven).
+    await databases.primary.query("ANALYZE");
+  }
   const store = new ConversationStore(databases);
   const services = createServices({
     store,
