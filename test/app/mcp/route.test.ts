@@ -72,8 +72,8 @@ describe("MCP over Streamable HTTP", () => {
     expect((await app.inject({ url: "/v1/conversations/db-pool" })).json().messages).toHaveLength(3);
 
     const search = await call("search_conversations", { query: "ERR_PG_53300", mode: "keyword" });
-    const results = (search.structuredContent ?? {}).results as { conversation_id: string }[];
-    expect(results[0]?.conversation_id).toBe("db-pool");
+    const results = search.structuredContent?.results as { conversation_id: string }[] | undefined;
+    expect(results?.[0]?.conversation_id).toBe("db-pool");
     expect(JSON.parse(search.content[0]!.text)).toEqual(search.structuredContent);
 
     const answer = await call("answer_question", { question: "What goes into carbonara?" });

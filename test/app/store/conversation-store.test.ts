@@ -95,6 +95,20 @@ describe.each(STORE_FACTORIES)("ConversationStore on %s", (_name, factory) => {
       });
     });
 
+    it("stores each message once when two requests ingest the same conversation at the same time", async () => {
+      const { services } = setup();
+      const messages = CORPUS[2]!.messages;
+      // Both read "nothing stored"; the second to commit sees the count moved, re-plans and adds only its tail.
+      const [a, b] = await Promise.all([
+        services.conversations.ingest({ id: "race", messages: messages.slice(0, 2) }, ctx),
+        services.conversations.ingest({ id: "race", messages }, ctx),
+      ]);
+      expect(a.added.messages + b.added.messages).toBe(messages.length);
+      expect(await count("messages")).toBe(messages.length);
+      const stored = await services.conversations.get("race", ctx);
+      expect(stored.messages.map((m) => m.content)).toEqual(messages.map((m) => m.content));
+    });
+
     it("stores nothing of a request that fails mid-transaction", async () => {
       const { store } = setup();
       const good = toVectorLiteral(testEmbedder().embedOne("fine"));
