@@ -9,11 +9,14 @@ import {
 } from "../../monitoring/index.js";
 import { alertmanagerYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { addWorkload, checksum, httpProbe, newChart, PART_OF, scratch } from "./kube.js";
+import { addWorkload, checksum, httpProbe, instanceName, newChart, scratch, workloadLabels } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { namespacePatch } from "./prometheus.js";
 
-/** The prom/alertmanager image runs as nobody (65534). */
+/**
+ * The prom/alertmanager image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to
+ * --storage.path, an emptyDir.
+ */
 export const ALERTMANAGER_UID = 65534;
 /** The Secret holding the alertReceiver value (webhook URL, Slack URL or PagerDuty routing key). */
 export const ALERT_RECEIVER_SECRET = "alertmanager-receiver";
@@ -50,12 +53,13 @@ export function alertmanagerObjects(env: Environment): KubeObject[] {
     metadata: {
       name: `${name}-config`,
       namespace: ns,
-      labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": PART_OF },
+      labels: workloadLabels(name, env.prometheus.alertmanagerImage, env.name),
     },
     data: { "alertmanager.yml": config },
   });
   addWorkload(chart, {
     name,
+    instance: instanceName(name, env.name),
     namespace: ns,
     image: env.prometheus.alertmanagerImage,
     uid: ALERTMANAGER_UID,
@@ -125,7 +129,11 @@ export class Alertmanager extends pulumi.ComponentResource {
             metadata: {
               name: ALERT_RECEIVER_SECRET,
               namespace: ns,
-              labels: { "app.kubernetes.io/name": S.alertmanager.name },
+              labels: workloadLabels(
+                S.alertmanager.name,
+                args.env.prometheus.alertmanagerImage,
+                args.env.name,
+              ),
             },
             type: "Opaque",
             stringData: { [P.alertmanagerSecretKey]: pulumi.secret(args.alertReceiver) },

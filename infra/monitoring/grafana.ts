@@ -10,15 +10,30 @@ import {
 } from "../../monitoring/index.js";
 import { dashboardJson, grafanaDatasourcesYaml, grafanaProviderYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { addWorkload, checksum, httpProbe, newChart, PART_OF, scratch, tcpProbe } from "./kube.js";
+import {
+  addWorkload,
+  checksum,
+  httpProbe,
+  instanceName,
+  newChart,
+  scratch,
+  tcpProbe,
+  workloadLabels,
+} from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { namespacePatch } from "./prometheus.js";
 
 /**
- * The grafana/grafana image runs as 472 (its `grafana` user owns /usr/share/grafana). This is the one
- * monitoring pod below UID 10000: the image supports no other user without rebuilding it.
+ * Grafana runs as 10472, not the image's 472, so no exception to UID ≥ 10000 is needed. The image is
+ * built for arbitrary users (OpenShift): since Grafana 7.3 its user is in group 0 and its Dockerfile
+ * makes the writable paths (GF_PATHS_DATA /var/lib/grafana, GF_PATHS_PLUGINS /var/lib/grafana/plugins,
+ * GF_PATHS_LOGS /var/log/grafana, GF_PATHS_PROVISIONING) mode 777, with /usr/share/grafana and
+ * /etc/grafana/grafana.ini world-readable. Here the root filesystem is read-only anyway, so every path
+ * it writes is a volume: /var/lib/grafana (and the plugins dir under it) on the PVC, writable through
+ * fsGroup 10472, and emptyDirs for /var/log/grafana and /tmp. A PVC written by an earlier 472 pod is
+ * re-grouped to 10472 (group rw) by the kubelet on the first start (fsGroupChangePolicy OnRootMismatch).
  */
-export const GRAFANA_UID = 472;
+export const GRAFANA_UID = 10472;
 /** The Secret with the admin password; GF_SECURITY_ADMIN_PASSWORD reads it through secretKeyRef. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 const PASSWORD_KEY = "admin-password";
@@ -38,7 +53,7 @@ export function grafanaObjects(env: Environment): KubeObject[] {
   const name = S.grafana.name;
   const httpPort = env.grafana.port;
   const chart = newChart("grafana");
-  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": PART_OF };
+  const labels = workloadLabels(name, env.grafana.image, env.name);
   const datasources = grafanaDatasourcesYaml(env);
   const provider = grafanaProviderYaml();
   const dashboard = dashboardJson();
@@ -52,6 +67,7 @@ export function grafanaObjects(env: Environment): KubeObject[] {
   });
   addWorkload(chart, {
     name,
+    instance: instanceName(name, env.name),
     namespace: ns,
     image: env.grafana.image,
     uid: GRAFANA_UID,
@@ -99,6 +115,8 @@ export function grafanaObjects(env: Environment): KubeObject[] {
         mountPath: GRAFANA_DASHBOARDS_DIR,
       },
       scratch("tmp", "/tmp"),
+      // Logs go to the console (run.sh sets log.mode=console); the directory must still be writable.
+      scratch("logs", "/var/log/grafana"),
     ],
     pvc: {
       size: env.grafana.storage,
@@ -135,7 +153,7 @@ export class Grafana extends pulumi.ComponentResource {
         metadata: {
           name: GRAFANA_ADMIN_SECRET,
           namespace: args.namespace ?? args.env.kubernetes.namespace,
-          labels: { "app.kubernetes.io/name": S.grafana.name },
+          labels: workloadLabels(S.grafana.name, args.env.grafana.image, args.env.name),
         },
         type: "Opaque",
         stringData: { [PASSWORD_KEY]: pulumi.secret(args.adminPassword) },

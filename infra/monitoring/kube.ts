@@ -11,16 +11,39 @@ import type { ContainerResources } from "../../monitoring/resources.js";
 
 export const PART_OF = "mcp-stack";
 
-/** Labels of a monitoring workload; `app.kubernetes.io/name` is what NetworkPolicies select on. */
-export function monitoringLabels(name: string, version: string): Record<string, string> {
+/**
+ * The six recommended `app.kubernetes.io/*` labels (plus the `app` selector label) of a monitoring
+ * workload; every object of the workload carries them. `app.kubernetes.io/name` is what
+ * NetworkPolicies select on.
+ */
+export function monitoringLabels(name: string, version: string, instance: string): Record<string, string> {
   return {
     app: name,
     "app.kubernetes.io/name": name,
-    "app.kubernetes.io/version": version.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 63),
+    "app.kubernetes.io/instance": labelValue(instance),
+    "app.kubernetes.io/version": labelValue(version),
     "app.kubernetes.io/component": "monitoring",
     "app.kubernetes.io/part-of": PART_OF,
     "app.kubernetes.io/managed-by": "pulumi",
   };
+}
+
+/** The labels of a workload `name` running `image` in environment `envName` (instance `<name>-<env>`). */
+export function workloadLabels(name: string, image: string, envName: string): Record<string, string> {
+  return monitoringLabels(name, imageTag(image), instanceName(name, envName));
+}
+
+/** app.kubernetes.io/instance: `<name>-<env>`, as the app tier's `mcp-backend-<env>`. */
+export function instanceName(name: string, envName: string): string {
+  return `${name}-${envName}`;
+}
+
+/** A label value: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
+export function labelValue(v: string): string {
+  return v
+    .replace(/[^A-Za-z0-9_.-]/g, "_")
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }
 
 /** The tag of a pinned image ("prom/prometheus:v3.1.0" → "v3.1.0"). */
@@ -104,9 +127,11 @@ export function newChart(id: string): Chart {
 
 export interface WorkloadSpec {
   readonly name: string;
+  /** app.kubernetes.io/instance (see instanceName). */
+  readonly instance: string;
   readonly namespace: string;
   readonly image: string;
-  /** The image's user: pods run as it (documented per image). */
+  /** The user (and group, and fsGroup) pods run as; ≥ 10000 unless a listed exception. */
   readonly uid: number;
   readonly args?: string[];
   readonly env?: k8s.EnvVar[];
@@ -117,15 +142,23 @@ export interface WorkloadSpec {
   readonly volumes: readonly { volume: k8s.Volume; mountPath: string; readOnly?: boolean }[];
   /** A PVC mounted at `mountPath`, sized `size`. Defaults to none. */
   readonly pvc?: { size: string; mountPath: string; storageClass?: string };
-  /** ServiceAccount; only Prometheus needs the API (and a token). Defaults to the namespace default, no token. */
+  /** ServiceAccount. Defaults to the namespace's default account. */
   readonly serviceAccountName?: string;
+  /**
+   * Mount the service account token. Defaults to false: only a pod that calls the API server needs it,
+   * and a listed exception of the security test must say why.
+   */
+  readonly mountApiToken?: boolean;
   /** Pod annotations (config checksums). */
   readonly annotations?: Record<string, string>;
 }
 
-/** Deployment (one replica; Recreate when a RWO volume is attached), Service and optional PVC. */
+/**
+ * Deployment (one replica; Recreate when a RWO volume is attached), Service, PodDisruptionBudget and
+ * optional PVC, all with the recommended labels.
+ */
 export function addWorkload(chart: Chart, s: WorkloadSpec): void {
-  const labels = monitoringLabels(s.name, imageTag(s.image));
+  const labels = monitoringLabels(s.name, imageTag(s.image), s.instance);
   const meta = { name: s.name, namespace: s.namespace, labels };
   const volumes = s.volumes.map((v) => v.volume);
   const mounts: k8s.VolumeMount[] = s.volumes.map((v) => ({
@@ -156,13 +189,15 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
         metadata: { labels, ...(s.annotations ? { annotations: s.annotations } : {}) },
         spec: {
           ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
-          automountServiceAccountToken: s.serviceAccountName !== undefined,
+          automountServiceAccountToken: s.mountApiToken ?? false,
           securityContext: restrictedPod(s.uid),
           containers: [
             {
               name: s.name,
               image: s.image,
-              imagePullPolicy: "IfNotPresent",
+              // As the app tier (kube-score, Polaris, Checkov): a tag can be re-pushed, so the kubelet
+              // checks the registry on every pod start (a cached layer is still reused).
+              imagePullPolicy: "Always",
               ...(s.args ? { args: s.args } : {}),
               ...(s.env ? { env: s.env } : {}),
               ports: s.ports.map((p) => ({
@@ -181,6 +216,12 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
         },
       },
     },
+  });
+  // One replica: maxUnavailable 1 lets a node drain evict it (minAvailable 1 would block every drain);
+  // the budget still stops a voluntary disruption from taking a second pod if replicas are ever added.
+  new k8s.KubePodDisruptionBudget(chart, `${s.name}-pdb`, {
+    metadata: meta,
+    spec: { maxUnavailable: port(1), selector: { matchLabels: { app: s.name } } },
   });
   new k8s.KubeService(chart, `${s.name}-service`, {
     metadata: meta,

@@ -51,6 +51,7 @@ export function addNetworkPolicy(chart: Chart, namespace: string, p: WorkloadPol
         "app.kubernetes.io/name": "network-policy",
         "app.kubernetes.io/component": "monitoring",
         "app.kubernetes.io/part-of": PART_OF,
+        "app.kubernetes.io/managed-by": "pulumi",
       },
     },
     spec: {

@@ -9,10 +9,13 @@ import {
 } from "../../monitoring/index.js";
 import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { addWorkload, checksum, httpProbe, newChart, PART_OF } from "./kube.js";
+import { addWorkload, checksum, httpProbe, instanceName, newChart, workloadLabels } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 
-/** The prom/prometheus image runs as nobody (65534), which is ≥ 10000: no exception needed. */
+/**
+ * The prom/prometheus image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to
+ * --storage.tsdb.path, a PVC made writable by fsGroup.
+ */
 export const PROMETHEUS_UID = 65534;
 
 export interface PrometheusArgs {
@@ -31,7 +34,7 @@ export function prometheusObjects(env: Environment): KubeObject[] {
   const ns = env.kubernetes.namespace;
   const chart = newChart("prometheus");
   const name = S.prometheus.name;
-  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": PART_OF };
+  const labels = workloadLabels(name, env.prometheus.image, env.name);
   const config = prometheusYaml(env);
   const rules = rulesYaml(env);
 
@@ -69,10 +72,16 @@ export function prometheusObjects(env: Environment): KubeObject[] {
   });
   addWorkload(chart, {
     name,
+    instance: instanceName(name, env.name),
     namespace: ns,
     image: env.prometheus.image,
     uid: PROMETHEUS_UID,
     serviceAccountName: name,
+    // SECURITY EXCEPTION (listed in test/stacks/kubernetes/security.test.ts): the token is mounted
+    // because Prometheus calls the API server for kubernetes_sd_configs (pod discovery) and the
+    // cAdvisor node proxy; its ClusterRole grants only get/list/watch on those resources. Every
+    // other pod runs without a token.
+    mountApiToken: true,
     args: [
       `--config.file=${P.prometheusConfig}`,
       `--storage.tsdb.path=${P.prometheusData}`,

@@ -9,11 +9,23 @@ import {
 } from "../../monitoring/index.js";
 import { otelCollectorYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { addWorkload, checksum, httpProbe, newChart, PART_OF, scratch, tcpProbe } from "./kube.js";
+import {
+  addWorkload,
+  checksum,
+  httpProbe,
+  instanceName,
+  newChart,
+  scratch,
+  tcpProbe,
+  workloadLabels,
+} from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { namespacePatch } from "./prometheus.js";
 
-/** jaegertracing/jaeger (v2) and otel/opentelemetry-collector-contrib both run as 10001. */
+/**
+ * jaegertracing/jaeger (v2) and otel/opentelemetry-collector-contrib both run as their images' own
+ * user 10001 (≥ 10000, no exception); neither writes outside its emptyDir.
+ */
 export const JAEGER_UID = 10001;
 export const OTEL_COLLECTOR_UID = 10001;
 
@@ -34,6 +46,7 @@ export function jaegerObjects(env: Environment): KubeObject[] {
   const chart = newChart("jaeger");
   addWorkload(chart, {
     name: j.name,
+    instance: instanceName(j.name, env.name),
     namespace: ns,
     image: env.jaeger.image,
     uid: JAEGER_UID,
@@ -89,12 +102,13 @@ export function otelCollectorObjects(env: Environment): KubeObject[] {
     metadata: {
       name: `${o.name}-config`,
       namespace: ns,
-      labels: { "app.kubernetes.io/name": o.name, "app.kubernetes.io/part-of": PART_OF },
+      labels: workloadLabels(o.name, env.jaeger.collector.image, env.name),
     },
     data: { "config.yaml": config },
   });
   addWorkload(chart, {
     name: o.name,
+    instance: instanceName(o.name, env.name),
     namespace: ns,
     image: env.jaeger.collector.image,
     uid: OTEL_COLLECTOR_UID,

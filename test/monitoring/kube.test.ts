@@ -4,14 +4,24 @@ import { validateKubeObject } from "../helpers/kube-schema.js";
 import { runStackWithSecrets, TEST_SECRETS } from "../helpers/stack.js";
 
 const MINE = new Set(["prometheus", "alertmanager", "grafana", "jaeger", "otel-collector"]);
-/** UIDs of the images (their Dockerfiles); only Grafana's 472 is below 10000 (docs/monitoring.md). */
-const IMAGE_UIDS: Record<string, number> = {
+/**
+ * The users the pods run as (docs/monitoring.md), all ≥ 10000: the images' own users (nobody 65534 in
+ * the prom/* images, 10001 in jaeger and the collector), except Grafana, whose image's 472 is moved to
+ * 10472 (the image supports arbitrary users).
+ */
+const RUN_AS: Record<string, number> = {
   prometheus: 65534,
   alertmanager: 65534,
-  grafana: 472,
+  grafana: 10472,
   jaeger: 10001,
   "otel-collector": 10001,
 };
+
+/**
+ * The paths the grafana/grafana image writes (its Dockerfile's GF_PATHS_DATA, GF_PATHS_PLUGINS,
+ * GF_PATHS_LOGS; /tmp), each of which must be on a volume under a read-only root filesystem.
+ */
+const GRAFANA_WRITABLE = ["/var/lib/grafana", "/var/lib/grafana/plugins", "/var/log/grafana", "/tmp"];
 
 type Obj = {
   apiVersion: string;
@@ -91,11 +101,12 @@ describe.each(["staging", "prod"])("monitoring objects of %s", (stack) => {
     );
   });
 
-  it("meet the restricted Pod Security Standard with the images' own non-root users", () => {
+  it("meet the restricted Pod Security Standard as non-root users at or above 10000", () => {
     for (const d of deployments()) {
       const pod = d.spec.template.spec;
       expect(pod.securityContext).toMatchObject({
         runAsNonRoot: true,
+        fsGroup: RUN_AS[d.metadata.name],
         seccompProfile: { type: "RuntimeDefault" },
       });
       for (const c of pod.containers) {
@@ -104,7 +115,8 @@ describe.each(["staging", "prod"])("monitoring objects of %s", (stack) => {
           readOnlyRootFilesystem: true,
           runAsNonRoot: true,
           capabilities: { drop: ["ALL"] },
-          runAsUser: IMAGE_UIDS[d.metadata.name],
+          runAsUser: RUN_AS[d.metadata.name],
+          runAsGroup: RUN_AS[d.metadata.name],
         });
         expect(c.image).toMatch(/:[^:]+$/);
         expect(c.image).not.toMatch(/:latest$/);
@@ -140,6 +152,19 @@ describe.each(["staging", "prod"])("monitoring objects of %s", (stack) => {
     expect(env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD")?.valueFrom).toEqual({
       secretKeyRef: { name: "grafana-admin", key: "admin-password" },
     });
+  });
+
+  it("give Grafana a writable volume (or a volume's subdirectory) for every path its image writes", () => {
+    const grafana = deployments().find((d) => d.metadata.name === "grafana")!;
+    const c = grafana.spec.template.spec.containers[0] as Container & {
+      volumeMounts: { mountPath: string; readOnly?: boolean }[];
+    };
+    const writable = c.volumeMounts.filter((m) => m.readOnly !== true).map((m) => m.mountPath);
+    for (const path of GRAFANA_WRITABLE)
+      expect(
+        writable.some((m) => path === m || path.startsWith(`${m}/`)),
+        `${path} in ${writable.join(", ")}`,
+      ).toBe(true);
   });
 
   it("run Prometheus with the model's retention and a PVC", () => {
