@@ -21,6 +21,34 @@ const rate = z.coerce.number().min(0).max(1);
 const seconds = int(0);
 const url = z.url();
 
+/** Tenant ids end up in cache keys, rate-limit keys and logs: keep them plain. */
+const TENANT = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * `key:tenant,key:tenant` → key → tenant. Issues say which entry (by position) is wrong and never
+ * quote it: the value is a secret.
+ */
+const apiKeys = z.string().transform((raw, ctx) => {
+  const keys = new Map<string, string>();
+  const entries = raw.split(",").map((e) => e.trim());
+  entries.forEach((entry, i) => {
+    const where = `entry ${i + 1} of ${entries.length}`;
+    const [key, tenant, ...rest] = entry.split(":");
+    if (!key || tenant === undefined || rest.length > 0 || /\s/.test(key)) {
+      ctx.addIssue({ code: "custom", message: `${where} is not \`key:tenant\``, input: "[redacted]" });
+    } else if (!TENANT.test(tenant)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${where}: the tenant must be 1-64 characters of A-Z a-z 0-9 . _ -`,
+        input: "[redacted]",
+      });
+    } else if (keys.has(key)) {
+      ctx.addIssue({ code: "custom", message: `${where} repeats an earlier key`, input: "[redacted]" });
+    } else keys.set(key, tenant);
+  });
+  return keys;
+});
+
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"] as const;
 const SAMPLERS = [
   "always_on",
@@ -71,7 +99,8 @@ const envSchema = z.object({
   [ENV.WORKER_CONNECTIONS]: int(1).default(1000),
   [ENV.REQUEST_TIMEOUT]: int(1).default(30),
   [ENV.KEEPALIVE_TIMEOUT]: int(1).default(5),
-  [ENV.RATE_LIMIT_PER_MINUTE]: int(1).default(100),
+  // 0 turns rate limiting off (the dev model sends 0).
+  [ENV.RATE_LIMIT_PER_MINUTE]: int(0).default(100),
   [ENV.RATE_LIMIT_BURST]: int(0).default(20),
   [ENV.OPENAI_API_KEY]: z.string().min(1).optional(),
   [ENV.OPENAI_BASE_URL]: url.default("https://api.openai.com/v1"),
@@ -83,10 +112,7 @@ const envSchema = z.object({
   [ENV.PORT]: int(0, 65535).default(APP_PORT),
   [ENV.DATA_DIR]: z.string().min(1).optional(),
   [ENV.BODY_LIMIT]: int(1024).default(1024 * 1024),
-  [ENV.API_KEYS]: z
-    .string()
-    .regex(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, "must be `key:tenant[,key:tenant...]`")
-    .optional(),
+  [ENV.API_KEYS]: apiKeys.optional(),
   [ENV.APP_VERSION]: z.string().min(1).default("dev"),
 });
 
@@ -133,11 +159,15 @@ export interface Config {
     requestTimeoutSeconds: number;
     keepAliveTimeoutSeconds: number;
   };
+  /**
+   * Per client (API key, else address): `perMinute + burst` requests per fixed 60 s window.
+   * `perMinute` 0: no rate limiting.
+   */
   rateLimit: { perMinute: number; burst: number };
   openai: { apiKey?: string; baseUrl: string };
   embedding: { provider: "local" | "openai"; model: string; dimensions: number };
   answer: { provider: "extractive" | "openai"; model: string };
-  /** Bearer key → tenant id. Empty: auth off (issue 6). */
+  /** Bearer key → tenant id. Empty: auth off (dev only; staging and prod always set API_KEYS). */
   apiKeys: Map<string, string>;
 }
 
@@ -257,11 +287,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       provider: e.ANSWER_PROVIDER,
       model: e.ANSWER_PROVIDER === "openai" ? e.CHAT_MODEL : "extractive",
     },
-    apiKeys: new Map(
-      (e.API_KEYS ?? "")
-        .split(",")
-        .filter(Boolean)
-        .map((pair) => pair.split(":") as [string, string]),
-    ),
+    apiKeys: e.API_KEYS ?? new Map(),
   };
 }

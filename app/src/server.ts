@@ -1,21 +1,34 @@
 /**
- * Builds the fastify app: config → databases (migrated) → store → services → REST routes, MCP
- * endpoint and probes. Timeouts, body limit and graceful close live here.
+ * Builds the fastify app: config → databases (migrated) → cache → store → services → hooks
+ * (deadline, telemetry, rate limit, auth) → REST routes, MCP endpoint and probes. Timeouts, body
+ * limit, connection limit and graceful close live here.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyRequest,
+} from "fastify";
+import pino from "pino";
 import { type Answerer, createAnswerer } from "./answers/index.js";
+import { createCache } from "./cache/index.js";
+import type { CacheHooks } from "./cache/types.js";
 import type { Config } from "./config.js";
 import type { Databases } from "./db/database.js";
+import type { Instrumenter } from "./telemetry/app-telemetry.js";
 import { migrate } from "./db/migrations.js";
 import { closeDatabases, openDatabases } from "./db/open.js";
 import { createEmbedder, type Embedder } from "./embeddings/index.js";
 import { mcpRoutes } from "./mcp/route.js";
+import { KeyRing, registerAuth } from "./plugins/app/auth.js";
+import { deadlineOf, registerDeadline } from "./plugins/app/deadline.js";
 import { registerErrorHandler } from "./plugins/app/error-handler.js";
 import { useZodSchemas } from "./plugins/app/zod-schemas.js";
+import { registerRateLimit } from "./plugins/external/rate-limit.js";
 import type { ChunkOptions } from "./retrieval/chunker.js";
 import { healthRoutes } from "./routes/health.js";
 import { registerV1Routes } from "./routes/index.js";
-import { createServices, defaultContext, type RequestContext, type Services } from "./services/index.js";
+import { createServices, type RequestContext, type ServiceHooks, type Services } from "./services/index.js";
 import { ConversationStore } from "./store/conversation-store.js";
 
 declare module "fastify" {
@@ -25,7 +38,21 @@ declare module "fastify" {
     store: ConversationStore;
     databases: Databases;
     config: Config;
+    /** Set on SIGTERM: /health/ready answers 503 so the load balancer stops sending traffic. */
+    draining: boolean;
   }
+}
+
+/**
+ * The part of the telemetry bundle (`app/src/telemetry/app-telemetry.ts`) buildApp plugs in:
+ * a fastify plugin registered before the routes, and hooks for the services and the cache.
+ */
+export interface AppTelemetry {
+  fastifyPlugin: FastifyPluginAsync;
+  serviceHooks?: ServiceHooks;
+  cacheHooks?: CacheHooks;
+  /** Wraps databases, embedder, answerer and cache with spans and metrics. */
+  instrument?: Instrumenter;
 }
 
 export interface BuildAppOptions {
@@ -39,15 +66,24 @@ export interface BuildAppOptions {
   chunking?: ChunkOptions;
   /** A pino logger; none (silent) when omitted. */
   logger?: FastifyBaseLogger;
-  /** Derives the tenant from a request (issue 6's auth). Defaults to the `default` tenant. */
-  context?: (request: FastifyRequest) => RequestContext;
+  /** Overrides the tenant (tests); defaults to the one the API key maps to (`default` with auth off). */
+  context?: (request: FastifyRequest) => Omit<RequestContext, "signal">;
+  /** Metrics, HTTP spans and /metrics. None when omitted. */
+  telemetry?: AppTelemetry;
 }
 
 /** Builds a ready-to-listen app with migrations applied. Close it with `app.close()`. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const embedder = options.embedder ?? createEmbedder(config);
-  const databases = options.databases ?? (await openDatabases(config));
+  const logger = options.logger ?? pino({ enabled: false });
+  const instrument = options.telemetry?.instrument;
+  const baseEmbedder = options.embedder ?? createEmbedder(config);
+  const embedder = instrument ? instrument.embedder(baseEmbedder) : baseEmbedder;
+  const opened = options.databases ?? (await openDatabases(config));
+  const databases = instrument ? instrument.databases(opened) : opened;
+  const closeOwned = async () => {
+    if (!options.databases) await closeDatabases(databases);
+  };
   try {
     await migrate(databases.primary, {
       provider: embedder.provider,
@@ -55,24 +91,31 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       dimensions: embedder.dimensions,
     });
   } catch (error) {
-    if (!options.databases) await closeDatabases(databases);
+    await closeOwned();
     throw error;
   }
   if (databases.primary.kind === "pglite") {
     // PGlite has no autovacuum: give the planner today's table sizes (HNSW vs scan is size-driven).
     await databases.primary.query("ANALYZE");
   }
+  // Resolves even with Redis down: the cache then misses until its client reconnects.
+  const baseCache = await createCache(config.cache, { logger, hooks: options.telemetry?.cacheHooks });
+  const cache = instrument ? instrument.cache(baseCache) : baseCache;
+  const answerer = options.answerer ?? createAnswerer(config);
   const store = new ConversationStore(databases);
   const services = createServices({
     store,
     embedder,
-    answerer: options.answerer ?? createAnswerer(config),
+    answerer: instrument ? instrument.answerer(answerer) : answerer,
     chunking: options.chunking,
+    cache,
+    hooks: options.telemetry?.serviceHooks,
   });
 
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: config.bodyLimit,
+    // Node's limit on receiving the whole request (slow clients, 408); the handler deadline is below.
     requestTimeout: config.runtime.requestTimeoutSeconds * 1000,
     keepAliveTimeout: config.runtime.keepAliveTimeoutSeconds * 1000,
     return503OnClosing: true,
@@ -80,21 +123,43 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Long ids must reach validation (a 400 naming `params.id`), not the router's bare 414.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
+  // WORKER_CONNECTIONS: Node drops connections beyond this many open ones (per process).
+  app.server.maxConnections = config.runtime.workerConnections;
   app.decorate("services", services);
   app.decorate("store", store);
   app.decorate("databases", databases);
   app.decorate("config", config);
-  // A JSON API: anything but application/json is a 415, not a string body.
-  app.removeContentTypeParser("text/plain");
-  useZodSchemas(app);
-  registerErrorHandler(app);
+  app.decorate("draining", false);
+  app.addHook("onClose", async () => {
+    await cache.close();
+    await closeOwned();
+  });
+  try {
+    // A JSON API: anything but application/json is a 415, not a string body.
+    app.removeContentTypeParser("text/plain");
+    useZodSchemas(app);
+    registerErrorHandler(app);
+    registerDeadline(app, config.runtime.requestTimeoutSeconds);
+    if (options.telemetry) await app.register(options.telemetry.fastifyPlugin);
+    const ring = new KeyRing(config.apiKeys);
+    await registerRateLimit(app, {
+      ...config.rateLimit,
+      ring,
+      redisUrl: config.cache.backend === "redis" ? config.cache.redisUrl : undefined,
+    });
+    registerAuth(app, ring);
 
-  const context = options.context ?? (() => defaultContext);
-  healthRoutes(app, { databases, version: config.version });
-  registerV1Routes(app, { services, context });
-  mcpRoutes(app, { services, context, version: config.version });
-
-  if (!options.databases) app.addHook("onClose", async () => closeDatabases(databases));
-  await app.ready();
+    const context = (request: FastifyRequest): RequestContext => ({
+      ...(options.context ? options.context(request) : { tenantId: request.tenantId }),
+      signal: deadlineOf(request),
+    });
+    healthRoutes(app, { databases, version: config.version });
+    registerV1Routes(app, { services, context });
+    mcpRoutes(app, { services, context, version: config.version });
+    await app.ready();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return app;
 }

@@ -15,7 +15,12 @@ export interface DraftAnswer {
 
 export interface Answerer {
   readonly model: string;
-  answer(question: string, context: readonly ContextChunk[]): Promise<DraftAnswer>;
+  /** Stops (rejects) when `options.signal` aborts (the request's REQUEST_TIMEOUT). */
+  answer(
+    question: string,
+    context: readonly ContextChunk[],
+    options?: { signal?: AbortSignal },
+  ): Promise<DraftAnswer>;
 }
 
 /** The numbered-context prompt shared by the chat answerer and the extractive one's usage count. */

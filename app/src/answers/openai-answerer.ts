@@ -23,16 +23,25 @@ export class OpenAiAnswerer implements Answerer {
     readonly model: string,
   ) {}
 
-  async answer(question: string, context: readonly ContextChunk[]): Promise<DraftAnswer> {
+  async answer(
+    question: string,
+    context: readonly ContextChunk[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<DraftAnswer> {
     const prompt = buildPrompt(question, context);
-    const json = await postJson(this.options, "/chat/completions", {
-      model: this.model,
-      temperature: 0,
-      messages: [
-        { role: "system", content: prompt.system },
-        { role: "user", content: prompt.user },
-      ],
-    });
+    const json = await postJson(
+      this.options,
+      "/chat/completions",
+      {
+        model: this.model,
+        temperature: 0,
+        messages: [
+          { role: "system", content: prompt.system },
+          { role: "user", content: prompt.user },
+        ],
+      },
+      options.signal,
+    );
     const parsed = ChatResponse.safeParse(json);
     if (!parsed.success)
       throw new AppError("UPSTREAM_FAILED", "The chat provider returned an unexpected response");

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { AppError } from "../lib/errors.js";
 import { type OpenAiClientOptions, postJson } from "../lib/openai-http.js";
-import type { Embedder } from "./embedder.js";
+import type { CallOptions, Embedder } from "./embedder.js";
 
 const EmbeddingsResponse = z.object({
   data: z.array(z.object({ index: z.number().int(), embedding: z.array(z.number()) })),
@@ -25,16 +25,17 @@ export class OpenAiEmbedder implements Embedder {
     this.dimensions = options.dimensions;
   }
 
-  async embed(texts: readonly string[]): Promise<number[][]> {
+  async embed(texts: readonly string[], options: CallOptions = {}): Promise<number[][]> {
     const batchSize = this.options.batchSize ?? 96;
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += batchSize) {
       const batch = texts.slice(i, i + batchSize);
-      const json = await postJson(this.options, "/embeddings", {
-        model: this.model,
-        input: batch,
-        dimensions: this.dimensions,
-      });
+      const json = await postJson(
+        this.options,
+        "/embeddings",
+        { model: this.model, input: batch, dimensions: this.dimensions },
+        options.signal,
+      );
       const parsed = EmbeddingsResponse.safeParse(json);
       if (!parsed.success || parsed.data.data.length !== batch.length) {
         throw new AppError("UPSTREAM_FAILED", "The embeddings provider returned an unexpected response");

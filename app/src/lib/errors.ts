@@ -15,9 +15,13 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Content-Type must be application/json" },
   RATE_LIMITED: { status: 429, message: "Too many requests" },
   UNAUTHORIZED: { status: 401, message: "Missing or invalid API key" },
+  FORBIDDEN: { status: 403, message: "Not allowed for this tenant" },
   INTERNAL: { status: 500, message: "Internal error" },
   UPSTREAM_FAILED: { status: 502, message: "The model provider failed" },
-  DB_UNAVAILABLE: { status: 503, message: "The database is unavailable" },
+  DB_UNAVAILABLE: {
+    status: 503,
+    message: "The database is unavailable; retry later",
+  },
   TIMEOUT: { status: 504, message: "The request timed out" },
 } as const satisfies Record<string, { status: number; message: string }>;
 

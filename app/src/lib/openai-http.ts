@@ -21,8 +21,17 @@ function retryable(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
-/** Sends `body` to `${baseUrl}${path}` and returns the parsed JSON; throws UPSTREAM_FAILED when out of retries. */
-export async function postJson(options: OpenAiClientOptions, path: string, body: unknown): Promise<unknown> {
+/**
+ * Sends `body` to `${baseUrl}${path}` and returns the parsed JSON; throws UPSTREAM_FAILED when out of
+ * retries. `signal` (the request's deadline) cancels the fetch in flight and any further retry: the
+ * call then rejects with the signal's reason.
+ */
+export async function postJson(
+  options: OpenAiClientOptions,
+  path: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const retries = options.retries ?? 4;
   const baseDelay = options.baseDelayMs ?? 250;
   const doFetch = options.fetch ?? fetch;
@@ -31,15 +40,18 @@ export async function postJson(options: OpenAiClientOptions, path: string, body:
     if (attempt > 0) {
       await sleep(baseDelay * 2 ** (attempt - 1) * (1 + Math.random() * 0.25));
     }
+    if (signal?.aborted) throw signal.reason;
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
     let response: Response;
     try {
       response = await doFetch(`${options.baseUrl}${path}`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${options.apiKey}` },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       lastProblem = error instanceof Error ? error.message : String(error);
       continue;
     }

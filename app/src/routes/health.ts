@@ -1,6 +1,6 @@
 /**
  * Probes. `/health/live` never touches the database; `/health/ready` needs the database and every
- * migration; `/health` (what the reference's probes call) reports both but fails only when the
+ * migration, and answers 503 `draining` once shutdown has begun (`app.draining`); `/health` (what the reference's probes call) reports both but fails only when the
  * process itself is broken, so a database outage never makes Kubernetes restart healthy pods.
  */
 import type { FastifyInstance } from "fastify";
@@ -25,6 +25,8 @@ export function healthRoutes(app: FastifyInstance, { databases, version }: Healt
   app.get(HTTP_PATHS.live, async () => ({ status: "ok", version }));
 
   app.get(HTTP_PATHS.ready, async (_request, reply) => {
+    // Shutting down: take this replica out of the Service before the listener closes.
+    if (app.draining) return reply.status(503).send({ status: "draining" });
     const database = await databaseStatus(databases);
     const ready = database === "ok";
     return reply

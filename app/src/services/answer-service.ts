@@ -1,6 +1,8 @@
-/** Retrieval-augmented answers: hybrid search for context, then the configured answerer. */
+/** Retrieval-augmented answers: hybrid search for context, then the configured answerer (cached as `rag`). */
 import type { Answerer } from "../answers/answerer.js";
+import type { Cache } from "../cache/types.js";
 import type { AnswerInput, AnswerOutput } from "../schemas/answer.js";
+import { untilAborted } from "./abort.js";
 import type { RequestContext } from "./context.js";
 import type { SearchService } from "./search-service.js";
 
@@ -8,10 +10,19 @@ export class AnswerService {
   constructor(
     private readonly search: SearchService,
     private readonly answerer: Answerer,
+    private readonly cache: Cache,
   ) {}
 
-  async answer(input: AnswerInput, ctx: RequestContext): Promise<AnswerOutput> {
-    const { results } = await this.search.search(
+  answer(input: AnswerInput, ctx: RequestContext): Promise<AnswerOutput> {
+    return untilAborted(ctx.signal, () =>
+      this.cache.getOrCompute({ type: "rag", tenant: ctx.tenantId, request: input }, () =>
+        this.compute(input, ctx),
+      ),
+    );
+  }
+
+  private async compute(input: AnswerInput, ctx: RequestContext): Promise<AnswerOutput> {
+    const { results } = await this.search.retrieve(
       { query: input.question, k: input.k, mode: "hybrid", filter: input.filter },
       ctx,
     );
@@ -20,7 +31,7 @@ export class AnswerService {
       chunk_id: r.chunk_id,
       text: r.text,
     }));
-    const draft = await this.answerer.answer(input.question, context);
+    const draft = await this.answerer.answer(input.question, context, { signal: ctx.signal });
     return {
       answer: draft.answer,
       citations: draft.cited.map((i) => context[i]!),

@@ -1,6 +1,12 @@
-/** Who a service call is for. Issue 6's auth derives the tenant from the API key; until then everyone is `default`. */
+/** Who a service call is for, and until when. */
 export interface RequestContext {
+  /** From the API key (API_KEYS); `default` when auth is off. */
   tenantId: string;
+  /**
+   * Aborted when the request runs past REQUEST_TIMEOUT (reason: an AppError TIMEOUT). Services stop
+   * waiting at once and pass it down to the embedder, the answerer and between database statements.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_TENANT = "default";

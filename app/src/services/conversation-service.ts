@@ -4,6 +4,8 @@
  * windows are embedded.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { DisabledCache } from "../cache/cache.js";
+import type { Cache } from "../cache/types.js";
 import { type Embedder, toVectorLiteral } from "../embeddings/embedder.js";
 import { AppError } from "../lib/errors.js";
 import { type ChunkMessage, type ChunkOptions, chunkConversation, chunkKey } from "../retrieval/chunker.js";
@@ -13,7 +15,9 @@ import {
   type ConversationStore,
   type NewMessage,
 } from "../store/conversation-store.js";
+import { untilAborted } from "./abort.js";
 import type { RequestContext } from "./context.js";
+import type { ServiceHooks } from "./hooks.js";
 
 const MAX_ATTEMPTS = 3;
 
@@ -21,23 +25,44 @@ function hashMessage(role: string, content: string): string {
   return createHash("sha256").update(role).update("\n").update(content).digest("hex").slice(0, 32);
 }
 
+export interface ConversationServiceOptions {
+  /** Its tenant data version is bumped after every committed ingest and delete. Defaults to none. */
+  cache?: Cache;
+  hooks?: ServiceHooks;
+  chunking?: ChunkOptions;
+  now?: () => Date;
+}
+
 export class ConversationService {
+  private readonly cache: Cache;
+  private readonly hooks: ServiceHooks;
+  private readonly chunking: ChunkOptions;
+  private readonly now: () => Date;
+
   constructor(
     private readonly store: ConversationStore,
     private readonly embedder: Embedder,
-    private readonly chunking: ChunkOptions = {},
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: ConversationServiceOptions = {},
+  ) {
+    this.cache = options.cache ?? new DisabledCache();
+    this.hooks = options.hooks ?? {};
+    this.chunking = options.chunking ?? {};
+    this.now = options.now ?? (() => new Date());
+  }
 
-  async ingest(input: IngestConversationInput, ctx: RequestContext): Promise<IngestResult> {
+  ingest(input: IngestConversationInput, ctx: RequestContext): Promise<IngestResult> {
     const id = input.id ?? randomUUID();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ingestOnce(id, input, ctx);
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
+    return untilAborted(ctx.signal, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await this.ingestOnce(id, input, ctx);
+          this.hooks.conversationIngested?.(ctx.tenantId, result.added.messages, result.added.chunks);
+          return result;
+        } catch (error) {
+          if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
+        }
       }
-    }
+    });
   }
 
   private async ingestOnce(
@@ -45,7 +70,7 @@ export class ConversationService {
     input: IngestConversationInput,
     ctx: RequestContext,
   ): Promise<IngestResult> {
-    const state = await this.store.readState(id, ctx.tenantId);
+    const state = await this.store.readState(id, ctx.tenantId, ctx.signal);
     const now = this.now();
     const hashes = input.messages.map((m) => hashMessage(m.role, m.content));
     const overlap = Math.min(state.messages.length, hashes.length);
@@ -85,18 +110,29 @@ export class ConversationService {
     const drafts = newMessages.length > 0 ? chunkConversation(all, this.chunking) : [];
     const keep = newMessages.length > 0 ? drafts.map(chunkKey) : [...state.chunkKeys];
     const fresh = drafts.filter((d) => !state.chunkKeys.has(chunkKey(d)));
-    const vectors = fresh.length > 0 ? await this.embedder.embed(fresh.map((d) => d.text)) : [];
-    const totals = await this.store.applyIngest({
-      id,
-      tenantId: ctx.tenantId,
-      title: input.title,
-      userId: input.user_id,
-      metadata: input.metadata,
-      expectedMessages: state.messages.length,
-      newMessages,
-      keepChunkKeys: keep,
-      newChunks: fresh.map((d, i) => ({ ...d, vector: toVectorLiteral(vectors[i]!) })),
-    });
+    const vectors =
+      fresh.length > 0
+        ? await this.embedder.embed(
+            fresh.map((d) => d.text),
+            { signal: ctx.signal },
+          )
+        : [];
+    const totals = await this.store.applyIngest(
+      {
+        id,
+        tenantId: ctx.tenantId,
+        title: input.title,
+        userId: input.user_id,
+        metadata: input.metadata,
+        expectedMessages: state.messages.length,
+        newMessages,
+        keepChunkKeys: keep,
+        newChunks: fresh.map((d, i) => ({ ...d, vector: toVectorLiteral(vectors[i]!) })),
+      },
+      ctx.signal,
+    );
+    // After the commit: a search from now on must not be served a result computed before it.
+    await this.cache.bumpDataVersion(ctx.tenantId);
     return {
       conversation_id: id,
       ...totals,
@@ -105,16 +141,21 @@ export class ConversationService {
   }
 
   /** @throws AppError NOT_FOUND */
-  async get(id: string, ctx: RequestContext): Promise<Conversation> {
-    const conversation = await this.store.get(id, ctx.tenantId);
-    if (!conversation) throw new AppError("NOT_FOUND", `Conversation ${id} not found`);
-    return conversation;
+  get(id: string, ctx: RequestContext): Promise<Conversation> {
+    return untilAborted(ctx.signal, async () => {
+      const conversation = await this.store.get(id, ctx.tenantId);
+      if (!conversation) throw new AppError("NOT_FOUND", `Conversation ${id} not found`);
+      return conversation;
+    });
   }
 
   /** @throws AppError NOT_FOUND */
-  async delete(id: string, ctx: RequestContext): Promise<void> {
-    if (!(await this.store.delete(id, ctx.tenantId))) {
-      throw new AppError("NOT_FOUND", `Conversation ${id} not found`);
-    }
+  delete(id: string, ctx: RequestContext): Promise<void> {
+    return untilAborted(ctx.signal, async () => {
+      if (!(await this.store.delete(id, ctx.tenantId))) {
+        throw new AppError("NOT_FOUND", `Conversation ${id} not found`);
+      }
+      await this.cache.bumpDataVersion(ctx.tenantId);
+    });
   }
 }

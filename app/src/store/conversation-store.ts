@@ -7,6 +7,7 @@ import { AppError } from "../lib/errors.js";
 import type { ChunkDraft, Role } from "../retrieval/chunker.js";
 import type { Conversation } from "../schemas/conversation.js";
 import type { SearchHit } from "../schemas/search.js";
+import { checkAborted } from "../services/abort.js";
 import { buildSearch, type SearchQuery } from "./search-sql.js";
 
 export interface StoredState {
@@ -60,16 +61,18 @@ const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOStr
 export class ConversationStore {
   constructor(private readonly db: Databases) {}
 
-  /** What is stored for `id` in `tenantId` (a conversation of another tenant is a conflict). */
-  async readState(id: string, tenantId: string): Promise<StoredState> {
+  /**
+   * What is stored for `id` in `tenantId`. An id that belongs to another tenant is a 403: the caller
+   * named it explicitly and may not write to it (reads of such ids are 404s instead, see docs/security.md).
+   */
+  async readState(id: string, tenantId: string, signal?: AbortSignal): Promise<StoredState> {
+    checkAborted(signal);
     const owner = await this.db.primary.query<{ tenant_id: string }>(
       "SELECT tenant_id FROM conversations WHERE id = $1",
       [id],
     );
     if (owner.length === 0) return { exists: false, messages: [], chunkKeys: new Set() };
-    if (owner[0]!.tenant_id !== tenantId) {
-      throw new AppError("CONFLICT", `Conversation id ${id} is already in use`);
-    }
+    if (owner[0]!.tenant_id !== tenantId) throw forbidden(id);
     const messages = await this.db.primary.query<{ seq: number; content_hash: string; created_at: Date }>(
       "SELECT seq, content_hash, created_at FROM messages WHERE conversation_id = $1 ORDER BY seq",
       [id],
@@ -89,8 +92,12 @@ export class ConversationStore {
     };
   }
 
-  /** Applies an ingest plan in one transaction: all of it is stored or none. */
-  async applyIngest(plan: IngestPlan): Promise<{ messages: number; chunks: number }> {
+  /**
+   * Applies an ingest plan in one transaction: all of it is stored or none. A deadline passing
+   * before the commit rolls it back (checked between statements).
+   */
+  async applyIngest(plan: IngestPlan, signal?: AbortSignal): Promise<{ messages: number; chunks: number }> {
+    checkAborted(signal);
     return this.db.primary.transaction(async (tx) => {
       const upserted = await tx.query<{ id: string }>(
         `INSERT INTO conversations (id, tenant_id, title, user_id, metadata)
@@ -111,8 +118,9 @@ export class ConversationStore {
           plan.metadata !== undefined,
         ],
       );
-      if (upserted.length === 0)
-        throw new AppError("CONFLICT", `Conversation id ${plan.id} is already in use`);
+      // Another tenant took the id between readState and here.
+      if (upserted.length === 0) throw forbidden(plan.id);
+      checkAborted(signal);
       // The upsert holds the conversation's row lock, so this count cannot move until commit.
       const [count] = await tx.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1",
@@ -132,7 +140,9 @@ export class ConversationStore {
           [plan.id, plan.userId],
         );
       }
+      checkAborted(signal);
       if (plan.newChunks.length > 0) await insertChunks(tx, plan);
+      checkAborted(signal);
       const [totals] = await tx.query<{ messages: number; chunks: number }>(
         `SELECT (SELECT count(*)::int FROM messages WHERE conversation_id = $1) AS messages,
                 (SELECT count(*)::int FROM chunks WHERE conversation_id = $1) AS chunks`,
@@ -188,7 +198,8 @@ export class ConversationStore {
     return rows.length > 0;
   }
 
-  async search(query: SearchQuery): Promise<SearchHit[]> {
+  async search(query: SearchQuery, signal?: AbortSignal): Promise<SearchHit[]> {
+    checkAborted(signal);
     const { sql, params } = buildSearch(query);
     const rows = await this.db.replica.query<HitRow>(sql, params);
     const hits = rows.map((r) => ({
@@ -202,6 +213,10 @@ export class ConversationStore {
     // Iterative HNSW scans return "relaxed order"; restore strict best-first order.
     return hits.sort((a, b) => b.score - a.score || a.chunk_id.localeCompare(b.chunk_id));
   }
+}
+
+function forbidden(id: string): AppError {
+  return new AppError("FORBIDDEN", `Conversation id ${id} belongs to another tenant`);
 }
 
 async function insertMessages(tx: Queryable, id: string, messages: NewMessage[]): Promise<void> {
