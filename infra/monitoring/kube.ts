@@ -1,7 +1,22 @@
 import { createHash } from "node:crypto";
-import { App, Chart } from "cdk8s";
+import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { ContainerResources } from "../../monitoring/resources.js";
+import {
+  imageTag,
+  newChart,
+  PART_OF,
+  port,
+  q,
+  recommendedLabels,
+  resourceRequirements,
+  restrictedContainer,
+  restrictedPod,
+} from "../k8s/kube.js";
+
+// The restricted security context, labels and quantities are the app tier's (infra/k8s/kube.ts): one
+// definition of "secure by default" for every pod the stack owns.
+export { imageTag, newChart, PART_OF, port, q, resourceRequirements, restrictedContainer, restrictedPod };
 
 /**
  * Building material of the monitoring workloads: labels, the restricted security context, probes,
@@ -9,23 +24,13 @@ import type { ContainerResources } from "../../monitoring/resources.js";
  * constructs, so names and selectors stay exactly as written.
  */
 
-export const PART_OF = "mcp-stack";
-
 /**
  * The six recommended `app.kubernetes.io/*` labels (plus the `app` selector label) of a monitoring
  * workload; every object of the workload carries them. `app.kubernetes.io/name` is what
  * NetworkPolicies select on.
  */
 export function monitoringLabels(name: string, version: string, instance: string): Record<string, string> {
-  return {
-    app: name,
-    "app.kubernetes.io/name": name,
-    "app.kubernetes.io/instance": labelValue(instance),
-    "app.kubernetes.io/version": labelValue(version),
-    "app.kubernetes.io/component": "monitoring",
-    "app.kubernetes.io/part-of": PART_OF,
-    "app.kubernetes.io/managed-by": "pulumi",
-  };
+  return recommendedLabels({ name, version, instance, component: "monitoring", partOf: PART_OF });
 }
 
 /** The labels of a workload `name` running `image` in environment `envName` (instance `<name>-<env>`). */
@@ -36,65 +41,6 @@ export function workloadLabels(name: string, image: string, envName: string): Re
 /** app.kubernetes.io/instance: `<name>-<env>`, as the app tier's `mcp-backend-<env>`. */
 export function instanceName(name: string, envName: string): string {
   return `${name}-${envName}`;
-}
-
-/** A label value: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
-export function labelValue(v: string): string {
-  return v
-    .replace(/[^A-Za-z0-9_.-]/g, "_")
-    .slice(0, 63)
-    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
-}
-
-/** The tag of a pinned image ("prom/prometheus:v3.1.0" → "v3.1.0"). */
-export function imageTag(image: string): string {
-  const at = image.indexOf("@");
-  if (at >= 0) return image.slice(at + 8, at + 20);
-  const colon = image.lastIndexOf(":");
-  return colon > image.lastIndexOf("/") ? image.slice(colon + 1) : "";
-}
-
-export function q(value: string): k8s.Quantity {
-  return k8s.Quantity.fromString(value);
-}
-
-export function port(value: number | string): k8s.IntOrString {
-  return typeof value === "number" ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
-}
-
-export function resourceRequirements(r: ContainerResources): k8s.ResourceRequirements {
-  const side = (s: ContainerResources["requests"]) => ({
-    cpu: q(s.cpu),
-    memory: q(s.memory),
-    "ephemeral-storage": q(s.ephemeralStorage),
-  });
-  return { requests: side(r.requests), limits: side(r.limits) };
-}
-
-/** Pod Security Standard "restricted" for a container running as `uid`. */
-export function restrictedContainer(uid: number): k8s.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ["ALL"] },
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-/** The pod-level counterpart; fsGroup makes the volumes writable for the image's user. */
-export function restrictedPod(uid: number): k8s.PodSecurityContext {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    fsGroupChangePolicy: "OnRootMismatch",
-    seccompProfile: { type: "RuntimeDefault" },
-  };
 }
 
 export function httpProbe(
@@ -118,11 +64,6 @@ export function tcpProbe(p: number, periodSeconds: number, failureThreshold: num
 /** A checksum annotation value: the pod template changes, and the pods roll, when a config changes. */
 export function checksum(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
-}
-
-/** A fresh chart; disableResourceNameHashes keeps object names exactly as given. */
-export function newChart(id: string): Chart {
-  return new Chart(new App(), id, { disableResourceNameHashes: true });
 }
 
 export interface WorkloadSpec {
