@@ -95,7 +95,14 @@ const envSchema = z.object({
   [ENV.DB_MAX_OVERFLOW]: int(0, 1000).default(10),
   [ENV.DB_POOL_RECYCLE]: seconds.default(3600),
   [ENV.DB_POOL_PRE_PING]: bool.default(false),
-  [ENV.WORKERS]: int(1, 1024).default(1),
+  // 0 or "auto": 2 × cores + 1 (resolved by app/src/cluster.ts), the reference's formula.
+  [ENV.WORKERS]: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((v) => (v === "auto" ? 0 : Number(v)))
+    .pipe(z.number().int().min(0).max(1024))
+    .default(1),
   [ENV.WORKER_CONNECTIONS]: int(1).default(1000),
   [ENV.REQUEST_TIMEOUT]: int(1).default(30),
   [ENV.KEEPALIVE_TIMEOUT]: int(1).default(5),

@@ -1,14 +1,123 @@
 /**
  * `npm start`: configuration from the environment, embedded defaults (PGlite under `.data/`, local
- * embedder, extractive answers), port 8000. Stops cleanly on SIGINT/SIGTERM.
+ * embedder, extractive answers), port 8000. WORKERS > 1 (with DATABASE_URL) runs a node:cluster of
+ * that many workers (`cluster.ts`).
+ *
+ * Shutdown (SIGTERM/SIGINT), in order — see docs/observability.md:
+ * 1. `app.draining = true`: `/health/ready` answers 503, the load balancer stops sending traffic.
+ * 2. Requests already in flight finish while the listener stays open (at most REQUEST_TIMEOUT).
+ * 3. `app.close()`: the listener closes, idle keep-alive connections are dropped, the cache and the
+ *    database pools close.
+ * 4. Spans are flushed (tracing.shutdown) and queued Sentry events sent; exit 0.
+ * A second signal (standalone) or REQUEST_TIMEOUT + 10 s without finishing exits 1.
  */
-import { ConfigError, loadConfig } from "./config.js";
+import cluster from "node:cluster";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { planWorkers, runPrimary } from "./cluster.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { HTTP_PATHS } from "./contract.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
+import { startTelemetry } from "./telemetry/app-telemetry.js";
+import { clusterScrape } from "./telemetry/cluster-metrics.js";
+import { createScrubber, describeConfig, secretValues } from "./telemetry/redaction.js";
+
+/** Until the configuration is known there is nothing to scrub. */
+let scrub: (text: string) => string = (text) => text;
+
+/** Paths whose requests do not hold shutdown back (probes and scrapes keep coming while draining). */
+const UNTRACKED = new Set<string>([HTTP_PATHS.live, HTTP_PATHS.ready, HTTP_PATHS.health, HTTP_PATHS.metrics]);
+
+/** Counts application requests in flight on the raw server, so shutdown can wait for them. */
+function trackInFlight(app: FastifyInstance): { whenIdle(timeoutMs: number): Promise<void> } {
+  let active = 0;
+  let idle: (() => void) | undefined;
+  app.server.on("request", (req, res) => {
+    if (UNTRACKED.has((req.url ?? "").split("?", 1)[0] ?? "")) return;
+    active++;
+    res.once("close", () => {
+      active--;
+      if (active === 0) idle?.();
+    });
+  });
+  return {
+    whenIdle: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        if (active === 0) return resolve();
+        const timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+        idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+  };
+}
+
+async function runServer(config: Config, logger: Logger): Promise<void> {
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+  const running = startTelemetry(config, logger, {
+    scrapeWith: worker ? clusterScrape : undefined,
+    workerId: worker?.id,
+  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config, logger, telemetry: running.telemetry });
+  } catch (error) {
+    await running.shutdown(2_000);
+    if (error instanceof EmbeddingMismatchError) {
+      logger.fatal(error.message);
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const inFlight = trackInFlight(app);
+  const database = config.database.url ? "postgres (DATABASE_URL)" : `pglite at ${config.database.dataDir}`;
+  const address = await app.listen({ host: "0.0.0.0", port: config.port });
+  app.log.info(
+    { database, embedding: config.embedding, answer: config.answer.provider, worker: worker?.id },
+    `listening on ${address}`,
+  );
+  console.log(`mcp-backend listening on ${address} (database: ${database})`);
+
+  const requestTimeoutMs = config.runtime.requestTimeoutSeconds * 1000;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      // Standalone, a second signal means "now". A cluster worker ignores it: the terminal's
+      // signal and the primary's forwarded one both arrive.
+      if (!worker) process.exit(1);
+      return;
+    }
+    stopping = true;
+    app.draining = true;
+    app.log.info({ signal }, "shutting down: draining");
+    const timer = setTimeout(() => {
+      app.log.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, requestTimeoutMs + 10_000);
+    timer.unref();
+    try {
+      await inFlight.whenIdle(requestTimeoutMs);
+      await app.close();
+      app.log.info("stopped");
+      await running.shutdown(5_000);
+    } catch (error) {
+      logger.error({ err: error }, "error during shutdown");
+      process.exit(1);
+    }
+    console.log("mcp-backend stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -18,45 +127,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  scrub = createScrubber(secretValues(config));
   const logger = createLogger(config);
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  try {
-    app = await buildApp({ config, logger });
-  } catch (error) {
-    if (error instanceof EmbeddingMismatchError) {
-      logger.fatal(error.message);
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+  if (cluster.isPrimary) {
+    logger.info({ config: describeConfig(config) }, "configuration");
+    const plan = planWorkers(config);
+    if (plan.warning) logger.warn(plan.warning);
+    if (plan.workers > 1) return runPrimary(plan.workers, logger);
   }
-  const database = config.database.url ? "postgres (DATABASE_URL)" : `pglite at ${config.database.dataDir}`;
-  const address = await app.listen({ host: "0.0.0.0", port: config.port });
-  app.log.info(
-    { database, embedding: config.embedding, answer: config.answer.provider },
-    `listening on ${address}`,
-  );
-  console.log(`mcp-backend listening on ${address} (database: ${database})`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) {
-      // A second signal means "now".
-      process.exit(1);
-    }
-    stopping = true;
-    app.log.info(`${signal} received, shutting down`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
-    timer.unref();
-    await app.close();
-    console.log("mcp-backend stopped");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  await runServer(config, logger);
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // Outside the logger: scrub here too (a driver error may quote a connection string).
+  console.error(scrub(error instanceof Error ? (error.stack ?? error.message) : String(error)));
   process.exit(1);
 });

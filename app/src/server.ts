@@ -15,7 +15,6 @@ import { createCache } from "./cache/index.js";
 import type { CacheHooks } from "./cache/types.js";
 import type { Config } from "./config.js";
 import type { Databases } from "./db/database.js";
-import type { Instrumenter } from "./telemetry/app-telemetry.js";
 import { migrate } from "./db/migrations.js";
 import { closeDatabases, openDatabases } from "./db/open.js";
 import { createEmbedder, type Embedder } from "./embeddings/index.js";
@@ -30,6 +29,7 @@ import { healthRoutes } from "./routes/health.js";
 import { registerV1Routes } from "./routes/index.js";
 import { createServices, type RequestContext, type ServiceHooks, type Services } from "./services/index.js";
 import { ConversationStore } from "./store/conversation-store.js";
+import type { Instrumenter } from "./telemetry/app-telemetry.js";
 
 declare module "fastify" {
   interface FastifyInstance {

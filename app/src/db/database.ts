@@ -10,9 +10,19 @@ export interface Queryable {
   query<T extends object = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
 }
 
+/** A pool's occupancy, for `db_connections_in_use` / `db_connections_max`. */
+export interface PoolStats {
+  /** Connections checked out by a query or transaction right now. */
+  inUse: number;
+  /** Most connections the pool may open. */
+  max: number;
+}
+
 export interface Database extends Queryable {
   /** `pglite` or `postgres`; for logs and the readiness body. */
   readonly kind: "pglite" | "postgres";
+  /** Pool occupancy now (PGlite: one connection, in use while a statement runs). */
+  poolStats(): PoolStats;
   /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,18 +1,22 @@
 import type { Config } from "../config.js";
 import type { Databases } from "./database.js";
 import { PgliteDatabase } from "./pglite-database.js";
+import { poolSettings } from "./pool.js";
 import { PostgresDatabase } from "./postgres-database.js";
 
-/** Postgres (and its replica) when DATABASE_URL is set, else embedded PGlite under DATA_DIR. */
+/**
+ * Postgres (and its replica) when DATABASE_URL is set, else embedded PGlite under DATA_DIR. Each
+ * Postgres URL gets its own pool sized by DB_POOL_SIZE + DB_MAX_OVERFLOW (see `pool.ts`).
+ */
 export async function openDatabases(config: Config): Promise<Databases> {
-  const { url, replicaUrl, poolSize, maxOverflow, recycleSeconds, dataDir } = config.database;
+  const { url, replicaUrl, dataDir } = config.database;
   if (!url) {
     const db = await PgliteDatabase.open(dataDir);
     return { primary: db, replica: db };
   }
-  const pool = { max: poolSize + maxOverflow, maxLifetimeSeconds: recycleSeconds || undefined };
-  const primary = new PostgresDatabase({ connectionString: url, ...pool });
-  const replica = replicaUrl ? new PostgresDatabase({ connectionString: replicaUrl, ...pool }) : primary;
+  const settings = poolSettings(config.database);
+  const primary = new PostgresDatabase({ connectionString: url, ...settings });
+  const replica = replicaUrl ? new PostgresDatabase({ connectionString: replicaUrl, ...settings }) : primary;
   return { primary, replica };
 }
 

@@ -2,10 +2,19 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { type Database, mapDbError, type Queryable, SESSION_SETTINGS, type SqlParam } from "./database.js";
+import {
+  type Database,
+  mapDbError,
+  type PoolStats,
+  type Queryable,
+  SESSION_SETTINGS,
+  type SqlParam,
+} from "./database.js";
 
 export class PgliteDatabase implements Database {
   readonly kind = "pglite" as const;
+  /** Statements and transactions started and not yet finished (PGlite runs one at a time). */
+  private active = 0;
 
   private constructor(
     /** The PGlite instance, exposed so tests and the bench can serve it over pglite-socket. */
@@ -24,16 +33,25 @@ export class PgliteDatabase implements Database {
     return new PgliteDatabase(pglite);
   }
 
+  /** One connection: in use while a statement or transaction is running or queued. */
+  poolStats(): PoolStats {
+    return { inUse: this.active > 0 ? 1 : 0, max: 1 };
+  }
+
   async query<T extends object>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    this.active++;
     try {
       const result = await this.pglite.query<T>(sql, params as unknown[]);
       return result.rows;
     } catch (error) {
       return mapDbError(error);
+    } finally {
+      this.active--;
     }
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    this.active++;
     try {
       return await this.pglite.transaction(async (tx) =>
         fn({
@@ -43,6 +61,8 @@ export class PgliteDatabase implements Database {
       );
     } catch (error) {
       return mapDbError(error);
+    } finally {
+      this.active--;
     }
   }
 

@@ -1,42 +1,74 @@
 /** A real Postgres through the `pg` driver (pgvector must be installable in the target database). */
 import pg from "pg";
-import { type Database, mapDbError, type Queryable, SESSION_SETTINGS, type SqlParam } from "./database.js";
+import {
+  type Database,
+  isUnavailable,
+  mapDbError,
+  type PoolStats,
+  type Queryable,
+  SESSION_SETTINGS,
+  type SqlParam,
+} from "./database.js";
+import { type PoolSettings, pgPoolOptions } from "./pool.js";
 
-export interface PostgresOptions {
+export interface PostgresOptions extends Partial<PoolSettings> {
   connectionString: string;
-  /** Pool size: DB_POOL_SIZE + DB_MAX_OVERFLOW (pg has no separate overflow). @default 15 */
+  /**
+   * Hard cap on connections, overriding `size + maxOverflow` (tests use 1: pglite-socket).
+   * Defaults to size + maxOverflow.
+   */
   max?: number;
-  /** DB_POOL_RECYCLE: seconds after which a connection is replaced. @default 3600 */
-  maxLifetimeSeconds?: number;
-  /** @default 5000 */
-  connectionTimeoutMillis?: number;
 }
+
+/** Pool defaults when a caller gives none: the reference's dev values. */
+const DEFAULTS: PoolSettings = { size: 5, maxOverflow: 10, recycleSeconds: 3600, prePing: false };
 
 export class PostgresDatabase implements Database {
   readonly kind = "postgres" as const;
-  /** The pool, exposed for issue 6's pool metrics. */
   readonly pool: pg.Pool;
+  private readonly prePing: boolean;
+  /** Connections opened since their last checkout: they need no ping. */
+  private readonly fresh = new WeakSet<pg.PoolClient>();
+  private readonly maxConnections: number;
 
   constructor(options: PostgresOptions) {
-    this.pool = new pg.Pool({
-      connectionString: options.connectionString,
-      max: options.max ?? 15,
-      maxLifetimeSeconds: options.maxLifetimeSeconds ?? 3600,
-      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
-    });
+    const { connectionString, max, ...given } = options;
+    const settings: PoolSettings = { ...DEFAULTS, ...stripUndefined(given) };
+    const poolOptions = pgPoolOptions(settings);
+    if (max !== undefined) {
+      poolOptions.max = max;
+      poolOptions.min = Math.min(poolOptions.min, max);
+    }
+    this.maxConnections = poolOptions.max;
+    this.prePing = settings.prePing;
+    this.pool = new pg.Pool({ connectionString, ...poolOptions });
     // An idle client losing its server must not crash the process; the next query reports it.
     this.pool.on("error", () => {});
     this.pool.on("connect", (client) => {
+      this.fresh.add(client);
       // pg queues these before any query the pool hands the client out for.
       for (const statement of SESSION_SETTINGS) client.query(statement).catch(() => {});
     });
   }
 
+  poolStats(): PoolStats {
+    return { inUse: this.pool.totalCount - this.pool.idleCount, max: this.maxConnections };
+  }
+
   async query<T extends object>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    let client: pg.PoolClient;
     try {
-      const result = await this.pool.query(sql, params as unknown[]);
+      client = await this.checkout();
+    } catch (error) {
+      return mapDbError(error);
+    }
+    try {
+      const result = await client.query(sql, params as unknown[]);
+      client.release();
       return result.rows as T[];
     } catch (error) {
+      // A connection-level failure destroys the client instead of returning it to the pool.
+      client.release(isConnectionError(error) ? (error as Error) : undefined);
       return mapDbError(error);
     }
   }
@@ -44,7 +76,7 @@ export class PostgresDatabase implements Database {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await this.checkout();
     } catch (error) {
       return mapDbError(error);
     }
@@ -59,7 +91,7 @@ export class PostgresDatabase implements Database {
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      client.release();
+      client.release(isConnectionError(error) ? (error as Error) : undefined);
       return mapDbError(error);
     }
   }
@@ -67,4 +99,35 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.pool.end();
   }
+
+  /**
+   * A pooled client. With pre-ping, a reused one must answer `SELECT 1` first; one that fails is
+   * destroyed and the next taken. At most `max + 1` tries: after a database restart every idle
+   * connection may be dead, and the last try gets a freshly opened one.
+   */
+  private async checkout(): Promise<pg.PoolClient> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      if (!this.prePing || this.fresh.has(client)) {
+        this.fresh.delete(client);
+        return client;
+      }
+      try {
+        await client.query("SELECT 1");
+        return client;
+      } catch (error) {
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        if (attempt >= this.maxConnections) throw error;
+      }
+    }
+  }
+}
+
+/** Socket-level failures (not a failed statement or an application error thrown inside a transaction). */
+function isConnectionError(error: unknown): boolean {
+  return isUnavailable(error);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

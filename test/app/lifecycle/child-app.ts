@@ -1,0 +1,140 @@
+/**
+ * The real entry point (`app/src/main.ts`) as a child process, the way the image runs it
+ * (`node --import tsx`), against a Postgres-over-the-wire database this test process serves from a
+ * migrated PGlite (pglite-socket): start-up in about a second instead of an initdb per test.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { request } from "node:http";
+import path from "node:path";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
+import { freePort } from "../../helpers/redis-server.js";
+import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
+
+const REPO = path.resolve(import.meta.dirname, "../../..");
+const MAIN = path.join(REPO, "app/src/main.ts");
+
+export interface WireDatabase {
+  db: PgliteDatabase;
+  /** `postgres://<user>:<password>@127.0.0.1:<port>/postgres` (pglite-socket accepts any password). */
+  url(user?: string, password?: string): string;
+  stop(): Promise<void>;
+}
+
+/** A migrated PGlite served over the Postgres protocol to at most `maxConnections` clients. */
+export async function serveDatabase(maxConnections: number): Promise<WireDatabase> {
+  const db = await openTestPglite();
+  const server = new PGLiteSocketServer({ db: db.pglite, host: "127.0.0.1", port: 0, maxConnections });
+  await server.start();
+  const conn = server.getServerConn();
+  let stopped = false;
+  return {
+    db,
+    url: (user = "postgres", password = "") =>
+      `postgres://${user}${password ? `:${encodeURIComponent(password)}` : ""}@${conn}/postgres`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+export interface ChildApp {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  /** stdout + stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Resolves once `count` processes printed their listening line. */
+  listening(count?: number): Promise<void>;
+  /** SIGKILL if still running (test clean-up). */
+  kill(): void;
+}
+
+/** The app's variables every child gets: the test database's embedding spec, no rate limit. */
+export function baseEnv(databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DB_POOL_SIZE: "1",
+    DB_MAX_OVERFLOW: "0",
+    EMBEDDING_DIMENSIONS: String(TEST_DIMENSIONS),
+    RATE_LIMIT_PER_MINUTE: "0",
+    LOG_LEVEL: "info",
+  };
+}
+
+export async function startChildApp(env: Record<string, string>): Promise<ChildApp> {
+  const port = await freePort();
+  // Only what the app needs from the parent: no inherited app variables.
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const waiters: { count: number; resolve(): void }[] = [];
+  const check = () => {
+    const n = out.split("mcp-backend listening on").length - 1;
+    for (const w of waiters.splice(0)) n >= w.count ? w.resolve() : waiters.push(w);
+  };
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString("utf8");
+    check();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString("utf8");
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    output: () => out,
+    exited,
+    listening: (count = 1) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          waiters.push({ count, resolve });
+          check();
+        }),
+        exited.then((code) => {
+          throw new Error(`the app exited (${code}) before listening:\n${out}`);
+        }),
+      ]),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request on its own connection (no keep-alive), so each one is a new accept. */
+export function httpRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent: false },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
