@@ -46,6 +46,9 @@ export class PostgresDatabase implements Database {
     this.pool.on("error", () => {});
     this.pool.on("connect", (client) => {
       this.fresh.add(client);
+      // pg-pool listens for errors only while a client is idle; a socket error on a checked-out one
+      // would otherwise crash the process. The running query rejects with it anyway.
+      client.on("error", () => {});
       // pg queues these before any query the pool hands the client out for.
       for (const statement of SESSION_SETTINGS) client.query(statement).catch(() => {});
     });
