@@ -95,7 +95,8 @@ function register(app: FastifyInstance, deps: HttpTelemetryDeps): void {
     metrics.httpRequests.inc(labels);
     metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
     const entry = state.get(request);
-    if (reply.statusCode >= 500) {
+    // Readiness answers 503 on purpose (draining, database down): a state report, not a failed request.
+    if (reply.statusCode >= 500 && route !== HTTP_PATHS.ready) {
       metrics.errors.inc({ route, code: entry?.errorCode ?? `HTTP_${reply.statusCode}` });
     }
     if (entry) {

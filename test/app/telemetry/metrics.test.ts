@@ -87,6 +87,9 @@ describe("GET /metrics", () => {
         payload: { question: "How do I deploy?" },
       });
       expect(ok.statusCode).toBe(200);
+      app.draining = true;
+      expect((await app.inject({ method: "GET", url: "/health/ready" })).statusCode).toBe(503);
+      app.draining = false;
       failNext = true;
       const failed = await app.inject({
         method: "POST",
@@ -106,6 +109,8 @@ describe("GET /metrics", () => {
         ["http_requests_total", { route: "/v1/answer", method: "POST", status: "500" }, 1],
         ["http_request_duration_seconds_count", { route: "/v1/search", method: "POST", status: "200" }, 4],
         ["errors_total", { route: "/v1/answer", code: "INTERNAL" }, 1],
+        // The draining readiness 503 is a request, not an error.
+        ["http_requests_total", { route: "/health/ready", method: "GET", status: "503" }, 1],
         ["errors_total", {}, 1],
         ["conversations_ingested_total", {}, 3],
         ["searches_total", { mode: "hybrid" }, 2],
