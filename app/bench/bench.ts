@@ -93,7 +93,13 @@ async function main() {
   );
   const db = await PgliteDatabase.open();
   await migrate(db, { provider: embedder.provider, model: embedder.model, dimensions: embedder.dimensions });
-  const config = loadConfig({ EMBEDDING_DIMENSIONS: "384" });
+  // The engine is measured, not the cache or the rate limiter: with them on, repeated queries are
+  // served from the cache and the HTTP loop runs into 429s.
+  const config = loadConfig({
+    EMBEDDING_DIMENSIONS: "384",
+    CACHE_ENABLED: "false",
+    RATE_LIMIT_PER_MINUTE: "0",
+  });
   const app = await buildApp({ config, databases: { primary: db, replica: db }, embedder });
 
   // Ingest through the service (chunking, tokenizer, embedding, one transaction per conversation).
@@ -178,7 +184,8 @@ async function main() {
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ query, k: 10, mode }),
         });
-        await res.json();
+        const body = await res.json();
+        if (!res.ok) throw new Error(`POST /v1/search answered ${res.status}: ${JSON.stringify(body)}`);
       };
       // Warm-up, and a fresh keep-alive connection (the previous one may have idled past KEEPALIVE_TIMEOUT).
       await post(queries[0]!).catch(() => post(queries[0]!));
