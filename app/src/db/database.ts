@@ -35,7 +35,7 @@ export interface Databases {
 }
 
 /** Session settings every connection gets: recall-friendly HNSW search that still honours filters. */
-export const SESSION_SETTINGS = ["SET hnsw.ef_search = 200", "SET hnsw.iterative_scan = relaxed_order"];
+export const SESSION_SETTINGS = ["SET hnsw.ef_search = 400", "SET hnsw.iterative_scan = relaxed_order"];
 
 const UNAVAILABLE_NODE_CODES = new Set([
   "ECONNREFUSED",
