@@ -1,3 +1,5 @@
+import { HTTP_PATHS } from "../app/src/contract.js";
+
 /**
  * Values every environment shares unless it says otherwise: pinned images and the reference's
  * Deployment settings (probes, rolling update, preStop, HPA behaviour). Kept in one place so an
@@ -21,14 +23,14 @@ export const REFERENCE_PROBES = {
   // Liveness must not depend on the database, or a database outage restarts every pod; the reference
   // probes `/health` for both, we split them (docs/decisions.md).
   livenessProbe: {
-    path: "/health/live",
+    path: HTTP_PATHS.live,
     initialDelaySeconds: 30,
     periodSeconds: 10,
     timeoutSeconds: 5,
     failureThreshold: 3,
   },
   readinessProbe: {
-    path: "/health/ready",
+    path: HTTP_PATHS.ready,
     initialDelaySeconds: 5,
     periodSeconds: 5,
     timeoutSeconds: 3,

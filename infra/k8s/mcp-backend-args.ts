@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { APP_PORT, HTTP_PATHS, SERVICE_NAME } from "../../app/src/contract.js";
 import { type ContainerResources, isPinnedImage } from "./kube.js";
 import { positiveInt } from "./register.js";
 
@@ -101,8 +102,8 @@ export interface McpBackendArgs {
 
 /** Defaults of {@link McpBackendArgs}, in one place so docs and tests can pin them. */
 export const MCP_BACKEND_DEFAULTS = {
-  name: "mcp-backend",
-  containerPort: 8000,
+  name: SERVICE_NAME,
+  containerPort: APP_PORT,
   replicas: 1,
   maxSurge: 1,
   maxUnavailable: 0,
@@ -114,7 +115,7 @@ export const MCP_BACKEND_DEFAULTS = {
   servicePort: 80,
   writablePaths: ["/tmp", "/var/log/mcp-backend", "/var/lib/mcp-backend"],
   runAsUser: 10001,
-  metricsPath: "/metrics",
+  metricsPath: HTTP_PATHS.metrics,
   imagePullPolicy: "Always",
 } as const;
 

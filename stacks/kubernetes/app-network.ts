@@ -1,4 +1,4 @@
-import { APP_PORT } from "../../app/src/contract.js";
+import { APP_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   type Flow,
@@ -30,12 +30,12 @@ const HTTPS = 443;
 export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesArgs, "namespace"> {
   const db = env.database;
   const groups: PodGroup[] = [
-    { name: "mcp-backend", selector: selectorLabels("mcp-backend") },
+    { name: SERVICE_NAME, selector: selectorLabels(SERVICE_NAME) },
     { name: "postgres", selector: selectorLabels("postgres") },
     { name: "postgres-exporter", selector: selectorLabels("postgres-exporter") },
   ];
   const flows: Flow[] = [
-    { from: "any", to: "mcp-backend", port: APP_PORT },
+    { from: "any", to: SERVICE_NAME, port: APP_PORT },
     { from: "postgres-exporter", to: "postgres", port: POSTGRES_PORT },
   ];
   if (db.readReplica) {
@@ -44,16 +44,16 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   }
   if (db.pooler.enabled) {
     groups.push({ name: "pgbouncer", selector: selectorLabels("pgbouncer") });
-    flows.push({ from: "mcp-backend", to: "pgbouncer", port: PGBOUNCER_PORT });
+    flows.push({ from: SERVICE_NAME, to: "pgbouncer", port: PGBOUNCER_PORT });
     flows.push({ from: "pgbouncer", to: "postgres", port: POSTGRES_PORT });
     if (db.readReplica) flows.push({ from: "pgbouncer", to: "postgres-replica", port: POSTGRES_PORT });
   } else {
-    flows.push({ from: "mcp-backend", to: "postgres", port: POSTGRES_PORT });
-    if (db.readReplica) flows.push({ from: "mcp-backend", to: "postgres-replica", port: POSTGRES_PORT });
+    flows.push({ from: SERVICE_NAME, to: "postgres", port: POSTGRES_PORT });
+    if (db.readReplica) flows.push({ from: SERVICE_NAME, to: "postgres-replica", port: POSTGRES_PORT });
   }
   if (env.redis.enabled) {
     groups.push({ name: "redis", selector: selectorLabels("redis") });
-    flows.push({ from: "mcp-backend", to: "redis", port: REDIS_PORT });
+    flows.push({ from: SERVICE_NAME, to: "redis", port: REDIS_PORT });
   }
   if (env.backups.enabled) {
     groups.push({ name: "postgres-backup", selector: selectorLabels("postgres-backup") });
@@ -63,18 +63,18 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   if (tracing !== "none") {
     const collector = tracing === "jaeger" ? "jaeger" : "otel-collector";
     groups.push({ name: collector, selector: MONITORING_SELECTORS[collector], owned: false });
-    flows.push({ from: "mcp-backend", to: collector, port: OTLP_GRPC_PORT });
+    flows.push({ from: SERVICE_NAME, to: collector, port: OTLP_GRPC_PORT });
   }
   if (env.prometheus.enabled) {
     groups.push({ name: "prometheus", selector: MONITORING_SELECTORS.prometheus, owned: false });
-    flows.push({ from: "prometheus", to: "mcp-backend", port: APP_PORT });
+    flows.push({ from: "prometheus", to: SERVICE_NAME, port: APP_PORT });
     flows.push({ from: "prometheus", to: "postgres-exporter", port: POSTGRES_EXPORTER_PORT });
     if (env.redis.enabled) flows.push({ from: "prometheus", to: "redis", port: REDIS_EXPORTER_PORT });
   }
   const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
   if (usesOpenAi || env.observability.sentry.enabled) {
     // OpenAI and Sentry are outside the cluster; HTTPS only (cluster-internal ranges still need a rule).
-    flows.push({ from: "mcp-backend", to: { name: "internet-https", cidr: "0.0.0.0/0" }, port: HTTPS });
+    flows.push({ from: SERVICE_NAME, to: { name: "internet-https", cidr: "0.0.0.0/0" }, port: HTTPS });
   }
   return { groups, flows };
 }
