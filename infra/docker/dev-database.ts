@@ -2,7 +2,8 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Port Postgres listens on inside its container. */
-const POSTGRES_PORT = 5432;
+/** Port Postgres listens on in its container. */
+export const POSTGRES_PORT = 5432;
 
 export interface DevDatabaseArgs {
   /** Pinned Postgres image with pgvector, e.g. `pgvector/pgvector:0.8.0-pg16`. */

@@ -12,8 +12,8 @@ export type Setting = readonly [name: EnvName, value: string];
 export const DB_HOST = "db";
 /** Host name of the app container on the dev network (the reference's `app` service). */
 export const APP_HOST = "app";
-/** Port Postgres listens on in its container. */
-export const POSTGRES_PORT = 5432;
+/** Port Postgres listens on in its container (the DevDatabase component's). */
+export { POSTGRES_PORT } from "../../infra/docker/dev-database.js";
 
 /** A problem that keeps an environment from running on the Docker target. */
 export interface DockerSupportIssue {

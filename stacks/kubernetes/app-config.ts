@@ -1,15 +1,14 @@
 import { posix } from "node:path";
 import type { ResolvedEnvironment } from "../../environments/index.js";
+import { MONITORING_SERVICES } from "../../monitoring/services.js";
 import { appSettings as sharedAppSettings } from "../app-settings.js";
 
 /** Where the app writes its log file on Kubernetes (an emptyDir on the read-only root filesystem). */
 export const LOG_DIR = "/var/log/mcp-backend";
 /** DATA_DIR on Kubernetes (an emptyDir; only used when DATABASE_URL is unset). */
 export const DATA_DIR = "/var/lib/mcp-backend";
-/** Service names of the tracing backends the monitoring tier deploys in the namespace. */
-export const TRACING_HOSTS = { jaeger: "jaeger", collector: "otel-collector" } as const;
-/** The OTLP gRPC port of both tracing backends. */
-export const OTLP_GRPC_PORT = 4317;
+/** The OTLP gRPC port of the tracing backends the monitoring tier deploys (Jaeger, the collector). */
+export const OTLP_GRPC_PORT = MONITORING_SERVICES.otelCollector.ports.otlpGrpc;
 
 /**
  * LOG_FILE on Kubernetes: an absolute path is kept (staging, prod: /var/log/mcp-backend/app.log); a
@@ -25,7 +24,7 @@ export function appSettings(env: ResolvedEnvironment): Record<string, string> {
   return sharedAppSettings(env, {
     logFile: kubernetesLogFile(env.logging.file),
     dataDir: DATA_DIR,
-    jaegerHost: TRACING_HOSTS.jaeger,
-    otlpEndpoint: `http://${TRACING_HOSTS.collector}:${OTLP_GRPC_PORT}`,
+    jaegerHost: MONITORING_SERVICES.jaeger.name,
+    otlpEndpoint: `http://${MONITORING_SERVICES.otelCollector.name}:${OTLP_GRPC_PORT}`,
   });
 }

@@ -51,7 +51,25 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   if (dbPassword === undefined) throw new Error(`${env.name}: the dbPassword secret is required`);
   const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
   const endpoints = databaseEndpoints(env);
-  const redisUrl = env.redis.enabled ? "redis://redis:6379/0" : undefined;
+  const redis = env.redis.enabled
+    ? new Redis(
+        "redis",
+        {
+          namespace,
+          image: env.redis.image,
+          exporterImage: env.redis.exporterImage,
+          maxmemory: env.redis.maxmemory,
+          maxmemoryPolicy: env.redis.maxmemoryPolicy,
+          rdbSaves: env.redis.rdbSaves,
+          aof: env.redis.aof,
+          resources: env.redis.resources,
+          storage: env.redis.storage,
+          storageClass: k.storageClass,
+        },
+        opts,
+      )
+    : undefined;
+  const redisUrl = redis?.url;
 
   const appSecrets = new AppSecrets(
     "app-secrets",
@@ -136,25 +154,6 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
           reservePoolSize: db.pooler.reservePoolSize,
           replicas: db.pooler.replicas,
           poolMode: "transaction",
-        },
-        opts,
-      )
-    : undefined;
-
-  const redis = env.redis.enabled
-    ? new Redis(
-        "redis",
-        {
-          namespace,
-          image: env.redis.image,
-          exporterImage: env.redis.exporterImage,
-          maxmemory: env.redis.maxmemory,
-          maxmemoryPolicy: env.redis.maxmemoryPolicy,
-          rdbSaves: env.redis.rdbSaves,
-          aof: env.redis.aof,
-          resources: env.redis.resources,
-          storage: env.redis.storage,
-          storageClass: k.storageClass,
         },
         opts,
       )
