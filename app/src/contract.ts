@@ -16,6 +16,14 @@ export const IMAGE_NAME = "mcp-backend";
 /** The port the app listens on inside its container (the reference's 8000). */
 export const APP_PORT = 8000;
 
+/**
+ * The port `/metrics` is served on when METRICS_PORT is set (every Kubernetes deployment sets it):
+ * its own listener, so the scrape endpoint never sits behind the public Service. 9464 is the port
+ * OpenTelemetry's Prometheus exporter uses by convention. Unset (local `npm start`), `/metrics` stays
+ * on the app port.
+ */
+export const METRICS_PORT = 9464;
+
 /** HTTP paths that infra relies on. */
 export const HTTP_PATHS = {
   /** What the reference's liveness and readiness probes call. */
@@ -91,6 +99,8 @@ export const ENV = {
   // Server
   /** Beyond the reference: listen port (defaults to APP_PORT). */
   PORT: "PORT",
+  /** Beyond the reference: serve `/metrics` on this port only, not on PORT (see METRICS_PORT). */
+  METRICS_PORT: "METRICS_PORT",
   /** Beyond the reference: PGlite data directory when DATABASE_URL is unset. */
   DATA_DIR: "DATA_DIR",
   /** Beyond the reference: request body limit in bytes. */
