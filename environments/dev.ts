@@ -95,6 +95,9 @@ export const dev = {
     // A single replica must stay evictable, so no disruption budget floor.
     pdbMinAvailable: 0,
     networkPolicies: false,
+    // kind/minikube load the dev image into the cluster; nothing here is worth protecting.
+    protectData: false,
+    sideLoadedImage: true,
   },
   redis: {
     enabled: false,

@@ -94,6 +94,9 @@ export const prod = {
     // With 4–20 pods, keeping 3 lets a node drain evict one pod at a time.
     pdbMinAvailable: 3,
     networkPolicies: true,
+    // pulumi destroy or a namespace replacement must never take the database with it.
+    protectData: true,
+    sideLoadedImage: false,
   },
   redis: {
     enabled: true,
@@ -127,9 +130,8 @@ export const prod = {
     collector: {
       enabled: true,
       image: IMAGES.otelCollector,
-      // The reference names no tracing backend for prod; a Jaeger in the "observability" namespace is the
-      // default, overridable with `pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint`.
-      exportEndpoint: "jaeger-collector.observability.svc:4317",
+      // The reference names no tracing backend for prod, so there is no default: each deployment names
+      // its own (stack config jaeger.collector.exportEndpoint), and the stack stops until it does.
       exportInsecure: true,
     },
   },

@@ -235,6 +235,18 @@ const kubernetes = z.strictObject({
   networkPolicies: z.boolean(),
   /** StorageClass for PVCs; omitted = the cluster default. */
   storageClass: z.string().optional(),
+  /**
+   * `protect` on the Namespace, every PersistentVolumeClaim and every stateful workload or database
+   * object, and `retainOnDelete` where a Kubernetes cascade would delete data: `pulumi destroy` or a
+   * replacement then stops instead of deleting the database (docs/deploy.md).
+   */
+  protectData: z.boolean(),
+  /**
+   * The cluster runs images loaded into it locally (kind, minikube), so `mcp-backend:<version>` may be
+   * deployed without `mcp-stack:image` or `mcp-stack:imageRegistry`. Elsewhere a missing image source
+   * stops the deployment: a cluster cannot pull an image that was never pushed.
+   */
+  sideLoadedImage: z.boolean(),
 });
 
 const redis = z.strictObject({
@@ -281,8 +293,12 @@ const jaeger = z.strictObject({
   collector: z.strictObject({
     enabled: z.boolean(),
     image: pinnedImage,
-    /** OTLP gRPC endpoint the collector exports to (Jaeger by default). */
-    exportEndpoint: z.string().min(1),
+    /**
+     * OTLP gRPC endpoint (`host:port`) the collector exports to: the tracing backend (Jaeger, Tempo, a
+     * vendor). No default for prod: the stack stops without it rather than export to a host that does
+     * not exist (`pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint <host>:4317`).
+     */
+    exportEndpoint: z.string().min(1).optional(),
     exportInsecure: z.boolean(),
   }),
 });

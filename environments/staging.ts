@@ -98,6 +98,9 @@ export const staging = {
     serviceType: "ClusterIP",
     pdbMinAvailable: 1,
     networkPolicies: true,
+    // Staging can be torn down and rebuilt; its images come from a registry like prod's.
+    protectData: false,
+    sideLoadedImage: false,
   },
   redis: {
     enabled: true,

@@ -8,6 +8,13 @@ import {
   prometheusYaml,
   rulesYaml,
 } from "./render.js";
+import { EXAMPLE_TRACING_BACKEND } from "./services.js";
+
+/**
+ * What generated files assume of stack config that has no default: prod's tracing backend is each
+ * deployment's own, shown here as an example host that never resolves.
+ */
+const REVIEW_OVERRIDES = { jaeger: { collector: { exportEndpoint: EXAMPLE_TRACING_BACKEND } } };
 
 /** The environment whose files land where the reference says users look (monitoring/prometheus/...). */
 export const REFERENCE_ENVIRONMENT = "prod";
@@ -39,6 +46,7 @@ export function generatedFiles(): Record<string, string> {
   };
   for (const [file, text] of Object.entries(rulesYaml(ref)))
     files[`monitoring/prometheus/alerts/${file}`] = text;
-  for (const name of MONITORED_ENVIRONMENTS) Object.assign(files, envFiles(resolveEnvironment(name)));
+  for (const name of MONITORED_ENVIRONMENTS)
+    Object.assign(files, envFiles(resolveEnvironment(name, REVIEW_OVERRIDES)));
   return files;
 }

@@ -13,6 +13,8 @@ export function otelCollectorConfig(
   collector: Environment["jaeger"]["collector"],
   memoryLimitMiB: number,
 ): Json {
+  if (collector.exportEndpoint === undefined)
+    throw new Error("jaeger.collector.exportEndpoint is not set: the collector has no tracing backend");
   const p = S.otelCollector.ports;
   return {
     extensions: { health_check: { endpoint: `0.0.0.0:${p.health}` } },

@@ -15,6 +15,12 @@ export const MONITORING_SERVICES = {
   postgresExporter: { name: "postgres-exporter", port: 9187 },
 } as const;
 
+/**
+ * The tracing backend generated files and rendered manifests show for prod, whose real one is stack
+ * config: `.invalid` never resolves, so nothing is ever exported to it by accident.
+ */
+export const EXAMPLE_TRACING_BACKEND = "otlp.example.invalid:4317";
+
 /** Paths inside the Prometheus and Alertmanager containers (the reference's /etc/prometheus layout). */
 export const MONITORING_PATHS = {
   prometheusConfigDir: "/etc/prometheus",

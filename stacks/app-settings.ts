@@ -11,6 +11,8 @@ export interface SettingsPlacement {
   readonly jaegerHost?: string;
   /** OTLP_ENDPOINT when observability.tracing is "otel-collector". */
   readonly otlpEndpoint?: string;
+  /** METRICS_PORT: `/metrics` on its own port; omitted = on the app port (dev on Docker). */
+  readonly metricsPort?: number;
   /**
    * Pass exporters that are off as empty strings (JAEGER_HOST=, OTLP_ENDPOINT=, SENTRY_DSN=), as the
    * reference's dev `.env` does, so nothing inherited from a shell turns them on. Defaults to false.
@@ -67,6 +69,7 @@ export function appSettings(env: ResolvedEnvironment, placement: SettingsPlaceme
   const blank = placement.blankDisabledExporters === true;
   if (placement.logFile !== "") settings[ENV.LOG_FILE] = placement.logFile;
   if (placement.dataDir !== undefined) settings[ENV.DATA_DIR] = placement.dataDir;
+  if (placement.metricsPort !== undefined) settings[ENV.METRICS_PORT] = String(placement.metricsPort);
   if (llm.baseUrl !== undefined) settings[ENV.OPENAI_BASE_URL] = llm.baseUrl;
   if (o.tracing === "jaeger" && placement.jaegerHost !== undefined) {
     settings[ENV.JAEGER_HOST] = placement.jaegerHost;

@@ -7,6 +7,7 @@ import {
   SECRET_KEYS,
   type SecretKey,
 } from "../environments/index.js";
+import { StackConfigError } from "./errors.js";
 
 /** Config key that picks the environment when the stack is not named dev, staging or prod. */
 export const ENVIRONMENT_CONFIG_KEY = "environment";
@@ -51,7 +52,7 @@ export function readSecrets(config: pulumi.Config, env: ResolvedEnvironment): St
   for (const key of Object.keys(SECRET_KEYS) as SecretKey[]) {
     const value = config.getSecret(SECRET_KEYS[key]);
     if (value === undefined && required.has(key)) {
-      throw new Error(
+      throw new StackConfigError(
         `${env.name}: missing secret "${SECRET_KEYS[key]}"; run: pulumi config set --secret ${config.name}:${SECRET_KEYS[key]} <value>`,
       );
     }

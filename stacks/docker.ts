@@ -14,6 +14,7 @@ import {
   secretSettings,
 } from "./docker/app-settings.js";
 import { CONTAINER_LAYOUT, DEV_COMMAND, DOCKERFILE, HOST_PATHS } from "./docker/layout.js";
+import { StackConfigError } from "./errors.js";
 
 /** What a Docker deployment of an environment exports. */
 export interface DockerOutputs {
@@ -39,7 +40,8 @@ export function deployDocker(
 ): DockerOutputs {
   assertDockerSupported(env);
   const password = secrets.dbPassword;
-  if (password === undefined) throw new Error(`${env.name}: the docker target needs the dbPassword secret`);
+  if (password === undefined)
+    throw new StackConfigError(`${env.name}: the docker target needs the dbPassword secret`);
   const prefix = `${SERVICE_NAME}-${env.name}`;
 
   const network = new docker.Network(prefix, { name: prefix, driver: "bridge" });
@@ -60,7 +62,8 @@ export function deployDocker(
   environment[ENV.DATABASE_URL] = db.url;
   for (const { name, secret } of secretSettings(env)) {
     const value = secrets[secret];
-    if (value === undefined) throw new Error(`${env.name}: the app needs the ${secret} secret for ${name}`);
+    if (value === undefined)
+      throw new StackConfigError(`${env.name}: the app needs the ${secret} secret for ${name}`);
     environment[name] = value;
   }
 

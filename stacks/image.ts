@@ -4,6 +4,7 @@ import { IMAGE_NAME } from "../app/src/contract.js";
 import { type ResolvedEnvironment, SECRET_KEYS } from "../environments/index.js";
 import { AppImage } from "../infra/docker/index.js";
 import { DOCKERFILE } from "./docker/layout.js";
+import { StackConfigError } from "./errors.js";
 
 /** Stack config keys (under `mcp-stack:`) that choose where the app image comes from. */
 export const IMAGE_CONFIG_KEYS = {
@@ -59,28 +60,30 @@ export function registryServer(registry: string): string {
  * or unset when the combination is contradictory or incomplete.
  */
 export function imageSource(
-  env: Pick<ResolvedEnvironment, "name" | "version">,
+  env: Pick<ResolvedEnvironment, "name" | "version"> & {
+    readonly kubernetes: Pick<ResolvedEnvironment["kubernetes"], "sideLoadedImage">;
+  },
   cfg: ImageConfig,
 ): ImageSource {
   const k = IMAGE_CONFIG_KEYS;
   if (cfg.image !== undefined && cfg.registry !== undefined)
-    throw new Error(
+    throw new StackConfigError(
       `${env.name}: set either mcp-stack:${k.image} (a prebuilt image) or mcp-stack:${k.registry} (build and push), not both`,
     );
   if (cfg.image !== undefined) {
     if (!isPinned(cfg.image))
-      throw new Error(
+      throw new StackConfigError(
         `${env.name}: mcp-stack:${k.image} "${cfg.image}" must carry a tag other than latest or an @sha256 digest`,
       );
     return { kind: "prebuilt", ref: cfg.image };
   }
   if (cfg.registry !== undefined) {
     if (!/^[a-z0-9]([a-z0-9._:-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/.test(cfg.registry))
-      throw new Error(
+      throw new StackConfigError(
         `${env.name}: mcp-stack:${k.registry} "${cfg.registry}" must be a registry and namespace such as ghcr.io/acme (no scheme, tag or trailing slash)`,
       );
     if ((cfg.username === undefined) !== !cfg.hasPassword)
-      throw new Error(
+      throw new StackConfigError(
         cfg.username === undefined
           ? `${env.name}: mcp-stack:${k.password} is set but mcp-stack:${k.username} is not; run: pulumi config set mcp-stack:${k.username} <user>`
           : `${env.name}: mcp-stack:${k.username} is set but the secret is missing; run: pulumi config set --secret mcp-stack:${k.password} <token>`,
@@ -92,6 +95,13 @@ export function imageSource(
       credentials: cfg.username !== undefined,
     };
   }
+  if (!env.kubernetes.sideLoadedImage)
+    // The bare name would make every pod wait in ImagePullBackOff until the rollout times out.
+    throw new StackConfigError(
+      `${env.name}: no app image configured; run one of:\n` +
+        `  pulumi config set mcp-stack:${k.registry} <registry>/<namespace>   # build app/Dockerfile and push (e.g. ghcr.io/acme)\n` +
+        `  pulumi config set mcp-stack:${k.image} <image>@sha256:<digest>     # or a prebuilt, pinned image`,
+    );
   return { kind: "unconfigured", ref: `${IMAGE_NAME}:${env.version}` };
 }
 
@@ -110,8 +120,8 @@ const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "
 
 /**
  * The image reference the workloads run: the pushed digest of a build (so every new build rolls
- * out), a prebuilt reference from config, or — with neither configured — `mcp-backend:<version>` and a
- * warning, so rendering and tests need no registry.
+ * out), a prebuilt reference from config, or — with neither, on a cluster that side-loads images
+ * (kind, minikube) — `mcp-backend:<version>` and a warning. Anywhere else neither is an error.
  */
 export function appImage(env: ResolvedEnvironment, config: pulumi.Config): pulumi.Output<string> {
   const source = imageSource(env, readImageConfig(config));
@@ -121,7 +131,7 @@ export function appImage(env: ResolvedEnvironment, config: pulumi.Config): pulum
     case "unconfigured":
       pulumi.log.warn(
         `${env.name}: no mcp-stack:${IMAGE_CONFIG_KEYS.registry} or mcp-stack:${IMAGE_CONFIG_KEYS.image} configured; ` +
-          `workloads run "${source.ref}", which the cluster must already have (see docs/docker.md)`,
+          `workloads run "${source.ref}", which must be loaded into the cluster (kind load docker-image, minikube image load)`,
       );
       return pulumi.output(source.ref);
     case "build": {

@@ -1,19 +1,38 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../environments/index.js";
-import { EnvironmentNamespace } from "../infra/index.js";
+import { EnvironmentNamespace, protectData } from "../infra/index.js";
 import type { StackSecrets } from "./config.js";
 import { appImage } from "./image.js";
 import { deployAppTier } from "./kubernetes/app-tier.js";
-import { deployMonitoring } from "./kubernetes/monitoring.js";
+import { assertClusterNamed, clusterProvider, readClusterConfig } from "./kubernetes/cluster.js";
+import { consoles } from "./kubernetes/consoles.js";
+import { assertTracingBackend, deployMonitoring } from "./kubernetes/monitoring.js";
 
 /** Compose the infra components of an environment on Kubernetes. */
 export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets, config: pulumi.Config) {
-  const ns = new EnvironmentNamespace(env.kubernetes.namespace, {
-    name: env.kubernetes.namespace,
-    labels: { "app.kubernetes.io/part-of": "mcp-stack", environment: env.name },
-  });
+  // Config problems stop the program before any resource is registered.
+  const cluster = readClusterConfig(config);
+  assertClusterNamed(env, cluster);
+  assertTracingBackend(env);
   const image = appImage(env, config);
+  const provider = clusterProvider(env, cluster);
+  // Everything below is parented to the namespace component: its provider and transformations reach
+  // every Kubernetes resource of the environment.
+  const ns = new EnvironmentNamespace(
+    env.kubernetes.namespace,
+    {
+      name: env.kubernetes.namespace,
+      labels: { "app.kubernetes.io/part-of": "mcp-stack", environment: env.name },
+    },
+    { providers: [provider], transformations: env.kubernetes.protectData ? [protectData] : [] },
+  );
   const app = deployAppTier({ env, secrets, namespace: ns.name, image, parent: ns });
   const monitoring = deployMonitoring({ env, secrets, namespace: ns.name, parent: ns });
-  return { namespace: ns.name, image, ...app, ...monitoring };
+  return {
+    namespace: ns.name,
+    image,
+    ...app,
+    ...monitoring,
+    consoles: consoles(env, ns.name, cluster.context),
+  };
 }

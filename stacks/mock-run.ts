@@ -3,11 +3,22 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings.js";
 import { runStack } from "./program.js";
 
-/** A resource as the program registered it: its type token, name, and inputs after resolution. */
+/** Resource options as the SDK sent them to the engine (empty string = not set). */
+export interface RegisteredOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Provider reference `<urn>::<id>`, or "" for the default provider. */
+  readonly provider: string;
+  /** URN of the parent. */
+  readonly parent: string;
+}
+
+/** A resource as the program registered it: its type token, name, inputs after resolution, options. */
 export interface RegisteredResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
+  readonly options: RegisteredOptions;
 }
 
 export interface MockRunOptions {
@@ -35,6 +46,44 @@ function waitForRPCs(): Promise<void> {
   return fn();
 }
 
+/** The parts of a RegisterResourceRequest (the SDK's generated protobuf class) read here. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect?(): boolean | undefined;
+  getRetainondelete?(): boolean | undefined;
+  getProvider(): string;
+  getParent(): string;
+}
+
+interface RecordableMonitor {
+  registerResource(req: RegisterRequest, callback: (...args: unknown[]) => void): unknown;
+}
+
+/**
+ * Record each registration's resource options from the request the SDK sends to the engine, by
+ * wrapping the mock monitor: `mocks.newResource` sees inputs and provider only, and protect /
+ * retainOnDelete are exactly what a test must see as Pulumi would.
+ */
+function recordOptions(into: Map<string, RegisteredOptions>): void {
+  const monitor = (settings as unknown as { getMonitor(): RecordableMonitor | undefined }).getMonitor();
+  if (!monitor || typeof monitor.registerResource !== "function")
+    throw new Error("@pulumi/pulumi's mock monitor no longer has registerResource");
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    into.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect?.() ?? false,
+      retainOnDelete: req.getRetainondelete?.() ?? false,
+      provider: req.getProvider(),
+      parent: req.getParent(),
+    });
+    return register(req, callback);
+  };
+}
+
+/** The address mocked LoadBalancer Services get (RFC 5737 documentation range). */
+export const MOCK_LOAD_BALANCER_IP = "203.0.113.10";
+
 /** A stable fake sha256 digest of a string, so mocked image digests are deterministic. */
 function fakeDigest(seed: string): string {
   return `sha256:${createHash("sha256").update(seed).digest("hex")}`;
@@ -55,6 +104,18 @@ function computedOutputs(type: string, inputs: Record<string, unknown>): Record<
     const name = String(inputs.name ?? "");
     return { imageId: fakeDigest(name), repoDigest: `${name.replace(/:[^:/]+$/, "")}@${fakeDigest(name)}` };
   }
+  const spec = inputs.spec as { type?: string } | undefined;
+  if (type === "kubernetes:core/v1:Service" && spec?.type === "LoadBalancer") {
+    // What a cloud's load-balancer controller writes back once it has an address (TEST-NET-3).
+    return { status: { loadBalancer: { ingress: [{ ip: MOCK_LOAD_BALANCER_IP }] } } };
+  }
+  if (type === "kubernetes:core/v1:Secret") {
+    // The API server's resourceVersion: opaque, and new on every write. A hash of the inputs stands in,
+    // so a changed value gives a new version, as a real update would.
+    const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
+    const version = createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 12);
+    return { metadata: { ...metadata, resourceVersion: version } };
+  }
   return {};
 }
 
@@ -65,10 +126,17 @@ function computedOutputs(type: string, inputs: Record<string, unknown>): Record<
  */
 export async function runUnderMocks(stack: string, options: MockRunOptions = {}): Promise<MockRunResult> {
   const resources: RegisteredResource[] = [];
+  const sentOptions = new Map<string, RegisteredOptions>();
+  const noOptions: RegisteredOptions = { protect: false, retainOnDelete: false, provider: "", parent: "" };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          options: sentOptions.get(`${args.type}::${args.name}`) ?? noOptions,
+        });
         return {
           id: `${args.name}-id`,
           state: { ...args.inputs, ...computedOutputs(args.type, args.inputs) },
@@ -82,8 +150,10 @@ export async function runUnderMocks(stack: string, options: MockRunOptions = {})
     stack,
     false,
   );
+  recordOptions(sentOptions);
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.config ?? {})) {
+    if (v === undefined) continue;
     config[`${PROJECT}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   }
   const secretKeys: string[] = [];

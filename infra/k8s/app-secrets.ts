@@ -88,6 +88,12 @@ export class AppSecrets extends pulumi.ComponentResource {
   public readonly userRef: SecretKeyRef = APP_SECRET_REFS.dbUser;
   /** DATABASE_URL, as a secret Output. */
   public readonly databaseUrl: pulumi.Output<string>;
+  /**
+   * The Secrets' `metadata.resourceVersion`s, joined: the API server changes them on every write, so a
+   * workload that hashes this into its pod template restarts when a value changes (env vars from a
+   * Secret are read once, at container start). An opaque counter, never derived from the values.
+   */
+  public readonly version: pulumi.Output<string>;
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:AppSecrets", name, {}, opts);
@@ -121,8 +127,9 @@ export class AppSecrets extends pulumi.ComponentResource {
       put(APP_SECRET_REFS[field], value);
       this.secretEnv[envNames[field]] = APP_SECRET_REFS[field];
     }
+    const secrets: k8s.core.v1.Secret[] = [];
     for (const [secretName, stringData] of bySecret) {
-      new k8s.core.v1.Secret(
+      const secret = new k8s.core.v1.Secret(
         `secret/${secretName}`,
         {
           metadata: {
@@ -140,7 +147,9 @@ export class AppSecrets extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      secrets.push(secret);
     }
-    this.registerOutputs({ secretEnv: this.secretEnv, databaseUrl: this.databaseUrl });
+    this.version = pulumi.all(secrets.map((s) => s.metadata.resourceVersion)).apply((v) => v.join(","));
+    this.registerOutputs({ secretEnv: this.secretEnv, databaseUrl: this.databaseUrl, version: this.version });
   }
 }

@@ -7,5 +7,6 @@ export { EnvironmentNamespace, type EnvironmentNamespaceArgs } from "./namespace
 export * from "./network-policies.js";
 export * from "./pgbouncer.js";
 export * from "./postgres.js";
+export * from "./protect.js";
 export * from "./redis.js";
 export * from "./register.js";

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 
@@ -187,6 +188,15 @@ export function scratch(
 }
 
 /** A fresh chart for one component's objects; objects carry no namespace (registerObjects' patch adds it). */
+/**
+ * A checksum annotation value (`checksum/config`) over what a pod reads from ConfigMaps and Secrets:
+ * Kubernetes restarts pods only when their template changes, not when a mounted or referenced object
+ * does, so the hash in the template is what rolls them.
+ */
+export function checksum(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
+}
+
 export function newChart(id: string): Chart {
   return new Chart(new App(), id, { disableResourceNameHashes: true });
 }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { APP_PORT, HTTP_PATHS, SERVICE_NAME } from "../../app/src/contract.js";
+import { APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 import { type ContainerResources, isPinnedImage } from "./kube.js";
 import { positiveInt } from "./register.js";
 
@@ -85,6 +85,12 @@ export interface McpBackendArgs {
   /** Secret settings: env name → Secret key. Defaults to none. Names must not repeat `config` keys. */
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
   /**
+   * A value that changes whenever a Secret in `secretEnv` does (e.g. {@link AppSecrets.version}); its
+   * hash is the pod template's `checksum/secrets`, so the pods restart and read the new values.
+   * Defaults to none: the pods then keep old secret values until something else restarts them.
+   */
+  readonly secretVersion?: pulumi.Input<string>;
+  /**
    * Writable paths on the read-only root filesystem, each an emptyDir.
    * Defaults to /tmp, /var/log/mcp-backend and /var/lib/mcp-backend.
    */
@@ -98,6 +104,12 @@ export interface McpBackendArgs {
   readonly imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
   /** Metrics path for the prometheus.io annotations. Defaults to "/metrics". */
   readonly metricsPath?: string;
+  /**
+   * Container port `/metrics` is served on (the app's METRICS_PORT): the prometheus.io annotations point
+   * at it and the Service does not expose it, so a LoadBalancer never puts metrics on the internet.
+   * Defaults to 9464. Must differ from `containerPort`; a METRICS_PORT in `config` must equal it.
+   */
+  readonly metricsPort?: number;
 }
 
 /** Defaults of {@link McpBackendArgs}, in one place so docs and tests can pin them. */
@@ -116,6 +128,7 @@ export const MCP_BACKEND_DEFAULTS = {
   writablePaths: ["/tmp", "/var/log/mcp-backend", "/var/lib/mcp-backend"],
   runAsUser: 10001,
   metricsPath: HTTP_PATHS.metrics,
+  metricsPort: METRICS_PORT,
   imagePullPolicy: "Always",
 } as const;
 
@@ -159,6 +172,17 @@ export function validateMcpBackendArgs(args: McpBackendArgs): string[] {
   const grace = args.terminationGracePeriodSeconds ?? MCP_BACKEND_DEFAULTS.terminationGracePeriodSeconds;
   if (grace <= preStop)
     issues.push(`terminationGracePeriodSeconds ${grace} must exceed preStopSleepSeconds ${preStop}`);
+  const containerPort = args.containerPort ?? MCP_BACKEND_DEFAULTS.containerPort;
+  const metricsPort = args.metricsPort ?? MCP_BACKEND_DEFAULTS.metricsPort;
+  if (metricsPort === containerPort)
+    issues.push(
+      `metricsPort ${metricsPort} equals containerPort: metrics would be served behind the Service`,
+    );
+  const configured = args.config?.[ENV.METRICS_PORT];
+  if (configured !== undefined && configured !== String(metricsPort))
+    issues.push(
+      `config ${ENV.METRICS_PORT}=${configured} differs from metricsPort ${metricsPort}: Prometheus would scrape a closed port`,
+    );
   for (const key of Object.keys(args.secretEnv ?? {})) {
     if (args.config && key in args.config)
       issues.push(`${key} is both in config (ConfigMap) and secretEnv (Secret); keep it in one`);

@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
+import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 import {
+  checksum,
   labelValue,
   newChart,
   PART_OF,
@@ -57,6 +58,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
   assertValid("McpBackend", validateMcpBackendArgs(args));
   const name = args.name ?? D.name;
   const containerPort = args.containerPort ?? D.containerPort;
+  const metricsPort = args.metricsPort ?? D.metricsPort;
   const labels = recommendedLabels({
     name,
     component: "api",
@@ -85,7 +87,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     }));
   const preStop = args.preStopSleepSeconds ?? D.preStopSleepSeconds;
   // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
-  const configHash = createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16);
+  const configHash = checksum(JSON.stringify(config));
 
   new k8s.KubeDeployment(chart, "deployment", {
     metadata: { name, labels },
@@ -106,7 +108,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
           labels: { ...labels, version: labelValue(`v${args.version}`) },
           annotations: {
             "prometheus.io/scrape": "true",
-            "prometheus.io/port": String(containerPort),
+            "prometheus.io/port": String(metricsPort),
             "prometheus.io/path": args.metricsPath ?? D.metricsPath,
             "checksum/config": configHash,
           },
@@ -125,7 +127,10 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
               name,
               image: typeof args.image === "string" ? args.image : IMAGE_PLACEHOLDER,
               imagePullPolicy: args.imagePullPolicy ?? D.imagePullPolicy,
-              ports: [{ containerPort, name: "http", protocol: "TCP" }],
+              ports: [
+                { containerPort, name: "http", protocol: "TCP" },
+                { containerPort: metricsPort, name: "metrics", protocol: "TCP" },
+              ],
               envFrom: [{ configMapRef: { name: configName } }],
               env,
               resources: resourceRequirements(args.resources),
@@ -188,14 +193,37 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
   return synth(chart);
 }
 
-/** Put the (possibly unknown until deploy) image into the app container. */
-function withImage(obj: KubeObject, name: string, image: pulumi.Input<string>): KubeObject | pulumi.Inputs {
+/**
+ * Put what is known only at deploy time into the Deployment: the image (a pushed digest) in the app
+ * container, and the Secrets' version as the `checksum/secrets` pod annotation.
+ */
+function withDeployInputs(
+  obj: KubeObject,
+  name: string,
+  image: pulumi.Input<string>,
+  secretVersion: pulumi.Input<string> | undefined,
+): KubeObject | pulumi.Inputs {
   if (obj.kind !== "Deployment") return obj;
-  const spec = obj.spec as { template: { spec: { containers: { name: string }[] } } };
+  const spec = obj.spec as {
+    template: {
+      metadata: { annotations?: Record<string, string> };
+      spec: { containers: { name: string }[] };
+    };
+  };
   const containers = spec.template.spec.containers.map((c) => (c.name === name ? { ...c, image } : c));
+  const annotations: Record<string, pulumi.Input<string>> = { ...spec.template.metadata.annotations };
+  if (secretVersion !== undefined)
+    annotations["checksum/secrets"] = pulumi.output(secretVersion).apply((v) => checksum(v));
   return {
     ...obj,
-    spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers } } },
+    spec: {
+      ...spec,
+      template: {
+        ...spec.template,
+        metadata: { ...spec.template.metadata, annotations },
+        spec: { ...spec.template.spec, containers },
+      },
+    },
   };
 }
 
@@ -214,6 +242,11 @@ export class McpBackend extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   /** Pod labels a NetworkPolicy selects the app by. */
   public readonly selector: Record<string, string>;
+  /**
+   * The address a LoadBalancer Service was given (`status.loadBalancer.ingress[0]`: IP or host name),
+   * known once the cloud's controller has provisioned it; undefined for other Service types.
+   */
+  public readonly externalAddress: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: McpBackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:McpBackend", name, {}, opts);
@@ -221,8 +254,25 @@ export class McpBackend extends pulumi.ComponentResource {
     this.serviceName = args.name ?? D.name;
     this.servicePort = args.servicePort ?? D.servicePort;
     this.selector = selectorLabels(this.serviceName);
-    registerNamespaced(objects, args.namespace, this, (obj) => withImage(obj, this.serviceName, args.image));
+    const resources = registerNamespaced(objects, args.namespace, this, (obj) =>
+      withDeployInputs(obj, this.serviceName, args.image, args.secretVersion),
+    );
     this.url = pulumi.interpolate`http://${this.serviceName}.${args.namespace}.svc:${this.servicePort}`;
-    this.registerOutputs({ serviceName: this.serviceName, servicePort: this.servicePort, url: this.url });
+    const service = resources.find(
+      (r): r is kubernetes.core.v1.Service => r instanceof kubernetes.core.v1.Service,
+    );
+    this.externalAddress =
+      service && (args.serviceType ?? D.serviceType) === "LoadBalancer"
+        ? service.status.apply((st) => {
+            const ingress = st?.loadBalancer?.ingress?.[0];
+            return ingress?.ip ?? ingress?.hostname;
+          })
+        : pulumi.output(undefined);
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      servicePort: this.servicePort,
+      url: this.url,
+      externalAddress: this.externalAddress,
+    });
   }
 }

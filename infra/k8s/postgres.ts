@@ -145,6 +145,8 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, role: Role): void
       serviceName: name,
       replicas: 1,
       selector: { matchLabels: selector },
+      // The data volume outlives the StatefulSet, whatever removes it.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
         metadata: { labels },
         spec: {

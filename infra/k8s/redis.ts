@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 import {
   type ContainerResources,
+  checksum,
   EXPORTER_RESOURCES,
   imageTag,
   isPinnedImage,
@@ -111,9 +112,10 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
   const selector = selectorLabels(name);
   const chart = newChart(name);
   const tmp = scratch("tmp", "/tmp", "64Mi");
+  const conf = redisConf(args);
   new k8s.KubeConfigMap(chart, "conf", {
     metadata: { name: `${name}-config`, labels },
-    data: { "redis.conf": redisConf(args) },
+    data: { "redis.conf": conf },
   });
   new k8s.KubeStatefulSet(chart, "sts", {
     metadata: { name, labels },
@@ -121,8 +123,10 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
       serviceName: name,
       replicas: 1,
       selector: { matchLabels: selector },
+      // The data volume outlives the StatefulSet, whatever removes it.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
-        metadata: { labels },
+        metadata: { labels, annotations: { "checksum/config": checksum(conf) } },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import type { ContainerResources } from "../../monitoring/resources.js";
@@ -61,10 +60,7 @@ export function tcpProbe(p: number, periodSeconds: number, failureThreshold: num
   return { tcpSocket: { port: port(p) }, periodSeconds, timeoutSeconds: 3, failureThreshold };
 }
 
-/** A checksum annotation value: the pod template changes, and the pods roll, when a config changes. */
-export function checksum(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
-}
+export { checksum } from "../k8s/kube.js";
 
 export interface WorkloadSpec {
   readonly name: string;

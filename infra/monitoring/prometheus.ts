@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { APP_PORT, SERVICE_NAME } from "../../app/src/contract.js";
+import { METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 import type { Environment } from "../../environments/index.js";
 import {
   MONITORING_RESOURCES,
@@ -125,7 +125,7 @@ export function prometheusObjects(env: Environment): KubeObject[] {
       name,
       ingress: [{ peer: "grafana", ports: [S.prometheus.port] }],
       egress: [
-        { peer: SERVICE_NAME, ports: [APP_PORT] },
+        { peer: SERVICE_NAME, ports: [METRICS_PORT] },
         { peer: S.redisExporter.name, ports: [S.redisExporter.port] },
         { peer: S.postgresExporter.name, ports: [S.postgresExporter.port] },
         { peer: S.alertmanager.name, ports: [S.alertmanager.port] },

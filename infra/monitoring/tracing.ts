@@ -86,8 +86,8 @@ export function jaegerObjects(env: Environment): KubeObject[] {
 }
 
 /** The port of a `host:port` endpoint (the collector's exporter), for the egress policy. */
-export function endpointPort(endpoint: string): number {
-  const m = /:(\d+)$/.exec(endpoint.replace(/\/+$/, ""));
+export function endpointPort(endpoint: string | undefined): number {
+  const m = /:(\d+)$/.exec((endpoint ?? "").replace(/\/+$/, ""));
   if (!m) throw new Error(`jaeger.collector.exportEndpoint "${endpoint}" must end in :<port>`);
   return Number(m[1]);
 }

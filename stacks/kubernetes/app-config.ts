@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { METRICS_PORT } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import { MONITORING_SERVICES } from "../../monitoring/services.js";
 import { appSettings as sharedAppSettings } from "../app-settings.js";
@@ -24,6 +25,8 @@ export function appSettings(env: ResolvedEnvironment): Record<string, string> {
   return sharedAppSettings(env, {
     logFile: kubernetesLogFile(env.logging.file),
     dataDir: DATA_DIR,
+    // Behind a LoadBalancer the app port is public; the scrape port is reachable by Prometheus only.
+    metricsPort: METRICS_PORT,
     jaegerHost: MONITORING_SERVICES.jaeger.name,
     otlpEndpoint: `http://${MONITORING_SERVICES.otelCollector.name}:${OTLP_GRPC_PORT}`,
   });

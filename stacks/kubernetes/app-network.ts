@@ -1,4 +1,4 @@
-import { APP_PORT, SERVICE_NAME } from "../../app/src/contract.js";
+import { APP_PORT, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   type Flow,
@@ -67,7 +67,7 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   }
   if (env.prometheus.enabled) {
     groups.push({ name: "prometheus", selector: MONITORING_SELECTORS.prometheus, owned: false });
-    flows.push({ from: "prometheus", to: SERVICE_NAME, port: APP_PORT });
+    flows.push({ from: "prometheus", to: SERVICE_NAME, port: METRICS_PORT });
     flows.push({ from: "prometheus", to: "postgres-exporter", port: POSTGRES_EXPORTER_PORT });
     if (env.redis.enabled) flows.push({ from: "prometheus", to: "redis", port: REDIS_EXPORTER_PORT });
   }

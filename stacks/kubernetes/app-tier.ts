@@ -12,6 +12,7 @@ import {
   Redis,
 } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
+import { StackConfigError } from "../errors.js";
 import { appSettings } from "./app-config.js";
 import { appTierNetwork } from "./app-network.js";
 
@@ -48,7 +49,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const k = env.kubernetes;
   const db = env.database;
   const dbPassword = secrets.dbPassword;
-  if (dbPassword === undefined) throw new Error(`${env.name}: the dbPassword secret is required`);
+  if (dbPassword === undefined) throw new StackConfigError(`${env.name}: the dbPassword secret is required`);
   const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
   const endpoints = databaseEndpoints(env);
   const redis = env.redis.enabled
@@ -188,6 +189,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       pdbMinAvailable: k.pdbMinAvailable,
       config: appSettings(env),
       secretEnv: appSecrets.secretEnv,
+      secretVersion: appSecrets.version,
       metricsPath: HTTP_PATHS.metrics,
     },
     opts,
@@ -198,6 +200,8 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   return {
     appService: pulumi.output(backend.serviceName),
     appUrl: backend.url,
+    // The LoadBalancer's address once the cloud assigned it (prod); null for a ClusterIP Service.
+    appExternalAddress: backend.externalAddress.apply((a) => a ?? null),
     databaseService: pulumi.output(pgbouncer?.serviceName ?? postgres.serviceName),
     databaseReplicaService: pulumi.output(postgres.replicaServiceName ?? null),
     redisService: pulumi.output(redis?.serviceName ?? null),

@@ -2,12 +2,26 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import { Alertmanager, Grafana, Jaeger, OtelCollector, Prometheus } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
+import { StackConfigError } from "../errors.js";
 
 export interface MonitoringInputs {
   readonly env: ResolvedEnvironment;
   readonly secrets: StackSecrets;
   readonly namespace: pulumi.Output<string>;
   readonly parent: pulumi.Resource;
+}
+
+/**
+ * Stop before anything is created when the OpenTelemetry Collector has no tracing backend: exporting
+ * to a host that does not exist drops every span, and the collector's retries hide it.
+ */
+export function assertTracingBackend(env: ResolvedEnvironment): void {
+  const c = env.jaeger.collector;
+  if (!c.enabled || c.exportEndpoint !== undefined) return;
+  throw new StackConfigError(
+    `${env.name}: jaeger.collector.exportEndpoint is not set, so the OpenTelemetry Collector has nowhere to send traces; run:\n` +
+      "  pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint <host>:4317   # your tracing backend's OTLP gRPC endpoint",
+  );
 }
 
 /** Prometheus, Alertmanager, Grafana, Jaeger / OTel Collector of an environment. */
@@ -25,7 +39,7 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
   }
   if (env.grafana.enabled) {
     if (!secrets.grafanaAdminPassword)
-      throw new Error(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
+      throw new StackConfigError(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
     outputs.grafanaUrl = new Grafana(
       "grafana",
       { env, namespace, adminPassword: secrets.grafanaAdminPassword },

@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { IMAGE_NAME } from "../../app/src/contract.js";
 import { ENVIRONMENT_NAMES, type EnvironmentName, SECRET_KEYS } from "../../environments/index.js";
+import { EXAMPLE_TRACING_BACKEND } from "../../monitoring/services.js";
+import { IMAGE_CONFIG_KEYS } from "../image.js";
 import { type RegisteredResource, runUnderMocks } from "../mock-run.js";
+import { CLUSTER_CONFIG_KEYS } from "./cluster.js";
 
 /**
  * Rendering for review: run the same program `pulumi up` runs, under Pulumi's mocks, and turn every
@@ -17,11 +21,30 @@ export interface RenderedObject {
   [key: string]: unknown;
 }
 
+/**
+ * The image rendered manifests show: a name that can never be pulled (`.invalid` is reserved), so a
+ * rendered file applied by hand fails loudly instead of running something unintended.
+ */
+export const EXAMPLE_IMAGE = `registry.example.invalid/render-only/${IMAGE_NAME}:0.0.0-example`;
+
+/** The cluster context rendering names (the provider is never contacted under mocks). */
+export const EXAMPLE_CONTEXT = "render-only";
+
+/**
+ * Config every render and test run needs to get past the checks on what has no default: the cluster,
+ * the image, prod's tracing backend.
+ */
+export const REVIEW_CONFIG: Readonly<Record<string, unknown>> = {
+  [CLUSTER_CONFIG_KEYS.context]: EXAMPLE_CONTEXT,
+  [IMAGE_CONFIG_KEYS.image]: EXAMPLE_IMAGE,
+  jaeger: { collector: { exportEndpoint: EXAMPLE_TRACING_BACKEND } },
+};
+
 /** Stack config each environment is rendered with: dev is Docker by default, rendered for Kubernetes. */
 export const RENDER_CONFIG: Readonly<Record<EnvironmentName, Record<string, unknown>>> = {
-  dev: { target: "kubernetes" },
-  staging: {},
-  prod: {},
+  dev: { ...REVIEW_CONFIG, target: "kubernetes" },
+  staging: REVIEW_CONFIG,
+  prod: REVIEW_CONFIG,
 };
 
 /**

@@ -1,3 +1,5 @@
+import { IMAGE_CONFIG_KEYS } from "../../stacks/image.js";
+import { REVIEW_CONFIG } from "../../stacks/kubernetes/render.js";
 import { type MockRunOptions, type MockRunResult, runUnderMocks } from "../../stacks/mock-run.js";
 
 /**
@@ -13,9 +15,21 @@ export const TEST_SECRETS = {
   alertReceiver: "https://hooks.example.invalid/alert-8a7b6c",
 } as const;
 
-/** Run a stack's program under Pulumi mocks with all test secrets set (plus any extra config). */
+/**
+ * Run a stack's program under Pulumi mocks with all test secrets set, a named cluster and the example
+ * image (unless the test chooses its own image source), plus any extra config.
+ */
 export function runStackWithSecrets(stack: string, options: MockRunOptions = {}): Promise<MockRunResult> {
-  return runUnderMocks(stack, { ...options, secrets: { ...TEST_SECRETS, ...options.secrets } });
+  const own = options.config ?? {};
+  const choosesImage = IMAGE_CONFIG_KEYS.image in own || IMAGE_CONFIG_KEYS.registry in own;
+  const base = Object.fromEntries(
+    Object.entries(REVIEW_CONFIG).filter(([k]) => !(choosesImage && k === IMAGE_CONFIG_KEYS.image)),
+  );
+  return runUnderMocks(stack, {
+    ...options,
+    config: { ...base, ...own },
+    secrets: { ...TEST_SECRETS, ...options.secrets },
+  });
 }
 
 /** The resources of one type token, e.g. "kubernetes:apps/v1:Deployment". */

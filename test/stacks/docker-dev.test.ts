@@ -60,6 +60,7 @@ const NOT_IN_DEV: Record<string, string> = {
   [ENV.OPENAI_BASE_URL]: "model leaves it unset",
   [ENV.API_KEYS]: "requireApiKeys is false",
   [ENV.DATA_DIR]: "DATABASE_URL points at Postgres, so no PGlite directory",
+  [ENV.METRICS_PORT]: "nothing public in front of it: /metrics stays on the app port",
 };
 
 let run: MockRunResult;

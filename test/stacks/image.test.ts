@@ -10,7 +10,8 @@ import { plainStrings, unwrapSecret } from "../infra/docker/plain-values.js";
 const REFERENCE_IMAGE = "mcp-backend:1.0.0";
 const REGISTRY_PASSWORD = "registry-token-4e1d77";
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
-const env = { name: "staging", version: "1.0.0" } as const;
+const env = { name: "staging", version: "1.0.0", kubernetes: { sideLoadedImage: false } } as const;
+const localCluster = { ...env, name: "dev", kubernetes: { sideLoadedImage: true } } as const;
 
 /**
  * The mcp-backend Deployment's container image, or undefined while the Kubernetes app tier (another
@@ -89,8 +90,17 @@ describe("imageSource", () => {
     );
   });
 
-  it("falls back to the bare service image tagged with the version when nothing is configured", () => {
-    expect(imageSource(env, { hasPassword: false })).toEqual({ kind: "unconfigured", ref: REFERENCE_IMAGE });
+  it("falls back to the bare service image on a cluster that side-loads images", () => {
+    expect(imageSource(localCluster, { hasPassword: false })).toEqual({
+      kind: "unconfigured",
+      ref: REFERENCE_IMAGE,
+    });
+  });
+
+  it("stops with both config lines when a pulling cluster has no image source", () => {
+    expect(() => imageSource(env, { hasPassword: false })).toThrow(
+      /staging: no app image configured; run one of:\n {2}pulumi config set mcp-stack:imageRegistry .*\n {2}pulumi config set mcp-stack:image /,
+    );
   });
 
   it("finds the registry host for pushing", () => {
@@ -152,8 +162,17 @@ describe("app image of staging and prod", () => {
     expect(deploymentImage(run)).toBe(ref);
   });
 
-  it("renders with the reference's image name when no registry or image is configured", async () => {
-    const run = await runStackWithSecrets("staging");
+  it.each(["staging", "prod"])(
+    "%s stops before creating anything when no image source is configured",
+    async (stack) => {
+      await expect(runStackWithSecrets(stack, { config: { image: undefined } })).rejects.toThrow(
+        `${stack}: no app image configured`,
+      );
+    },
+  );
+
+  it("dev on a local cluster runs the reference's image name, side-loaded", async () => {
+    const run = await runStackWithSecrets("dev", { config: { target: "kubernetes", image: undefined } });
     expect(ofType(run, "docker:index/image:Image")).toHaveLength(0);
     expect(run.outputs.image).toBe(REFERENCE_IMAGE);
     expect(deploymentImage(run)).toBe(REFERENCE_IMAGE);

@@ -88,7 +88,9 @@ describe.each(["staging", "prod"] as const)("%s network policies", (env) => {
   });
 
   it("let Prometheus scrape the app and both exporters, and nothing else scrape them", () => {
-    expect(allowed(objects, PROMETHEUS, l("deployment/mcp-backend"), 8000)).toBe(true);
+    // /metrics has its own port (METRICS_PORT), not the app's.
+    expect(allowed(objects, PROMETHEUS, l("deployment/mcp-backend"), 9464)).toBe(true);
+    expect(allowed(objects, l("statefulset/redis"), l("deployment/mcp-backend"), 9464)).toBe(false);
     expect(allowed(objects, PROMETHEUS, l("statefulset/redis"), 9121)).toBe(true);
     expect(allowed(objects, PROMETHEUS, l("deployment/postgres-exporter"), 9187)).toBe(true);
     expect(allowed(objects, l("deployment/mcp-backend"), l("statefulset/redis"), 9121)).toBe(false);

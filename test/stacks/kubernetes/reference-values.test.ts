@@ -135,9 +135,11 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
     });
     expect(spec.selector).toEqual({ matchLabels: { app: "mcp-backend" } });
     expect(spec.template.metadata.labels).toMatchObject({ app: "mcp-backend", version: "v1.0.0" });
+    // Deviation: the reference's prometheus.io/port "8000" put /metrics behind the public Service;
+    // the app serves it on its own port (METRICS_PORT 9464), which no Service exposes.
     expect(spec.template.metadata.annotations).toMatchObject({
       "prometheus.io/scrape": "true",
-      "prometheus.io/port": "8000",
+      "prometheus.io/port": "9464",
       "prometheus.io/path": "/metrics",
     });
   });
@@ -162,7 +164,10 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
       ...PROBES.readiness,
     });
     expect(app.lifecycle?.preStop?.exec?.command).toEqual(["/bin/sh", "-c", "sleep 10"]);
-    expect(app.ports).toEqual([{ containerPort: 8000, name: "http", protocol: "TCP" }]);
+    expect(app.ports).toEqual([
+      { containerPort: 8000, name: "http", protocol: "TCP" },
+      { containerPort: 9464, name: "metrics", protocol: "TCP" },
+    ]);
   });
 
   it("takes database, Redis, Sentry and OpenAI credentials from Secrets", () => {
