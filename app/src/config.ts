@@ -5,7 +5,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { APP_PORT, ENV, SERVICE_NAME } from "./contract.js";
+import { APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME } from "./contract.js";
 
 /** The repo root's `.data/`, resolved from this file so `npm start` (cwd = repo root) and `npm run -w app` (cwd = app/) agree. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../.data", import.meta.url));
@@ -117,6 +117,7 @@ const envSchema = z.object({
   [ENV.ANSWER_PROVIDER]: z.enum(["extractive", "openai"]).default("extractive"),
   [ENV.CHAT_MODEL]: z.string().min(1).default("gpt-4o-mini"),
   [ENV.PORT]: int(0, 65535).default(APP_PORT),
+  [ENV.METRICS_PORT]: int(1, 65535).optional(),
   [ENV.DATA_DIR]: z.string().min(1).optional(),
   [ENV.BODY_LIMIT]: int(1024).default(1024 * 1024),
   [ENV.API_KEYS]: apiKeys.optional(),
@@ -130,6 +131,11 @@ export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
 /** The app's whole configuration. Issue 6 wires cache, tracing, Sentry, rate limit and auth from it. */
 export interface Config {
   port: number;
+  /**
+   * Set: `/metrics` is served only by a listener of its own on this port, never on `port`.
+   * Unset: `/metrics` is a route of the app (local runs).
+   */
+  metricsPort?: number;
   bodyLimit: number;
   version: string;
   log: { level: LogLevel; json: boolean; file?: string; consoleTracing: boolean };
@@ -228,12 +234,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
     issues.push({ variable: ENV.DATABASE_REPLICA_URL, message: "needs DATABASE_URL to be set as well" });
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    issues.push({
+      variable: ENV.METRICS_PORT,
+      message: `must differ from ${ENV.PORT} (both are ${e.PORT}); unset ${ENV.METRICS_PORT} to serve ${HTTP_PATHS.metrics} on the app port, or give it another port (the deployments use ${METRICS_PORT})`,
+    });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
 
   const local = e.EMBEDDING_PROVIDER === "local";
   const defaultTtl = e.CACHE_DEFAULT_TTL;
   return {
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     bodyLimit: e.BODY_LIMIT,
     version: e.APP_VERSION,
     log: {

@@ -1,13 +1,14 @@
 /**
  * `npm start`: configuration from the environment, embedded defaults (PGlite under `.data/`, local
  * embedder, extractive answers), port 8000. WORKERS > 1 (with DATABASE_URL) runs a node:cluster of
- * that many workers (`cluster.ts`).
+ * that many workers (`cluster.ts`). With METRICS_PORT set, `/metrics` is served only by a second
+ * listener on that port (`telemetry/metrics-server.ts`), started after the app's.
  *
  * Shutdown (SIGTERM/SIGINT), in order — see docs/observability.md:
  * 1. `app.draining = true`: `/health/ready` answers 503, the load balancer stops sending traffic.
  * 2. Requests already in flight finish while the listener stays open (at most REQUEST_TIMEOUT).
  * 3. `app.close()`: the listener closes, idle keep-alive connections are dropped, the cache and the
- *    database pools close.
+ *    database pools close. Then the METRICS_PORT listener closes (scrapes work until here).
  * 4. Spans are flushed (tracing.shutdown) and queued Sentry events sent; exit 0.
  * A second signal (standalone) or REQUEST_TIMEOUT + 10 s without finishing exits 1.
  */
@@ -22,12 +23,16 @@ import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
 import { startTelemetry } from "./telemetry/app-telemetry.js";
 import { clusterScrape } from "./telemetry/cluster-metrics.js";
+import { type MetricsServer, startMetricsServer } from "./telemetry/metrics-server.js";
 import { createScrubber, describeConfig, secretValues } from "./telemetry/redaction.js";
 
 /** Until the configuration is known there is nothing to scrub. */
 let scrub: (text: string) => string = (text) => text;
 
-/** Paths whose requests do not hold shutdown back (probes and scrapes keep coming while draining). */
+/**
+ * Paths whose requests do not hold shutdown back (probes and scrapes keep coming while draining).
+ * Scrapes on the METRICS_PORT listener never reach the app's server, so they are not counted either.
+ */
 const UNTRACKED = new Set<string>([HTTP_PATHS.live, HTTP_PATHS.ready, HTTP_PATHS.health, HTTP_PATHS.metrics]);
 
 /** Counts application requests in flight on the raw server, so shutdown can wait for them. */
@@ -76,12 +81,30 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   }
   const inFlight = trackInFlight(app);
   const database = config.database.url ? "postgres (DATABASE_URL)" : `pglite at ${config.database.dataDir}`;
-  const address = await app.listen({ host: "0.0.0.0", port: config.port });
+  const host = "0.0.0.0";
+  const address = await app.listen({ host, port: config.port });
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      metricsServer = await startMetricsServer({
+        host,
+        port: config.metricsPort,
+        scrape: running.telemetry.scrape,
+        workerId: worker?.id,
+        onError: (error) => app.log.error({ err: error }, "metrics scrape failed"),
+      });
+    } catch (error) {
+      await app.close();
+      await running.shutdown(2_000);
+      throw error;
+    }
+  }
+  const metrics = `${metricsServer?.address ?? address}${HTTP_PATHS.metrics}`;
   app.log.info(
-    { database, embedding: config.embedding, answer: config.answer.provider, worker: worker?.id },
+    { database, embedding: config.embedding, answer: config.answer.provider, worker: worker?.id, metrics },
     `listening on ${address}`,
   );
-  console.log(`mcp-backend listening on ${address} (database: ${database})`);
+  console.log(`mcp-backend listening on ${address} (database: ${database}; metrics: ${metrics})`);
 
   const requestTimeoutMs = config.runtime.requestTimeoutSeconds * 1000;
   let stopping = false;
@@ -103,6 +126,8 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     try {
       await inFlight.whenIdle(requestTimeoutMs);
       await app.close();
+      // Last listener to close: Prometheus can scrape the drain until here.
+      await metricsServer?.close();
       app.log.info("stopped");
       await running.shutdown(5_000);
     } catch (error) {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "../../app/src/config.js";
-import { APP_PORT, ENV, SERVICE_NAME } from "../../app/src/contract.js";
+import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 
 const fail = (env: Record<string, string>) => {
   try {
@@ -76,6 +76,9 @@ describe("loadConfig", () => {
   it.each([
     [ENV.PORT, "eighty"],
     [ENV.PORT, "70000"],
+    [ENV.METRICS_PORT, "metrics"],
+    [ENV.METRICS_PORT, "0"],
+    [ENV.METRICS_PORT, "65536"],
     [ENV.LOG_LEVEL, "LOUD"],
     [ENV.USE_JSON_LOGS, "maybe"],
     [ENV.CACHE_MAX_SIZE, "-1"],
@@ -96,6 +99,24 @@ describe("loadConfig", () => {
     expect(fail({ CACHE_BACKEND: "redis" })).toContain(ENV.CACHE_REDIS_URL);
     expect(fail({ EMBEDDING_PROVIDER: "openai" })).toContain(ENV.OPENAI_API_KEY);
     expect(fail({ DATABASE_REPLICA_URL: "postgres://r/db" })).toContain(ENV.DATABASE_REPLICA_URL);
+  });
+
+  it("leaves METRICS_PORT unset by default (/metrics on the app port) and reads it when set", () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: " " }).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: String(METRICS_PORT) }).metricsPort).toBe(METRICS_PORT);
+    expect(loadConfig({ PORT: "9000", METRICS_PORT: "9001" })).toMatchObject({
+      port: 9000,
+      metricsPort: 9001,
+    });
+  });
+
+  it("rejects METRICS_PORT equal to PORT, naming both and the way out", () => {
+    const message = fail({ PORT: "9000", METRICS_PORT: "9000" });
+    expect(message).toContain(`${ENV.METRICS_PORT}: must differ from ${ENV.PORT}`);
+    expect(message).toContain(`unset ${ENV.METRICS_PORT}`);
+    // PORT unset defaults to APP_PORT, so the same clash arises against the default.
+    expect(fail({ METRICS_PORT: String(APP_PORT) })).toContain(`must differ from ${ENV.PORT}`);
   });
 
   it("treats empty strings as unset", () => {

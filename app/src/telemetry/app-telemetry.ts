@@ -52,7 +52,7 @@ export interface AppTelemetry {
   /** Register before the routes: `/metrics`, HTTP metrics and spans, 5xx reporting. */
   readonly fastifyPlugin: FastifyPluginAsync;
   readonly instrument: Instrumenter;
-  /** What `/metrics` answers. */
+  /** What `/metrics` answers (the app's route, or the METRICS_PORT listener). */
   scrape(): Promise<Scrape>;
 }
 
@@ -71,6 +71,11 @@ export interface CreateAppTelemetryOptions {
   scrapeWith?: (local: Registry) => () => Promise<Scrape>;
   /** Clustered: the worker's id, sent as `x-worker-id`. */
   workerId?: number;
+  /**
+   * Whether the app routes `GET /metrics` itself (default true). False when METRICS_PORT is set:
+   * `scrape` is then served by `startMetricsServer` and the app port answers 404.
+   */
+  metricsRoute?: boolean;
 }
 
 const disabledReporter: ErrorReporter = {
@@ -111,6 +116,7 @@ export function createAppTelemetry(options: CreateAppTelemetryOptions): AppTelem
       errorReporter,
       scrape,
       workerId: options.workerId,
+      metricsRoute: options.metricsRoute,
     }),
     instrument: {
       databases: (d) => instrumentDatabases(d, deps),
@@ -135,7 +141,10 @@ export interface StartTelemetryOptions extends StartTracingOptions {
   workerId?: number;
 }
 
-/** Start-up: tracing (global provider), Sentry when SENTRY_DSN is set, metrics. */
+/**
+ * Start-up: tracing (global provider), Sentry when SENTRY_DSN is set, metrics. With METRICS_PORT set
+ * the app gets no `/metrics` route; the caller serves `telemetry.scrape` on that port.
+ */
 export function startTelemetry(
   config: Config,
   logger: Pick<Logger, "info" | "warn">,
@@ -153,6 +162,8 @@ export function startTelemetry(
     errorReporter,
     scrapeWith: options.scrapeWith,
     workerId: options.workerId,
+    // With METRICS_PORT the scrape has its own listener (main.ts); the app port must not answer it.
+    metricsRoute: config.metricsPort === undefined,
   });
   return {
     telemetry,

@@ -1,7 +1,7 @@
 /**
- * The fastify side of telemetry: `GET /metrics`, the HTTP metrics (http_requests_total,
- * http_request_duration_seconds, errors_total for 5xx) and one SERVER span per request, made the
- * active context for the rest of the request so DB, cache, embedding and LLM spans nest under it and
+ * The fastify side of telemetry: `GET /metrics` (unless METRICS_PORT moves it to its own listener),
+ * the HTTP metrics (http_requests_total, http_request_duration_seconds, errors_total for 5xx) and one
+ * SERVER span per request, made the active context for the rest of the request so DB, cache, embedding and LLM spans nest under it and
  * the request's log lines carry its trace_id. 5xx errors also go to the error reporter (Sentry) from
  * an `onError` hook, after the app's error handler has chosen the status.
  */
@@ -32,6 +32,11 @@ export interface HttpTelemetryDeps {
   scrape(): Promise<{ contentType: string; body: string }>;
   /** Set when clustered: answered as `x-worker-id` so tests and operators can see which worker served. */
   workerId?: number;
+  /**
+   * Whether the app itself routes `GET /metrics` (default true). False when METRICS_PORT is set: the
+   * scrape is served by its own listener (`metrics-server.ts`) and the app port answers 404.
+   */
+  metricsRoute?: boolean;
 }
 
 interface RequestState {
@@ -106,6 +111,7 @@ function register(app: FastifyInstance, deps: HttpTelemetryDeps): void {
     }
   });
 
+  if (deps.metricsRoute === false) return;
   app.get(HTTP_PATHS.metrics, async (_request, reply) => {
     const { contentType, body } = await deps.scrape();
     return reply.type(contentType).send(body);

@@ -4,9 +4,10 @@
  * migrated PGlite (pglite-socket): start-up in about a second instead of an initdb per test.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { request } from "node:http";
+import { type ClientRequest, request } from "node:http";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { ENV } from "../../../app/src/contract.js";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { freePort } from "../../helpers/redis-server.js";
 import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
@@ -44,6 +45,8 @@ export interface ChildApp {
   child: ChildProcess;
   port: number;
   baseUrl: string;
+  /** With `{ metricsPort: true }`: `http://127.0.0.1:<METRICS_PORT>`. */
+  metricsUrl?: string;
   /** stdout + stderr so far. */
   output(): string;
   /** Resolves with the exit code (null when killed by a signal). */
@@ -66,12 +69,22 @@ export function baseEnv(databaseUrl: string): Record<string, string> {
   };
 }
 
-export async function startChildApp(env: Record<string, string>): Promise<ChildApp> {
+/** `metricsPort: true` also sets METRICS_PORT to a second free port, distinct from PORT. */
+export async function startChildApp(
+  env: Record<string, string>,
+  options: { metricsPort?: boolean } = {},
+): Promise<ChildApp> {
   const port = await freePort();
+  let metricsPort: number | undefined;
+  while (options.metricsPort && (metricsPort === undefined || metricsPort === port)) {
+    metricsPort = await freePort();
+  }
+  const ports: Record<string, string> = { [ENV.PORT]: String(port) };
+  if (metricsPort !== undefined) ports[ENV.METRICS_PORT] = String(metricsPort);
   // Only what the app needs from the parent: no inherited app variables.
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REPO,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...ports, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -92,6 +105,7 @@ export async function startChildApp(env: Record<string, string>): Promise<ChildA
     child,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
+    metricsUrl: metricsPort === undefined ? undefined : `http://127.0.0.1:${metricsPort}`,
     output: () => out,
     exited,
     listening: (count = 1) =>
@@ -136,5 +150,50 @@ export function httpRequest(
     );
     req.on("error", reject);
     req.end(options.body);
+  });
+}
+
+/** A request whose headers the server has accepted (100 Continue) and whose body is not sent yet. */
+export interface HeldRequest {
+  send(): Promise<{ status: number; body: string }>;
+}
+
+export function holdRequest(url: string, body: string): Promise<HeldRequest> {
+  return new Promise((resolve, reject) => {
+    let req: ClientRequest;
+    const response = new Promise<{ status: number; body: string }>((done, fail) => {
+      req = request(
+        url,
+        {
+          method: "POST",
+          agent: false,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            expect: "100-continue",
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => {
+            text += d;
+          });
+          res.on("end", () => done({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on("error", fail);
+      // The server sends 100 Continue once it has parsed the headers: the request is now in flight.
+      req.on("continue", () =>
+        resolve({
+          send: () => {
+            req.end(body);
+            return response;
+          },
+        }),
+      );
+    });
+    response.catch(reject);
+    req!.flushHeaders();
   });
 }

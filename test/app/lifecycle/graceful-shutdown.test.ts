@@ -2,62 +2,17 @@
  * SIGTERM with requests in flight, against the real entry point: readiness turns 503 while the
  * requests finish, every request gets its answer, and the process exits 0.
  */
-import { type ClientRequest, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTTP_PATHS } from "../../../app/src/contract.js";
 import {
   baseEnv,
   type ChildApp,
+  holdRequest,
   httpRequest,
   serveDatabase,
   startChildApp,
   type WireDatabase,
 } from "./child-app.js";
-
-/** A request whose headers the server has accepted (100 Continue) and whose body is not sent yet. */
-interface HeldRequest {
-  send(): Promise<{ status: number; body: string }>;
-}
-
-function holdRequest(url: string, body: string): Promise<HeldRequest> {
-  return new Promise((resolve, reject) => {
-    let req: ClientRequest;
-    const response = new Promise<{ status: number; body: string }>((done, fail) => {
-      req = request(
-        url,
-        {
-          method: "POST",
-          agent: false,
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(body),
-            expect: "100-continue",
-          },
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (d: string) => {
-            text += d;
-          });
-          res.on("end", () => done({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on("error", fail);
-      // The server sends 100 Continue once it has parsed the headers: the request is now in flight.
-      req.on("continue", () =>
-        resolve({
-          send: () => {
-            req.end(body);
-            return response;
-          },
-        }),
-      );
-    });
-    response.catch(reject);
-    req!.flushHeaders();
-  });
-}
 
 function conversation(n: number): string {
   const messages = Array.from({ length: 40 }, (_, i) => ({
