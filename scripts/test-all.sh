@@ -9,12 +9,17 @@ APT_TOOLS=(
   "promtool:prometheus"
   "amtool:prometheus-alertmanager"
   "redis-server:redis-server"
+  # Postgres + PgBouncer (test/helpers/postgres-server.ts): Debian keeps the server binaries off PATH
+  # (/usr/lib/postgresql/<major>/bin), so the check uses a command the package does put on PATH.
+  "pgbouncer:pgbouncer"
+  "pg_ctlcluster:postgresql"
 )
 
 missing=()
 for entry in "${APT_TOOLS[@]}"; do
   cmd="${entry%%:*}"; pkg="${entry#*:}"
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  # /usr/sbin (pgbouncer) is not on a non-root user's PATH on Debian.
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
@@ -26,11 +31,23 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The Debian packages start their daemons; the tests start their own on free ports.
-  for svc in prometheus prometheus-alertmanager redis-server; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
+  for svc in prometheus prometheus-alertmanager redis-server postgresql pgbouncer; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
 echo "==> npm ci"
 npm ci --no-audit --no-fund --loglevel=error
+
+# --- pglite-tools (restore drill, test/helpers/pglite-dump.ts) -------------------------------------
+# @electric-sql/pglite-tools pins an exact peer @electric-sql/pglite version older than the app's, so
+# it cannot join the workspace lockfile (ERESOLVE; --legacy-peer-deps lockfiles break npm ci). Its
+# pg_dump has no runtime import of pglite, so it lives outside the lockfile under .tools/ (gitignored).
+PGLITE_TOOLS_VERSION=0.4.8
+if [ "$(node -p 'require("./.tools/pglite-tools/node_modules/@electric-sql/pglite-tools/package.json").version' 2>/dev/null)" != "$PGLITE_TOOLS_VERSION" ]; then
+  echo "==> npm install @electric-sql/pglite-tools@$PGLITE_TOOLS_VERSION (into .tools/pglite-tools)"
+  npm install --prefix .tools/pglite-tools --no-save --no-package-lock --legacy-peer-deps --no-audit --no-fund \
+    --loglevel=error "@electric-sql/pglite-tools@$PGLITE_TOOLS_VERSION"
+fi
+# --- end pglite-tools --------------------------------------------------------------------------------
 
 echo "==> typecheck"
 npm run -s typecheck

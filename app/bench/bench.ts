@@ -8,7 +8,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.js";
-import { type Database, SESSION_SETTINGS } from "../src/db/database.js";
+import { type Database, type QuerySettings, SEARCH_SETTINGS, searchTransaction } from "../src/db/database.js";
 import { migrate } from "../src/db/migrations.js";
 import { PgliteDatabase } from "../src/db/pglite-database.js";
 import { toVectorLiteral } from "../src/embeddings/embedder.js";
@@ -149,14 +149,14 @@ async function main() {
     }
     // Recall@10 of HNSW against exact nearest neighbours: strict (same ids) and tie-aware (a hit as
     // close as the exact 10th counts; hashed vectors tie often).
-    const recall = async () => {
+    const recall = async (settings: QuerySettings = SEARCH_SETTINGS) => {
       let strict = 0;
       let tieAware = 0;
       for (const query of queries) {
         const vector = toVectorLiteral((await embedder.embed([query]))[0]!);
         const base = { mode: "semantic" as const, text: query, vector, k: 10, tenantId: DEFAULT_TENANT };
-        const approx = await app.store.search(base);
-        const exact = await app.store.search({ ...base, exact: true });
+        const approx = await app.store.search(base, undefined, settings);
+        const exact = await app.store.search({ ...base, exact: true }, undefined, settings);
         const ids = new Set(approx.map((h) => h.chunk_id));
         strict += exact.filter((h) => ids.has(h.chunk_id)).length / exact.length;
         const tenth = exact.at(-1)?.score ?? 1;
@@ -166,13 +166,11 @@ async function main() {
     };
     row(`recall@10 @${size}`, await recall());
     for (const ef of efSweep) {
-      await db.query(`SET hnsw.ef_search = ${ef}`);
-      // Force the index so the sweep measures HNSW even where the planner would scan.
-      await db.query("SET enable_seqscan = off");
-      row(`recall@10 @${size}, ef_search ${ef}, index forced`, await recall());
+      // Per search transaction, like the app's own settings; the index is forced so the sweep
+      // measures HNSW even where the planner would scan.
+      const sweep = { ...SEARCH_SETTINGS, "hnsw.ef_search": String(ef), enable_seqscan: "off" };
+      row(`recall@10 @${size}, ef_search ${ef}, index forced`, await recall(sweep));
     }
-    if (efSweep.length > 0) await db.query("RESET enable_seqscan");
-    await db.query(SESSION_SETTINGS[0]!);
 
     // The same query over HTTP (JSON, routing, validation, embedding) vs straight SQL.
     for (const mode of ["hybrid", "semantic"] as const) {
@@ -192,7 +190,8 @@ async function main() {
       for (const query of queries) {
         const vector = toVectorLiteral((await embedder.embed([query]))[0]!);
         const built = buildSearch({ mode, text: query, vector, k: 10, tenantId: DEFAULT_TENANT });
-        sql.push(await time(() => db.query(built.sql, built.params)));
+        // The same transaction and settings the store runs a semantic/hybrid search in.
+        sql.push(await time(() => searchTransaction(db, (tx) => tx.query(built.sql, built.params))));
         http.push(await time(() => post(query)));
       }
       const ratio = percentile(http, 50) / percentile(sql, 50);

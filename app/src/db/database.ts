@@ -18,13 +18,32 @@ export interface PoolStats {
   max: number;
 }
 
+/**
+ * Run-time parameters (GUCs) by name, e.g. `{ "hnsw.ef_search": "400" }`. Values are strings, as
+ * Postgres takes them; names and values are sent as bind parameters, never spliced into SQL.
+ */
+export type QuerySettings = Readonly<Record<string, string>>;
+
+export interface TransactionOptions {
+  /**
+   * Applied with `set_config(name, value, true)` (= `SET LOCAL`) right after `BEGIN`, on the same
+   * connection: they hold for this transaction only, whichever server connection a transaction
+   * pooler (PgBouncer) runs it on, and end with it.
+   */
+  settings?: QuerySettings;
+}
+
 export interface Database extends Queryable {
   /** `pglite` or `postgres`; for logs and the readiness body. */
   readonly kind: "pglite" | "postgres";
   /** Pool occupancy now (PGlite: one connection, in use while a statement runs). */
   poolStats(): PoolStats;
-  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. A failing
+   * settings statement rejects the transaction (mapped by {@link mapDbError}) before `fn` runs.
+   * Statements on `tx` run one at a time, in the order they were issued.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -34,8 +53,40 @@ export interface Databases {
   replica: Database;
 }
 
-/** Session settings every connection gets: recall-friendly HNSW search that still honours filters. */
-export const SESSION_SETTINGS = ["SET hnsw.ef_search = 400", "SET hnsw.iterative_scan = relaxed_order"];
+/**
+ * What every vector search runs with: recall-friendly HNSW search (ef_search 400, see
+ * docs/benchmarks.md) that still fills filtered queries (iterative scan). Per transaction, never per
+ * session: behind PgBouncer in transaction mode a session `SET` lands on whichever server connection
+ * ran it, not on the one that runs the search (docs/app.md, "Search settings and the pooler").
+ */
+export const SEARCH_SETTINGS: QuerySettings = {
+  "hnsw.ef_search": "400",
+  "hnsw.iterative_scan": "relaxed_order",
+};
+
+/** Runs `fn` in one transaction that starts with {@link SEARCH_SETTINGS} (or `settings`). */
+export function searchTransaction<T>(
+  db: Database,
+  fn: (tx: Queryable) => Promise<T>,
+  settings: QuerySettings = SEARCH_SETTINGS,
+): Promise<T> {
+  return db.transaction(fn, { settings });
+}
+
+/**
+ * The one statement that applies `settings` locally to the current transaction, or undefined when
+ * there are none. Both engines run it right after `BEGIN`.
+ */
+export function settingsStatement(
+  settings: QuerySettings | undefined,
+): { sql: string; params: SqlParam[] } | undefined {
+  const entries = Object.entries(settings ?? {});
+  if (entries.length === 0) return undefined;
+  return {
+    sql: "SELECT set_config(s.name, s.value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)",
+    params: [entries.map(([name]) => name), entries.map(([, value]) => value)],
+  };
+}
 
 const UNAVAILABLE_NODE_CODES = new Set([
   "ECONNREFUSED",

@@ -7,8 +7,9 @@ import {
   mapDbError,
   type PoolStats,
   type Queryable,
-  SESSION_SETTINGS,
   type SqlParam,
+  settingsStatement,
+  type TransactionOptions,
 } from "./database.js";
 
 export class PgliteDatabase implements Database {
@@ -29,7 +30,7 @@ export class PgliteDatabase implements Database {
     if (dataDir) await mkdir(dataDir, { recursive: true });
     const pglite = await PGlite.create({ dataDir, extensions: { vector }, loadDataDir: options.loadDataDir });
     await pglite.exec("CREATE EXTENSION IF NOT EXISTS vector");
-    for (const statement of SESSION_SETTINGS) await pglite.exec(statement);
+    // No session SETs: settings travel with the transaction that needs them, as on Postgres.
     return new PgliteDatabase(pglite);
   }
 
@@ -50,15 +51,17 @@ export class PgliteDatabase implements Database {
     }
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.active++;
     try {
-      return await this.pglite.transaction(async (tx) =>
-        fn({
+      return await this.pglite.transaction(async (tx) => {
+        const settings = settingsStatement(options.settings);
+        if (settings) await tx.query(settings.sql, settings.params as unknown[]);
+        return fn({
           query: async <R extends object>(sql: string, params: readonly SqlParam[] = []) =>
             (await tx.query<R>(sql, params as unknown[])).rows,
-        }),
-      );
+        });
+      });
     } catch (error) {
       return mapDbError(error);
     } finally {

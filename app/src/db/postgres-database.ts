@@ -6,8 +6,9 @@ import {
   mapDbError,
   type PoolStats,
   type Queryable,
-  SESSION_SETTINGS,
   type SqlParam,
+  settingsStatement,
+  type TransactionOptions,
 } from "./database.js";
 import { type PoolSettings, pgPoolOptions } from "./pool.js";
 
@@ -49,8 +50,8 @@ export class PostgresDatabase implements Database {
       // pg-pool listens for errors only while a client is idle; a socket error on a checked-out one
       // would otherwise crash the process. The running query rejects with it anyway.
       client.on("error", () => {});
-      // pg queues these before any query the pool hands the client out for.
-      for (const statement of SESSION_SETTINGS) client.query(statement).catch(() => {});
+      // No session SETs here: behind a transaction pooler they would land on an arbitrary server
+      // connection. Settings a query needs travel with it (`transaction(fn, { settings })`).
     });
   }
 
@@ -76,25 +77,41 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.checkout();
     } catch (error) {
       return mapDbError(error);
     }
+    // One statement at a time on the client, in issue order, even if `fn` does not await each one
+    // (pg would queue them itself, which it deprecates; pg 9 rejects it). BEGIN, the settings and
+    // COMMIT/ROLLBACK go through the same queue.
+    let tail: Promise<unknown> = Promise.resolve();
+    const run = <R extends object>(sql: string, params: readonly SqlParam[] = []): Promise<R[]> => {
+      const next = tail.then(async () => (await client.query(sql, params as unknown[])).rows as R[]);
+      tail = next.catch(() => {});
+      return next;
+    };
     try {
-      await client.query("BEGIN");
-      const result = await fn({
-        query: async <R extends object>(sql: string, params: readonly SqlParam[] = []) =>
-          (await client.query(sql, params as unknown[])).rows as R[],
-      });
-      await client.query("COMMIT");
+      await run("BEGIN");
+      const settings = settingsStatement(options.settings);
+      if (settings) await run(settings.sql, settings.params);
+      const result = await fn({ query: run });
+      await run("COMMIT");
       client.release();
       return result;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      client.release(isConnectionError(error) ? (error as Error) : undefined);
+      if (isConnectionError(error)) {
+        client.release(error as Error);
+      } else {
+        // A failed ROLLBACK means the connection cannot be trusted: destroy it rather than reuse it.
+        const rollback = await run("ROLLBACK").then(
+          () => undefined,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        );
+        client.release(rollback);
+      }
       return mapDbError(error);
     }
   }

@@ -2,7 +2,13 @@
  * All SQL about conversations, messages and chunks. Writes and reads-after-write go to the primary;
  * search goes to the replica (the primary again when there is none).
  */
-import type { Databases, Queryable } from "../db/database.js";
+import {
+  type Databases,
+  type Queryable,
+  type QuerySettings,
+  SEARCH_SETTINGS,
+  searchTransaction,
+} from "../db/database.js";
 import { AppError } from "../lib/errors.js";
 import type { ChunkDraft, Role } from "../retrieval/chunker.js";
 import type { Conversation } from "../schemas/conversation.js";
@@ -198,10 +204,23 @@ export class ConversationStore {
     return rows.length > 0;
   }
 
-  async search(query: SearchQuery, signal?: AbortSignal): Promise<SearchHit[]> {
+  /**
+   * Runs one search on the replica. Semantic and hybrid searches read the HNSW index, so they run in
+   * a transaction that starts with `settings` (SET LOCAL): correct behind a transaction pooler.
+   * Keyword search needs no settings and runs as a single statement. `settings` other than
+   * {@link SEARCH_SETTINGS} are for measurements (the bench's ef_search sweep).
+   */
+  async search(
+    query: SearchQuery,
+    signal?: AbortSignal,
+    settings: QuerySettings = SEARCH_SETTINGS,
+  ): Promise<SearchHit[]> {
     checkAborted(signal);
     const { sql, params } = buildSearch(query);
-    const rows = await this.db.replica.query<HitRow>(sql, params);
+    const rows =
+      query.mode === "keyword"
+        ? await this.db.replica.query<HitRow>(sql, params)
+        : await searchTransaction(this.db.replica, (tx) => tx.query<HitRow>(sql, params), settings);
     const hits = rows.map((r) => ({
       conversation_id: r.conversation_id,
       chunk_id: r.chunk_id,

@@ -7,7 +7,7 @@
 import type { Attributes, Span, Tracer } from "@opentelemetry/api";
 import type { Answerer } from "../answers/answerer.js";
 import type { Cache, CacheKey } from "../cache/types.js";
-import type { Database, Databases, Queryable, SqlParam } from "../db/database.js";
+import type { Database, Databases, Queryable, SqlParam, TransactionOptions } from "../db/database.js";
 import type { CallOptions, Embedder } from "../embeddings/embedder.js";
 import { countTokens } from "../lib/tokens.js";
 import { estimateCostUsd } from "./llm-pricing.js";
@@ -56,9 +56,9 @@ function instrumentDatabase(db: Database, pool: PoolLabel, deps: InstrumentDeps)
     kind: db.kind,
     poolStats: () => db.poolStats(),
     query: timedQuery(pool, deps, db),
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions) =>
       withSpan(deps.tracer, "db.transaction", { "db.system": "postgresql", "db.pool": pool }, () =>
-        db.transaction((tx) => fn({ query: timedQuery(pool, deps, tx) })),
+        db.transaction((tx) => fn({ query: timedQuery(pool, deps, tx) }), options),
       ),
     close: () => db.close(),
   };
