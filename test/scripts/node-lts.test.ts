@@ -62,9 +62,18 @@ describe("the accepted LTS table", () => {
 
   it("reports the status of a line on a given day, warning past and shortly before its end of life", () => {
     expect(daysBetween("2028-04-29", "2028-04-30")).toBe(1);
-    expect(ltsStatus("24.21.0", "2026-12-01")).toEqual({ line: expect.stringContaining("2028-04-30"), warn: false });
-    expect(ltsStatus("24.21.0", "2027-12-01")).toEqual({ line: expect.stringMatching(/151 days left/), warn: true });
-    expect(ltsStatus("24.21.0", "2028-05-01")).toEqual({ line: expect.stringMatching(/past its end/), warn: true });
+    expect(ltsStatus("24.21.0", "2026-12-01")).toEqual({
+      line: expect.stringContaining("2028-04-30"),
+      warn: false,
+    });
+    expect(ltsStatus("24.21.0", "2027-12-01")).toEqual({
+      line: expect.stringMatching(/151 days left/),
+      warn: true,
+    });
+    expect(ltsStatus("24.21.0", "2028-05-01")).toEqual({
+      line: expect.stringMatching(/past its end/),
+      warn: true,
+    });
     expect(ltsStatus("25.9.0", "2026-12-01").warn).toBe(true);
   });
 });

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { APP_PORT, HTTP_PATHS } from "../../../app/src/contract.js";
-import { majorOf, NODE_LTS_LINES, pinnedNodeVersion, SCHEDULE_CHECKED_ON } from "../../../scripts/node-lts.js";
+import {
+  majorOf,
+  NODE_LTS_LINES,
+  pinnedNodeVersion,
+  SCHEDULE_CHECKED_ON,
+} from "../../../scripts/node-lts.js";
 import { DEV_COMMAND } from "../../../stacks/docker/layout.js";
 
 /**
