@@ -3,6 +3,8 @@
 # then type-checks, lints and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything below (npm ci, typecheck, lint, vitest) runs on the pinned Node.js: scripts/with-node.sh.
+source scripts/with-node.sh
 
 # System tools the tests drive for real: "<command>:<Debian package>".
 APT_TOOLS=(

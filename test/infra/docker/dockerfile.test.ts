@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { APP_PORT, HTTP_PATHS } from "../../../app/src/contract.js";
+import {
+  majorOf,
+  NODE_LTS_LINES,
+  pinnedNodeVersion,
+  SCHEDULE_CHECKED_ON,
+} from "../../../scripts/node-lts.js";
 import { DEV_COMMAND } from "../../../stacks/docker/layout.js";
 
 /**
@@ -68,10 +74,19 @@ describe("app/Dockerfile", () => {
     expect(stage("runtime").from).toBe("base");
   });
 
-  it("starts from a pinned node 20 slim image, never latest", () => {
+  it("starts from the slim node image of exactly the pinned version (.node-version), never latest", () => {
     const external = stages.map((s) => s.from).filter((f) => !stages.some((s) => s.name === f));
-    expect(external).toEqual([expect.stringMatching(/^node:20\.\d+(\.\d+)?-[a-z]+-slim$/)]);
+    expect(external).toEqual([`node:${pinnedNodeVersion()}-bookworm-slim`]);
     for (const from of external) expect(from).not.toMatch(/:latest$|^[^:]+$/);
+  });
+
+  it("runs a Node.js LTS line that is supported past the day the release schedule was checked", () => {
+    const [from] = stages.map((s) => s.from).filter((f) => !stages.some((s) => s.name === f));
+    const major = majorOf(/^node:(\d+\.\d+\.\d+)-/.exec(from!)?.[1] ?? "");
+    expect(major).toBe(majorOf(pinnedNodeVersion()));
+    const line = NODE_LTS_LINES[major];
+    expect(line, `node ${major} is not an accepted LTS line (scripts/node-lts.ts)`).toBeDefined();
+    expect(line!.end > SCHEDULE_CHECKED_ON).toBe(true);
   });
 
   it("creates the app user and group with the fixed id 10001", () => {
