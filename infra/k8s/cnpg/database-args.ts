@@ -2,6 +2,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isPinnedImage } from "../kube.js";
 import { positiveInt } from "../register.js";
 import type { CpuMemoryResources, DataCompression, WalCompression } from "./crds.js";
+import { cronIssues } from "./schedule.js";
+
+export { cnpgSchedule, cronIssues } from "./schedule.js";
 
 /**
  * CloudNativePG's "standard" PostgreSQL 17 operand image (pgvector, pgaudit, failover slots, all
@@ -153,41 +156,6 @@ export const POOLER_RESOURCES: CpuMemoryResources = {
 
 /** Connections PostgreSQL keeps for superusers (superuser_reserved_connections' default). */
 const SUPERUSER_RESERVED = 3;
-
-const CRON_RANGES: readonly [string, number, number][] = [
-  ["minute", 0, 59],
-  ["hour", 0, 23],
-  ["day of month", 1, 31],
-  ["month", 1, 12],
-  ["day of week", 0, 7],
-];
-
-/** Problems of a five-field cron expression (numbers, `*`, ranges, lists, steps). */
-export function cronIssues(field: string, cron: string): string[] {
-  const parts = cron.trim().split(/\s+/);
-  if (parts.length !== 5)
-    return [
-      `${field} "${cron}" must be a five-field cron (minute hour day month weekday), got ${parts.length} fields`,
-    ];
-  const issues: string[] = [];
-  parts.forEach((part, i) => {
-    const [name, min, max] = CRON_RANGES[i]!;
-    for (const item of part.split(",")) {
-      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
-      const nums = m ? [m[2], m[3]].filter((n) => n !== undefined).map(Number) : [];
-      if (!m || nums.some((n) => n < min || n > max) || m[4] === "0")
-        issues.push(
-          `${field} "${cron}": ${name} "${item}" must be *, a number ${min}-${max}, a range or a step`,
-        );
-    }
-  });
-  return issues;
-}
-
-/** CloudNativePG's six-field schedule (seconds first) from a five-field cron: "0 2 * * *" → "0 0 2 * * *". */
-export function cnpgSchedule(cron: string): string {
-  return `0 ${cron.trim().split(/\s+/).join(" ")}`;
-}
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const IDENT = /^[a-z_][a-z0-9_]*$/;
