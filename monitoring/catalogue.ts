@@ -23,7 +23,14 @@ export interface MetricDefinition {
 }
 
 /** Who exports a metric the app does not register itself. */
-export type MetricSource = "prom-client" | "postgres_exporter" | "redis_exporter" | "cadvisor" | "prometheus";
+export type MetricSource =
+  | "prom-client"
+  | "postgres_exporter"
+  | "redis_exporter"
+  | "cadvisor"
+  | "prometheus"
+  | "cloudnative-pg"
+  | "barman-cloud-plugin";
 
 /** A metric exported by something other than the app's own code, named exactly as its exporter does. */
 export interface ExternalMetricDefinition extends MetricDefinition {
@@ -246,6 +253,55 @@ export const EXTERNAL_METRICS = {
     help: "Client connections (INFO clients connected_clients).",
     labelNames: [],
     source: "redis_exporter",
+  },
+  cnpgCollectorUp: {
+    name: "cnpg_collector_up",
+    type: "gauge",
+    help: "1 if PostgreSQL is up in this instance's pod, 0 otherwise (CloudNativePG instance manager).",
+    labelNames: [],
+    source: "cloudnative-pg",
+  },
+  cnpgReplicationLag: {
+    name: "cnpg_pg_replication_lag",
+    type: "gauge",
+    help: "Seconds a standby's replay is behind the primary (0 on the primary and when fully replayed).",
+    labelNames: [],
+    source: "cloudnative-pg",
+  },
+  cnpgReplicationInRecovery: {
+    name: "cnpg_pg_replication_in_recovery",
+    type: "gauge",
+    help: "1 on a standby (in recovery), 0 on the primary.",
+    labelNames: [],
+    source: "cloudnative-pg",
+  },
+  cnpgStreamingReplicas: {
+    name: "cnpg_pg_replication_streaming_replicas",
+    type: "gauge",
+    help: "Standbys streaming from this instance (pg_stat_replication rows; meaningful on the primary).",
+    labelNames: [],
+    source: "cloudnative-pg",
+  },
+  cnpgArchiverLastArchivedTime: {
+    name: "cnpg_pg_stat_archiver_last_archived_time",
+    type: "gauge",
+    help: "Epoch of the last successful WAL archival (-1 if none); primary only.",
+    labelNames: [],
+    source: "cloudnative-pg",
+  },
+  cnpgArchiverLastFailedTime: {
+    name: "cnpg_pg_stat_archiver_last_failed_time",
+    type: "gauge",
+    help: "Epoch of the last failed WAL archival (-1 if none); primary only.",
+    labelNames: [],
+    source: "cloudnative-pg",
+  },
+  barmanLastAvailableBackup: {
+    name: "barman_cloud_cloudnative_pg_io_last_available_backup_timestamp",
+    type: "gauge",
+    help: "Unix time of the newest base backup in the object store (0 if none), from the Barman Cloud plugin via the instance manager.",
+    labelNames: [],
+    source: "barman-cloud-plugin",
   },
   containerMemoryWorkingSet: {
     name: "container_memory_working_set_bytes",

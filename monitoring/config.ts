@@ -16,6 +16,8 @@ export const MONITORING_CONFIG = {
     postgres: "postgres",
     /** Container metrics from the kubelet's cAdvisor endpoint (memory alerts need them). */
     cadvisor: "kubernetes-cadvisor",
+    /** CloudNativePG instance pods (exporter on 9187), discovered by their prometheus.io annotations. */
+    cloudnativePg: "cloudnative-pg",
   },
   /** Team label of every alert (the reference's). */
   team: "backend",
@@ -46,6 +48,16 @@ export const MONITORING_CONFIG = {
      * hit ratio falls with it.
      */
     redisMemoryRatio: 0.9,
+    /**
+     * Standby replay lag in seconds. Replica reads (DATABASE_REPLICA_URL) tolerate seconds of
+     * staleness, not half a minute, and a lagging standby makes a failover slower.
+     */
+    cnpgReplicationLagSeconds: 30,
+    /**
+     * Age of the newest base backup. A daily schedule leaves at most 24 h plus the backup's own run
+     * time; 2 h on top means one scheduled backup was missed or failed.
+     */
+    cnpgBackupMaxAgeSeconds: 26 * 3600,
   },
   /** `for` durations: the reference's for its seven alerts, reasons for the rest. */
   for: {
@@ -62,6 +74,14 @@ export const MONITORING_CONFIG = {
     dataTierDown: "1m",
     /** Connection and memory pressure build up; 5 m avoids paging on a batch job's burst. */
     dataTierSaturation: "5m",
+    /** A replica restarting in a rolling update reconnects within a minute or two; 5 m is a real gap. */
+    cnpgReplicas: "5m",
+    /** Lag spikes during a bulk load or VACUUM; 5 m of it is a standby that cannot keep up. */
+    cnpgReplicationLag: "5m",
+    /** The archiver retries every segment; 5 m of failures means WAL piles up in pg_wal on disk. */
+    cnpgArchiving: "5m",
+    /** The age only grows; 15 m rides out the metric's refresh after a backup completes. */
+    cnpgBackupAge: "15m",
   },
   /** Rate windows. */
   windows: {

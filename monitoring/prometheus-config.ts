@@ -53,6 +53,39 @@ function appJob(namespace: string): Json {
   };
 }
 
+/**
+ * CloudNativePG instance pods, one target per pod, on the port their `prometheus.io/port` annotation
+ * names (9187, set by CloudNativePgDatabase through `inheritedMetadata`). Only pods of a Cluster
+ * (label `cnpg.io/cluster`) are kept. Not in prometheus.yml yet: the stack adds it with
+ * `RuleOptions.postgres: "cloudnative-pg"`.
+ */
+export function cloudNativePgJob(namespace: string): Json {
+  return {
+    job_name: C.jobs.cloudnativePg,
+    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      { source_labels: [annotation("scrape")], action: "keep", regex: "true" },
+      {
+        source_labels: ["__meta_kubernetes_pod_labelpresent_cnpg_io_cluster"],
+        action: "keep",
+        regex: "true",
+      },
+      { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
+      { source_labels: ["__meta_kubernetes_pod_container_init"], action: "drop", regex: "true" },
+      {
+        source_labels: ["__address__", annotation("port")],
+        action: "replace",
+        regex: "([^:]+)(?::\\d+)?;(\\d+)",
+        replacement: "$1:$2",
+        target_label: "__address__",
+      },
+      { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
+    ],
+  };
+}
+
 /** Container metrics of the namespace from every kubelet, through the API server's node proxy. */
 function cadvisorJob(namespace: string): Json {
   const kept = [

@@ -58,6 +58,18 @@ export interface RegisterOptions {
   readonly opts?: pulumi.CustomResourceOptions;
 }
 
+/**
+ * Operator-owned kinds (CloudNativePG and its plugins, API groups ending in `.cnpg.io`) have no typed
+ * Pulumi class; they go through CustomResource, still one resource per object.
+ */
+const CUSTOM_RESOURCE_GROUP = /\.cnpg\.io\/[^/]+$/;
+
+function customResourceCtor(apiVersion: string): ResourceCtor | undefined {
+  return CUSTOM_RESOURCE_GROUP.test(apiVersion)
+    ? (k8s.apiextensions.CustomResource as unknown as ResourceCtor)
+    : undefined;
+}
+
 /** Create one Pulumi resource per object. Throws for a kind this project does not map. */
 export function registerObjects(
   objects: readonly KubeObject[],
@@ -65,7 +77,7 @@ export function registerObjects(
 ): pulumi.CustomResource[] {
   return objects.map((obj) => {
     const key = `${obj.apiVersion}/${obj.kind}`;
-    const ctor = KINDS[key] as ResourceCtor | undefined;
+    const ctor = (KINDS[key] as ResourceCtor | undefined) ?? customResourceCtor(obj.apiVersion);
     if (!ctor) throw new Error(`no Pulumi resource type mapped for ${key} (object ${obj.metadata.name})`);
     const args = options.patch ? options.patch(obj) : (obj as pulumi.Inputs);
     return new ctor(resourceName(obj), args, { ...options.opts, parent: options.parent });

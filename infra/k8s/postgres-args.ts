@@ -59,6 +59,8 @@ export interface PgvectorPostgresArgs {
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_EXPORTER_PORT = 9187;
+/** CloudNativePG's instance manager serves its exporter on the same port as postgres_exporter. */
+export const CNPG_METRICS_PORT = POSTGRES_EXPORTER_PORT;
 /** postgres_exporter, pinned. */
 export const POSTGRES_EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.16.0";
 /**

@@ -20,16 +20,19 @@ export function assertValid(component: string, issues: readonly string[]): void 
 /**
  * Register synthesised objects in `namespace`, parented to the component. The namespace is a Pulumi
  * input (usually the Namespace resource's name), so every object also depends on the namespace.
- * `patch` may further replace parts of an object with inputs (e.g. the app image).
+ * `patch` may further replace parts of an object with inputs (e.g. the app image); `opts` adds resource
+ * options (dependsOn, ...).
  */
 export function registerNamespaced(
   objects: readonly KubeObject[],
   namespace: pulumi.Input<string>,
   parent: pulumi.Resource,
   patch?: (obj: KubeObject) => KubeObject | pulumi.Inputs,
+  opts?: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource[] {
   return registerObjects(objects, {
     parent,
+    opts,
     patch: (obj) => {
       const placed = { ...obj, metadata: { ...obj.metadata, namespace } } as unknown as KubeObject;
       return patch ? patch(placed) : (placed as pulumi.Inputs);

@@ -1,13 +1,26 @@
 import { EXTERNAL_METRICS as X } from "../catalogue.js";
 import { MONITORING_CONFIG as C } from "../config.js";
 import { eq, re, sel, sumBy } from "../promql.js";
-import type { AlertGroup, AlertRule } from "./types.js";
+import type { AlertGroup, AlertRule, PostgresMode } from "./types.js";
 
 /** Options of the data-tier alerts. */
 export interface DataTierAlertOptions {
   /** Whether the environment runs Redis and its exporter. Defaults to true. */
   readonly redis?: boolean;
+  /**
+   * How Postgres runs. The postgres_exporter rules apply to "statefulset" only (CloudNativePG has its
+   * own, alerts/cloudnative-pg.ts); DataTierExporterDown watches the scrape job of either. Defaults
+   * to "statefulset".
+   */
+  readonly postgres?: PostgresMode;
 }
+
+/** The scrape jobs of the Postgres metrics in each mode. */
+export const POSTGRES_JOBS: Readonly<Record<PostgresMode, readonly string[]>> = {
+  statefulset: [C.jobs.postgres],
+  "cloudnative-pg": [C.jobs.cloudnativePg],
+  external: [],
+};
 
 const pg = [eq("job", C.jobs.postgres)];
 const redis = [eq("job", C.jobs.redis)];
@@ -70,24 +83,31 @@ const redisRules: AlertRule[] = [
 /** Postgres, Redis and their exporters. */
 export function dataTierAlerts(options: DataTierAlertOptions = {}): AlertGroup {
   const withRedis = options.redis ?? true;
-  const exporterJobs = withRedis ? [C.jobs.postgres, C.jobs.redis] : [C.jobs.postgres];
+  const postgres = options.postgres ?? "statefulset";
+  const exporterJobs = [...POSTGRES_JOBS[postgres], ...(withRedis ? [C.jobs.redis] : [])];
+  const exporterDown: AlertRule[] =
+    exporterJobs.length === 0
+      ? []
+      : [
+          {
+            alert: "DataTierExporterDown",
+            // Without the exporter, PostgresDown / RedisDown cannot fire.
+            expr: `${sel(X.up, [re("job", exporterJobs.join("|"))])} == 0`,
+            for: C.for.dataTierDown,
+            labels: { severity: "warning" },
+            annotations: {
+              summary: "A data-tier exporter is down",
+              description:
+                "Scrapes of {{ $labels.job }} exporter {{ $labels.instance }} fail; its alerts are blind",
+            },
+          },
+        ];
   return {
     name: "mcp_backend_data_tier",
     rules: [
-      ...postgresRules,
+      ...(postgres === "statefulset" ? postgresRules : []),
       ...(withRedis ? redisRules : []),
-      {
-        alert: "DataTierExporterDown",
-        // Without the exporter, PostgresDown / RedisDown cannot fire.
-        expr: `${sel(X.up, [re("job", exporterJobs.join("|"))])} == 0`,
-        for: C.for.dataTierDown,
-        labels: { severity: "warning" },
-        annotations: {
-          summary: "A data-tier exporter is down",
-          description:
-            "Scrapes of {{ $labels.job }} exporter {{ $labels.instance }} fail; its alerts are blind",
-        },
-      },
+      ...exporterDown,
     ],
   };
 }

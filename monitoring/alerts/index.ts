@@ -1,16 +1,24 @@
 import { MONITORING_CONFIG as C } from "../config.js";
 import { appAlerts } from "./app.js";
-import { dataTierAlerts } from "./data-tier.js";
+import { cloudNativePgAlerts } from "./cloudnative-pg.js";
+import { dataTierAlerts, POSTGRES_JOBS } from "./data-tier.js";
 import { llmAlerts } from "./llm.js";
 import { systemAlerts } from "./system.js";
-import type { AlertGroup, AlertRule, RulesFile } from "./types.js";
+import type { AlertGroup, AlertRule, PostgresMode, RulesFile } from "./types.js";
 
-export type { AlertGroup, AlertRule, RulesFile } from "./types.js";
+export type { AlertGroup, AlertRule, PostgresMode, RulesFile } from "./types.js";
 
 /** What varies between environments in the rules. */
 export interface RuleOptions {
   /** Whether Redis and redis_exporter run (alerts on them otherwise fire forever). Defaults to true. */
   readonly redis?: boolean;
+  /**
+   * How PostgreSQL runs (see PostgresMode); "cloudnative-pg" adds the rules file `cloudnative-pg.yml`
+   * and drops the postgres_exporter rules. Defaults to "statefulset".
+   */
+  readonly postgres?: PostgresMode;
+  /** Instances of the CloudNativePG Cluster, with postgres "cloudnative-pg". Defaults to 3. */
+  readonly cloudNativePgInstances?: number;
 }
 
 /** An alert as written to the rules file: the team label and runbook URL added. */
@@ -37,16 +45,26 @@ function finishGroup(group: AlertGroup) {
  */
 export function ruleFiles(options: RuleOptions = {}): RulesFile[] {
   const redis = options.redis ?? true;
-  const exporterJobs = redis ? [C.jobs.redis, C.jobs.postgres] : [C.jobs.postgres];
-  return [
+  const postgres = options.postgres ?? "statefulset";
+  const exporterJobs = [...(redis ? [C.jobs.redis] : []), ...POSTGRES_JOBS[postgres]];
+  const files: RulesFile[] = [
     {
       file: "mcp-backend.yml",
       groups: [appAlerts, llmAlerts, systemAlerts({ jobs: [...exporterJobs, C.jobs.cadvisor] })].map(
         finishGroup,
       ),
     },
-    { file: "data-tier.yml", groups: [finishGroup(dataTierAlerts({ redis }))] },
+    {
+      file: "data-tier.yml",
+      groups: [finishGroup(dataTierAlerts({ redis, postgres }))],
+    },
   ];
+  if (postgres === "cloudnative-pg")
+    files.push({
+      file: "cloudnative-pg.yml",
+      groups: [finishGroup(cloudNativePgAlerts({ instances: options.cloudNativePgInstances }))],
+    });
+  return files;
 }
 
 /** Every alert of every file (for tests and docs). */

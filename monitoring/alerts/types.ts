@@ -20,3 +20,9 @@ export interface RulesFile {
   readonly file: string;
   readonly groups: readonly AlertGroup[];
 }
+
+/**
+ * How PostgreSQL runs: "statefulset" (PgvectorPostgres with postgres_exporter), "cloudnative-pg"
+ * (CloudNativePgDatabase, scraped as job `cloudnative-pg`), or "external" (a managed service).
+ */
+export type PostgresMode = "statefulset" | "cloudnative-pg" | "external";

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { allAlerts } from "../../monitoring/alerts/index.js";
+import { allAlerts, ruleFiles } from "../../monitoring/alerts/index.js";
 import { knownSeriesNames } from "../../monitoring/catalogue.js";
 import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
 
@@ -39,8 +39,14 @@ function metricNames(expr: string): string[] {
     .filter((n) => !keywords.has(n.toLowerCase()) && !/^\d/.test(n) && !/^\d+[smhdwy]$/.test(n));
 }
 
+/** Every alert of the default rules and of the CloudNativePG ones, once each. */
+function everyAlert() {
+  const all = [...allAlerts(), ...allAlerts({ postgres: "cloudnative-pg" })];
+  return all.filter((a, i) => all.findIndex((b) => b.alert === a.alert) === i);
+}
+
 describe("alert rules", () => {
-  const alerts = allAlerts();
+  const alerts = everyAlert();
 
   it.each(REFERENCE)("keep the reference's severity, team, for and threshold for $alert", (ref) => {
     const rule = alerts.find((a) => a.alert === ref.alert);
@@ -88,10 +94,55 @@ describe("alert rules", () => {
   });
 });
 
+describe("postgres modes", () => {
+  const names = (o: Parameters<typeof allAlerts>[0]) => allAlerts(o).map((a) => a.alert);
+
+  it("emit cloudnative-pg.yml only when chosen; the default stays the StatefulSet's rules", () => {
+    expect(ruleFiles().map((f) => f.file)).toEqual(["mcp-backend.yml", "data-tier.yml"]);
+    expect(ruleFiles({ postgres: "cloudnative-pg" }).map((f) => f.file)).toEqual([
+      "mcp-backend.yml",
+      "data-tier.yml",
+      "cloudnative-pg.yml",
+    ]);
+    expect(names({})).toContain("PostgresDown");
+  });
+
+  it("swap the postgres_exporter rules and job for CloudNativePG's", () => {
+    const cnpg = allAlerts({ postgres: "cloudnative-pg" });
+    expect(cnpg.map((a) => a.alert)).not.toContain("PostgresDown");
+    expect(cnpg.map((a) => a.alert)).toEqual(
+      expect.arrayContaining([
+        "CloudNativePgInstanceDown",
+        "CloudNativePgReplicationLagHigh",
+        "CloudNativePgWalArchivingFailing",
+        "CloudNativePgBackupTooOld",
+        "CloudNativePgReplicasMissing",
+      ]),
+    );
+    const missing = cnpg.find((a) => a.alert === "ScrapeTargetsMissing")!.expr;
+    expect(missing).toContain('absent(up{job="cloudnative-pg"})');
+    expect(missing).not.toContain('job="postgres"');
+  });
+
+  it("expect instances − 1 streaming replicas, and none with a single instance", () => {
+    const replicas = (n: number) =>
+      allAlerts({ postgres: "cloudnative-pg", cloudNativePgInstances: n }).find(
+        (a) => a.alert === "CloudNativePgReplicasMissing",
+      );
+    expect(replicas(5)!.expr.trim().endsWith("< 4")).toBe(true);
+    expect(replicas(1)).toBeUndefined();
+  });
+
+  it("drop every Postgres rule for an external database", () => {
+    const ext = names({ postgres: "external", redis: false });
+    expect(ext.filter((n) => /Postgres|CloudNativePg|DataTierExporter/.test(n))).toEqual([]);
+  });
+});
+
 describe("metric names", () => {
   const known = knownSeriesNames();
   it("in alert expressions are all in the catalogue", () => {
-    for (const a of allAlerts())
+    for (const a of everyAlert())
       for (const n of metricNames(a.expr)) expect(known.has(n), `${a.alert}: ${n}`).toBe(true);
   });
   it("in dashboard expressions are all in the catalogue", () => {

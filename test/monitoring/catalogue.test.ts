@@ -64,5 +64,13 @@ describe("metric catalogue", () => {
     expect(EXTERNAL_METRICS.pgSettingsMaxConnections.name).toBe("pg_settings_max_connections");
     expect(EXTERNAL_METRICS.redisUp).toMatchObject({ name: "redis_up", source: "redis_exporter" });
     expect(EXTERNAL_METRICS.redisMemoryMaxBytes.name).toBe("redis_memory_max_bytes");
+    expect(EXTERNAL_METRICS.cnpgReplicationLag).toMatchObject({
+      name: "cnpg_pg_replication_lag",
+      source: "cloudnative-pg",
+    });
+    expect(EXTERNAL_METRICS.barmanLastAvailableBackup).toMatchObject({
+      name: "barman_cloud_cloudnative_pg_io_last_available_backup_timestamp",
+      source: "barman-cloud-plugin",
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveEnvironment } from "../../environments/index.js";
 import { otelCollectorConfig } from "../../monitoring/otel-collector-config.js";
-import { prometheusConfig } from "../../monitoring/prometheus-config.js";
+import { cloudNativePgJob, prometheusConfig } from "../../monitoring/prometheus-config.js";
 
 type Job = {
   job_name: string;
@@ -55,5 +55,30 @@ describe("otel collector config", () => {
     expect(c.receivers.otlp.protocols.http.endpoint).toBe("0.0.0.0:4318");
     expect(c.service.pipelines.traces.processors).toEqual(["memory_limiter", "batch"]);
     expect(c.exporters.otlp).toEqual({ endpoint: "jaeger:4317", tls: { insecure: false } });
+  });
+});
+
+describe("cloudNativePgJob", () => {
+  const job = cloudNativePgJob("production") as Job;
+
+  it("discovers CloudNativePG instance pods in the namespace and scrapes the annotated port", () => {
+    expect(job.job_name).toBe("cloudnative-pg");
+    expect(job.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["production"] } }]);
+    const keeps = job.relabel_configs!.filter((r) => r.action === "keep").map((r) => r.source_labels![0]);
+    expect(keeps).toEqual([
+      "__meta_kubernetes_pod_annotation_prometheus_io_scrape",
+      "__meta_kubernetes_pod_labelpresent_cnpg_io_cluster",
+    ]);
+    expect(job.relabel_configs!.map((r) => r.target_label).filter(Boolean)).toEqual([
+      "__address__",
+      "namespace",
+      "pod",
+      "instance",
+    ]);
+  });
+
+  it("is not in prometheus.yml until the stack opts in", () => {
+    const prod = prometheusConfig(resolveEnvironment("prod")) as { scrape_configs: Job[] };
+    expect(prod.scrape_configs.map((j) => j.job_name)).not.toContain("cloudnative-pg");
   });
 });

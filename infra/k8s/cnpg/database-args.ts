@@ -1,0 +1,273 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { isPinnedImage } from "../kube.js";
+import { positiveInt } from "../register.js";
+import type { CpuMemoryResources, DataCompression, WalCompression } from "./crds.js";
+import { cronIssues } from "./schedule.js";
+
+export { cnpgSchedule, cronIssues } from "./schedule.js";
+
+/**
+ * CloudNativePG's "standard" PostgreSQL 17 operand image (pgvector, pgaudit, failover slots, all
+ * locales) on Debian trixie, pinned to the minor version's tag. From cloudnative-pg/postgres-containers
+ * (docker-bake.hcl: PostgreSQL 17.11, `extensions` pgvector; tags `MM.mm-standard-<os>`).
+ */
+export const CNPG_POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie";
+
+/** PgBouncer settings of the Pooler. */
+export interface CloudNativePgPoolerArgs {
+  /** Name of the Pooler and of its Service (DATABASE_URL's host). Defaults to `<name>-pooler`. */
+  readonly name?: string;
+  /** PgBouncer pods. Defaults to 2 (one can be drained while the other serves). */
+  readonly instances?: number;
+  /**
+   * Defaults to "transaction": a server connection is held only for a transaction, so many app
+   * connections share few server ones. Session-level features (SET, advisory locks, LISTEN) then need
+   * the direct `<name>-rw` Service.
+   */
+  readonly poolMode?: "session" | "transaction";
+  /** max_client_conn of each PgBouncer. Defaults to 1000. */
+  readonly maxClientConn?: number;
+  /** default_pool_size (server connections per database/user pair, per PgBouncer). Defaults to 20. */
+  readonly defaultPoolSize?: number;
+  /** reserve_pool_size (extra server connections under load). Defaults to 5. */
+  readonly reservePoolSize?: number;
+  /** Requests and limits of the pgbouncer container. Defaults to POOLER_RESOURCES. */
+  readonly resources?: CpuMemoryResources;
+}
+
+/** Continuous backup to an S3-compatible object store through the Barman Cloud plugin. */
+export interface CloudNativePgBackupArgs {
+  /** `s3://bucket/path`; each cluster writes under `<path>/<serverName>/`. */
+  readonly destinationPath: string;
+  /** Endpoint of an S3-compatible store (MinIO, R2, ...). Defaults to AWS S3. */
+  readonly endpointURL?: string;
+  /**
+   * Access key. With `secretAccessKey`, stored in the Secret `<name>-backup-s3`. Defaults to none:
+   * `inheritFromIAMRole: true` (IRSA / workload identity). Both or neither.
+   */
+  readonly accessKeyId?: pulumi.Input<string>;
+  /** Secret key (a secret Output). Both or neither with `accessKeyId`. */
+  readonly secretAccessKey?: pulumi.Input<string>;
+  /** How long base backups and WAL are kept (`<n>d|w|m`). Defaults to "30d". */
+  readonly retentionPolicy?: string;
+  /** WAL compression. Defaults to "gzip". */
+  readonly walCompression?: WalCompression;
+  /** Base backup compression. Defaults to "gzip". */
+  readonly dataCompression?: DataCompression;
+  /** Five-field cron (UTC) of the base backup; converted to CloudNativePG's six fields. Defaults to "0 2 * * *". */
+  readonly schedule?: string;
+  /** Take the first base backup as soon as the ScheduledBackup exists. Defaults to true (PITR from the start). */
+  readonly immediate?: boolean;
+  /** Folder of this cluster in the store (plugin parameter `serverName`). Defaults to the cluster name. */
+  readonly serverName?: string;
+  /** Name of the ObjectStore. Defaults to `<name>-backups`. */
+  readonly objectStoreName?: string;
+}
+
+/** Bootstrap from a backup instead of initdb. Exactly one of `source` and `backup`. */
+export interface CloudNativePgRestoreArgs {
+  /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
+  readonly source?: {
+    /** ObjectStore holding them. Defaults to this component's (backup.objectStoreName). */
+    readonly objectStoreName?: string;
+    /** The old cluster's serverName in that store; must differ from this cluster's own. */
+    readonly serverName: string;
+  };
+  /** A Backup object in the namespace. */
+  readonly backup?: { readonly name: string };
+  /** RFC 3339 time with an offset (e.g. "2026-08-01T10:00:00Z") to stop replay at. Defaults to the end of WAL. */
+  readonly targetTime?: string;
+}
+
+export interface CloudNativePgDatabaseArgs {
+  /** Cluster name: Services `<name>-rw`, `<name>-ro`, `<name>-r`. A DNS label of at most 50 characters. */
+  readonly name: string;
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** PostgreSQL instances (one primary, the rest streaming replicas). Defaults to 3. */
+  readonly instances?: number;
+  /** Pinned operand image with pgvector. Defaults to CNPG_POSTGRES_IMAGE. */
+  readonly image?: string;
+  /** Data volume of each instance. */
+  readonly storage: { readonly size: string; readonly storageClass?: string };
+  /** Requests and limits of each PostgreSQL container. */
+  readonly resources: CpuMemoryResources;
+  /** postgresql.conf settings, values as strings ("1GB", "200"). Defaults to none (operator defaults). */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * "required" keeps two instances off one node but leaves an instance Pending when there are fewer
+   * nodes than instances (or during a drain of a full cluster); "preferred" spreads when it can.
+   * Defaults to "preferred", because the node count is not known here; set "required" where it is.
+   */
+  readonly podAntiAffinityType?: "preferred" | "required";
+  /** The app database. */
+  readonly database: string;
+  /** Its owner, the app's login role (managed role, password from `password`). */
+  readonly owner: string;
+  /**
+   * The owner's password (a secret Output). Stored in the basic-auth Secret `<name>-app-credentials`;
+   * changing it and running `pulumi up` rotates the role (the operator reconciles managed roles).
+   */
+  readonly password: pulumi.Input<string>;
+  /** initdb options. Defaults to data checksums on and no extra SQL. Conflicts with `restore`. */
+  readonly initdb?: {
+    /** Defaults to true (detects silent corruption; a little CPU on writes). */
+    readonly dataChecksums?: boolean;
+    /** More SQL run in the app database after `CREATE EXTENSION vector`. Defaults to none. */
+    readonly extraSql?: readonly string[];
+  };
+  /** Bootstrap from a backup instead of an empty database. Defaults to none (initdb). Conflicts with `initdb`. */
+  readonly restore?: CloudNativePgRestoreArgs;
+  /** The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPoolerArgs. */
+  readonly pooler?: CloudNativePgPoolerArgs;
+  /** Continuous backup, or `false` to run without WAL archive and PITR (an explicit opt-out). */
+  readonly backup: CloudNativePgBackupArgs | false;
+  /** Create a Prometheus Operator PodMonitor. Defaults to false (annotation-based scraping). */
+  readonly enablePodMonitor?: boolean;
+  /** app.kubernetes.io/instance. Defaults to the name. */
+  readonly instance?: string;
+}
+
+export const CNPG_DEFAULTS = {
+  instances: 3,
+  podAntiAffinityType: "preferred",
+  pooler: {
+    instances: 2,
+    poolMode: "transaction",
+    maxClientConn: 1000,
+    defaultPoolSize: 20,
+    reservePoolSize: 5,
+  },
+  backup: {
+    retentionPolicy: "30d",
+    walCompression: "gzip",
+    dataCompression: "gzip",
+    schedule: "0 2 * * *",
+    immediate: true,
+  },
+  enablePodMonitor: false,
+} as const;
+
+/** PgBouncer is light: it forwards bytes and holds a few thousand sockets. */
+export const POOLER_RESOURCES: CpuMemoryResources = {
+  requests: { cpu: "100m", memory: "64Mi" },
+  limits: { cpu: "500m", memory: "256Mi" },
+};
+
+/** Connections PostgreSQL keeps for superusers (superuser_reserved_connections' default). */
+const SUPERUSER_RESERVED = 3;
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+function quantityIssues(field: string, value: string): string[] {
+  return QUANTITY.test(value)
+    ? []
+    : [`${field} "${value}" must be a Kubernetes quantity such as 500m or 4Gi`];
+}
+
+function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
+  const p = { ...CNPG_DEFAULTS.pooler, ...args.pooler };
+  const issues = [
+    ...positiveInt("pooler.instances", p.instances),
+    ...positiveInt("pooler.maxClientConn", p.maxClientConn),
+    ...positiveInt("pooler.defaultPoolSize", p.defaultPoolSize),
+    ...positiveInt("pooler.reservePoolSize", p.reservePoolSize, 0),
+  ];
+  if (p.poolMode !== "session" && p.poolMode !== "transaction")
+    issues.push(`pooler.poolMode "${p.poolMode}" must be "session" or "transaction"`);
+  if (p.defaultPoolSize + p.reservePoolSize > p.maxClientConn)
+    issues.push(
+      `pooler.defaultPoolSize + pooler.reservePoolSize (${p.defaultPoolSize + p.reservePoolSize}) exceeds pooler.maxClientConn ${p.maxClientConn}`,
+    );
+  const max = Number(args.parameters?.max_connections);
+  const server = p.instances * (p.defaultPoolSize + p.reservePoolSize);
+  if (Number.isFinite(max) && server > max - SUPERUSER_RESERVED)
+    issues.push(
+      `pooler.instances × (defaultPoolSize + reservePoolSize) = ${server} exceeds parameters.max_connections ${max} − ${SUPERUSER_RESERVED} reserved; lower the pool sizes or raise max_connections`,
+    );
+  return issues;
+}
+
+function backupIssues(b: CloudNativePgBackupArgs): string[] {
+  const issues: string[] = [];
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
+    issues.push(`backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path`);
+  if (b.endpointURL !== undefined && !/^https?:\/\/[^\s/]+/.test(b.endpointURL))
+    issues.push(`backup.endpointURL "${b.endpointURL}" must be an http(s) URL`);
+  if ((b.accessKeyId === undefined) !== (b.secretAccessKey === undefined))
+    issues.push(
+      "backup.accessKeyId and backup.secretAccessKey go together: give both, or neither to use the IAM role",
+    );
+  const retention = b.retentionPolicy ?? CNPG_DEFAULTS.backup.retentionPolicy;
+  if (!/^[1-9][0-9]*[dwm]$/.test(retention))
+    issues.push(`backup.retentionPolicy "${retention}" must be <n>d, <n>w or <n>m, e.g. 30d`);
+  issues.push(...cronIssues("backup.schedule", b.schedule ?? CNPG_DEFAULTS.backup.schedule));
+  if (b.serverName !== undefined && !DNS_LABEL.test(b.serverName))
+    issues.push(`backup.serverName "${b.serverName}" must be a DNS label`);
+  return issues;
+}
+
+function restoreIssues(args: CloudNativePgDatabaseArgs, r: CloudNativePgRestoreArgs): string[] {
+  const issues: string[] = [];
+  if (args.initdb !== undefined)
+    issues.push(
+      "initdb and restore are mutually exclusive: a cluster starts empty (initdb) or from a backup (restore); drop one",
+    );
+  if ((r.source === undefined) === (r.backup === undefined))
+    issues.push(
+      "restore needs exactly one of restore.source (an object store) and restore.backup (a Backup object)",
+    );
+  if (r.targetTime !== undefined && (!RFC3339.test(r.targetTime) || Number.isNaN(Date.parse(r.targetTime))))
+    issues.push(
+      `restore.targetTime "${r.targetTime}" must be RFC 3339 with an offset, e.g. 2026-08-01T10:00:00Z`,
+    );
+  if (r.source) {
+    if (!DNS_LABEL.test(r.source.serverName))
+      issues.push(`restore.source.serverName "${r.source.serverName}" must be a DNS label`);
+    if (r.source.objectStoreName === undefined && args.backup === false)
+      issues.push(
+        "restore.source.objectStoreName is required when backup is false (no ObjectStore of our own)",
+      );
+    if (args.backup !== false) {
+      const own = args.backup.objectStoreName ?? `${args.name}-backups`;
+      const ownServer = args.backup.serverName ?? args.name;
+      if ((r.source.objectStoreName ?? own) === own && r.source.serverName === ownServer)
+        issues.push(
+          `restore.source.serverName "${ownServer}" is also backup.serverName: the restored cluster would archive over its origin; give it a new backup.serverName`,
+        );
+    }
+  }
+  return issues;
+}
+
+/** Every problem of {@link CloudNativePgDatabaseArgs}, each naming its property path; [] when valid. */
+export function validateCloudNativePgDatabaseArgs(args: CloudNativePgDatabaseArgs): string[] {
+  const issues: string[] = [];
+  if (!DNS_LABEL.test(args.name) || args.name.length > 50)
+    issues.push(`name "${args.name}" must be a DNS label (a-z, 0-9, -) of at most 50 characters`);
+  issues.push(...positiveInt("instances", args.instances ?? CNPG_DEFAULTS.instances));
+  const image = args.image ?? CNPG_POSTGRES_IMAGE;
+  if (!isPinnedImage(image)) issues.push(`image "${image}" must be pinned to a version (not latest)`);
+  issues.push(...quantityIssues("storage.size", args.storage.size));
+  for (const side of ["requests", "limits"] as const)
+    for (const k of ["cpu", "memory"] as const)
+      issues.push(...quantityIssues(`resources.${side}.${k}`, args.resources[side][k]));
+  for (const [k, v] of Object.entries(args.parameters ?? {})) {
+    if (!/^[a-z_][a-z0-9_.]*$/.test(k)) issues.push(`parameters.${k} is not a PostgreSQL setting name`);
+    if (typeof v !== "string") issues.push(`parameters.${k} must be a string (got ${typeof v} ${v})`);
+  }
+  const aa = args.podAntiAffinityType ?? CNPG_DEFAULTS.podAntiAffinityType;
+  if (aa !== "preferred" && aa !== "required")
+    issues.push(`podAntiAffinityType "${aa}" must be "preferred" or "required"`);
+  if (!IDENT.test(args.database)) issues.push(`database "${args.database}" is not a plain identifier`);
+  if (!IDENT.test(args.owner)) issues.push(`owner "${args.owner}" is not a plain identifier`);
+  if (args.owner === "postgres" || args.owner === "streaming_replica")
+    issues.push(`owner "${args.owner}" is reserved by CloudNativePG; use an app role`);
+  issues.push(...poolerIssues(args));
+  if (args.backup !== false) issues.push(...backupIssues(args.backup));
+  if (args.restore) issues.push(...restoreIssues(args, args.restore));
+  return issues;
+}

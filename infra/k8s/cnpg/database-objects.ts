@@ -1,0 +1,236 @@
+import { imageTag, PART_OF, recommendedLabels } from "../kube.js";
+import type { KubeObject } from "../manifests.js";
+import { CNPG_METRICS_PORT } from "../postgres-args.js";
+import { assertValid } from "../register.js";
+import {
+  BARMAN_CLOUD_API_VERSION,
+  BARMAN_CLOUD_PLUGIN,
+  type Cluster,
+  type ClusterSpec,
+  CNPG_API_VERSION,
+  type CnpgObject,
+  crdIssues,
+  type ObjectStore,
+  type Pooler,
+  type ScheduledBackup,
+} from "./crds.js";
+import {
+  type CloudNativePgDatabaseArgs,
+  CNPG_DEFAULTS,
+  CNPG_POSTGRES_IMAGE,
+  cnpgSchedule,
+  POOLER_RESOURCES,
+  validateCloudNativePgDatabaseArgs,
+} from "./database-args.js";
+
+/** The pgvector extension, created in the app database once, at bootstrap. */
+export const PGVECTOR_SQL = "CREATE EXTENSION IF NOT EXISTS vector";
+
+/** Names of everything the component creates or the operator derives, from the args. */
+export function cloudNativePgNames(args: CloudNativePgDatabaseArgs) {
+  const backup = args.backup === false ? undefined : args.backup;
+  return {
+    cluster: args.name,
+    /** The operator's Services: read-write (primary), read-only (replicas), any instance. */
+    rwService: `${args.name}-rw`,
+    roService: `${args.name}-ro`,
+    pooler: args.pooler?.name ?? `${args.name}-pooler`,
+    credentialsSecret: `${args.name}-app-credentials`,
+    objectStore: backup ? (backup.objectStoreName ?? `${args.name}-backups`) : undefined,
+    s3Secret: backup?.accessKeyId !== undefined ? `${args.name}-backup-s3` : undefined,
+    serverName: backup?.serverName ?? args.name,
+    scheduledBackup: `${args.name}-daily`,
+  };
+}
+
+/** Keys of the S3 credentials Secret. */
+export const S3_KEYS = { accessKeyId: "ACCESS_KEY_ID", secretAccessKey: "ACCESS_SECRET_KEY" } as const;
+
+/** Recommended labels of one object of the database. */
+export function cnpgLabels(args: CloudNativePgDatabaseArgs, name: string, component: string) {
+  return recommendedLabels({
+    name,
+    component,
+    version: imageTag(args.image ?? CNPG_POSTGRES_IMAGE),
+    instance: args.instance ?? args.name,
+    partOf: PART_OF,
+  });
+}
+
+function bootstrap(
+  args: CloudNativePgDatabaseArgs,
+  n: ReturnType<typeof cloudNativePgNames>,
+): ClusterSpec["bootstrap"] {
+  const owner = { database: args.database, owner: args.owner, secret: { name: n.credentialsSecret } };
+  const r = args.restore;
+  if (!r)
+    return {
+      initdb: {
+        ...owner,
+        dataChecksums: args.initdb?.dataChecksums ?? true,
+        postInitApplicationSQL: [PGVECTOR_SQL, ...(args.initdb?.extraSql ?? [])],
+      },
+    };
+  return {
+    recovery: {
+      ...(r.source ? { source: "origin" } : { backup: { name: r.backup!.name } }),
+      ...owner,
+      ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}),
+    },
+  };
+}
+
+function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Cluster {
+  const src = args.restore?.source;
+  const spec: ClusterSpec = {
+    instances: args.instances ?? CNPG_DEFAULTS.instances,
+    imageName: args.image ?? CNPG_POSTGRES_IMAGE,
+    // The operator updates replicas, then switches over to one and updates the old primary itself.
+    primaryUpdateStrategy: "unsupervised",
+    primaryUpdateMethod: "switchover",
+    storage: {
+      size: args.storage.size,
+      ...(args.storage.storageClass ? { storageClass: args.storage.storageClass } : {}),
+    },
+    resources: args.resources,
+    postgresql: { parameters: { ...args.parameters } },
+    affinity: {
+      enablePodAntiAffinity: true,
+      podAntiAffinityType: args.podAntiAffinityType ?? CNPG_DEFAULTS.podAntiAffinityType,
+      topologyKey: "kubernetes.io/hostname",
+    },
+    bootstrap: bootstrap(args, n),
+    ...(src
+      ? {
+          externalClusters: [
+            {
+              name: "origin",
+              plugin: {
+                name: BARMAN_CLOUD_PLUGIN,
+                parameters: {
+                  barmanObjectName: src.objectStoreName ?? n.objectStore!,
+                  serverName: src.serverName,
+                },
+              },
+            },
+          ],
+        }
+      : {}),
+    // initdb's secret is read once; the managed role keeps the password in step with the Secret after.
+    managed: {
+      roles: [
+        { name: args.owner, ensure: "present", login: true, passwordSecret: { name: n.credentialsSecret } },
+      ],
+    },
+    ...(n.objectStore
+      ? {
+          plugins: [
+            {
+              name: BARMAN_CLOUD_PLUGIN,
+              isWALArchiver: true,
+              parameters: { barmanObjectName: n.objectStore, serverName: n.serverName },
+            },
+          ],
+        }
+      : {}),
+    monitoring: { enablePodMonitor: args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor },
+    // On every pod and Service the operator creates: labels for policies, annotations for the
+    // bundled Prometheus' pod discovery of the instance manager's exporter.
+    inheritedMetadata: {
+      labels: cnpgLabels(args, args.name, "database"),
+      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(CNPG_METRICS_PORT) },
+    },
+    enableSuperuserAccess: false,
+  };
+  return {
+    apiVersion: CNPG_API_VERSION,
+    kind: "Cluster",
+    metadata: { name: n.cluster, labels: cnpgLabels(args, args.name, "database") },
+    spec,
+  };
+}
+
+function pooler(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Pooler {
+  const p = { ...CNPG_DEFAULTS.pooler, ...args.pooler };
+  const labels = cnpgLabels(args, n.pooler, "connection-pooler");
+  return {
+    apiVersion: CNPG_API_VERSION,
+    kind: "Pooler",
+    metadata: { name: n.pooler, labels },
+    spec: {
+      cluster: { name: n.cluster },
+      instances: p.instances,
+      type: "rw",
+      pgbouncer: {
+        poolMode: p.poolMode,
+        parameters: {
+          max_client_conn: String(p.maxClientConn),
+          default_pool_size: String(p.defaultPoolSize),
+          reserve_pool_size: String(p.reservePoolSize),
+        },
+      },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: "pgbouncer", resources: args.pooler?.resources ?? POOLER_RESOURCES }] },
+      },
+    },
+  };
+}
+
+function backupObjects(
+  args: CloudNativePgDatabaseArgs,
+  n: ReturnType<typeof cloudNativePgNames>,
+): CnpgObject[] {
+  if (args.backup === false || !n.objectStore) return [];
+  const b = { ...CNPG_DEFAULTS.backup, ...args.backup };
+  const labels = cnpgLabels(args, args.name, "backup");
+  const store: ObjectStore = {
+    apiVersion: BARMAN_CLOUD_API_VERSION,
+    kind: "ObjectStore",
+    metadata: { name: n.objectStore, labels },
+    spec: {
+      configuration: {
+        destinationPath: b.destinationPath,
+        ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
+        s3Credentials: n.s3Secret
+          ? {
+              accessKeyId: { name: n.s3Secret, key: S3_KEYS.accessKeyId },
+              secretAccessKey: { name: n.s3Secret, key: S3_KEYS.secretAccessKey },
+            }
+          : { inheritFromIAMRole: true },
+        wal: { compression: b.walCompression },
+        data: { compression: b.dataCompression },
+      },
+      retentionPolicy: b.retentionPolicy,
+    },
+  };
+  const scheduled: ScheduledBackup = {
+    apiVersion: CNPG_API_VERSION,
+    kind: "ScheduledBackup",
+    metadata: { name: n.scheduledBackup, labels },
+    spec: {
+      cluster: { name: n.cluster },
+      schedule: cnpgSchedule(b.schedule),
+      method: "plugin",
+      pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+      // Backup objects go with the ScheduledBackup; the data in the store follows retentionPolicy.
+      backupOwnerReference: "self",
+      immediate: b.immediate,
+    },
+  };
+  return [store, scheduled];
+}
+
+/**
+ * The custom resources of a CloudNativePG database: ObjectStore, Cluster, Pooler, ScheduledBackup.
+ * The credential Secrets are not here: the component creates them from Pulumi secrets directly, so
+ * their values never pass through a plain object. Every object is checked against its strict schema.
+ */
+export function cloudNativePgObjects(args: CloudNativePgDatabaseArgs): KubeObject[] {
+  assertValid("CloudNativePgDatabase", validateCloudNativePgDatabaseArgs(args));
+  const n = cloudNativePgNames(args);
+  const [store, scheduled] = backupObjects(args, n);
+  const objects = [store, cluster(args, n), pooler(args, n), scheduled].filter((o): o is CnpgObject => !!o);
+  assertValid("CloudNativePgDatabase objects", objects.flatMap(crdIssues));
+  return objects.map((o) => o as unknown as KubeObject);
+}

@@ -1,0 +1,3 @@
+export * from "./crds.js";
+export * from "./database.js";
+export * from "./operators.js";

@@ -1,0 +1,107 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { assertValid } from "../register.js";
+
+/** Helm repository of the CloudNativePG operator and the Barman Cloud plugin (cloudnative-pg/charts). */
+export const CNPG_CHARTS_REPO = "https://cloudnative-pg.github.io/charts";
+/** Helm repository of cert-manager. */
+export const JETSTACK_CHARTS_REPO = "https://charts.jetstack.io";
+
+/** Chart versions, pinned. Each names the application version it ships (the chart's appVersion). */
+export const DATA_OPERATOR_VERSIONS = {
+  /** Chart cloudnative-pg 0.29.0 ships the CloudNativePG operator 1.30.0. */
+  cloudnativePg: "0.29.0",
+  /** Chart plugin-barman-cloud 0.7.0 ships the Barman Cloud plugin v0.13.0. */
+  barmanCloud: "0.7.0",
+  /** cert-manager's chart is versioned as the app: v1.21.1. */
+  certManager: "v1.21.1",
+} as const;
+
+export interface DataOperatorsArgs {
+  /**
+   * "install" deploys cert-manager, the CloudNativePG operator and the Barman Cloud plugin with Helm;
+   * "existing" creates nothing (a platform team runs them; `ready` is then empty).
+   */
+  readonly mode: "install" | "existing";
+  /**
+   * Namespace of the operator and the plugin (the plugin must live with the operator). Defaults to
+   * "cnpg-system".
+   */
+  readonly namespace?: string;
+  /** Namespace of cert-manager. Defaults to "cert-manager". */
+  readonly certManagerNamespace?: string;
+  /** Chart versions. Defaults to DATA_OPERATOR_VERSIONS. */
+  readonly versions?: Partial<Record<keyof typeof DATA_OPERATOR_VERSIONS, string>>;
+}
+
+/** Invariants of {@link DataOperatorsArgs}; [] when valid. */
+export function validateDataOperatorsArgs(args: DataOperatorsArgs): string[] {
+  const issues: string[] = [];
+  if (args.mode !== "install" && args.mode !== "existing")
+    issues.push(`mode "${args.mode}" must be "install" or "existing"`);
+  for (const [k, v] of Object.entries(args.versions ?? {}))
+    if (!/^v?\d+\.\d+\.\d+$/.test(v ?? ""))
+      issues.push(`versions.${k} "${v}" must be an exact chart version`);
+  return issues;
+}
+
+/**
+ * The operators the CloudNativePG databases need: cert-manager (the plugin's TLS certificates), the
+ * CloudNativePG operator, and the Barman Cloud plugin after both. Pass `ready` as `dependsOn` of every
+ * CloudNativePgDatabase, so its custom resources meet installed CRDs and webhooks.
+ */
+export class DataOperators extends pulumi.ComponentResource {
+  /** The Helm releases, for dependsOn; empty in "existing" mode. */
+  public readonly ready: pulumi.Resource[];
+  /** Namespace of the operator and plugin. */
+  public readonly namespace: string;
+
+  constructor(name: string, args: DataOperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:infra:DataOperators", name, {}, opts);
+    assertValid("DataOperators", validateDataOperatorsArgs(args));
+    this.namespace = args.namespace ?? "cnpg-system";
+    const v = { ...DATA_OPERATOR_VERSIONS, ...args.versions };
+    if (args.mode === "existing") {
+      this.ready = [];
+      this.registerOutputs({ namespace: this.namespace });
+      return;
+    }
+    const release = (id: string, a: k8s.helm.v3.ReleaseArgs, dependsOn: pulumi.Resource[] = []) =>
+      new k8s.helm.v3.Release(
+        `${name}-${id}`,
+        { createNamespace: true, atomic: true, ...a },
+        { parent: this, dependsOn },
+      );
+    const certManager = release("cert-manager", {
+      name: "cert-manager",
+      chart: "cert-manager",
+      version: v.certManager,
+      repositoryOpts: { repo: JETSTACK_CHARTS_REPO },
+      namespace: args.certManagerNamespace ?? "cert-manager",
+      values: { crds: { enabled: true } },
+    });
+    const operator = release("cloudnative-pg", {
+      name: "cnpg",
+      chart: "cloudnative-pg",
+      version: v.cloudnativePg,
+      repositoryOpts: { repo: CNPG_CHARTS_REPO },
+      namespace: this.namespace,
+      values: { crds: { create: true } },
+    });
+    // The plugin's chart issues its certificates with cert-manager and registers with the operator.
+    const plugin = release(
+      "barman-cloud",
+      {
+        name: "plugin-barman-cloud",
+        chart: "plugin-barman-cloud",
+        version: v.barmanCloud,
+        repositoryOpts: { repo: CNPG_CHARTS_REPO },
+        namespace: this.namespace,
+        values: { crds: { create: true } },
+      },
+      [certManager, operator],
+    );
+    this.ready = [certManager, operator, plugin];
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}

@@ -1,0 +1,154 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CloudNativePgDatabase, DataOperators, validateDataOperatorsArgs } from "../../../../infra/index.js";
+import { PROD } from "./fixtures.js";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+// The SDK's marker of a secret value in serialised inputs.
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+        });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    "mcp-stack",
+    "cnpg",
+    false,
+  );
+});
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+/** Every string in `v` outside secret-wrapped values. */
+function plainStrings(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(plainStrings);
+  if (v && typeof v === "object") {
+    if (Object.values(v).includes(SECRET_SIG)) return [];
+    return Object.values(v).flatMap(plainStrings);
+  }
+  return [];
+}
+
+describe("CloudNativePgDatabase", () => {
+  it("registers each custom resource as a CustomResource of its apiVersion/kind, parented to it", async () => {
+    const db = new CloudNativePgDatabase("db", PROD);
+    await value(db.urn);
+    await Promise.all(db.resources.map((r) => value(r.urn)));
+    const crs = registered.filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith(":Secret"));
+    expect(crs.map((r) => r.type).sort()).toEqual([
+      "kubernetes:barmancloud.cnpg.io/v1:ObjectStore",
+      "kubernetes:postgresql.cnpg.io/v1:Cluster",
+      "kubernetes:postgresql.cnpg.io/v1:Pooler",
+      "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup",
+    ]);
+    for (const r of crs) expect(r.inputs.metadata).toMatchObject({ namespace: "mcp-prod" });
+    // A child's URN carries its parent's type before its own.
+    const urns = await Promise.all(db.resources.map((r) => value(r.urn)));
+    expect(urns).toHaveLength(6);
+    for (const urn of urns) expect(urn).toContain("::mcp-stack:infra:CloudNativePgDatabase$kubernetes:");
+    const cluster = crs.find((r) => r.type.endsWith(":Cluster"))!;
+    expect(cluster.inputs).toMatchObject({
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Cluster",
+      spec: { instances: 3 },
+    });
+  });
+
+  it("creates the basic-auth credentials and the S3 Secret with secret values only", async () => {
+    const secrets = registered.filter((r) => r.type === "kubernetes:core/v1:Secret");
+    expect(secrets.map((s) => (s.inputs.metadata as { name: string }).name).sort()).toEqual([
+      "postgres-app-credentials",
+      "postgres-backup-s3",
+    ]);
+    const creds = secrets.find((s) => s.name === "secret/postgres-app-credentials")!;
+    expect(creds.inputs.type).toBe("kubernetes.io/basic-auth");
+    const all = registered.flatMap((r) => plainStrings(r.inputs));
+    for (const secret of ["s3cr3t-Pa55word!", "AKIA-TEST-ID", "aws-secret-key-value"])
+      expect(
+        all.some((s) => s.includes(secret)),
+        secret,
+      ).toBe(false);
+    // ...while the values are there, as secrets.
+    expect(JSON.stringify(creds.inputs)).toContain("s3cr3t-Pa55word!");
+  });
+
+  it("exposes the pooler and -ro Services, port, database, user and Secret name", () => {
+    const db = new CloudNativePgDatabase("db-outputs", {
+      ...PROD,
+      name: "pg",
+      pooler: { name: "pgbouncer" },
+    });
+    expect({
+      primaryHost: db.primaryHost,
+      replicaHost: db.replicaHost,
+      directPrimaryHost: db.directPrimaryHost,
+      port: db.port,
+      database: db.database,
+      user: db.user,
+      credentialsSecretName: db.credentialsSecretName,
+      objectStoreName: db.objectStoreName,
+    }).toEqual({
+      primaryHost: "pgbouncer",
+      replicaHost: "pg-ro",
+      directPrimaryHost: "pg-rw",
+      port: 5432,
+      database: "mcp_production",
+      user: "mcp",
+      credentialsSecretName: "pg-app-credentials",
+      objectStoreName: "pg-backups",
+    });
+  });
+
+  it("throws before creating anything when the args are invalid", () => {
+    const before = registered.length;
+    expect(() => new CloudNativePgDatabase("db-bad", { ...PROD, instances: 0 })).toThrow(/instances/);
+    expect(registered.filter((r) => r.name.startsWith("db-bad")).length).toBe(0);
+    expect(registered.length).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe("DataOperators", () => {
+  it("installs cert-manager, the operator and the plugin after both, with pinned charts", async () => {
+    const ops = new DataOperators("ops", { mode: "install" });
+    await Promise.all(ops.ready.map((r) => value(r.urn)));
+    const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    const byChart = Object.fromEntries(releases.map((r) => [r.inputs.chart, r.inputs]));
+    expect(byChart["cert-manager"]).toMatchObject({
+      version: "v1.21.1",
+      repositoryOpts: { repo: "https://charts.jetstack.io" },
+      values: { crds: { enabled: true } },
+    });
+    expect(byChart["cloudnative-pg"]).toMatchObject({ version: "0.29.0", namespace: "cnpg-system" });
+    expect(byChart["plugin-barman-cloud"]).toMatchObject({
+      version: "0.7.0",
+      namespace: "cnpg-system",
+      repositoryOpts: { repo: "https://cloudnative-pg.github.io/charts" },
+    });
+    expect(ops.ready).toHaveLength(3);
+  });
+
+  it("creates nothing in existing mode", () => {
+    const before = registered.length;
+    const ops = new DataOperators("ops-existing", { mode: "existing" });
+    expect(ops.ready).toEqual([]);
+    expect(registered.length).toBe(before);
+    expect(validateDataOperatorsArgs({ mode: "install", versions: { cloudnativePg: "latest" } })).toEqual([
+      'versions.cloudnativePg "latest" must be an exact chart version',
+    ]);
+  });
+});
