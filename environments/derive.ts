@@ -18,20 +18,27 @@ export interface Derived {
 
 /**
  * The connection arithmetic the reference gets wrong: every app process holds up to
- * pool size + overflow connections, and during a rollout maxSurge extra pods run beside the maximum.
+ * pool size + overflow connections per pool — one pool on the primary and, with a read replica, a
+ * second on the replica — and during a rollout maxSurge extra pods run beside the maximum.
  */
 export interface ConnectionBudget {
   /** Most app pods that can run at once: (HPA max or replicas) + maxSurge. */
   readonly maxPods: number;
-  /** Connections one pod may open: workers × (DB_POOL_SIZE + DB_MAX_OVERFLOW). */
+  /** Connections one pool of one pod may open: workers × (DB_POOL_SIZE + DB_MAX_OVERFLOW). */
+  readonly perPodPerPool: number;
+  /** Pools each worker opens: 1 (primary), or 2 with a read replica (DATABASE_REPLICA_URL). */
+  readonly pools: number;
+  /** Connections one pod may open, all pools: perPodPerPool × pools. */
   readonly perPod: number;
-  /** Connections all app pods may open at once. */
+  /** Connections all app pods may open to one endpoint (the primary's, or the replica's). */
+  readonly perEndpoint: number;
+  /** Connections all app pods may open at once, all endpoints. */
   readonly appConnections: number;
-  /** What Postgres leaves for the app: max_connections − reserved. */
+  /** What each Postgres server leaves for the app: max_connections − reserved. */
   readonly available: number;
-  /** Server connections PgBouncer may open per database (all its replicas), when enabled. */
+  /** Server connections one Pooler (all its PgBouncer pods) may open to its service, when enabled. */
   readonly poolerServerConnections: number;
-  /** Client connections PgBouncer accepts (all its replicas), when enabled. */
+  /** Client connections one Pooler (all its PgBouncer pods) accepts, when enabled. */
   readonly poolerClientCapacity: number;
 }
 
@@ -49,12 +56,16 @@ export function workerCount(env: Environment): number {
 export function connectionBudget(env: Environment, workers: number): ConnectionBudget {
   const k = env.kubernetes;
   const pods = (k.hpa.enabled ? k.hpa.maxReplicas : k.replicas) + k.rollingUpdate.maxSurge;
-  const perPod = workers * (env.database.pool.size + env.database.pool.maxOverflow);
+  const perPodPerPool = workers * (env.database.pool.size + env.database.pool.maxOverflow);
+  const pools = env.database.readReplica ? 2 : 1;
   const p = env.database.pooler;
   return {
     maxPods: pods,
-    perPod,
-    appConnections: pods * perPod,
+    perPodPerPool,
+    pools,
+    perPod: perPodPerPool * pools,
+    perEndpoint: pods * perPodPerPool,
+    appConnections: pods * perPodPerPool * pools,
     available: env.database.postgres.maxConnections - env.database.postgres.reservedConnections,
     poolerServerConnections: p.enabled ? p.replicas * (p.defaultPoolSize + p.reservePoolSize) : 0,
     poolerClientCapacity: p.enabled ? p.replicas * p.maxClientConnections : 0,

@@ -33,6 +33,8 @@ export const dev = {
     image: IMAGES.postgres,
     // Reference: DB_POOL_SIZE=5, DB_MAX_OVERFLOW=10; no recycling needed on a laptop.
     pool: { size: 5, maxOverflow: 10, recycleSeconds: 0, prePing: false },
+    // One Postgres pod, as the reference\'s single `db`; logical backups only.
+    engine: "statefulset",
     readReplica: false,
     postgres: {
       ...REFERENCE_POSTGRES_TUNING,
@@ -52,6 +54,8 @@ export const dev = {
       reservePoolSize: 0,
       replicas: 1,
     },
+    // Unused by the statefulset engine; the values a switch to cloudnative-pg would start from.
+    cloudNativePg: { instances: 1 },
   },
   runtime: {
     // One worker so hot reload restarts one process and breakpoints hit.
@@ -100,6 +104,7 @@ export const dev = {
     sideLoadedImage: true,
   },
   redis: {
+    engine: "statefulset",
     enabled: false,
     image: IMAGES.redis,
     exporterImage: IMAGES.redisExporter,
@@ -136,5 +141,6 @@ export const dev = {
     },
   },
   // The reference backs dev up by hand (pg_dump); no CronJob.
-  backups: { enabled: false, schedule: "0 2 * * *", retentionDays: 3, walArchiving: false, storage: "5Gi" },
+  backups: { enabled: false, schedule: "0 2 * * *", retentionDays: 3, storage: "5Gi" },
+  operators: "existing",
 } satisfies Environment;

@@ -34,6 +34,9 @@ export const prod = {
     user: "mcp",
     image: IMAGES.postgres,
     pool: { size: 20, maxOverflow: 40, recycleSeconds: 3600, prePing: true },
+    // The reference's db-primary / db-replica pair, on CloudNativePG: 3 instances with automated
+    // failover, the read-write and read-only services behind PgBouncer Poolers (docs/data.md).
+    engine: "cloudnative-pg",
     readReplica: true,
     postgres: {
       ...REFERENCE_POSTGRES_TUNING,
@@ -43,9 +46,9 @@ export const prod = {
       reservedConnections: 20,
       storage: "100Gi",
     },
-    // The reference's numbers need (20 pods + 1 surge) × 4 workers × (20 + 40) = 5,040 connections
-    // against max_connections = 200. PgBouncer in transaction mode takes the client connections, and its
-    // 2 replicas hold at most 2 × (80 + 10) = 180 server connections per database (docs/decisions.md).
+    // The reference's numbers need (20 pods + 1 surge) × 4 workers × (20 + 40) = 5,040 connections per
+    // pool (primary and replica) against max_connections = 200. A PgBouncer Pooler in transaction mode
+    // per service takes them, and its 2 pods hold at most 2 × (80 + 10) = 180 server connections.
     pooler: {
       enabled: true,
       maxClientConnections: 5000,
@@ -53,6 +56,7 @@ export const prod = {
       reservePoolSize: 10,
       replicas: 2,
     },
+    cloudNativePg: { instances: 3 },
   },
   runtime: {
     workers: 4,
@@ -100,6 +104,7 @@ export const prod = {
   },
   redis: {
     enabled: true,
+    engine: "statefulset",
     image: IMAGES.redis,
     exporterImage: IMAGES.redisExporter,
     // The reference gives 512mb for staging only; prod holds 10× the entries (CACHE_MAX_SIZE 100000).
@@ -139,7 +144,8 @@ export const prod = {
     enabled: true,
     schedule: "0 2 * * *",
     retentionDays: 14,
-    walArchiving: true,
+    // Unused by CloudNativePG (its backups go to backups.objectStore, which each deployment names).
     storage: "200Gi",
   },
+  operators: "install",
 } satisfies Environment;

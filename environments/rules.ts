@@ -38,15 +38,22 @@ function positiveTtl(path: string, value: number | undefined): RuleIssue[] {
     : [{ path, message: `TTL ${value} must be greater than 0 seconds` }];
 }
 
+/**
+ * Both pools of every worker of every pod (primary and, with a replica, the replica's) against what
+ * receives them: each Pooler's client capacity and, behind it, each server's max_connections − reserved.
+ * The same for every engine (for `external`, postgres.maxConnections is the managed instance's).
+ */
 function connectionRules(env: Environment): RuleIssue[] {
   const workers = workerCount(env);
   const b = connectionBudget(env, workers);
   const pg = env.database.postgres;
+  const p = env.database.pooler;
+  const endpoints = env.database.readReplica ? "the primary and the replica each" : "the primary";
   const demand =
     `${b.maxPods} pods (max replicas + maxSurge) × ${workers} workers × ` +
-    `(pool ${env.database.pool.size} + overflow ${env.database.pool.maxOverflow}) = ${b.appConnections} connections`;
-  if (!env.database.pooler.enabled) {
-    if (b.appConnections <= b.available) return [];
+    `(pool ${env.database.pool.size} + overflow ${env.database.pool.maxOverflow}) = ${b.perEndpoint} connections to ${endpoints}`;
+  if (!p.enabled) {
+    if (b.perEndpoint <= b.available) return [];
     return [
       {
         path: "database.pooler.enabled",
@@ -61,17 +68,70 @@ function connectionRules(env: Environment): RuleIssue[] {
     issues.push({
       path: "database.pooler.defaultPoolSize",
       message:
-        `PgBouncer may open ${b.poolerServerConnections} server connections per database ` +
-        `(${env.database.pooler.replicas} replicas × (pool ${env.database.pooler.defaultPoolSize} + reserve ` +
-        `${env.database.pooler.reservePoolSize})), but Postgres allows ${b.available}`,
+        `each Pooler may open ${b.poolerServerConnections} server connections ` +
+        `(${p.replicas} PgBouncer pods × (pool ${p.defaultPoolSize} + reserve ${p.reservePoolSize})), ` +
+        `but Postgres allows ${b.available}`,
     });
   }
-  if (b.appConnections > b.poolerClientCapacity) {
+  if (b.perEndpoint > b.poolerClientCapacity) {
     issues.push({
       path: "database.pooler.maxClientConnections",
-      message: `${demand}, but PgBouncer accepts ${b.poolerClientCapacity} client connections`,
+      message: `${demand}, but each Pooler accepts ${b.poolerClientCapacity} client connections`,
     });
   }
+  return issues;
+}
+
+/** What each database engine can and cannot do, and what it needs. */
+function engineRules(env: Environment): RuleIssue[] {
+  const db = env.database;
+  const issues: RuleIssue[] = [];
+  if (db.engine === "statefulset") {
+    if (db.readReplica)
+      issues.push({
+        path: "database.readReplica",
+        message:
+          "the statefulset engine runs one Postgres pod; a read replica needs engine cloudnative-pg or external",
+      });
+    if (db.pooler.enabled)
+      issues.push({
+        path: "database.pooler.enabled",
+        message:
+          "the statefulset engine has no pooler; use engine cloudnative-pg (a Pooler) or lower the pool sizes",
+      });
+  }
+  if (db.engine !== "external" && db.external !== undefined)
+    issues.push({ path: "database.external", message: `only for engine external (engine is ${db.engine})` });
+  if (db.engine === "external") {
+    if (db.external === undefined)
+      issues.push({
+        path: "database.external.egress",
+        message:
+          "engine external needs the address ranges the app may reach, e.g. " +
+          `pulumi config set --path 'mcp-stack:database.external.egress[0]' '{"cidr":"10.20.0.0/16","port":5432}'`,
+      });
+    if (db.pooler.enabled)
+      issues.push({
+        path: "database.pooler.enabled",
+        message:
+          "engine external: the URLs point wherever the provider says (its own proxy or pooler); turn this off",
+      });
+  }
+  if (db.restore !== undefined && db.engine !== "cloudnative-pg")
+    issues.push({
+      path: "database.restore",
+      message: `recovery bootstraps a cloudnative-pg cluster (engine is ${db.engine})`,
+    });
+  if (env.redis.engine === "external" && env.redis.external === undefined)
+    issues.push({
+      path: "redis.external.egress",
+      message: "redis engine external needs the address ranges the app may reach (cidr and port)",
+    });
+  if (env.redis.engine !== "external" && env.redis.external !== undefined)
+    issues.push({
+      path: "redis.external",
+      message: `only for redis engine external (engine is ${env.redis.engine})`,
+    });
   return issues;
 }
 
@@ -105,6 +165,7 @@ export function checkRules(env: Environment): RuleIssue[] {
     issues.push(...positiveTtl(`cache.ttlSeconds.${kind}`, env.cache.ttlSeconds[kind]));
   }
   issues.push(...connectionRules(env));
+  issues.push(...engineRules(env));
 
   const minPods = k.hpa.enabled ? k.hpa.minReplicas : k.replicas;
   if (k.pdbMinAvailable >= minPods && minPods > 0 && k.pdbMinAvailable > 0) {

@@ -111,16 +111,64 @@ const postgresConf = z.strictObject({
 });
 
 const pooler = z.strictObject({
-  /** Deploy PgBouncer (transaction pooling) and point the app at it. */
+  /**
+   * PgBouncer in transaction mode in front of the database (CloudNativePG `Pooler`s: one to the
+   * read-write service for DATABASE_URL, one to the read-only service for DATABASE_REPLICA_URL).
+   */
   enabled: z.boolean(),
-  /** PgBouncer max_client_conn: how many app connections it accepts. */
+  /** PgBouncer max_client_conn: how many app connections each PgBouncer pod accepts. */
   maxClientConnections: z.number().int().positive(),
-  /** PgBouncer default_pool_size: server connections per database (primary, replica). */
+  /** PgBouncer default_pool_size: server connections per database/user, per PgBouncer pod. */
   defaultPoolSize: z.number().int().positive(),
   /** PgBouncer reserve_pool_size: extra server connections under load. */
   reservePoolSize: z.number().int().nonnegative(),
+  /** PgBouncer pods per Pooler. */
   replicas: z.number().int().positive(),
 });
+
+/** An address range outside the cluster the app may connect to (a managed database or Redis). */
+const egressTarget = z.strictObject({
+  /** IPv4 or IPv6 CIDR, e.g. 10.20.0.0/16. */
+  cidr: z
+    .string()
+    .regex(/^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+)\/[0-9]{1,3}$/, {
+      message: "must be a CIDR such as 10.0.0.0/16",
+    }),
+  port: port,
+});
+
+/** A service outside the cluster: its URL comes from a secret, its reachability from egress rules. */
+const externalService = z.strictObject({
+  /** Where NetworkPolicy lets the app connect; nothing else leaves the namespace for it. */
+  egress: z.array(egressTarget).min(1),
+});
+
+const cloudNativePg = z.strictObject({
+  /** PostgreSQL instances: one primary, the rest streaming replicas with automated failover. */
+  instances: z.number().int().positive(),
+  /**
+   * CloudNativePG operand image carrying pgvector (the "standard" flavour), pinned. Omitted = the one
+   * the CloudNativePgDatabase building block pins (CNPG_POSTGRES_IMAGE).
+   */
+  image: pinnedImage.optional(),
+});
+
+/**
+ * Bootstrap the cluster by recovery instead of initdb (docs/data.md, "Restore drill"): from a Backup
+ * object, or from the object store's base backups and WAL up to a point in time.
+ */
+const restore = z.union([
+  z.strictObject({
+    /** A CloudNativePG Backup object in the namespace. */
+    backup: z.string().min(1),
+  }),
+  z.strictObject({
+    /** The old cluster's folder in the object store (its serverName). */
+    serverName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/),
+    /** RFC 3339 with an offset; omitted = replay all WAL. */
+    targetTime: z.iso.datetime({ offset: true }).optional(),
+  }),
+]);
 
 const database = z.strictObject({
   /** Database name (mcp_dev, mcp_staging, mcp_production). */
@@ -138,10 +186,22 @@ const database = z.strictObject({
     /** DB_POOL_PRE_PING. */
     prePing: z.boolean(),
   }),
-  /** A streaming read replica that DATABASE_REPLICA_URL points at. */
+  /**
+   * Which engine runs Postgres: a CloudNativePG cluster (failover, replicas, WAL archive and PITR), one
+   * StatefulSet pod (logical backups only), or a managed service outside the cluster (URLs as secrets).
+   */
+  engine: z.enum(["cloudnative-pg", "statefulset", "external"]),
+  /** DATABASE_REPLICA_URL: CloudNativePG's read-only service, or the external replica's URL secret. */
   readReplica: z.boolean(),
+  /** Settings of the server (for `external`: the managed instance's max_connections, for the budget). */
   postgres: postgresConf,
   pooler: pooler,
+  /** engine: cloudnative-pg. */
+  cloudNativePg: cloudNativePg,
+  /** engine: external. */
+  external: externalService.optional(),
+  /** engine: cloudnative-pg: bootstrap from a backup. Omitted = a new, empty database (initdb). */
+  restore: restore.optional(),
 });
 
 const runtime = z.strictObject({
@@ -250,8 +310,12 @@ const kubernetes = z.strictObject({
 });
 
 const redis = z.strictObject({
-  /** Deploy Redis in the namespace (the cache's redis backend points at it). */
+  /** The environment has a Redis (the cache's redis backend points at it). */
   enabled: z.boolean(),
+  /** One Redis StatefulSet in the namespace, or a managed Redis outside the cluster (URL as a secret). */
+  engine: z.enum(["statefulset", "external"]),
+  /** engine: external. */
+  external: externalService.optional(),
   image: pinnedImage,
   exporterImage: pinnedImage,
   /** --maxmemory, Redis notation (512mb). */
@@ -304,14 +368,35 @@ const jaeger = z.strictObject({
 });
 
 const backups = z.strictObject({
-  /** Daily pg_dump | gzip CronJob. */
+  /**
+   * statefulset: the reference's daily `pg_dump | gzip` CronJob to a volume. cloudnative-pg: continuous
+   * WAL archiving and a daily base backup to `objectStore` (Barman Cloud plugin).
+   */
   enabled: z.boolean(),
+  /** Five-field cron, UTC (the reference's 02:00). */
   schedule: z.string().regex(/^(\S+\s+){4}\S+$/),
   retentionDays: z.number().int().positive(),
-  /** archive_mode = on, archive_command copying WAL to the backup volume. */
-  walArchiving: z.boolean(),
+  /** statefulset: size of the dump volume. */
   storage: memory,
+  /**
+   * cloudnative-pg: where base backups and WAL go. No default: each deployment names its bucket
+   * (`pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3://bucket/path`);
+   * credentials are the backupAccessKeyId / backupSecretAccessKey secrets, or the pod's IAM role.
+   */
+  objectStore: z
+    .strictObject({
+      /** s3://bucket/path. */
+      destinationPath: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/, {
+        message: "must look like s3://bucket/path",
+      }),
+      /** An S3-compatible endpoint (MinIO, R2, ...); omitted = AWS S3. */
+      endpointUrl: z.string().url().optional(),
+    })
+    .optional(),
 });
+
+/** Operators the data tier runs on: installed by this stack from pinned Helm charts, or already there. */
+const operators = z.enum(["install", "existing"]);
 
 export const environmentSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
@@ -331,6 +416,8 @@ export const environmentSchema = z.strictObject({
   grafana,
   jaeger,
   backups,
+  /** CloudNativePG, its Barman Cloud plugin and cert-manager (engine: cloudnative-pg). */
+  operators,
 });
 
 /** An environment as written in dev.ts / staging.ts / prod.ts, before derivation. */

@@ -5,8 +5,23 @@ import type { Environment } from "./schema.js";
  * value or a default. This is the one list of their config keys and of when each is required.
  */
 export const SECRET_KEYS = {
-  /** Password of the app's Postgres role (also the superuser password of the in-cluster Postgres). */
+  /**
+   * Password of the app's Postgres role (engines cloudnative-pg and statefulset; for statefulset also
+   * its superuser's). A change plus `pulumi up` rotates the role.
+   */
   dbPassword: "dbPassword",
+  /** DATABASE_URL of a managed Postgres, when database.engine is external. */
+  databaseUrl: "databaseUrl",
+  /** DATABASE_REPLICA_URL of a managed Postgres, when the engine is external and readReplica is on. */
+  databaseReplicaUrl: "databaseReplicaUrl",
+  /** CACHE_REDIS_URL of a managed Redis, when redis.engine is external. */
+  redisUrl: "redisUrl",
+  /**
+   * Object store credentials of CloudNativePG's backups (both or neither; neither = the pods' IAM
+   * role, e.g. IRSA or workload identity).
+   */
+  backupAccessKeyId: "backupAccessKeyId",
+  backupSecretAccessKey: "backupSecretAccessKey",
   /** OPENAI_API_KEY, when an OpenAI-compatible provider is configured. */
   openaiApiKey: "openaiApiKey",
   /** SENTRY_DSN, when observability.sentry.enabled. */
@@ -28,7 +43,12 @@ export type SecretKey = keyof typeof SECRET_KEYS;
 
 /** The secrets an environment cannot be deployed without. */
 export function requiredSecrets(env: Environment): SecretKey[] {
-  const keys: SecretKey[] = ["dbPassword"];
+  const keys: SecretKey[] = [];
+  if (env.database.engine === "external") {
+    keys.push("databaseUrl");
+    if (env.database.readReplica) keys.push("databaseReplicaUrl");
+  } else keys.push("dbPassword");
+  if (env.redis.enabled && env.redis.engine === "external") keys.push("redisUrl");
   if (env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai")
     keys.push("openaiApiKey");
   if (env.observability.sentry.enabled) keys.push("sentryDsn");

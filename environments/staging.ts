@@ -39,6 +39,8 @@ export const staging = {
     image: IMAGES.postgres,
     // Reference: DB_POOL_SIZE=10, DB_MAX_OVERFLOW=20; recycle and pre-ping as prod (not given for staging).
     pool: { size: 10, maxOverflow: 20, recycleSeconds: 3600, prePing: true },
+    // One Postgres pod, as the reference\'s single `db`; logical backups only.
+    engine: "statefulset",
     readReplica: false,
     postgres: {
       ...REFERENCE_POSTGRES_TUNING,
@@ -56,6 +58,8 @@ export const staging = {
       reservePoolSize: 10,
       replicas: 1,
     },
+    // Unused by the statefulset engine; the values a switch to cloudnative-pg would start from.
+    cloudNativePg: { instances: 1 },
   },
   runtime: {
     // Not in the reference for staging. "auto" would give 2 × 1 core + 1 = 3 workers, and during a
@@ -103,6 +107,7 @@ export const staging = {
     sideLoadedImage: false,
   },
   redis: {
+    engine: "statefulset",
     enabled: true,
     image: IMAGES.redis,
     exporterImage: IMAGES.redisExporter,
@@ -141,7 +146,7 @@ export const staging = {
     enabled: true,
     schedule: "0 2 * * *",
     retentionDays: 7,
-    walArchiving: false,
     storage: "40Gi",
   },
+  operators: "existing",
 } satisfies Environment;

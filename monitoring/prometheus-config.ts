@@ -7,6 +7,7 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "./services.js";
 /** The parts of an environment that shape prometheus.yml. */
 export type PrometheusEnv = Pick<Environment, "prometheus" | "redis"> & {
   readonly kubernetes: Pick<Environment["kubernetes"], "namespace">;
+  readonly database: Pick<Environment["database"], "engine">;
 };
 
 type Json = Record<string, unknown>;
@@ -56,8 +57,7 @@ function appJob(namespace: string): Json {
 /**
  * CloudNativePG instance pods, one target per pod, on the port their `prometheus.io/port` annotation
  * names (9187, set by CloudNativePgDatabase through `inheritedMetadata`). Only pods of a Cluster
- * (label `cnpg.io/cluster`) are kept. Not in prometheus.yml yet: the stack adds it with
- * `RuleOptions.postgres: "cloudnative-pg"`.
+ * (label `cnpg.io/cluster`) are kept. In prometheus.yml when the engine is cloudnative-pg.
  */
 export function cloudNativePgJob(namespace: string): Json {
   return {
@@ -128,11 +128,15 @@ function staticJob(job: string, target: string): Json {
 export function prometheusConfig(env: PrometheusEnv): Json {
   const ns = env.kubernetes.namespace;
   const p = env.prometheus;
+  // A managed Redis or Postgres (engine external) is watched by its provider, not scraped here.
   const exporters = [
-    ...(env.redis.enabled
+    ...(env.redis.enabled && env.redis.engine === "statefulset"
       ? [staticJob(C.jobs.redis, `${S.redisExporter.name}:${S.redisExporter.port}`)]
       : []),
-    staticJob(C.jobs.postgres, `${S.postgresExporter.name}:${S.postgresExporter.port}`),
+    ...(env.database.engine === "statefulset"
+      ? [staticJob(C.jobs.postgres, `${S.postgresExporter.name}:${S.postgresExporter.port}`)]
+      : []),
+    ...(env.database.engine === "cloudnative-pg" ? [cloudNativePgJob(ns)] : []),
   ];
   return {
     global: {

@@ -19,10 +19,19 @@ export function prometheusYaml(env: PrometheusEnv): string {
   return toYaml(prometheusConfig(env));
 }
 
+/** Whether the environment runs Redis and its exporter in the namespace (a managed one has neither). */
+export function inClusterRedis(env: Pick<Environment, "redis">): boolean {
+  return env.redis.enabled && env.redis.engine === "statefulset";
+}
+
 /** The rules files of an environment, by file name. */
-export function rulesYaml(env: Pick<Environment, "redis">): Record<string, string> {
+export function rulesYaml(env: Pick<Environment, "redis" | "database">): Record<string, string> {
   return Object.fromEntries(
-    ruleFiles({ redis: env.redis.enabled }).map((f) => [f.file, toYaml({ groups: f.groups })]),
+    ruleFiles({
+      redis: inClusterRedis(env),
+      postgres: env.database.engine,
+      cloudNativePgInstances: env.database.cloudNativePg.instances,
+    }).map((f) => [f.file, toYaml({ groups: f.groups })]),
   );
 }
 

@@ -6,6 +6,7 @@ import { appImage } from "./image.js";
 import { deployAppTier } from "./kubernetes/app-tier.js";
 import { assertClusterNamed, clusterProvider, readClusterConfig } from "./kubernetes/cluster.js";
 import { consoles } from "./kubernetes/consoles.js";
+import { assertDatabaseConfig } from "./kubernetes/database.js";
 import { assertTracingBackend, deployMonitoring } from "./kubernetes/monitoring.js";
 
 /** Compose the infra components of an environment on Kubernetes. */
@@ -14,6 +15,7 @@ export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets
   const cluster = readClusterConfig(config);
   assertClusterNamed(env, cluster);
   assertTracingBackend(env);
+  assertDatabaseConfig(env, secrets);
   const image = appImage(env, config);
   const provider = clusterProvider(env, cluster);
   // Everything below is parented to the namespace component: its provider and transformations reach

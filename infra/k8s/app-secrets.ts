@@ -13,17 +13,33 @@ export interface DatabaseEndpoint {
   readonly database: string;
 }
 
-export interface AppSecretsArgs {
-  /** Namespace of the Secrets. */
-  readonly namespace: pulumi.Input<string>;
+/** A database the stack runs: the URLs are composed from the role, its password and the endpoints. */
+export interface ComposedDatabase {
   /** Database role of the app. */
-  readonly dbUser: string;
+  readonly user: string;
   /** Its password (a secret Output from `pulumi config --secret`). URL-encoded into the URLs. */
-  readonly dbPassword: pulumi.Input<string>;
+  readonly password: pulumi.Input<string>;
   /** Where DATABASE_URL points. */
   readonly primary: DatabaseEndpoint;
   /** Where DATABASE_REPLICA_URL points. Defaults to none (no replica URL). */
   readonly replica?: DatabaseEndpoint;
+}
+
+/** A database outside the stack (a managed service): its URLs as given, secret Outputs. */
+export interface GivenDatabase {
+  readonly url: pulumi.Input<string>;
+  /** DATABASE_REPLICA_URL. Defaults to none. */
+  readonly replicaUrl?: pulumi.Input<string>;
+}
+
+export interface AppSecretsArgs {
+  /** Namespace of the Secrets. */
+  readonly namespace: pulumi.Input<string>;
+  /**
+   * The database: composed (the stack runs it; `db-credentials` then also holds `username` and
+   * `password` for the database's own pods) or given (a managed service).
+   */
+  readonly database: ComposedDatabase | GivenDatabase;
   /** CACHE_REDIS_URL. Defaults to none. */
   readonly redisUrl?: pulumi.Input<string>;
   /** SENTRY_DSN. Defaults to none. */
@@ -98,13 +114,18 @@ export class AppSecrets extends pulumi.ComponentResource {
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:AppSecrets", name, {}, opts);
     const envNames = { ...DEFAULT_ENV_NAMES, ...args.envNames };
-    const password = pulumi.secret(args.dbPassword);
-    this.databaseUrl = pulumi.secret(password.apply((p) => postgresUrl(args.dbUser, p, args.primary)));
+    const db = args.database;
+    const composed = "password" in db ? db : undefined;
+    const password = composed ? pulumi.secret(composed.password) : undefined;
+    const compose = (e: DatabaseEndpoint) =>
+      pulumi.secret((password as pulumi.Output<string>).apply((p) => postgresUrl(composed!.user, p, e)));
+    this.databaseUrl = composed ? compose(composed.primary) : pulumi.secret((db as GivenDatabase).url);
+    const replicaUrl = composed
+      ? composed.replica && compose(composed.replica)
+      : (db as GivenDatabase).replicaUrl;
     const values: Partial<Record<AppSecretEnv, pulumi.Input<string>>> = {
       databaseUrl: this.databaseUrl,
-      databaseReplicaUrl: args.replica
-        ? password.apply((p) => postgresUrl(args.dbUser, p, args.replica!))
-        : undefined,
+      databaseReplicaUrl: replicaUrl,
       redisUrl: args.redisUrl,
       sentryDsn: args.sentryDsn,
       openaiApiKey: args.openaiApiKey,
@@ -116,8 +137,10 @@ export class AppSecrets extends pulumi.ComponentResource {
       data[ref.key] = pulumi.secret(value);
       bySecret.set(ref.secretName, data);
     };
-    put(APP_SECRET_REFS.dbUser, args.dbUser);
-    put(APP_SECRET_REFS.dbPassword, password);
+    if (composed && password) {
+      put(APP_SECRET_REFS.dbUser, composed.user);
+      put(APP_SECRET_REFS.dbPassword, password);
+    }
     this.secretEnv = {};
     for (const [field, value] of Object.entries(values) as [
       AppSecretEnv,

@@ -20,8 +20,11 @@ export interface PodGroup {
 
 /** An allowed connection. */
 export interface Flow {
-  /** Source group name, or "any" (any client, inside or outside the cluster). */
-  readonly from: string;
+  /**
+   * Source group name, "any" (any client, inside or outside the cluster), or a source outside the
+   * namespace (e.g. an operator's namespace) for ingress to an owned group.
+   */
+  readonly from: string | ExternalTarget;
   /** Destination group name, or an egress target outside the namespace. */
   readonly to: string | ExternalTarget;
   readonly port: number;
@@ -65,8 +68,11 @@ export function validateNetworkPoliciesArgs(args: NetworkPoliciesArgs): string[]
       issues.push(`group "${g.name}" has an empty selector, which would select every pod`);
   }
   for (const f of args.flows) {
-    if (f.from !== "any" && !names.has(f.from)) issues.push(`flow from unknown group "${f.from}"`);
+    if (typeof f.from === "string" && f.from !== "any" && !names.has(f.from))
+      issues.push(`flow from unknown group "${f.from}"`);
     if (typeof f.to === "string" && !names.has(f.to)) issues.push(`flow to unknown group "${f.to}"`);
+    if (typeof f.from !== "string" && typeof f.to !== "string")
+      issues.push(`a flow from ${f.from.name} to ${f.to.name} never touches the namespace`);
     if (f.from === "any" && typeof f.to !== "string")
       issues.push("a flow from any to an external target is meaningless");
   }
@@ -129,7 +135,12 @@ export function networkPolicyObjects(args: NetworkPoliciesArgs): KubeObject[] {
     args.flows
       .filter((f) => f.to === name)
       .map((f) =>
-        f.from === "any" ? { ports: ports(f) } : { from: [{ podSelector: sel(f.from) }], ports: ports(f) },
+        f.from === "any"
+          ? { ports: ports(f) }
+          : {
+              from: [typeof f.from === "string" ? { podSelector: sel(f.from) } : peer(f.from)],
+              ports: ports(f),
+            },
       );
   const egressFrom = (name: string): k8s.NetworkPolicyEgressRule[] =>
     args.flows
@@ -154,6 +165,7 @@ export function networkPolicyObjects(args: NetworkPoliciesArgs): KubeObject[] {
   // Flows touching groups owned elsewhere: open only the foreign side of that one flow.
   for (const f of args.flows) {
     const to = typeof f.to === "string" ? f.to : undefined;
+    if (typeof f.from !== "string") continue;
     const fromForeign = f.from !== "any" && group.get(f.from)?.owned === false;
     const toForeign = to !== undefined && group.get(to)?.owned === false;
     if (fromForeign && to) {

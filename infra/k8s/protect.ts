@@ -21,6 +21,9 @@ export const DATA_RESOURCE_OPTIONS: Readonly<Record<string, { protect: true; ret
   "kubernetes:postgresql.cnpg.io/v1:Cluster": { protect: true, retainOnDelete: true },
   // Holds the WAL archive and base backups' destination: deleting it stops archiving.
   "kubernetes:barmancloud.cnpg.io/v1:ObjectStore": { protect: true },
+  // The operators' charts template their CRDs: uninstalling one deletes the CRDs, and with them every
+  // Cluster and, by garbage collection, its volumes.
+  "kubernetes:helm.sh/v3:Release": { protect: true, retainOnDelete: true },
 };
 
 /**

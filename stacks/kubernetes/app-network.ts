@@ -1,9 +1,14 @@
 import { APP_PORT, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
+  CNPG_METRICS_PORT,
+  CNPG_OPERATOR_NAMESPACE,
+  CNPG_POOLER_METRICS_PORT,
+  CNPG_STATUS_PORT,
+  cnpgInstanceSelector,
+  cnpgPoolerSelector,
   type Flow,
   type NetworkPoliciesArgs,
-  PGBOUNCER_PORT,
   POSTGRES_EXPORTER_PORT,
   POSTGRES_PORT,
   type PodGroup,
@@ -12,6 +17,7 @@ import {
   selectorLabels,
 } from "../../infra/index.js";
 import { OTLP_GRPC_PORT } from "./app-config.js";
+import { CNPG_CLUSTER_NAME, STATEFULSET_POSTGRES_NAME } from "./database.js";
 
 /** Pod labels of the monitoring tier's pods (set by its owner), which policies here refer to. */
 export const MONITORING_SELECTORS = {
@@ -21,6 +27,95 @@ export const MONITORING_SELECTORS = {
 } as const;
 
 const HTTPS = 443;
+/** The API server is not a pod: only an ipBlock reaches it (443 on managed clusters, 6443 elsewhere). */
+const API_SERVER_PORTS = [443, 6443];
+
+interface DatabaseNetwork {
+  readonly groups: PodGroup[];
+  readonly flows: Flow[];
+  /** Groups Prometheus scrapes, with their metrics port. */
+  readonly scraped: [string, number][];
+}
+
+/**
+ * The database engine's pods and flows. CloudNativePG: the app → the Poolers (or the instances), the
+ * Poolers → the instances, instances ↔ instances (streaming replication, the status port), the
+ * operator → the instances' status port, instances and Poolers → the API server (their instance
+ * manager watches it), instances → the object store over HTTPS. Statefulset: the app, the exporter and
+ * the backup job → Postgres. External: the app → the configured ranges only.
+ */
+function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
+  const db = env.database;
+  if (db.engine === "external")
+    return {
+      groups: [],
+      flows: (db.external?.egress ?? []).map((e) => ({
+        from: SERVICE_NAME,
+        to: { name: "external-postgres", cidr: e.cidr },
+        port: e.port,
+      })),
+      scraped: [],
+    };
+  if (db.engine === "statefulset") {
+    const groups: PodGroup[] = [
+      { name: "postgres", selector: selectorLabels(STATEFULSET_POSTGRES_NAME) },
+      { name: "postgres-exporter", selector: selectorLabels(`${STATEFULSET_POSTGRES_NAME}-exporter`) },
+    ];
+    const flows: Flow[] = [
+      { from: SERVICE_NAME, to: "postgres", port: POSTGRES_PORT },
+      { from: "postgres-exporter", to: "postgres", port: POSTGRES_PORT },
+    ];
+    if (env.backups.enabled) {
+      groups.push({ name: "postgres-backup", selector: selectorLabels("postgres-backup") });
+      flows.push({ from: "postgres-backup", to: "postgres", port: POSTGRES_PORT });
+    }
+    return { groups, flows, scraped: [["postgres-exporter", POSTGRES_EXPORTER_PORT]] };
+  }
+  const cluster = CNPG_CLUSTER_NAME;
+  const instances = "postgres-instances";
+  const groups: PodGroup[] = [{ name: instances, selector: cnpgInstanceSelector(cluster) }];
+  const operator = {
+    name: "cnpg-operator",
+    namespaceSelector: { "kubernetes.io/metadata.name": CNPG_OPERATOR_NAMESPACE },
+    podSelector: { "app.kubernetes.io/name": "cloudnative-pg" },
+  };
+  const apiServer = { name: "kube-apiserver", cidr: "0.0.0.0/0" };
+  const flows: Flow[] = [
+    { from: instances, to: instances, port: POSTGRES_PORT },
+    { from: instances, to: instances, port: CNPG_STATUS_PORT },
+    { from: operator, to: instances, port: CNPG_STATUS_PORT },
+    ...API_SERVER_PORTS.map((port) => ({ from: instances, to: apiServer, port })),
+  ];
+  if (env.backups.enabled && env.backups.objectStore)
+    flows.push({
+      from: instances,
+      to: { name: "object-store", cidr: "0.0.0.0/0" },
+      port: objectStorePort(env.backups.objectStore.endpointUrl),
+    });
+  const scraped: [string, number][] = [[instances, CNPG_METRICS_PORT]];
+  const poolers = db.pooler.enabled
+    ? [
+        ["postgres-pooler", `${cluster}-pooler`],
+        ...(db.readReplica ? [["postgres-pooler-ro", `${cluster}-pooler-ro`]] : []),
+      ]
+    : [];
+  for (const [group, pooler] of poolers as [string, string][]) {
+    groups.push({ name: group, selector: cnpgPoolerSelector(pooler) });
+    flows.push({ from: SERVICE_NAME, to: group, port: POSTGRES_PORT });
+    flows.push({ from: group, to: instances, port: POSTGRES_PORT });
+    for (const port of API_SERVER_PORTS) flows.push({ from: group, to: apiServer, port });
+    scraped.push([group, CNPG_POOLER_METRICS_PORT]);
+  }
+  if (poolers.length === 0) flows.push({ from: SERVICE_NAME, to: instances, port: POSTGRES_PORT });
+  return { groups, flows, scraped };
+}
+
+/** HTTPS unless the S3-compatible endpoint names another port. */
+function objectStorePort(endpointUrl: string | undefined): number {
+  if (!endpointUrl) return HTTPS;
+  const url = new URL(endpointUrl);
+  return url.port ? Number(url.port) : url.protocol === "http:" ? 80 : HTTPS;
+}
 
 /**
  * The flows the app tier needs, and nothing else: ingress to the app; app → pooler or Postgres, Redis,
@@ -28,37 +123,19 @@ const HTTPS = 443;
  * replica, exporter and backups → Postgres. DNS is added for every owned group by NetworkPolicies.
  */
 export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesArgs, "namespace"> {
-  const db = env.database;
-  const groups: PodGroup[] = [
-    { name: SERVICE_NAME, selector: selectorLabels(SERVICE_NAME) },
-    { name: "postgres", selector: selectorLabels("postgres") },
-    { name: "postgres-exporter", selector: selectorLabels("postgres-exporter") },
-  ];
-  const flows: Flow[] = [
-    { from: "any", to: SERVICE_NAME, port: APP_PORT },
-    { from: "postgres-exporter", to: "postgres", port: POSTGRES_PORT },
-  ];
-  if (db.readReplica) {
-    groups.push({ name: "postgres-replica", selector: selectorLabels("postgres-replica") });
-    flows.push({ from: "postgres-replica", to: "postgres", port: POSTGRES_PORT });
-  }
-  if (db.pooler.enabled) {
-    groups.push({ name: "pgbouncer", selector: selectorLabels("pgbouncer") });
-    flows.push({ from: SERVICE_NAME, to: "pgbouncer", port: PGBOUNCER_PORT });
-    flows.push({ from: "pgbouncer", to: "postgres", port: POSTGRES_PORT });
-    if (db.readReplica) flows.push({ from: "pgbouncer", to: "postgres-replica", port: POSTGRES_PORT });
-  } else {
-    flows.push({ from: SERVICE_NAME, to: "postgres", port: POSTGRES_PORT });
-    if (db.readReplica) flows.push({ from: SERVICE_NAME, to: "postgres-replica", port: POSTGRES_PORT });
-  }
-  if (env.redis.enabled) {
+  const groups: PodGroup[] = [{ name: SERVICE_NAME, selector: selectorLabels(SERVICE_NAME) }];
+  const flows: Flow[] = [{ from: "any", to: SERVICE_NAME, port: APP_PORT }];
+  const db = databaseNetwork(env);
+  groups.push(...db.groups);
+  flows.push(...db.flows);
+  const inClusterRedis = env.redis.enabled && env.redis.engine === "statefulset";
+  if (inClusterRedis) {
     groups.push({ name: "redis", selector: selectorLabels("redis") });
     flows.push({ from: SERVICE_NAME, to: "redis", port: REDIS_PORT });
   }
-  if (env.backups.enabled) {
-    groups.push({ name: "postgres-backup", selector: selectorLabels("postgres-backup") });
-    flows.push({ from: "postgres-backup", to: "postgres", port: POSTGRES_PORT });
-  }
+  if (env.redis.enabled && env.redis.engine === "external")
+    for (const e of env.redis.external?.egress ?? [])
+      flows.push({ from: SERVICE_NAME, to: { name: "external-redis", cidr: e.cidr }, port: e.port });
   const tracing = env.observability.tracing;
   if (tracing !== "none") {
     const collector = tracing === "jaeger" ? "jaeger" : "otel-collector";
@@ -68,8 +145,8 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   if (env.prometheus.enabled) {
     groups.push({ name: "prometheus", selector: MONITORING_SELECTORS.prometheus, owned: false });
     flows.push({ from: "prometheus", to: SERVICE_NAME, port: METRICS_PORT });
-    flows.push({ from: "prometheus", to: "postgres-exporter", port: POSTGRES_EXPORTER_PORT });
-    if (env.redis.enabled) flows.push({ from: "prometheus", to: "redis", port: REDIS_EXPORTER_PORT });
+    for (const [to, port] of db.scraped) flows.push({ from: "prometheus", to, port });
+    if (inClusterRedis) flows.push({ from: "prometheus", to: "redis", port: REDIS_EXPORTER_PORT });
   }
   const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
   if (usesOpenAi || env.observability.sentry.enabled) {

@@ -1,20 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HTTP_PATHS, SERVICE_NAME } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import {
-  AppSecrets,
-  Backups,
-  type DatabaseEndpoint,
-  McpBackend,
-  NetworkPolicies,
-  PgBouncer,
-  PgvectorPostgres,
-  Redis,
-} from "../../infra/index.js";
+import { AppSecrets, McpBackend, NetworkPolicies, Redis } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
-import { StackConfigError } from "../errors.js";
 import { appSettings } from "./app-config.js";
 import { appTierNetwork } from "./app-network.js";
+import { cloudNativePgArgs, databaseConnection, deployDatabase } from "./database.js";
 
 export interface AppTierInputs {
   readonly env: ResolvedEnvironment;
@@ -24,35 +15,18 @@ export interface AppTierInputs {
   readonly parent: pulumi.Resource;
 }
 
-/** Where DATABASE_URL / DATABASE_REPLICA_URL point: PgBouncer's databases when pooled, else Postgres. */
-export function databaseEndpoints(env: ResolvedEnvironment): {
-  primary: DatabaseEndpoint;
-  replica?: DatabaseEndpoint;
-} {
-  const db = env.database;
-  if (db.pooler.enabled) {
-    return {
-      primary: { host: "pgbouncer", database: db.name },
-      replica: db.readReplica ? { host: "pgbouncer", database: `${db.name}_replica` } : undefined,
-    };
-  }
-  return {
-    primary: { host: "postgres", database: db.name },
-    replica: db.readReplica ? { host: "postgres-replica", database: db.name } : undefined,
-  };
-}
-
-/** The app workload and its data tier (McpBackend, Secrets, Redis, Postgres, PgBouncer, backups, policies). */
+/** The app workload and its data tier (McpBackend, Secrets, Redis, the database engine, policies). */
 export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Output<unknown>> {
   const { env, secrets, namespace } = inputs;
   const opts = { parent: inputs.parent };
   const k = env.kubernetes;
-  const db = env.database;
-  const dbPassword = secrets.dbPassword;
-  if (dbPassword === undefined) throw new StackConfigError(`${env.name}: the dbPassword secret is required`);
   const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
-  const endpoints = databaseEndpoints(env);
-  const redis = env.redis.enabled
+  const cnpg =
+    env.database.engine === "cloudnative-pg" && secrets.dbPassword !== undefined
+      ? cloudNativePgArgs(env, namespace, secrets.dbPassword, secrets)
+      : undefined;
+  const inCluster = env.redis.enabled && env.redis.engine === "statefulset";
+  const redis = inCluster
     ? new Redis(
         "redis",
         {
@@ -70,16 +44,13 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
         opts,
       )
     : undefined;
-  const redisUrl = redis?.url;
+  const redisUrl = env.redis.enabled ? (redis?.url ?? secrets.redisUrl) : undefined;
 
   const appSecrets = new AppSecrets(
     "app-secrets",
     {
       namespace,
-      dbUser: db.user,
-      dbPassword,
-      primary: endpoints.primary,
-      replica: endpoints.replica,
+      database: databaseConnection(env, secrets, cnpg),
       redisUrl,
       sentryDsn: env.observability.sentry.enabled ? secrets.sentryDsn : undefined,
       openaiApiKey: usesOpenAi ? secrets.openaiApiKey : undefined,
@@ -87,78 +58,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     },
     opts,
   );
-
-  const backups = env.backups.enabled
-    ? new Backups(
-        "postgres-backup",
-        {
-          namespace,
-          image: db.image,
-          schedule: env.backups.schedule,
-          retentionDays: env.backups.retentionDays,
-          storage: env.backups.storage,
-          storageClass: k.storageClass,
-          host: "postgres",
-          database: db.name,
-          user: db.user,
-          passwordSecret: appSecrets.passwordRef,
-          colocateWith: env.backups.walArchiving ? { app: "postgres" } : undefined,
-        },
-        opts,
-      )
-    : undefined;
-
-  const postgres = new PgvectorPostgres(
-    "postgres",
-    {
-      namespace,
-      image: db.image,
-      database: db.name,
-      user: db.user,
-      passwordSecret: appSecrets.passwordRef,
-      memory: db.postgres.memory,
-      cpu: db.postgres.cpu,
-      tuning: {
-        sharedBuffers: env.derived.postgres.sharedBuffers,
-        effectiveCacheSize: env.derived.postgres.effectiveCacheSize,
-        maxConnections: db.postgres.maxConnections,
-        workMem: db.postgres.workMem,
-        maintenanceWorkMem: db.postgres.maintenanceWorkMem,
-        randomPageCost: db.postgres.randomPageCost,
-        effectiveIoConcurrency: db.postgres.effectiveIoConcurrency,
-        walBuffers: db.postgres.walBuffers,
-        checkpointCompletionTarget: db.postgres.checkpointCompletionTarget,
-      },
-      storage: db.postgres.storage,
-      storageClass: k.storageClass,
-      readReplica: db.readReplica,
-      walArchive: backups && env.backups.walArchiving ? { claimName: backups.claimName } : undefined,
-    },
-    opts,
-  );
-
-  const pgbouncer = db.pooler.enabled
-    ? new PgBouncer(
-        "pgbouncer",
-        {
-          namespace,
-          databases: [
-            { name: db.name, host: postgres.serviceName, dbname: db.name },
-            ...(postgres.replicaServiceName
-              ? [{ name: `${db.name}_replica`, host: postgres.replicaServiceName, dbname: db.name }]
-              : []),
-          ],
-          user: db.user,
-          password: dbPassword,
-          maxClientConnections: db.pooler.maxClientConnections,
-          defaultPoolSize: db.pooler.defaultPoolSize,
-          reservePoolSize: db.pooler.reservePoolSize,
-          replicas: db.pooler.replicas,
-          poolMode: "transaction",
-        },
-        opts,
-      )
-    : undefined;
+  const database = deployDatabase({ env, secrets, namespace, appSecrets, cnpg, opts });
 
   const backend = new McpBackend(
     SERVICE_NAME,
@@ -202,10 +102,8 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     appUrl: backend.url,
     // The LoadBalancer's address once the cloud assigned it (prod); null for a ClusterIP Service.
     appExternalAddress: backend.externalAddress.apply((a) => a ?? null),
-    databaseService: pulumi.output(pgbouncer?.serviceName ?? postgres.serviceName),
-    databaseReplicaService: pulumi.output(postgres.replicaServiceName ?? null),
+    ...database,
     redisService: pulumi.output(redis?.serviceName ?? null),
-    backupClaim: pulumi.output(backups?.claimName ?? null),
     databaseUrl: appSecrets.databaseUrl,
   };
 }

@@ -27,12 +27,25 @@ describe("derived values", () => {
     expect(env.derived.cacheTtlSeconds).toEqual({ embedding: 1800, search: 1800, rag: 60 });
   });
 
-  it("count connections with the rollout surge", () => {
+  it("count connections with the rollout surge, both pools of every worker", () => {
     const b = resolveEnvironment("prod").derived.connections;
-    expect({ maxPods: b.maxPods, perPod: b.perPod, app: b.appConnections }).toEqual({
-      maxPods: 21,
-      perPod: 240,
-      app: 5040,
+    // (20 + 1 surge) pods × 4 workers × (20 + 40), once to the primary and once to the replica.
+    expect({
+      maxPods: b.maxPods,
+      perPodPerPool: b.perPodPerPool,
+      pools: b.pools,
+      perPod: b.perPod,
+      perEndpoint: b.perEndpoint,
+      app: b.appConnections,
+    }).toEqual({ maxPods: 21, perPodPerPool: 240, pools: 2, perPod: 480, perEndpoint: 5040, app: 10080 });
+  });
+
+  it("count one pool without a read replica", () => {
+    const b = resolveEnvironment("staging").derived.connections;
+    expect({ pools: b.pools, perEndpoint: b.perEndpoint, app: b.appConnections }).toEqual({
+      pools: 1,
+      perEndpoint: 180,
+      app: 180,
     });
   });
 });

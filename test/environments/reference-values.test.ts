@@ -137,10 +137,11 @@ const REFERENCE: Record<"dev" | "staging" | "prod", Record<string, unknown>> = {
     "database.postgres.checkpointCompletionTarget": 0.9,
     "derived.postgres.sharedBuffers": "4GB",
     "derived.postgres.effectiveCacheSize": "12GB",
-    // Backup and Recovery: daily at 02:00, WAL archiving; Redis RDB save rules and AOF everysec
+    // Backup and Recovery: daily at 02:00; WAL archiving is CloudNativePG's (continuous, to the object
+    // store); Redis RDB save rules and AOF everysec
     "backups.enabled": true,
     "backups.schedule": "0 2 * * *",
-    "backups.walArchiving": true,
+    "database.engine": "cloudnative-pg",
     "redis.rdbSaves": [
       { seconds: 900, changes: 1 },
       { seconds: 300, changes: 10 },

@@ -72,7 +72,7 @@ describe("cross-field rules", () => {
     // (20 max pods + 1 surge) × 4 workers × (20 + 40) = 5,040 > 200 − 20.
     expect(errorOf("prod", { database: { pooler: { enabled: false } } })).toBe(
       'Invalid environment "prod":\n  - prod: database.pooler.enabled: 21 pods (max replicas + maxSurge) × 4 workers × ' +
-        "(pool 20 + overflow 40) = 5040 connections, but Postgres allows 180 (max_connections 200 − 20 reserved): " +
+        "(pool 20 + overflow 40) = 5040 connections to the primary and the replica each, but Postgres allows 180 (max_connections 200 − 20 reserved): " +
         "enable the pooler or lower replicas, workers or pool sizes",
     );
   });
@@ -86,16 +86,48 @@ describe("cross-field rules", () => {
 
   it("rejects a pooler whose server pools exceed max_connections", () => {
     expect(errorOf("prod", { database: { pooler: { defaultPoolSize: 150 } } })).toContain(
-      "  - prod: database.pooler.defaultPoolSize: PgBouncer may open 320 server connections per database " +
-        "(2 replicas × (pool 150 + reserve 10)), but Postgres allows 180",
+      "  - prod: database.pooler.defaultPoolSize: each Pooler may open 320 server connections " +
+        "(2 PgBouncer pods × (pool 150 + reserve 10)), but Postgres allows 180",
     );
   });
 
   it("rejects a pooler that cannot accept every app connection", () => {
     expect(errorOf("prod", { database: { pooler: { maxClientConnections: 2000 } } })).toContain(
       "  - prod: database.pooler.maxClientConnections: 21 pods (max replicas + maxSurge) × 4 workers × " +
-        "(pool 20 + overflow 40) = 5040 connections, but PgBouncer accepts 4000 client connections",
+        "(pool 20 + overflow 40) = 5040 connections to the primary and the replica each, but each Pooler accepts 4000 client connections",
     );
+  });
+
+  it("counts the replica's pool too: a replica without a pooler needs its own room", () => {
+    // 2 workers × (10 + 20) × 3 pods = 180 fits once; with external's replica URL it must fit on each.
+    expect(
+      errorOf("staging", {
+        database: {
+          engine: "external",
+          readReplica: true,
+          external: { egress: [{ cidr: "10.0.0.0/16", port: 5432 }] },
+        },
+        runtime: { workers: 3 },
+      }),
+    ).toContain("= 270 connections to the primary and the replica each, but Postgres allows 180");
+  });
+
+  it("keeps each engine to what it can do", () => {
+    expect(errorOf("staging", { database: { readReplica: true } })).toContain(
+      "  - staging: database.readReplica: the statefulset engine runs one Postgres pod; a read replica needs engine cloudnative-pg or external",
+    );
+    expect(errorOf("staging", { database: { engine: "external" } })).toContain(
+      "  - staging: database.external.egress: engine external needs the address ranges the app may reach",
+    );
+    expect(errorOf("staging", { database: { restore: { backup: "b1" } } })).toContain(
+      "  - staging: database.restore: recovery bootstraps a cloudnative-pg cluster (engine is statefulset)",
+    );
+    expect(errorOf("prod", { redis: { engine: "external" } })).toContain(
+      "  - prod: redis.external.egress: redis engine external needs the address ranges the app may reach (cidr and port)",
+    );
+    expect(
+      errorOf("prod", { database: { restore: { serverName: "postgres", targetTime: "yesterday" } } }),
+    ).toMatch(/database\.restore/);
   });
 
   it("rejects a PodDisruptionBudget that blocks every eviction", () => {

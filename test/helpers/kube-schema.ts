@@ -1,4 +1,5 @@
 import * as models from "kubernetes-models";
+import { CNPG_SCHEMAS, crdIssues } from "../../infra/k8s/cnpg/crds.js";
 
 /** Anything that looks like a Kubernetes object. */
 export interface KubeLike {
@@ -24,6 +25,12 @@ function groupModule(apiVersion: string): Record<string, unknown> | undefined {
  * Throws an Error naming the object and the first invalid field.
  */
 export function validateKubeObject(obj: KubeLike): void {
+  // CloudNativePG and Barman Cloud kinds: the strict schemas written from the operators' CRDs.
+  if (`${obj.apiVersion}/${obj.kind}` in CNPG_SCHEMAS) {
+    const issues = crdIssues(obj as Parameters<typeof crdIssues>[0]);
+    if (issues.length > 0) throw new Error(issues.join("; "));
+    return;
+  }
   const mod = groupModule(obj.apiVersion);
   const Ctor = mod?.[obj.kind] as ModelCtor | undefined;
   const id = `${obj.apiVersion}/${obj.kind} ${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? "?"}`;

@@ -33,11 +33,28 @@ describe("prometheus.yml", () => {
       expect(labels).toContain(`__meta_kubernetes_pod_annotation_prometheus_io_${a}`);
   });
 
-  it("scrapes redis_exporter, postgres_exporter and cAdvisor", () => {
+  it("scrapes redis_exporter, CloudNativePG's instances and cAdvisor in prod", () => {
     const jobs = Object.fromEntries(prod.scrape_configs.map((j) => [j.job_name, j]));
     expect(jobs.redis?.static_configs).toEqual([{ targets: ["redis-exporter:9121"] }]);
-    expect(jobs.postgres?.static_configs).toEqual([{ targets: ["postgres-exporter:9187"] }]);
+    expect(jobs["cloudnative-pg"]?.kubernetes_sd_configs).toEqual([
+      { role: "pod", namespaces: { names: ["production"] } },
+    ]);
+    expect(jobs.postgres).toBeUndefined();
     expect(jobs["kubernetes-cadvisor"]?.kubernetes_sd_configs).toEqual([{ role: "node" }]);
+  });
+
+  it("scrapes postgres_exporter for the statefulset engine, and no exporter of a managed service", () => {
+    const staging = prometheusConfig(resolveEnvironment("staging")) as { scrape_configs: Job[] };
+    const stagingJobs = Object.fromEntries(staging.scrape_configs.map((j) => [j.job_name, j]));
+    expect(stagingJobs.postgres?.static_configs).toEqual([{ targets: ["postgres-exporter:9187"] }]);
+    const external = resolveEnvironment("staging", {
+      database: { engine: "external", external: { egress: [{ cidr: "10.0.0.0/16", port: 5432 }] } },
+      redis: { engine: "external", external: { egress: [{ cidr: "10.1.0.0/16", port: 6379 }] } },
+    });
+    const names = (prometheusConfig(external) as { scrape_configs: Job[] }).scrape_configs.map(
+      (j) => j.job_name,
+    );
+    expect(names).toEqual(["mcp-backend", "kubernetes-cadvisor"]);
   });
 });
 
@@ -77,8 +94,8 @@ describe("cloudNativePgJob", () => {
     ]);
   });
 
-  it("is not in prometheus.yml until the stack opts in", () => {
-    const prod = prometheusConfig(resolveEnvironment("prod")) as { scrape_configs: Job[] };
-    expect(prod.scrape_configs.map((j) => j.job_name)).not.toContain("cloudnative-pg");
+  it("is in prometheus.yml only for the cloudnative-pg engine", () => {
+    const staging = prometheusConfig(resolveEnvironment("staging")) as { scrape_configs: Job[] };
+    expect(staging.scrape_configs.map((j) => j.job_name)).not.toContain("cloudnative-pg");
   });
 });

@@ -33,6 +33,11 @@ export interface CloudNativePgPoolerArgs {
   readonly reservePoolSize?: number;
   /** Requests and limits of the pgbouncer container. Defaults to POOLER_RESOURCES. */
   readonly resources?: CpuMemoryResources;
+  /**
+   * A second Pooler, `<name>-ro`, of type ro (PgBouncer → the `<cluster>-ro` replicas), with the same
+   * settings: replica traffic needs pooling as much as the primary's. Defaults to false.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Continuous backup to an S3-compatible object store through the Barman Cloud plugin. */
@@ -118,8 +123,11 @@ export interface CloudNativePgDatabaseArgs {
   };
   /** Bootstrap from a backup instead of an empty database. Defaults to none (initdb). Conflicts with `initdb`. */
   readonly restore?: CloudNativePgRestoreArgs;
-  /** The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPoolerArgs. */
-  readonly pooler?: CloudNativePgPoolerArgs;
+  /**
+   * The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPoolerArgs; `false` = no
+   * Pooler, the app connects to the `<name>-rw` / `<name>-ro` Services directly.
+   */
+  readonly pooler?: CloudNativePgPoolerArgs | false;
   /** Continuous backup, or `false` to run without WAL archive and PITR (an explicit opt-out). */
   readonly backup: CloudNativePgBackupArgs | false;
   /** Create a Prometheus Operator PodMonitor. Defaults to false (annotation-based scraping). */
@@ -169,6 +177,7 @@ function quantityIssues(field: string, value: string): string[] {
 }
 
 function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
+  if (args.pooler === false) return [];
   const p = { ...CNPG_DEFAULTS.pooler, ...args.pooler };
   const issues = [
     ...positiveInt("pooler.instances", p.instances),

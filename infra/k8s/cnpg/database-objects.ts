@@ -29,12 +29,16 @@ export const PGVECTOR_SQL = "CREATE EXTENSION IF NOT EXISTS vector";
 /** Names of everything the component creates or the operator derives, from the args. */
 export function cloudNativePgNames(args: CloudNativePgDatabaseArgs) {
   const backup = args.backup === false ? undefined : args.backup;
+  const poolerArgs = args.pooler === false ? undefined : (args.pooler ?? {});
   return {
     cluster: args.name,
     /** The operator's Services: read-write (primary), read-only (replicas), any instance. */
     rwService: `${args.name}-rw`,
     roService: `${args.name}-ro`,
-    pooler: args.pooler?.name ?? `${args.name}-pooler`,
+    /** The read-write Pooler; undefined with `pooler: false`. */
+    pooler: poolerArgs ? (poolerArgs.name ?? `${args.name}-pooler`) : undefined,
+    /** The read-only Pooler, when `pooler.readOnly`. */
+    roPooler: poolerArgs?.readOnly ? `${poolerArgs.name ?? `${args.name}-pooler`}-ro` : undefined,
     credentialsSecret: `${args.name}-app-credentials`,
     objectStore: backup ? (backup.objectStoreName ?? `${args.name}-backups`) : undefined,
     s3Secret: backup?.accessKeyId !== undefined ? `${args.name}-backup-s3` : undefined,
@@ -150,17 +154,23 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
   };
 }
 
-function pooler(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Pooler {
-  const p = { ...CNPG_DEFAULTS.pooler, ...args.pooler };
-  const labels = cnpgLabels(args, n.pooler, "connection-pooler");
+function pooler(
+  args: CloudNativePgDatabaseArgs,
+  n: ReturnType<typeof cloudNativePgNames>,
+  type: "rw" | "ro",
+  name: string,
+): Pooler {
+  const given = args.pooler === false ? {} : args.pooler;
+  const p = { ...CNPG_DEFAULTS.pooler, ...given };
+  const labels = cnpgLabels(args, name, "connection-pooler");
   return {
     apiVersion: CNPG_API_VERSION,
     kind: "Pooler",
-    metadata: { name: n.pooler, labels },
+    metadata: { name, labels },
     spec: {
       cluster: { name: n.cluster },
       instances: p.instances,
-      type: "rw",
+      type,
       pgbouncer: {
         poolMode: p.poolMode,
         parameters: {
@@ -171,7 +181,7 @@ function pooler(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativ
       },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: "pgbouncer", resources: args.pooler?.resources ?? POOLER_RESOURCES }] },
+        spec: { containers: [{ name: "pgbouncer", resources: given?.resources ?? POOLER_RESOURCES }] },
       },
     },
   };
@@ -230,7 +240,13 @@ export function cloudNativePgObjects(args: CloudNativePgDatabaseArgs): KubeObjec
   assertValid("CloudNativePgDatabase", validateCloudNativePgDatabaseArgs(args));
   const n = cloudNativePgNames(args);
   const [store, scheduled] = backupObjects(args, n);
-  const objects = [store, cluster(args, n), pooler(args, n), scheduled].filter((o): o is CnpgObject => !!o);
+  const objects = [
+    store,
+    cluster(args, n),
+    n.pooler ? pooler(args, n, "rw", n.pooler) : undefined,
+    n.roPooler ? pooler(args, n, "ro", n.roPooler) : undefined,
+    scheduled,
+  ].filter((o): o is CnpgObject => !!o);
   assertValid("CloudNativePgDatabase objects", objects.flatMap(crdIssues));
   return objects.map((o) => o as unknown as KubeObject);
 }

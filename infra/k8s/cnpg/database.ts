@@ -22,9 +22,12 @@ export * from "./database-objects.js";
  * needs no restart to apply it.
  */
 export class CloudNativePgDatabase extends pulumi.ComponentResource {
-  /** DATABASE_URL's host: the Pooler's Service (PgBouncer → primary). */
+  /** DATABASE_URL's host: the Pooler's Service (PgBouncer → primary), or `<name>-rw` without one. */
   public readonly primaryHost: string;
-  /** DATABASE_REPLICA_URL's host: the operator's `<name>-ro` Service (replicas only). */
+  /**
+   * DATABASE_REPLICA_URL's host: the read-only Pooler's Service with `pooler.readOnly`, else the
+   * operator's `<name>-ro` Service (replicas only).
+   */
   public readonly replicaHost: string;
   /** The operator's `<name>-rw` Service, straight to the primary (migrations, session features). */
   public readonly directPrimaryHost: string;
@@ -34,7 +37,8 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
   /** basic-auth Secret (`username`, `password`) of the app role. */
   public readonly credentialsSecretName: string;
   public readonly clusterName: string;
-  public readonly poolerName: string;
+  /** The read-write Pooler; undefined with `pooler: false`. */
+  public readonly poolerName: string | undefined;
   /** The ObjectStore of this cluster's backups; undefined with `backup: false`. */
   public readonly objectStoreName: string | undefined;
   /** Every Kubernetes resource of the component (Secrets first), for dependsOn. */
@@ -60,8 +64,8 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
     // The operator reads the Secrets when it reconciles the Cluster and ObjectStore: create them first.
     const crs = registerNamespaced(objects, args.namespace, this, undefined, { dependsOn: secrets });
     this.resources = [...secrets, ...crs];
-    this.primaryHost = n.pooler;
-    this.replicaHost = n.roService;
+    this.primaryHost = n.pooler ?? n.rwService;
+    this.replicaHost = n.roPooler ?? n.roService;
     this.directPrimaryHost = n.rwService;
     this.database = args.database;
     this.user = args.owner;

@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { assertValid } from "../register.js";
 
 /** Helm repository of the CloudNativePG operator and the Barman Cloud plugin (cloudnative-pg/charts). */
+/** Where the operator and the Barman Cloud plugin run unless told otherwise. */
+export const CNPG_OPERATOR_NAMESPACE = "cnpg-system";
+
 export const CNPG_CHARTS_REPO = "https://cloudnative-pg.github.io/charts";
 /** Helm repository of cert-manager. */
 export const JETSTACK_CHARTS_REPO = "https://charts.jetstack.io";
@@ -59,7 +62,7 @@ export class DataOperators extends pulumi.ComponentResource {
   constructor(name: string, args: DataOperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:DataOperators", name, {}, opts);
     assertValid("DataOperators", validateDataOperatorsArgs(args));
-    this.namespace = args.namespace ?? "cnpg-system";
+    this.namespace = args.namespace ?? CNPG_OPERATOR_NAMESPACE;
     const v = { ...DATA_OPERATOR_VERSIONS, ...args.versions };
     if (args.mode === "existing") {
       this.ready = [];

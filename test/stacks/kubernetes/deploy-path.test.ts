@@ -131,7 +131,7 @@ describe("protection of prod data", () => {
   it("protects nothing else (a Deployment or a Secret can be replaced freely)", () => {
     const protectedTypes = new Set(prod.resources.filter((r) => r.options.protect).map((r) => r.type));
     expect(
-      [...protectedTypes].filter((t) => !/Namespace|PersistentVolumeClaim|StatefulSet|cnpg/.test(t)),
+      [...protectedTypes].filter((t) => !/Namespace|PersistentVolumeClaim|StatefulSet|cnpg|helm.sh/.test(t)),
     ).toEqual([]);
   });
 

@@ -192,7 +192,15 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
     expect(find(objects, "ConfigMap", "mcp-backend-config").data).toMatchObject(ref.settings);
   });
 
-  it("tunes postgresql.conf as the reference", () => {
+  it("tunes PostgreSQL as the reference (the Cluster's parameters in prod, postgresql.conf in staging)", () => {
+    const cluster = objects.find((o) => o.kind === "Cluster");
+    if (env === "prod") {
+      const params = (cluster?.spec as { postgresql: { parameters: Record<string, string> } }).postgresql
+        .parameters;
+      for (const [k, v] of Object.entries(ref.postgresConf)) expect(params[k], k).toBe(v);
+      return;
+    }
+    expect(cluster).toBeUndefined();
     const conf = (find(objects, "ConfigMap", "postgres-config").data as Record<string, string>)[
       "postgresql.conf"
     ]!;
@@ -249,14 +257,19 @@ describe("Redis and the read replica", () => {
     expect(find(objects, "Service", "redis-exporter")).toBeDefined();
   });
 
-  it("streams a prod read replica from the primary with pg_basebackup, behind Service postgres-replica", async () => {
+  it("runs prod's primary/replica pair as one CloudNativePG Cluster of 3 instances behind two Poolers", async () => {
     const objects = kubernetesObjects((await runStackWithSecrets("prod")).resources);
-    const pod = podTemplates(objects).find((p) => p.workload === "statefulset/postgres-replica")!;
-    const init = pod.spec.initContainers?.[0];
-    expect(init?.args?.join(" ")).toMatch(/pg_basebackup -h postgres .* -R -X stream/);
-    expect(find(objects, "Service", "postgres-replica").spec).toMatchObject({
-      selector: { app: "postgres-replica" },
-    });
-    expect((find(objects, "Service", "postgres").spec as { clusterIP?: string }).clusterIP).toBe("None");
+    const cluster = find(objects, "Cluster", "postgres").spec as { instances: number };
+    expect(cluster.instances).toBe(3);
+    const poolers = objects.filter((o) => o.kind === "Pooler");
+    expect(poolers.map((p) => [p.metadata.name, (p.spec as { type: string }).type])).toEqual([
+      ["postgres-pooler", "rw"],
+      ["postgres-pooler-ro", "ro"],
+    ]);
+    // Nothing hand-rolled is left: no Postgres StatefulSet, no PgBouncer Deployment, no WAL volume.
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(
+      kinds.filter((k) => /^(StatefulSet|Deployment|PersistentVolumeClaim)\/(postgres|pgbouncer)/.test(k)),
+    ).toEqual([]);
   });
 });

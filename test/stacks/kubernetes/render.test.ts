@@ -17,8 +17,26 @@ describe.each(ENVIRONMENT_NAMES)("rendered %s", (env) => {
     const files = await renderEnvironment(env);
     expect(files.size).toBeGreaterThan(10);
     for (const [name, text] of files) {
+      if (name.startsWith("helmrelease-")) continue;
       const obj = parse(text) as Parameters<typeof validateKubeObject>[0];
       expect(() => validateKubeObject(obj), name).not.toThrow();
+    }
+  });
+});
+
+describe("rendered Helm releases (prod's operators)", () => {
+  it("pin every chart to an exact version from an HTTPS repository, atomically", async () => {
+    const files = await renderEnvironment("prod");
+    const releases = [...files].filter(([n]) => n.startsWith("helmrelease-")).map(([, t]) => parse(t));
+    expect(releases.map((r) => r.chart).sort()).toEqual([
+      "cert-manager",
+      "cloudnative-pg",
+      "plugin-barman-cloud",
+    ]);
+    for (const r of releases) {
+      expect(r.version, r.chart).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(r.repositoryOpts.repo, r.chart).toMatch(/^https:\/\//);
+      expect(r.atomic, r.chart).toBe(true);
     }
   });
 });

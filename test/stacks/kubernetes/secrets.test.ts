@@ -53,16 +53,47 @@ describe("secrets never leak", () => {
     expect(inSecrets).toBeGreaterThan(0);
   });
 
-  it("composes the database URLs from the password, URL-encoded, and the in-cluster pooler", async () => {
+  it("composes the database URLs from the password, URL-encoded, and CloudNativePG's two Poolers", async () => {
     const run = await runStackWithSecrets("prod", { secrets: { dbPassword: "p@ss:w/rd%?#" } });
     const secret = run.resources.find(
       (r) => r.type === "kubernetes:core/v1:Secret" && r.name === "secret/db-credentials",
     );
     const data = unwrapSecrets(secret?.inputs.stringData) as Record<string, string>;
-    expect(data.url).toBe("postgresql://mcp:p%40ss%3Aw%2Frd%25%3F%23@pgbouncer:5432/mcp_production");
+    expect(data.url).toBe("postgresql://mcp:p%40ss%3Aw%2Frd%25%3F%23@postgres-pooler:5432/mcp_production");
     expect(data["replica-url"]).toBe(
-      "postgresql://mcp:p%40ss%3Aw%2Frd%25%3F%23@pgbouncer:5432/mcp_production_replica",
+      "postgresql://mcp:p%40ss%3Aw%2Frd%25%3F%23@postgres-pooler-ro:5432/mcp_production",
     );
+    // The managed role reads the same password from the operator's basic-auth Secret.
+    const role = run.resources.find(
+      (r) => r.type === "kubernetes:core/v1:Secret" && r.name.endsWith("postgres-app-credentials"),
+    );
+    expect(unwrapSecrets(role?.inputs.stringData)).toEqual({ username: "mcp", password: "p@ss:w/rd%?#" });
+  });
+
+  it("takes an external engine's URLs from their secrets, as given", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: {
+        database: {
+          engine: "external",
+          pooler: { enabled: false },
+          // What a managed proxy in front of the instances accepts (RDS Proxy, Cloud SQL's pooler).
+          postgres: { maxConnections: 6000 },
+          external: { egress: [{ cidr: "10.20.0.0/16", port: 5432 }] },
+        },
+      },
+      secrets: {
+        databaseUrl: "postgresql://app:managed-pw-1@db-primary.prod.internal:5432/mcp",
+        databaseReplicaUrl: "postgresql://app:managed-pw-1@db-replica.prod.internal:5432/mcp",
+      },
+    });
+    const secret = run.resources.find(
+      (r) => r.type === "kubernetes:core/v1:Secret" && r.name === "secret/db-credentials",
+    );
+    expect(unwrapSecrets(secret?.inputs.stringData)).toEqual({
+      url: "postgresql://app:managed-pw-1@db-primary.prod.internal:5432/mcp",
+      "replica-url": "postgresql://app:managed-pw-1@db-replica.prod.internal:5432/mcp",
+    });
+    expect(JSON.stringify(secret?.inputs.stringData)).toContain("1b47061264138c4ac30d75fd1eb44270");
   });
 
   it("points staging's DATABASE_URL straight at the headless postgres Service (no pooler there)", async () => {

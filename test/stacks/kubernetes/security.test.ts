@@ -26,14 +26,7 @@ interface Exception {
   readonly why: string;
 }
 const EXCEPTIONS: readonly Exception[] = [
-  ...(
-    [
-      ["statefulset/postgres", "postgres"],
-      ["statefulset/postgres-replica", "postgres"],
-      // The replica's init container that clones the primary with pg_basebackup.
-      ["statefulset/postgres-replica", "basebackup"],
-    ] as const
-  ).map(([workload, container]) => ({
+  ...([["statefulset/postgres", "postgres"]] as const).map(([workload, container]) => ({
     workload,
     container,
     rule: "uid>=10000" as const,
@@ -85,11 +78,7 @@ const EXPECTED: Readonly<Record<"dev" | "staging" | "prod", readonly string[]>> 
   prod: [
     "deployment/mcp-backend",
     "statefulset/redis",
-    "statefulset/postgres",
-    "statefulset/postgres-replica",
-    "deployment/postgres-exporter",
-    "deployment/pgbouncer",
-    "cronjob/postgres-backup",
+    // PostgreSQL and PgBouncer pods are CloudNativePG's: see "operator-managed pods" below.
     "deployment/prometheus",
     "deployment/alertmanager",
     "deployment/grafana",
@@ -256,6 +245,44 @@ describe.each(ENVIRONMENT_NAMES)("%s pods are secure by default", (env) => {
       const pod = pods.find((p) => p.workload === e.workload);
       if (!pod) continue;
       expect(stillBreaks(pod, e), `${e.workload}/${e.container ?? "(pod)"} ${e.rule}: ${e.why}`).toBe(true);
+    }
+  });
+});
+
+describe("operator-managed pods (prod's CloudNativePG), where the stack sets their spec", () => {
+  let objects: RenderedObject[];
+  beforeAll(async () => {
+    objects = await rendered("prod");
+  });
+
+  // The operator builds the pods (restricted security contexts of its own, UID 26); the stack owns
+  // their size, spread and access, which is what is checked here.
+  it("sizes every PostgreSQL instance with requests equal to limits, and spreads them across nodes", () => {
+    const cluster = objects.find((o) => o.kind === "Cluster")?.spec as {
+      resources: { requests: Record<string, string>; limits: Record<string, string> };
+      affinity: { enablePodAntiAffinity: boolean; topologyKey: string };
+      enableSuperuserAccess: boolean;
+    };
+    expect(cluster.resources.requests).toEqual(cluster.resources.limits);
+    expect(cluster.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(cluster.affinity).toMatchObject({
+      enablePodAntiAffinity: true,
+      topologyKey: "kubernetes.io/hostname",
+    });
+    expect(cluster.enableSuperuserAccess).toBe(false);
+  });
+
+  it("sizes every PgBouncer container", () => {
+    const poolers = objects.filter((o) => o.kind === "Pooler");
+    expect(poolers.length).toBe(2);
+    for (const p of poolers) {
+      const containers = (
+        p.spec as { template: { spec: { containers: { resources?: { limits?: unknown } }[] } } }
+      ).template.spec.containers;
+      expect(
+        containers.every((c) => c.resources?.limits !== undefined),
+        p.metadata.name,
+      ).toBe(true);
     }
   });
 });

@@ -1,0 +1,211 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ResolvedEnvironment } from "../../environments/index.js";
+import {
+  type AppSecrets,
+  Backups,
+  CloudNativePgDatabase,
+  type CloudNativePgDatabaseArgs,
+  type ComposedDatabase,
+  cloudNativePgNames,
+  DataOperators,
+  type GivenDatabase,
+  PgvectorPostgres,
+} from "../../infra/index.js";
+import type { StackSecrets } from "../config.js";
+import { StackConfigError } from "../errors.js";
+
+/** Name of the CloudNativePG Cluster: Services postgres-rw / postgres-ro, Poolers postgres-pooler(-ro). */
+export const CNPG_CLUSTER_NAME = "postgres";
+/** Name of the statefulset engine's Postgres (its Service and pods). */
+export const STATEFULSET_POSTGRES_NAME = "postgres";
+
+/**
+ * Stop before anything is created when an engine lacks what has no default: CloudNativePG's object
+ * store (its backups and WAL archive need a bucket of the deployment's own).
+ */
+export function assertDatabaseConfig(env: ResolvedEnvironment, secrets: StackSecrets): void {
+  const db = env.database;
+  if (db.engine === "cloudnative-pg" && env.backups.enabled && env.backups.objectStore === undefined)
+    throw new StackConfigError(
+      `${env.name}: backups.objectStore.destinationPath is not set, so CloudNativePG has nowhere to archive WAL and base backups; run:\n` +
+        "  pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3://<bucket>/<path>\n" +
+        "  (and, unless the pods' IAM role may write there: pulumi config set --secret mcp-stack:backupAccessKeyId … / backupSecretAccessKey …)",
+    );
+  if ((secrets.backupAccessKeyId === undefined) !== (secrets.backupSecretAccessKey === undefined))
+    throw new StackConfigError(
+      `${env.name}: set both backupAccessKeyId and backupSecretAccessKey, or neither (the pods' IAM role); run:\n` +
+        `  pulumi config set --secret mcp-stack:${secrets.backupAccessKeyId === undefined ? "backupAccessKeyId" : "backupSecretAccessKey"} <value>`,
+    );
+}
+
+/** The CloudNativePG building block's Args from the model: the reference's postgresql.conf as parameters. */
+export function cloudNativePgArgs(
+  env: ResolvedEnvironment,
+  namespace: pulumi.Input<string>,
+  password: pulumi.Input<string>,
+  secrets: StackSecrets,
+): CloudNativePgDatabaseArgs {
+  const db = env.database;
+  const pg = db.postgres;
+  const store = env.backups.objectStore;
+  const restore = db.restore;
+  return {
+    name: CNPG_CLUSTER_NAME,
+    namespace,
+    instances: db.cloudNativePg.instances,
+    image: db.cloudNativePg.image,
+    storage: { size: pg.storage, storageClass: env.kubernetes.storageClass },
+    // Memory request = limit: shared_buffers and effective_cache_size are computed from it.
+    resources: { requests: { cpu: pg.cpu, memory: pg.memory }, limits: { cpu: pg.cpu, memory: pg.memory } },
+    parameters: {
+      shared_buffers: env.derived.postgres.sharedBuffers,
+      effective_cache_size: env.derived.postgres.effectiveCacheSize,
+      max_connections: String(pg.maxConnections),
+      work_mem: pg.workMem,
+      maintenance_work_mem: pg.maintenanceWorkMem,
+      random_page_cost: String(pg.randomPageCost),
+      effective_io_concurrency: String(pg.effectiveIoConcurrency),
+      wal_buffers: pg.walBuffers,
+      checkpoint_completion_target: String(pg.checkpointCompletionTarget),
+    },
+    database: db.name,
+    owner: db.user,
+    password,
+    pooler: db.pooler.enabled
+      ? {
+          instances: db.pooler.replicas,
+          poolMode: "transaction",
+          maxClientConn: db.pooler.maxClientConnections,
+          defaultPoolSize: db.pooler.defaultPoolSize,
+          reservePoolSize: db.pooler.reservePoolSize,
+          readOnly: db.readReplica,
+        }
+      : false,
+    backup:
+      env.backups.enabled && store
+        ? {
+            destinationPath: store.destinationPath,
+            endpointURL: store.endpointUrl,
+            accessKeyId: secrets.backupAccessKeyId,
+            secretAccessKey: secrets.backupSecretAccessKey,
+            retentionPolicy: `${env.backups.retentionDays}d`,
+            schedule: env.backups.schedule,
+            // A restored cluster archives into a folder of its own, never over its origin's.
+            serverName: restore && "serverName" in restore ? `${CNPG_CLUSTER_NAME}-restored` : undefined,
+          }
+        : false,
+    restore:
+      restore === undefined
+        ? undefined
+        : "backup" in restore
+          ? { backup: { name: restore.backup } }
+          : { source: { serverName: restore.serverName }, targetTime: restore.targetTime },
+  };
+}
+
+/** Where the app connects, for each engine; composed URLs carry the stack's password. */
+export function databaseConnection(
+  env: ResolvedEnvironment,
+  secrets: StackSecrets,
+  cnpg: CloudNativePgDatabaseArgs | undefined,
+): ComposedDatabase | GivenDatabase {
+  const db = env.database;
+  if (db.engine === "external") {
+    const url = secrets.databaseUrl;
+    if (url === undefined) throw new StackConfigError(`${env.name}: the databaseUrl secret is required`);
+    return { url, replicaUrl: db.readReplica ? secrets.databaseReplicaUrl : undefined };
+  }
+  const password = secrets.dbPassword;
+  if (password === undefined) throw new StackConfigError(`${env.name}: the dbPassword secret is required`);
+  if (db.engine === "cloudnative-pg" && cnpg) {
+    const n = cloudNativePgNames(cnpg);
+    return {
+      user: db.user,
+      password,
+      primary: { host: n.pooler ?? n.rwService, database: db.name },
+      replica: db.readReplica ? { host: n.roPooler ?? n.roService, database: db.name } : undefined,
+    };
+  }
+  return { user: db.user, password, primary: { host: STATEFULSET_POSTGRES_NAME, database: db.name } };
+}
+
+export interface DatabaseTierInputs {
+  readonly env: ResolvedEnvironment;
+  readonly secrets: StackSecrets;
+  readonly namespace: pulumi.Output<string>;
+  readonly appSecrets: AppSecrets;
+  readonly cnpg: CloudNativePgDatabaseArgs | undefined;
+  readonly opts: pulumi.ComponentResourceOptions;
+}
+
+/** The database of the environment's engine; nothing for `external`. Returns its stack outputs. */
+export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulumi.Output<unknown>> {
+  const { env, namespace, appSecrets, opts } = inputs;
+  const db = env.database;
+  const k = env.kubernetes;
+  if (db.engine === "cloudnative-pg" && inputs.cnpg) {
+    const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
+    const cluster = new CloudNativePgDatabase(CNPG_CLUSTER_NAME, inputs.cnpg, {
+      ...opts,
+      dependsOn: operators.ready,
+    });
+    return {
+      databaseService: pulumi.output(cluster.primaryHost),
+      databaseReplicaService: pulumi.output(db.readReplica ? cluster.replicaHost : null),
+      databaseCluster: pulumi.output(cluster.clusterName),
+      backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
+    };
+  }
+  if (db.engine === "statefulset") {
+    const backups = env.backups.enabled
+      ? new Backups(
+          "postgres-backup",
+          {
+            namespace,
+            image: db.image,
+            schedule: env.backups.schedule,
+            retentionDays: env.backups.retentionDays,
+            storage: env.backups.storage,
+            storageClass: k.storageClass,
+            host: STATEFULSET_POSTGRES_NAME,
+            database: db.name,
+            user: db.user,
+            passwordSecret: appSecrets.passwordRef,
+          },
+          opts,
+        )
+      : undefined;
+    const postgres = new PgvectorPostgres(
+      STATEFULSET_POSTGRES_NAME,
+      {
+        namespace,
+        image: db.image,
+        database: db.name,
+        user: db.user,
+        passwordSecret: appSecrets.passwordRef,
+        memory: db.postgres.memory,
+        cpu: db.postgres.cpu,
+        tuning: {
+          sharedBuffers: env.derived.postgres.sharedBuffers,
+          effectiveCacheSize: env.derived.postgres.effectiveCacheSize,
+          maxConnections: db.postgres.maxConnections,
+          workMem: db.postgres.workMem,
+          maintenanceWorkMem: db.postgres.maintenanceWorkMem,
+          randomPageCost: db.postgres.randomPageCost,
+          effectiveIoConcurrency: db.postgres.effectiveIoConcurrency,
+          walBuffers: db.postgres.walBuffers,
+          checkpointCompletionTarget: db.postgres.checkpointCompletionTarget,
+        },
+        storage: db.postgres.storage,
+        storageClass: k.storageClass,
+      },
+      opts,
+    );
+    return {
+      databaseService: pulumi.output(postgres.serviceName),
+      databaseReplicaService: pulumi.output(null),
+      backupClaim: pulumi.output(backups?.claimName ?? null),
+    };
+  }
+  return { databaseService: pulumi.output(null), databaseReplicaService: pulumi.output(null) };
+}
