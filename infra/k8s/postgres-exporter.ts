@@ -18,7 +18,7 @@ import {
   POSTGRES_PORT,
 } from "./postgres-args.js";
 
-/** postgres_exporter (Deployment, Service, PDB) scraping the primary. */
+/** postgres_exporter (Deployment, Service, PDB) scraping the server. */
 export function postgresExporter(chart: Chart, args: PgvectorPostgresArgs): void {
   const base = args.name ?? "postgres";
   const name = `${base}-exporter`;

@@ -25,7 +25,7 @@ const HTTPS = 443;
 /**
  * The flows the app tier needs, and nothing else: ingress to the app; app → pooler or Postgres, Redis,
  * the trace collector and (for OpenAI and Sentry) HTTPS; Prometheus → app and exporters; PgBouncer,
- * replica, exporter and backups → Postgres. DNS is added for every owned group by NetworkPolicies.
+ * exporter and backups → Postgres. DNS is added for every owned group by NetworkPolicies.
  */
 export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesArgs, "namespace"> {
   const db = env.database;
@@ -38,18 +38,12 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
     { from: "any", to: SERVICE_NAME, port: APP_PORT },
     { from: "postgres-exporter", to: "postgres", port: POSTGRES_PORT },
   ];
-  if (db.readReplica) {
-    groups.push({ name: "postgres-replica", selector: selectorLabels("postgres-replica") });
-    flows.push({ from: "postgres-replica", to: "postgres", port: POSTGRES_PORT });
-  }
   if (db.pooler.enabled) {
     groups.push({ name: "pgbouncer", selector: selectorLabels("pgbouncer") });
     flows.push({ from: SERVICE_NAME, to: "pgbouncer", port: PGBOUNCER_PORT });
     flows.push({ from: "pgbouncer", to: "postgres", port: POSTGRES_PORT });
-    if (db.readReplica) flows.push({ from: "pgbouncer", to: "postgres-replica", port: POSTGRES_PORT });
   } else {
     flows.push({ from: SERVICE_NAME, to: "postgres", port: POSTGRES_PORT });
-    if (db.readReplica) flows.push({ from: SERVICE_NAME, to: "postgres-replica", port: POSTGRES_PORT });
   }
   if (env.redis.enabled) {
     groups.push({ name: "redis", selector: selectorLabels("redis") });

@@ -24,22 +24,16 @@ export interface AppTierInputs {
   readonly parent: pulumi.Resource;
 }
 
-/** Where DATABASE_URL / DATABASE_REPLICA_URL point: PgBouncer's databases when pooled, else Postgres. */
+/**
+ * Where DATABASE_URL points: PgBouncer's database when pooled, else Postgres. No DATABASE_REPLICA_URL:
+ * the statefulset engine runs no replica (`database.readReplica` is not read until another engine does).
+ */
 export function databaseEndpoints(env: ResolvedEnvironment): {
   primary: DatabaseEndpoint;
   replica?: DatabaseEndpoint;
 } {
   const db = env.database;
-  if (db.pooler.enabled) {
-    return {
-      primary: { host: "pgbouncer", database: db.name },
-      replica: db.readReplica ? { host: "pgbouncer", database: `${db.name}_replica` } : undefined,
-    };
-  }
-  return {
-    primary: { host: "postgres", database: db.name },
-    replica: db.readReplica ? { host: "postgres-replica", database: db.name } : undefined,
-  };
+  return { primary: { host: db.pooler.enabled ? "pgbouncer" : "postgres", database: db.name } };
 }
 
 /** The app workload and its data tier (McpBackend, Secrets, Redis, Postgres, PgBouncer, backups, policies). */
@@ -102,7 +96,6 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
           database: db.name,
           user: db.user,
           passwordSecret: appSecrets.passwordRef,
-          colocateWith: env.backups.walArchiving ? { app: "postgres" } : undefined,
         },
         opts,
       )
@@ -131,8 +124,6 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       },
       storage: db.postgres.storage,
       storageClass: k.storageClass,
-      readReplica: db.readReplica,
-      walArchive: backups && env.backups.walArchiving ? { claimName: backups.claimName } : undefined,
     },
     opts,
   );
@@ -142,12 +133,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
         "pgbouncer",
         {
           namespace,
-          databases: [
-            { name: db.name, host: postgres.serviceName, dbname: db.name },
-            ...(postgres.replicaServiceName
-              ? [{ name: `${db.name}_replica`, host: postgres.replicaServiceName, dbname: db.name }]
-              : []),
-          ],
+          databases: [{ name: db.name, host: postgres.serviceName, dbname: db.name }],
           user: db.user,
           password: dbPassword,
           maxClientConnections: db.pooler.maxClientConnections,
@@ -203,7 +189,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     // The LoadBalancer's address once the cloud assigned it (prod); null for a ClusterIP Service.
     appExternalAddress: backend.externalAddress.apply((a) => a ?? null),
     databaseService: pulumi.output(pgbouncer?.serviceName ?? postgres.serviceName),
-    databaseReplicaService: pulumi.output(postgres.replicaServiceName ?? null),
+    databaseReplicaService: pulumi.output(null),
     redisService: pulumi.output(redis?.serviceName ?? null),
     backupClaim: pulumi.output(backups?.claimName ?? null),
     databaseUrl: appSecrets.databaseUrl,

@@ -226,7 +226,7 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
   });
 });
 
-describe("Redis and the read replica", () => {
+describe("Redis and Postgres", () => {
   it("runs Redis 7 with maxmemory 512mb allkeys-lru, the reference's RDB rules and AOF everysec in staging", async () => {
     const objects = kubernetesObjects((await runStackWithSecrets("staging")).resources);
     const pod = podTemplates(objects).find((p) => p.workload === "statefulset/redis")!;
@@ -249,14 +249,16 @@ describe("Redis and the read replica", () => {
     expect(find(objects, "Service", "redis-exporter")).toBeDefined();
   });
 
-  it("streams a prod read replica from the primary with pg_basebackup, behind Service postgres-replica", async () => {
-    const objects = kubernetesObjects((await runStackWithSecrets("prod")).resources);
-    const pod = podTemplates(objects).find((p) => p.workload === "statefulset/postgres-replica")!;
-    const init = pod.spec.initContainers?.[0];
-    expect(init?.args?.join(" ")).toMatch(/pg_basebackup -h postgres .* -R -X stream/);
-    expect(find(objects, "Service", "postgres-replica").spec).toMatchObject({
-      selector: { app: "postgres-replica" },
-    });
-    expect((find(objects, "Service", "postgres").spec as { clusterIP?: string }).clusterIP).toBe("None");
-  });
+  it.each(["staging", "prod"])(
+    "%s: runs one Postgres pod (the statefulset engine) behind the headless Service postgres, and no replica",
+    async (env) => {
+      const objects = kubernetesObjects((await runStackWithSecrets(env)).resources);
+      const sets = objects.filter((o) => o.kind === "StatefulSet" && o.metadata.name.startsWith("postgres"));
+      expect(sets.map((o) => [o.metadata.name, (o.spec as { replicas: number }).replicas])).toEqual([
+        ["postgres", 1],
+      ]);
+      expect(objects.filter((o) => o.metadata.name.includes("replica"))).toEqual([]);
+      expect((find(objects, "Service", "postgres").spec as { clusterIP?: string }).clusterIP).toBe("None");
+    },
+  );
 });

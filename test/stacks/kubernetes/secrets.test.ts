@@ -60,9 +60,8 @@ describe("secrets never leak", () => {
     );
     const data = unwrapSecrets(secret?.inputs.stringData) as Record<string, string>;
     expect(data.url).toBe("postgresql://mcp:p%40ss%3Aw%2Frd%25%3F%23@pgbouncer:5432/mcp_production");
-    expect(data["replica-url"]).toBe(
-      "postgresql://mcp:p%40ss%3Aw%2Frd%25%3F%23@pgbouncer:5432/mcp_production_replica",
-    );
+    // The statefulset engine runs no replica, so there is no DATABASE_REPLICA_URL to point anywhere.
+    expect(data["replica-url"]).toBeUndefined();
   });
 
   it("points staging's DATABASE_URL straight at the headless postgres Service (no pooler there)", async () => {

@@ -26,24 +26,17 @@ interface Exception {
   readonly why: string;
 }
 const EXCEPTIONS: readonly Exception[] = [
-  ...(
-    [
-      ["statefulset/postgres", "postgres"],
-      ["statefulset/postgres-replica", "postgres"],
-      // The replica's init container that clones the primary with pg_basebackup.
-      ["statefulset/postgres-replica", "basebackup"],
-    ] as const
-  ).map(([workload, container]) => ({
-    workload,
-    container,
-    rule: "uid>=10000" as const,
+  {
+    workload: "statefulset/postgres",
+    container: "postgres",
+    rule: "uid>=10000",
     why: "the postgres image's entrypoint and server need the passwd entry of its postgres user (UID/GID 999)",
-  })),
+  },
   {
     workload: "cronjob/postgres-backup",
     container: "pg-dump",
     rule: "uid>=10000",
-    why: "runs as postgres (999) to prune the WAL files Postgres (999) archives to the shared backup volume",
+    why: "runs the postgres image as its postgres user (999), which owns the dumps (and WAL archived by earlier versions) on the backup volume it prunes",
   },
   {
     workload: "deployment/prometheus",
@@ -86,7 +79,6 @@ const EXPECTED: Readonly<Record<"dev" | "staging" | "prod", readonly string[]>> 
     "deployment/mcp-backend",
     "statefulset/redis",
     "statefulset/postgres",
-    "statefulset/postgres-replica",
     "deployment/postgres-exporter",
     "deployment/pgbouncer",
     "cronjob/postgres-backup",
