@@ -22,10 +22,17 @@ export interface PgvectorPostgresArgs {
   readonly image: string;
   /** Database created on first start (POSTGRES_DB). */
   readonly database: string;
-  /** Superuser role created on first start (POSTGRES_USER). */
+  /** Superuser role created on first start (POSTGRES_USER); its password follows `passwordSecret` on every start. */
   readonly user: string;
   /** Secret key holding the role's password. */
   readonly passwordSecret: SecretKeyRef;
+  /**
+   * A value that changes whenever the Secret of `passwordSecret` does (e.g. {@link AppSecrets.version});
+   * its hash is the `checksum/secrets` annotation of the Postgres and exporter pod templates, so both
+   * restart with the new password and Postgres sets it on its role. Defaults to none: a password change
+   * then reaches neither until something else restarts them.
+   */
+  readonly secretVersion?: pulumi.Input<string>;
   /** Memory of the Postgres container (request = limit, so it is never overcommitted). */
   readonly memory: string;
   /** CPU of the Postgres container (request = limit). */

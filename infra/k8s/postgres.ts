@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import {
+  checksum,
   imageTag,
   newChart,
   PART_OF,
@@ -24,9 +25,11 @@ import {
   validatePostgresArgs,
 } from "./postgres-args.js";
 import { postgresExporter } from "./postgres-exporter.js";
+import { setPasswordScript, withSecretsChecksum } from "./postgres-password.js";
 import { assertValid, registerNamespaced } from "./register.js";
 
 export * from "./postgres-args.js";
+export { SET_PASSWORD_SQL, type SetPasswordTarget, setPasswordScript } from "./postgres-password.js";
 
 const DATA_DIR = "/var/lib/postgresql/data";
 // A subdirectory, so initdb never meets the volume's lost+found.
@@ -54,6 +57,14 @@ function postgresContainer(args: PgvectorPostgresArgs): k8s.Container {
       requests: { cpu: args.cpu, memory: args.memory, ephemeralStorage: "256Mi" },
       limits: { cpu: args.cpu, memory: args.memory, ephemeralStorage: "1Gi" },
     }),
+    // The image sets POSTGRES_PASSWORD only at initdb; this makes the role follow the Secret on every start.
+    lifecycle: {
+      postStart: {
+        exec: {
+          command: ["/bin/bash", "-c", setPasswordScript({ socketDir: SOCKET_DIR, port: POSTGRES_PORT })],
+        },
+      },
+    },
     // Crash recovery or a long replay can take minutes; the startup probe holds liveness off until then.
     startupProbe: { tcpSocket: { port: port(POSTGRES_PORT) }, periodSeconds: 10, failureThreshold: 60 },
     livenessProbe: {
@@ -81,7 +92,7 @@ function postgresContainer(args: PgvectorPostgresArgs): k8s.Container {
   };
 }
 
-function statefulSet(chart: Chart, args: PgvectorPostgresArgs): void {
+function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: string): void {
   const name = args.name ?? "postgres";
   const labels = recommendedLabels({
     name,
@@ -101,7 +112,8 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs): void {
       // The data volume outlives the StatefulSet, whatever removes it.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
-        metadata: { labels },
+        // Mounted ConfigMaps update in place, but Postgres reads postgresql.conf only at start: the hash rolls it.
+        metadata: { labels, annotations: { "checksum/config": configHash } },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
@@ -164,15 +176,15 @@ export function postgresObjects(args: PgvectorPostgresArgs): KubeObject[] {
     data: { "postgresql.conf": conf },
   });
   new k8s.KubeConfigMap(chart, "init", { metadata: { name: `${base}-init`, labels }, data: init });
-  statefulSet(chart, args);
+  statefulSet(chart, args, checksum(conf, JSON.stringify(init)));
   postgresExporter(chart, args);
   return synth(chart);
 }
 
 /**
  * Postgres with pgvector as one StatefulSet pod (the `statefulset` engine): tuned postgresql.conf,
- * `CREATE EXTENSION vector` on first start, and postgres_exporter. No replica and no WAL archive: its
- * backups are the daily `pg_dump` (Backups).
+ * `CREATE EXTENSION vector` on first start, the role's password set from the Secret on every start,
+ * and postgres_exporter. No replica and no WAL archive: its backups are the daily `pg_dump` (Backups).
  */
 export class PgvectorPostgres extends pulumi.ComponentResource {
   /** Headless Service of the server. */
@@ -192,7 +204,8 @@ export class PgvectorPostgres extends pulumi.ComponentResource {
     this.exporterServiceName = `${base}-exporter`;
     this.selector = selectorLabels(base);
     this.exporterSelector = selectorLabels(this.exporterServiceName);
-    registerNamespaced(objects, args.namespace, this);
+    // Both the server and the exporter read the password from the Secret as an env var, once.
+    registerNamespaced(objects, args.namespace, this, (obj) => withSecretsChecksum(obj, args.secretVersion));
     this.registerOutputs({
       serviceName: this.serviceName,
       exporterServiceName: this.exporterServiceName,

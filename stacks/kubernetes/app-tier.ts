@@ -109,6 +109,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       database: db.name,
       user: db.user,
       passwordSecret: appSecrets.passwordRef,
+      secretVersion: appSecrets.version,
       memory: db.postgres.memory,
       cpu: db.postgres.cpu,
       tuning: {

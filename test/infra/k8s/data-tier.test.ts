@@ -135,6 +135,15 @@ describe("PgvectorPostgres", () => {
     expect(init.data).toEqual({ "01-pgvector.sql": "CREATE EXTENSION IF NOT EXISTS vector;\n" });
   });
 
+  it("restarts when postgresql.conf changes: checksum/config follows the config, and only it", () => {
+    const hash = (args: PgvectorPostgresArgs) =>
+      template(statefulSet(postgresObjects(args))).metadata.annotations?.["checksum/config"];
+    expect(hash(PG)).toMatch(/^[a-f0-9]{16}$/);
+    expect(hash({ ...PG })).toBe(hash(PG));
+    expect(hash({ ...PG, tuning: { ...PG.tuning, workMem: "32MB" } })).not.toBe(hash(PG));
+    expect(hash({ ...PG, storage: "50Gi" })).toBe(hash(PG));
+  });
+
   it("mounts its ConfigMaps as whole directories, never with subPath (which would never update)", () => {
     for (const o of postgresObjects(PG).filter((x) => x.kind === "StatefulSet" || x.kind === "Deployment"))
       for (const c of template(o).spec.containers)
