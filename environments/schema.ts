@@ -129,11 +129,9 @@ const pooler = z.strictObject({
 /** An address range outside the cluster the app may connect to (a managed database or Redis). */
 const egressTarget = z.strictObject({
   /** IPv4 or IPv6 CIDR, e.g. 10.20.0.0/16. */
-  cidr: z
-    .string()
-    .regex(/^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+)\/[0-9]{1,3}$/, {
-      message: "must be a CIDR such as 10.0.0.0/16",
-    }),
+  cidr: z.string().regex(/^([0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+)\/[0-9]{1,3}$/, {
+    message: "must be a CIDR such as 10.0.0.0/16",
+  }),
   port: port,
 });
 

@@ -25,13 +25,13 @@ export interface BackupsArgs {
   readonly image: string;
   /** Cron schedule. Defaults to "0 2 * * *" (the reference's daily 02:00). */
   readonly schedule?: string;
-  /** Dumps (and archived WAL) older than this many days are deleted. */
+  /** Dumps older than this many days are deleted. */
   readonly retentionDays: number;
   /** Size of the backup volume. */
   readonly storage: string;
   /** StorageClass of the backup volume. Defaults to the cluster default. */
   readonly storageClass?: string;
-  /** Database host (the primary's Service). */
+  /** Database host (the Postgres Service). */
   readonly host: string;
   /** Defaults to 5432. */
   readonly port?: number;
@@ -39,11 +39,6 @@ export interface BackupsArgs {
   readonly user: string;
   /** Secret key holding the password. */
   readonly passwordSecret: SecretKeyRef;
-  /**
-   * Pod labels of the Postgres primary. The backup volume is ReadWriteOnce and the primary writes its
-   * WAL archive to it, so the job must run on the primary's node. Defaults to none (no affinity).
-   */
-  readonly colocateWith?: Record<string, string>;
   /** Where the backup volume is mounted. Defaults to "/backups" (the reference's path). */
   readonly mountPath?: string;
   /** Name of the CronJob and PVC prefix. Defaults to "postgres-backup". */
@@ -76,6 +71,7 @@ export function backupScript(args: BackupsArgs): string {
     `pg_dump -h ${args.host} -p ${args.port ?? 5432} -U ${args.user} --no-password ${args.database} | gzip > "$file.partial"`,
     'mv "$file.partial" "$file"',
     `find ${dir} -maxdepth 1 -name '*.sql.gz' -mtime +${args.retentionDays} -delete`,
+    // Postgres no longer archives WAL here; what earlier versions archived ages out under the same retention.
     `if [ -d ${dir}/wal_archive ]; then find ${dir}/wal_archive -type f -mtime +${args.retentionDays} -delete; fi`,
     'echo "backup written: $file"',
   ].join("\n");
@@ -125,20 +121,8 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
               restartPolicy: "Never",
               automountServiceAccountToken: false,
               enableServiceLinks: false,
-              // Exception: the image's postgres user 999, so it can prune the WAL files Postgres archived.
+              // Exception: the image's postgres user 999, which owns the dumps (and old WAL) on the backup volume.
               securityContext: restrictedPod(POSTGRES_UID),
-              affinity: args.colocateWith
-                ? {
-                    podAffinity: {
-                      requiredDuringSchedulingIgnoredDuringExecution: [
-                        {
-                          topologyKey: "kubernetes.io/hostname",
-                          labelSelector: { matchLabels: args.colocateWith },
-                        },
-                      ],
-                    },
-                  }
-                : undefined,
               containers: [
                 {
                   name: "pg-dump",
@@ -174,7 +158,7 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
 
 /** A daily `pg_dump | gzip` CronJob to a backup volume, with retention. */
 export class Backups extends pulumi.ComponentResource {
-  /** The backup PVC (the Postgres primary archives WAL to it too). */
+  /** The backup PVC. */
   public readonly claimName: string;
   public readonly cronJobName: string;
   /** Pod labels of the backup job, for NetworkPolicies. */

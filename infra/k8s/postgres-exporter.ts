@@ -18,7 +18,10 @@ import {
   POSTGRES_PORT,
 } from "./postgres-args.js";
 
-/** postgres_exporter (Deployment, Service, PDB) scraping the primary. */
+/**
+ * postgres_exporter (Deployment, Service, PDB) scraping the server. It reads the password from the
+ * Secret once, at start; PgvectorPostgres patches `checksum/secrets` onto its pod template.
+ */
 export function postgresExporter(chart: Chart, args: PgvectorPostgresArgs): void {
   const base = args.name ?? "postgres";
   const name = `${base}-exporter`;

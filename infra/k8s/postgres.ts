@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 import {
+  checksum,
   imageTag,
   newChart,
   PART_OF,
@@ -24,21 +25,21 @@ import {
   validatePostgresArgs,
 } from "./postgres-args.js";
 import { postgresExporter } from "./postgres-exporter.js";
+import { setPasswordScript, withSecretsChecksum } from "./postgres-password.js";
 import { assertValid, registerNamespaced } from "./register.js";
 
 export * from "./postgres-args.js";
+export { SET_PASSWORD_SQL, type SetPasswordTarget, setPasswordScript } from "./postgres-password.js";
 
 const DATA_DIR = "/var/lib/postgresql/data";
 // A subdirectory, so initdb never meets the volume's lost+found.
 const PGDATA = `${DATA_DIR}/pgdata`;
+const SOCKET_DIR = "/var/run/postgresql";
 
-type Role = "primary" | "replica";
-
-function postgresContainer(args: PgvectorPostgresArgs, role: Role): k8s.Container {
+function postgresContainer(args: PgvectorPostgresArgs): k8s.Container {
   const pw: k8s.EnvVarSource = {
     secretKeyRef: { name: args.passwordSecret.secretName, key: args.passwordSecret.key },
   };
-  const wal = role === "primary" ? args.walArchive : undefined;
   return {
     name: "postgres",
     image: args.image,
@@ -56,6 +57,14 @@ function postgresContainer(args: PgvectorPostgresArgs, role: Role): k8s.Containe
       requests: { cpu: args.cpu, memory: args.memory, ephemeralStorage: "256Mi" },
       limits: { cpu: args.cpu, memory: args.memory, ephemeralStorage: "1Gi" },
     }),
+    // The image sets POSTGRES_PASSWORD only at initdb; this makes the role follow the Secret on every start.
+    lifecycle: {
+      postStart: {
+        exec: {
+          command: ["/bin/bash", "-c", setPasswordScript({ socketDir: SOCKET_DIR, port: POSTGRES_PORT })],
+        },
+      },
+    },
     // Crash recovery or a long replay can take minutes; the startup probe holds liveness off until then.
     startupProbe: { tcpSocket: { port: port(POSTGRES_PORT) }, periodSeconds: 10, failureThreshold: 60 },
     livenessProbe: {
@@ -75,120 +84,49 @@ function postgresContainer(args: PgvectorPostgresArgs, role: Role): k8s.Containe
     volumeMounts: [
       { name: "data", mountPath: DATA_DIR },
       { name: "config", mountPath: "/etc/postgresql", readOnly: true },
-      ...(role === "primary"
-        ? [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }]
-        : []),
-      { name: "run", mountPath: "/var/run/postgresql" },
+      { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+      { name: "run", mountPath: SOCKET_DIR },
       { name: "tmp", mountPath: "/tmp" },
       { name: "shm", mountPath: "/dev/shm" },
-      ...(wal ? [{ name: "wal-archive", mountPath: wal.mountPath ?? "/backups" }] : []),
     ],
   };
 }
 
-function basebackupInit(args: PgvectorPostgresArgs, primaryHost: string): k8s.Container {
-  return {
-    name: "basebackup",
-    image: args.image,
-    imagePullPolicy: "Always",
-    command: ["/bin/bash", "-c"],
-    args: [
-      [
-        "set -euo pipefail",
-        // Only an empty volume is initialised; a restarted replica resumes streaming from its own data.
-        'if [ ! -s "$PGDATA/PG_VERSION" ]; then',
-        '  rm -rf "$PGDATA"',
-        `  pg_basebackup -h ${primaryHost} -p ${POSTGRES_PORT} -U "$PGUSER" -D "$PGDATA" -R -X stream -c fast --no-password`,
-        '  chmod 700 "$PGDATA"',
-        "fi",
-      ].join("\n"),
-    ],
-    env: [
-      { name: "PGDATA", value: PGDATA },
-      { name: "PGUSER", value: args.user },
-      {
-        name: "PGPASSWORD",
-        valueFrom: { secretKeyRef: { name: args.passwordSecret.secretName, key: args.passwordSecret.key } },
-      },
-    ],
-    resources: resourceRequirements({
-      requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "64Mi" },
-      limits: { cpu: args.cpu, memory: "512Mi", ephemeralStorage: "256Mi" },
-    }),
-    // Exception: the image's postgres user (see postgresContainer).
-    securityContext: restrictedContainer(POSTGRES_UID),
-    volumeMounts: [
-      { name: "data", mountPath: DATA_DIR },
-      { name: "tmp", mountPath: "/tmp" },
-    ],
-  };
-}
-
-function statefulSet(chart: Chart, args: PgvectorPostgresArgs, role: Role): void {
-  const base = args.name ?? "postgres";
-  const name = role === "primary" ? base : `${base}-replica`;
+function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: string): void {
+  const name = args.name ?? "postgres";
   const labels = recommendedLabels({
     name,
-    component: role === "primary" ? "database" : "database-replica",
+    component: "database",
     version: imageTag(args.image),
-    instance: args.instance ?? base,
+    instance: args.instance ?? name,
     partOf: PART_OF,
   });
   const selector = selectorLabels(name);
-  const wal = role === "primary" ? args.walArchive : undefined;
-  const extraVolumes: k8s.Volume[] = wal
-    ? [{ name: "wal-archive", persistentVolumeClaim: { claimName: wal.claimName } }]
-    : [];
-  new k8s.KubeStatefulSet(chart, `${role}-sts`, {
+  new k8s.KubeStatefulSet(chart, "sts", {
     metadata: { name, labels },
     spec: {
       serviceName: name,
+      // One server, no standby: read replicas are the CloudNativePG or external engine's job.
       replicas: 1,
       selector: { matchLabels: selector },
       // The data volume outlives the StatefulSet, whatever removes it.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
-        metadata: { labels },
+        // Mounted ConfigMaps update in place, but Postgres reads postgresql.conf only at start: the hash rolls it.
+        metadata: { labels, annotations: { "checksum/config": configHash } },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           // Exception: the image's postgres user 999 (see POSTGRES_UID); fsGroup 999 owns the volumes.
           securityContext: restrictedPod(POSTGRES_UID),
           terminationGracePeriodSeconds: 60,
-          affinity:
-            role === "replica"
-              ? {
-                  // Keep the replica off the primary's node, so one node failure does not take both.
-                  podAntiAffinity: {
-                    preferredDuringSchedulingIgnoredDuringExecution: [
-                      {
-                        weight: 100,
-                        podAffinityTerm: {
-                          topologyKey: "kubernetes.io/hostname",
-                          labelSelector: { matchLabels: selectorLabels(base) },
-                        },
-                      },
-                    ],
-                  },
-                }
-              : undefined,
-          initContainers: role === "replica" ? [basebackupInit(args, base)] : undefined,
-          containers: [postgresContainer(args, role)],
+          containers: [postgresContainer(args)],
           volumes: [
-            {
-              name: "config",
-              configMap: {
-                name: `${base}-config`,
-                items: [
-                  { key: role === "primary" ? "postgresql.conf" : "replica.conf", path: "postgresql.conf" },
-                ],
-              },
-            },
-            ...(role === "primary" ? [{ name: "init", configMap: { name: `${base}-init` } }] : []),
-            scratch("run", "/var/run/postgresql", "16Mi").volume,
+            { name: "config", configMap: { name: `${name}-config` } },
+            { name: "init", configMap: { name: `${name}-init` } },
+            scratch("run", SOCKET_DIR, "16Mi").volume,
             scratch("tmp", "/tmp", "256Mi").volume,
             { name: "shm", emptyDir: { medium: "Memory", sizeLimit: q(args.shmSize ?? "256Mi") } },
-            ...extraVolumes,
           ],
         },
       },
@@ -204,22 +142,22 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, role: Role): void
       ],
     },
   });
-  new k8s.KubeService(chart, `${role}-svc`, {
+  new k8s.KubeService(chart, "svc", {
     metadata: { name, labels },
     spec: {
-      // The primary's Service is headless (the StatefulSet's governing Service, DNS straight to the pod).
-      clusterIp: role === "primary" ? "None" : undefined,
+      // Headless: the StatefulSet's governing Service, DNS straight to the pod.
+      clusterIp: "None",
       selector,
       ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: port("postgres") }],
     },
   });
-  new k8s.KubePodDisruptionBudget(chart, `${role}-pdb`, {
+  new k8s.KubePodDisruptionBudget(chart, "pdb", {
     metadata: { name, labels },
     spec: { maxUnavailable: port(1), selector: { matchLabels: selector } },
   });
 }
 
-/** The Postgres objects: config and init ConfigMaps, primary (+ replica) StatefulSets and Services, exporter. */
+/** The Postgres objects: config and init ConfigMaps, the StatefulSet, its Service and PDB, the exporter. */
 export function postgresObjects(args: PgvectorPostgresArgs): KubeObject[] {
   assertValid("PgvectorPostgres", validatePostgresArgs(args));
   const base = args.name ?? "postgres";
@@ -231,33 +169,31 @@ export function postgresObjects(args: PgvectorPostgresArgs): KubeObject[] {
     instance: args.instance ?? base,
     partOf: PART_OF,
   });
+  const conf = postgresqlConf(args);
+  const init = initScripts();
   new k8s.KubeConfigMap(chart, "conf", {
     metadata: { name: `${base}-config`, labels },
-    data: {
-      "postgresql.conf": postgresqlConf(args, "primary"),
-      "replica.conf": postgresqlConf(args, "replica"),
-    },
+    data: { "postgresql.conf": conf },
   });
-  new k8s.KubeConfigMap(chart, "init", { metadata: { name: `${base}-init`, labels }, data: initScripts() });
-  statefulSet(chart, args, "primary");
-  if (args.readReplica) statefulSet(chart, args, "replica");
+  new k8s.KubeConfigMap(chart, "init", { metadata: { name: `${base}-init`, labels }, data: init });
+  statefulSet(chart, args, checksum(conf, JSON.stringify(init)));
   postgresExporter(chart, args);
   return synth(chart);
 }
 
 /**
- * Postgres with pgvector as a StatefulSet: tuned postgresql.conf, `CREATE EXTENSION vector` on first
- * start, optional WAL archiving, postgres_exporter, and optionally a streaming read replica.
+ * Postgres with pgvector as one StatefulSet pod (the `statefulset` engine): tuned postgresql.conf,
+ * `CREATE EXTENSION vector` on first start, the role's password set from the Secret on every start,
+ * and postgres_exporter. No replica and no WAL archive: its backups are the daily `pg_dump` (Backups).
  */
 export class PgvectorPostgres extends pulumi.ComponentResource {
-  /** Headless Service of the primary. */
+  /** Headless Service of the server. */
   public readonly serviceName: string;
-  /** Service of the replica, when there is one. */
-  public readonly replicaServiceName: string | undefined;
   public readonly exporterServiceName: string;
   public readonly port = POSTGRES_PORT;
+  /** Pod labels of the server, for NetworkPolicies. */
   public readonly selector: Record<string, string>;
-  public readonly replicaSelector: Record<string, string> | undefined;
+  /** Pod labels of the exporter, for NetworkPolicies. */
   public readonly exporterSelector: Record<string, string>;
 
   constructor(name: string, args: PgvectorPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -265,15 +201,13 @@ export class PgvectorPostgres extends pulumi.ComponentResource {
     const objects = postgresObjects(args);
     const base = args.name ?? "postgres";
     this.serviceName = base;
-    this.replicaServiceName = args.readReplica ? `${base}-replica` : undefined;
     this.exporterServiceName = `${base}-exporter`;
     this.selector = selectorLabels(base);
-    this.replicaSelector = args.readReplica ? selectorLabels(`${base}-replica`) : undefined;
     this.exporterSelector = selectorLabels(this.exporterServiceName);
-    registerNamespaced(objects, args.namespace, this);
+    // Both the server and the exporter read the password from the Secret as an env var, once.
+    registerNamespaced(objects, args.namespace, this, (obj) => withSecretsChecksum(obj, args.secretVersion));
     this.registerOutputs({
       serviceName: this.serviceName,
-      replicaServiceName: this.replicaServiceName,
       exporterServiceName: this.exporterServiceName,
     });
   }

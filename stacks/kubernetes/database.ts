@@ -183,6 +183,8 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
         database: db.name,
         user: db.user,
         passwordSecret: appSecrets.passwordRef,
+        // A password change restarts the pod, whose start hook then sets the role's password.
+        secretVersion: appSecrets.version,
         memory: db.postgres.memory,
         cpu: db.postgres.cpu,
         tuning: {

@@ -16,11 +16,25 @@ export const POSTGRES_INSTALL_HINT =
   "sudo apt-get update && sudo apt-get install -y --no-install-recommends pgbouncer postgresql";
 
 export interface PostgresServer {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback). */
+  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback unless `hba` says otherwise). */
   url: string;
   port: number;
+  /** Directory of the server's Unix socket. */
+  socketDir: string;
+  /** Directory of the server's binaries (`psql`, `pg_isready` too). */
+  bin: string;
+  /** The tail of the server's log (stderr), up to 4000 characters. */
+  log(): string;
+  /** Run a command as the server's user with exactly `env`; resolves with its exit code and output. */
+  exec(command: string, args: string[], env: Record<string, string>): Promise<ExecResult>;
   /** Fast shutdown, wait for exit, remove the temp dir. */
   stop(): Promise<void>;
+}
+
+export interface ExecResult {
+  code: number | null;
+  /** stdout and stderr, interleaved, trimmed. */
+  output: string;
 }
 
 export interface PgBouncerServer {
@@ -117,9 +131,9 @@ async function serverDir(prefix: string, user: RunAs): Promise<string> {
   return dir;
 }
 
-function spawnAs(user: RunAs, command: string, args: string[]): ChildProcess {
+function spawnAs(user: RunAs, command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
   const [file, ...rest] = [...user.prefix, command, ...args];
-  return spawn(file!, rest, { stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(file!, rest, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
 }
 
 function collectOutput(child: ChildProcess): () => string {
@@ -137,19 +151,29 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-async function runToEnd(user: RunAs, command: string, args: string[]): Promise<void> {
-  const child = spawnAs(user, command, args);
+async function runCommand(
+  user: RunAs,
+  command: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<ExecResult> {
+  const child = spawnAs(user, command, args, env);
   const output = collectOutput(child);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
-    child.once("exit", (c) => resolve(c));
+    child.once("close", (c) => resolve(c));
   });
-  if (code !== 0) throw new Error(`${path.basename(command)} exited with ${code}: ${output()}`);
+  return { code, output: output() };
+}
+
+async function runToEnd(user: RunAs, command: string, args: string[]): Promise<void> {
+  const { code, output } = await runCommand(user, command, args);
+  if (code !== 0) throw new Error(`${path.basename(command)} exited with ${code}: ${output}`);
 }
 
 /** Resolves once `SELECT 1` answers at `url`; bounded by attempts (up to 400 × 25 ms), not wall time. */
 async function waitForSql(
-  url: string,
+  url: string | pg.ClientConfig,
   child: ChildProcess,
   name: string,
   output: () => string,
@@ -157,7 +181,7 @@ async function waitForSql(
   let last: unknown;
   for (let attempt = 0; attempt < 400; attempt++) {
     if (child.exitCode !== null || child.signalCode !== null) break;
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client(typeof url === "string" ? { connectionString: url } : url);
     client.on("error", () => {});
     try {
       await client.connect();
@@ -170,7 +194,8 @@ async function waitForSql(
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`${name} did not answer on ${url}: ${String(last)}\n${output() || "no output"}`);
+  const where = typeof url === "string" ? url : `${url.host}:${url.port}`;
+  throw new Error(`${name} did not answer on ${where}: ${String(last)}\n${output() || "no output"}`);
 }
 
 function stopper(child: ChildProcess, signal: NodeJS.Signals, dir: string): () => Promise<void> {
@@ -183,10 +208,13 @@ function stopper(child: ChildProcess, signal: NodeJS.Signals, dir: string): () =
 
 /**
  * initdb into a temp dir and start `postgres` on 127.0.0.1 (unix socket in the temp dir too), trust
- * authentication, fsync off. Resolves once it answers a query.
+ * authentication, fsync off. Resolves once it answers a query over the socket as `postgres`.
+ *
+ * `hba` replaces pg_hba.conf (one line each), e.g. `["local all all trust", "host all all all
+ * scram-sha-256"]` for password authentication over TCP; keep a trusted `local` line for `postgres`.
  */
 export async function startPostgres(
-  options: { port?: number; settings?: Record<string, string> } = {},
+  options: { port?: number; settings?: Record<string, string>; hba?: readonly string[] } = {},
 ): Promise<PostgresServer> {
   const bin = findPostgresBin();
   const user = runAs();
@@ -205,6 +233,11 @@ export async function startPostgres(
       "--locale=C",
       "--no-sync",
     ]);
+    if (options.hba) {
+      const hba = path.join(data, "pg_hba.conf");
+      await writeFile(hba, `${options.hba.join("\n")}\n`);
+      if (user.prefix.length > 0) await chown(hba, user.uid, user.gid);
+    }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -229,13 +262,15 @@ export async function startPostgres(
   const stop = stopper(child, "SIGINT", dir);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   try {
-    await waitForSql(url, child, "postgres", output);
+    await waitForSql({ host: dir, port, user: "postgres", database: "postgres" }, child, "postgres", output);
   } catch (error) {
     child.kill("SIGKILL");
     await stop();
     throw error;
   }
-  return { url, port, stop };
+  const exec = (command: string, args: string[], env: Record<string, string>) =>
+    runCommand(user, command, args, env);
+  return { url, port, socketDir: dir, bin, log: output, exec, stop };
 }
 
 export interface PgBouncerOptions {

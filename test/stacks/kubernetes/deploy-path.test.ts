@@ -168,6 +168,26 @@ describe("config changes reach the pods", () => {
     );
   });
 
+  it("restarts Postgres and its exporter when the password changes, so the role takes the new one", async () => {
+    const withPassword = (dbPassword: string) =>
+      runStackWithSecrets("staging", { config: RENDER_CONFIG.staging, secrets: { dbPassword } });
+    const a = await withPassword("first-pass");
+    const again = await withPassword("first-pass");
+    const b = await withPassword("second-pass");
+    for (const [kind, name] of [
+      ["StatefulSet", "postgres"],
+      ["Deployment", "postgres-exporter"],
+    ] as const) {
+      const secretsOf = (run: MockRunResult) => annotations(run, kind, name)["checksum/secrets"];
+      expect(secretsOf(a), name).toMatch(/^[a-f0-9]{16}$/);
+      expect(secretsOf(again), name).toBe(secretsOf(a));
+      expect(secretsOf(b), name).not.toBe(secretsOf(a));
+    }
+    expect(annotations(b, "StatefulSet", "postgres")["checksum/config"]).toBe(
+      annotations(a, "StatefulSet", "postgres")["checksum/config"],
+    );
+  });
+
   it("restarts Redis when its config changes", async () => {
     const a = await runStackWithSecrets("prod", { config: RENDER_CONFIG.prod });
     const b = await runStackWithSecrets("prod", {

@@ -36,7 +36,7 @@ const EXCEPTIONS: readonly Exception[] = [
     workload: "cronjob/postgres-backup",
     container: "pg-dump",
     rule: "uid>=10000",
-    why: "runs as postgres (999) to prune the WAL files Postgres (999) archives to the shared backup volume",
+    why: "runs the postgres image as its postgres user (999), which owns the dumps (and WAL archived by earlier versions) on the backup volume it prunes",
   },
   {
     workload: "deployment/prometheus",
