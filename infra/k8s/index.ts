@@ -6,7 +6,6 @@ export { type KubeObject, type RegisterOptions, registerObjects, resourceName, s
 export * from "./mcp-backend.js";
 export { EnvironmentNamespace, type EnvironmentNamespaceArgs } from "./namespace.js";
 export * from "./network-policies.js";
-export * from "./pgbouncer.js";
 export * from "./postgres.js";
 export * from "./protect.js";
 export * from "./redis.js";

@@ -118,9 +118,10 @@ function objectStorePort(endpointUrl: string | undefined): number {
 }
 
 /**
- * The flows the app tier needs, and nothing else: ingress to the app; app → pooler or Postgres, Redis,
- * the trace collector and (for OpenAI and Sentry) HTTPS; Prometheus → app and exporters; PgBouncer,
- * replica, exporter and backups → Postgres. DNS is added for every owned group by NetworkPolicies.
+ * The flows the app tier needs, and nothing else: ingress to the app; the database engine's flows
+ * (databaseNetwork); app → Redis (or a managed Redis's ranges), the trace collector and (for OpenAI and
+ * Sentry) HTTPS; Prometheus → the app's metrics port and the exporters. DNS is added for every owned
+ * group by NetworkPolicies.
  */
 export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesArgs, "namespace"> {
   const groups: PodGroup[] = [{ name: SERVICE_NAME, selector: selectorLabels(SERVICE_NAME) }];

@@ -6,16 +6,13 @@ import {
   networkPolicyObjects,
   type PgvectorPostgresArgs,
   type PodGroup,
-  pgbouncerIni,
   postgresObjects,
   postgresqlConf,
   postgresUrl,
   type RedisArgs,
   redisConf,
-  userlistLine,
   validateBackupsArgs,
   validateNetworkPoliciesArgs,
-  validatePgBouncerArgs,
   validatePostgresArgs,
   validateRedisArgs,
 } from "../../../infra/index.js";
@@ -172,41 +169,6 @@ describe("PgvectorPostgres", () => {
   it("rejects sizes postgresql.conf cannot read", () => {
     expect(validatePostgresArgs({ ...PG, tuning: { ...PG.tuning, sharedBuffers: "4Gi" } })).toEqual([
       'tuning.sharedBuffers "4Gi" must be a postgresql.conf size such as 16MB',
-    ]);
-  });
-});
-
-describe("PgBouncer", () => {
-  const args = {
-    namespace: "ns",
-    databases: [
-      { name: "app", host: "postgres", dbname: "app" },
-      { name: "app_replica", host: "postgres-replica", dbname: "app" },
-    ],
-    user: "app",
-    password: "x",
-    maxClientConnections: 5000,
-    defaultPoolSize: 80,
-    reservePoolSize: 10,
-  };
-
-  it("pools in transaction mode with a hard per-database cap of pool + reserve", () => {
-    const ini = pgbouncerIni(args);
-    expect(ini).toMatch(/^pool_mode = transaction$/m);
-    expect(ini).toMatch(/^max_client_conn = 5000$/m);
-    expect(ini).toMatch(/^default_pool_size = 80$/m);
-    expect(ini).toMatch(/^reserve_pool_size = 10$/m);
-    expect(ini).toMatch(/^max_db_connections = 90$/m);
-    expect(ini).toMatch(/^app_replica = host=postgres-replica port=5432 dbname=app$/m);
-  });
-
-  it("quotes the userlist as PgBouncer expects", () => {
-    expect(userlistLine("app", 'pa"ss')).toBe('"app" "pa""ss"\n');
-  });
-
-  it("rejects a pool larger than the client limit", () => {
-    expect(validatePgBouncerArgs({ ...args, maxClientConnections: 10 })).toEqual([
-      "defaultPoolSize 80 exceeds maxClientConnections 10",
     ]);
   });
 });
