@@ -43,20 +43,26 @@ export function loadEnvironment(stackName: string, config: pulumi.Config): Resol
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
 /**
- * Read the secrets the environment needs. A required one that is missing stops the deployment with
- * the exact `pulumi config set --secret` line to run.
+ * Read the secrets the environment needs. Required ones that are missing stop the deployment, all at
+ * once, with the exact `pulumi config set --secret` line to run for each.
  */
 export function readSecrets(config: pulumi.Config, env: ResolvedEnvironment): StackSecrets {
   const required = new Set(requiredSecrets(env));
   const secrets: StackSecrets = {};
+  const missing: string[] = [];
   for (const key of Object.keys(SECRET_KEYS) as SecretKey[]) {
     const value = config.getSecret(SECRET_KEYS[key]);
-    if (value === undefined && required.has(key)) {
-      throw new StackConfigError(
-        `${env.name}: missing secret "${SECRET_KEYS[key]}"; run: pulumi config set --secret ${config.name}:${SECRET_KEYS[key]} <value>`,
-      );
-    }
+    if (value === undefined && required.has(key)) missing.push(SECRET_KEYS[key]);
     if (value !== undefined) secrets[key] = value;
   }
+  const line = (k: string) => `pulumi config set --secret ${config.name}:${k} <value>`;
+  if (missing.length === 1)
+    throw new StackConfigError(
+      `${env.name}: missing secret "${missing[0]}"; run: ${line(missing[0] as string)}`,
+    );
+  if (missing.length > 1)
+    throw new StackConfigError(
+      `${env.name}: missing secrets ${missing.map((k) => `"${k}"`).join(", ")}; run:\n${missing.map((k) => `  ${line(k)}`).join("\n")}`,
+    );
   return secrets;
 }

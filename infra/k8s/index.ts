@@ -10,3 +10,4 @@ export * from "./postgres.js";
 export * from "./protect.js";
 export * from "./redis.js";
 export * from "./register.js";
+export * from "./secrets-checksum.js";

@@ -25,6 +25,7 @@ import {
   validateMcpBackendArgs,
 } from "./mcp-backend-args.js";
 import { assertValid, registerNamespaced } from "./register.js";
+import { withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./mcp-backend-args.js";
 
@@ -193,37 +194,14 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
   return synth(chart);
 }
 
-/**
- * Put what is known only at deploy time into the Deployment: the image (a pushed digest) in the app
- * container, and the Secrets' version as the `checksum/secrets` pod annotation.
- */
-function withDeployInputs(
-  obj: KubeObject,
-  name: string,
-  image: pulumi.Input<string>,
-  secretVersion: pulumi.Input<string> | undefined,
-): KubeObject | pulumi.Inputs {
+/** Put the image (e.g. a pushed digest, known only at deploy time) into the app container. */
+function withImage(obj: KubeObject, name: string, image: pulumi.Input<string>): KubeObject | pulumi.Inputs {
   if (obj.kind !== "Deployment") return obj;
-  const spec = obj.spec as {
-    template: {
-      metadata: { annotations?: Record<string, string> };
-      spec: { containers: { name: string }[] };
-    };
-  };
+  const spec = obj.spec as { template: { spec: { containers: { name: string }[] } } };
   const containers = spec.template.spec.containers.map((c) => (c.name === name ? { ...c, image } : c));
-  const annotations: Record<string, pulumi.Input<string>> = { ...spec.template.metadata.annotations };
-  if (secretVersion !== undefined)
-    annotations["checksum/secrets"] = pulumi.output(secretVersion).apply((v) => checksum(v));
   return {
     ...obj,
-    spec: {
-      ...spec,
-      template: {
-        ...spec.template,
-        metadata: { ...spec.template.metadata, annotations },
-        spec: { ...spec.template.spec, containers },
-      },
-    },
+    spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers } } },
   };
 }
 
@@ -255,7 +233,7 @@ export class McpBackend extends pulumi.ComponentResource {
     this.servicePort = args.servicePort ?? D.servicePort;
     this.selector = selectorLabels(this.serviceName);
     const resources = registerNamespaced(objects, args.namespace, this, (obj) =>
-      withDeployInputs(obj, this.serviceName, args.image, args.secretVersion),
+      withSecretsChecksum(withImage(obj, this.serviceName, args.image) as KubeObject, args.secretVersion),
     );
     this.url = pulumi.interpolate`http://${this.serviceName}.${args.namespace}.svc:${this.servicePort}`;
     const service = resources.find(

@@ -25,8 +25,9 @@ import {
   validatePostgresArgs,
 } from "./postgres-args.js";
 import { postgresExporter } from "./postgres-exporter.js";
-import { setPasswordScript, withSecretsChecksum } from "./postgres-password.js";
+import { setPasswordScript } from "./postgres-password.js";
 import { assertValid, registerNamespaced } from "./register.js";
+import { withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./postgres-args.js";
 export { SET_PASSWORD_SQL, type SetPasswordTarget, setPasswordScript } from "./postgres-password.js";

@@ -10,6 +10,7 @@ import {
 } from "../../monitoring/index.js";
 import { dashboardJson, grafanaDatasourcesYaml, grafanaProviderYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
+import { withSecretsChecksum } from "../k8s/secrets-checksum.js";
 import {
   addWorkload,
   checksum,
@@ -160,9 +161,11 @@ export class Grafana extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The admin password is read at start: a change must restart Grafana.
+    const placed = namespacePatch(args.namespace);
     registerObjects(grafanaObjects(args.env), {
       parent: this,
-      patch: namespacePatch(args.namespace),
+      patch: (obj) => withSecretsChecksum(placed(obj) as KubeObject, secret.metadata.resourceVersion),
       opts: { dependsOn: [secret] },
     });
     this.url = pulumi.output(`http://${S.grafana.name}:${args.env.grafana.port}`);

@@ -7,7 +7,7 @@ import { resolveEnvironment } from "../../environments/index.js";
 import { ALERT_RECEIVER_FILE, alertmanagerConfig } from "../../monitoring/alertmanager-config.js";
 import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
 import { MONITORED_ENVIRONMENTS } from "../../monitoring/files.js";
-import { prometheusYaml, rulesYaml, toYaml } from "../../monitoring/render.js";
+import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
 import { MONITORING_PATHS } from "../../monitoring/services.js";
 import { amtoolVersion, requireTool, run, tempDir } from "./tools.js";
 

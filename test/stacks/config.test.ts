@@ -45,6 +45,15 @@ describe("stack config overrides", () => {
     );
   });
 
+  it("lists every missing secret at once, each with its command", async () => {
+    const { dbPassword: _a, apiKeys: _b, ...rest } = TEST_SECRETS;
+    await expect(runUnderMocks("staging", { secrets: rest })).rejects.toThrow(
+      'staging: missing secrets "dbPassword", "apiKeys"; run:\n' +
+        "  pulumi config set --secret mcp-stack:dbPassword <value>\n" +
+        "  pulumi config set --secret mcp-stack:apiKeys <value>",
+    );
+  });
+
   it("reads config from the PULUMI_CONFIG environment the Pulumi engine sets", async () => {
     // A fresh process: the SDK reads PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS at start, as under `pulumi up`.
     const config = {

@@ -195,8 +195,9 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
   it("tunes PostgreSQL as the reference (the Cluster's parameters in prod, postgresql.conf in staging)", () => {
     const cluster = objects.find((o) => o.kind === "Cluster");
     if (env === "prod") {
-      const params = (cluster?.spec as { postgresql: { parameters: Record<string, string> } }).postgresql
-        .parameters;
+      const params =
+        (cluster?.spec as { postgresql: { parameters: Record<string, string> } } | undefined)?.postgresql
+          .parameters ?? {};
       for (const [k, v] of Object.entries(ref.postgresConf)) expect(params[k], k).toBe(v);
       return;
     }

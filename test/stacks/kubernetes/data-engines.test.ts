@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { kubernetesObjects, RENDER_CONFIG } from "../../../stacks/kubernetes/render.js";
+import type { MockRunResult } from "../../../stacks/mock-run.js";
+import { runStackWithSecrets } from "../../helpers/stack.js";
+
+const EXTERNAL = {
+  ...RENDER_CONFIG.prod,
+  database: {
+    engine: "external",
+    pooler: { enabled: false },
+    // What the managed service's proxy accepts; the budget checks the app against it.
+    postgres: { maxConnections: 6000 },
+    external: { egress: [{ cidr: "10.20.0.0/16", port: 5432 }] },
+  },
+  redis: { engine: "external", external: { egress: [{ cidr: "10.30.1.0/24", port: 6380 }] } },
+};
+const MANAGED_URLS = {
+  databaseUrl: "postgresql://app:pw-managed@db-primary.prod.internal:5432/mcp",
+  databaseReplicaUrl: "postgresql://app:pw-managed@db-replica.prod.internal:5432/mcp",
+  redisUrl: "rediss://:pw-redis@redis-cluster.prod.internal:6380/0",
+};
+
+interface EgressRule {
+  to?: { ipBlock?: { cidr: string }; podSelector?: unknown; namespaceSelector?: unknown }[];
+  ports?: { port: number }[];
+}
+
+describe("prod on managed services (database.engine and redis.engine external)", () => {
+  let run: MockRunResult;
+  beforeAll(async () => {
+    run = await runStackWithSecrets("prod", { config: EXTERNAL, secrets: MANAGED_URLS });
+  });
+
+  it("deploys no database or Redis pods, and no operators", () => {
+    const objects = kubernetesObjects(run.resources);
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(
+      kinds.filter((k) => /^(StatefulSet|Cluster|Pooler|ObjectStore|ScheduledBackup)\//.test(k)),
+    ).toEqual([]);
+    expect(kinds.filter((k) => /postgres|redis/.test(k) && !/^(NetworkPolicy|Secret)\//.test(k))).toEqual([]);
+    expect(run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")).toEqual([]);
+  });
+
+  it("gives the app the managed services' URLs, from secrets", () => {
+    const secrets = kubernetesObjects(run.resources).filter((o) => o.kind === "Secret");
+    const db = secrets.find((s) => s.metadata.name === "db-credentials")?.stringData;
+    expect(db).toEqual({ url: MANAGED_URLS.databaseUrl, "replica-url": MANAGED_URLS.databaseReplicaUrl });
+    expect(secrets.find((s) => s.metadata.name === "redis-credentials")?.stringData).toEqual({
+      url: MANAGED_URLS.redisUrl,
+    });
+  });
+
+  it("lets the app leave the namespace only to the configured ranges and ports (plus HTTPS for OpenAI/Sentry)", () => {
+    const policy = kubernetesObjects(run.resources).find(
+      (o) => o.kind === "NetworkPolicy" && o.metadata.name === "mcp-backend",
+    );
+    const egress = (policy?.spec as { egress: EgressRule[] } | undefined)?.egress ?? [];
+    const toCidrs = egress
+      .filter((r) => r.to?.some((t) => t.ipBlock))
+      .map((r) => `${r.to?.[0]?.ipBlock?.cidr}:${r.ports?.map((p) => p.port).join(",")}`)
+      .sort();
+    expect(toCidrs).toEqual(["0.0.0.0/0:443", "10.20.0.0/16:5432", "10.30.1.0/24:6380"]);
+  });
+
+  it("scrapes no exporter for them", async () => {
+    const config = kubernetesObjects(run.resources).find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === "prometheus-config",
+    );
+    const yml = JSON.stringify(config?.data);
+    expect(yml).not.toContain("postgres-exporter");
+    expect(yml).not.toContain("redis-exporter");
+    expect(yml).not.toContain("job_name: cloudnative-pg");
+  });
+
+  it("stops with the secret to set when a URL is missing", async () => {
+    await expect(
+      runStackWithSecrets("prod", {
+        config: EXTERNAL,
+        secrets: { databaseUrl: MANAGED_URLS.databaseUrl, redisUrl: MANAGED_URLS.redisUrl },
+      }),
+    ).rejects.toThrow(
+      'prod: missing secret "databaseReplicaUrl"; run: pulumi config set --secret mcp-stack:databaseReplicaUrl <value>',
+    );
+  });
+});
+
+describe("prod on CloudNativePG: what has no default", () => {
+  it("stops without an object store for the WAL archive and base backups, naming the key", async () => {
+    await expect(
+      runStackWithSecrets("prod", { config: { ...RENDER_CONFIG.prod, backups: undefined } }),
+    ).rejects.toThrow(
+      /prod: backups.objectStore.destinationPath is not set.*\n {2}pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3:\/\/<bucket>\/<path>/,
+    );
+  });
+
+  it("stops when only one of the object store's keys is set, naming the other", async () => {
+    await expect(
+      runStackWithSecrets("prod", {
+        config: RENDER_CONFIG.prod,
+        secrets: { backupAccessKeyId: "AKIAEXAMPLE" },
+      }),
+    ).rejects.toThrow("pulumi config set --secret mcp-stack:backupSecretAccessKey <value>");
+  });
+
+  it("keeps given object store keys in a Secret, referenced by the ObjectStore", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: RENDER_CONFIG.prod,
+      secrets: { backupAccessKeyId: "AKIAEXAMPLE", backupSecretAccessKey: "s3-secret-key-77" },
+    });
+    const store = kubernetesObjects(run.resources).find((o) => o.kind === "ObjectStore");
+    expect(JSON.stringify(store)).not.toContain("s3-secret-key-77");
+    expect(
+      (store?.spec as { configuration: { s3Credentials: unknown } } | undefined)?.configuration.s3Credentials,
+    ).toEqual({
+      accessKeyId: { name: "postgres-backup-s3", key: expect.any(String) },
+      secretAccessKey: { name: "postgres-backup-s3", key: expect.any(String) },
+    });
+  });
+
+  it("uses the pods' IAM role when no object store keys are given", async () => {
+    const run = await runStackWithSecrets("prod", { config: RENDER_CONFIG.prod });
+    const store = kubernetesObjects(run.resources).find((o) => o.kind === "ObjectStore");
+    expect(
+      (store?.spec as { configuration: { s3Credentials: unknown } } | undefined)?.configuration.s3Credentials,
+    ).toEqual({ inheritFromIAMRole: true });
+  });
+});
+
+describe("prod's database objects are protected", () => {
+  let run: MockRunResult;
+  beforeAll(async () => {
+    run = await runStackWithSecrets("prod", { config: RENDER_CONFIG.prod });
+  });
+
+  // Deleting a Cluster garbage-collects its instances' PVCs; uninstalling an operator chart deletes the
+  // CRDs it templates, and with them every Cluster.
+  it.each([
+    ["kubernetes:postgresql.cnpg.io/v1:Cluster", true],
+    ["kubernetes:barmancloud.cnpg.io/v1:ObjectStore", false],
+    ["kubernetes:helm.sh/v3:Release", true],
+  ] as const)("%s: protect, retainOnDelete %s", (type, retain) => {
+    const found = run.resources.filter((r) => r.type === type);
+    expect(found.length).toBeGreaterThan(0);
+    for (const r of found)
+      expect([r.name, r.options.protect, r.options.retainOnDelete]).toEqual([r.name, true, retain]);
+  });
+});
