@@ -145,3 +145,35 @@ describe("prod's database objects are protected", () => {
       expect([r.name, r.options.protect, r.options.retainOnDelete]).toEqual([r.name, true, retain]);
   });
 });
+
+describe("prod's restore drill is configuration", () => {
+  it("bootstraps the cluster by recovery to the given time, archiving into a folder of its own", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: {
+        ...RENDER_CONFIG.prod,
+        database: { restore: { serverName: "postgres", targetTime: "2026-12-01T09:30:00Z" } },
+      },
+    });
+    const cluster = kubernetesObjects(run.resources).find((o) => o.kind === "Cluster")?.spec as {
+      bootstrap: { recovery?: { source: string; recoveryTarget?: { targetTime: string } }; initdb?: unknown };
+      externalClusters: { name: string; plugin: { parameters: Record<string, string> } }[];
+      plugins: { parameters: Record<string, string> }[];
+    };
+    expect(cluster.bootstrap.initdb).toBeUndefined();
+    expect(cluster.bootstrap.recovery?.recoveryTarget?.targetTime).toBe("2026-12-01T09:30:00Z");
+    const source = cluster.externalClusters.find((c) => c.name === cluster.bootstrap.recovery?.source);
+    expect(source?.plugin.parameters.serverName).toBe("postgres");
+    expect(cluster.plugins[0]?.parameters.serverName).toBe("postgres-restored");
+  });
+
+  it("rejects a target time that is not RFC 3339, naming the key", async () => {
+    await expect(
+      runStackWithSecrets("prod", {
+        config: {
+          ...RENDER_CONFIG.prod,
+          database: { restore: { serverName: "postgres", targetTime: "yesterday" } },
+        },
+      }),
+    ).rejects.toThrow(/database\.restore/);
+  });
+});
