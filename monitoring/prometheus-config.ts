@@ -18,6 +18,29 @@ const APP_NAME_LABEL = "__meta_kubernetes_pod_label_app_kubernetes_io_name";
 const annotation = (name: string) => `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
 
 /**
+ * The relabelling every per-pod job shares: running pods only, the address from the pod's
+ * `prometheus.io/port` annotation, and namespace / pod / instance labels from the pod.
+ */
+function perPodRelabels(): Json[] {
+  return [
+    // Completed pods keep their IP in the API for a while; their address may belong to a new pod.
+    { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
+    { source_labels: ["__meta_kubernetes_pod_container_init"], action: "drop", regex: "true" },
+    {
+      source_labels: ["__address__", annotation("port")],
+      action: "replace",
+      regex: "([^:]+)(?::\\d+)?;(\\d+)",
+      replacement: "$1:$2",
+      target_label: "__address__",
+    },
+    { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+    { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+    // The pod name is what on-call looks up with kubectl; the reference also strips the port.
+    { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
+  ];
+}
+
+/**
  * The app, one target per pod. The reference's static `mcp-backend:8000` goes through the Service,
  * which picks a random pod per scrape: counters jump between pods and rate() turns to noise. Pods are
  * discovered in the environment's namespace only and scraped as their prometheus.io/* annotations say.
@@ -30,26 +53,13 @@ function appJob(namespace: string): Json {
     relabel_configs: [
       { source_labels: [annotation("scrape")], action: "keep", regex: "true" },
       { source_labels: [APP_NAME_LABEL], action: "keep", regex: SERVICE_NAME },
-      // Completed pods keep their IP in the API for a while; their address may belong to a new pod.
-      { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
-      { source_labels: ["__meta_kubernetes_pod_container_init"], action: "drop", regex: "true" },
       {
         source_labels: [annotation("path")],
         action: "replace",
         regex: "(.+)",
         target_label: "__metrics_path__",
       },
-      {
-        source_labels: ["__address__", annotation("port")],
-        action: "replace",
-        regex: "([^:]+)(?::\\d+)?;(\\d+)",
-        replacement: "$1:$2",
-        target_label: "__address__",
-      },
-      { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-      // The pod name is what on-call looks up with kubectl; the reference also strips the port.
-      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
+      ...perPodRelabels(),
     ],
   };
 }
@@ -70,18 +80,7 @@ export function cloudNativePgJob(namespace: string): Json {
         action: "keep",
         regex: "true",
       },
-      { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
-      { source_labels: ["__meta_kubernetes_pod_container_init"], action: "drop", regex: "true" },
-      {
-        source_labels: ["__address__", annotation("port")],
-        action: "replace",
-        regex: "([^:]+)(?::\\d+)?;(\\d+)",
-        replacement: "$1:$2",
-        target_label: "__address__",
-      },
-      { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "instance" },
+      ...perPodRelabels(),
     ],
   };
 }
