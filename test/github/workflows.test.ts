@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const ROOT = join(import.meta.dirname, "..", "..");
+/** A GitHub expression as the workflow spells it, e.g. ${{ matrix.stack }}. */
+const expr = (e: string) => ["$", "{{ ", e, " }}"].join("");
 const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
 
 interface Step {
@@ -72,7 +74,7 @@ describe("GitHub workflows", () => {
     expect(preview.uses).toMatch(/^pulumi\/actions@v\d+$/);
     expect(preview.with).toMatchObject({
       command: "preview",
-      "stack-name": "${{ matrix.stack }}",
+      "stack-name": expr("matrix.stack"),
       policyPacks: "policy",
       "comment-on-pr": true,
     });
@@ -81,7 +83,7 @@ describe("GitHub workflows", () => {
   it("post the offline diff of each stack, linking the diagram", () => {
     const job = workflow("preview.yml").jobs["offline-diff"]!;
     expect(job.strategy?.matrix?.stack).toEqual(["dev", "staging", "prod"]);
-    expect(step(job, "npm run diff").run).toContain('npm run -s diff -- "${{ matrix.stack }}" --base');
+    expect(step(job, "npm run diff").run).toContain(`npm run -s diff -- "${expr("matrix.stack")}" --base`);
     const comment = step(job, "comment the offline diff");
     expect(comment.uses).toMatch(/^actions\/github-script@v\d+$/);
     expect(String(comment.with?.script)).toContain("diagram.svg");
