@@ -10,6 +10,7 @@ import {
 } from "../environments/index.js";
 import { StackConfigError } from "../stacks/errors.js";
 import { RENDER_CONFIG, renderEnvironment, summary } from "../stacks/kubernetes/render.js";
+import { writeDiagram } from "./diagram/index.js";
 import { asStoredConfig, ConfigPathError, PROJECT_NAMESPACE, setConfigPath } from "./pulumi-config-path.js";
 
 /** The repository root (this file lives in scripts/). */
@@ -91,6 +92,8 @@ export async function renderTo(
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith(".yaml")) rmSync(join(dir, f));
   for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  // The picture is drawn from the files just written, so it always shows this render.
+  await writeDiagram(out, env);
   return files;
 }
 
