@@ -1,19 +1,9 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { renderAll, summary } from "../stacks/kubernetes/render.js";
+import { runRender } from "./render-cli.js";
 
 /**
- * `npm run render`: writes every Kubernetes object of dev (rendered for Kubernetes), staging and prod to
- * rendered/<env>/<kind>-<name>.yaml, from the same program `pulumi up` runs, with placeholder secrets.
+ * `npm run render [-- <env> [--set <path>=<value> ...] [--out <dir>]]`: writes every Kubernetes object of
+ * dev (rendered for Kubernetes), staging and prod to rendered/<env>/<kind>-<name>.yaml, from the same
+ * program `pulumi up` runs, with placeholder secrets. With an environment named, only that one, with
+ * `--set` overrides stored as `pulumi config set --path` stores them (scripts/pulumi-config-path.ts).
  */
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "rendered");
-
-const all = await renderAll();
-for (const [env, files] of all) {
-  const dir = join(root, env);
-  mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith(".yaml")) rmSync(join(dir, f));
-  for (const [name, text] of files) writeFileSync(join(dir, name), text);
-  console.log(`${env}: ${files.size} objects (${summary(files)}) → rendered/${env}/`);
-}
+process.exitCode = await runRender(process.argv.slice(2));

@@ -120,19 +120,26 @@ function ordered(obj: RenderedObject): RenderedObject {
   return { apiVersion, kind, metadata, ...rest };
 }
 
-function renderRun(env: EnvironmentName) {
-  return runUnderMocks(env, { config: RENDER_CONFIG[env], secrets: placeholderSecrets() });
+/** Stack config of a render: RENDER_CONFIG unless the caller passes its own (`npm run render -- --set`). */
+function renderRun(env: EnvironmentName, config: Readonly<Record<string, unknown>> = RENDER_CONFIG[env]) {
+  return runUnderMocks(env, { config, secrets: placeholderSecrets() });
 }
 
 /** Every Kubernetes object of an environment, secrets masked. */
-export async function renderObjects(env: EnvironmentName): Promise<RenderedObject[]> {
-  return kubernetesObjects((await renderRun(env)).resources).map((o) => ordered(maskSecrets(o)));
+export async function renderObjects(
+  env: EnvironmentName,
+  config?: Readonly<Record<string, unknown>>,
+): Promise<RenderedObject[]> {
+  return kubernetesObjects((await renderRun(env, config)).resources).map((o) => ordered(maskSecrets(o)));
 }
 
 /** The files of one environment's render: file name → YAML, sorted by name. */
-export async function renderEnvironment(env: EnvironmentName): Promise<Map<string, string>> {
+export async function renderEnvironment(
+  env: EnvironmentName,
+  config?: Readonly<Record<string, unknown>>,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const run = await renderRun(env);
+  const run = await renderRun(env, config);
   const objects = kubernetesObjects(run.resources).map((o) => ordered(maskSecrets(o)));
   for (const release of helmReleases(run.resources)) {
     files.set(

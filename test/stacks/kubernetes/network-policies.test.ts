@@ -1,55 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  allowed,
+  type NetworkPolicySpec,
+  networkPolicies,
+  portMatches,
+} from "../../../policy/rules/network.js";
 import { podTemplates, type RenderedObject, rendered, selects } from "./rendered-objects.js";
 
-interface Peer {
-  podSelector?: { matchLabels?: Record<string, string> };
-  namespaceSelector?: { matchLabels?: Record<string, string> };
-  ipBlock?: { cidr: string };
-}
-interface Rule {
-  from?: Peer[];
-  to?: Peer[];
-  ports?: { port: number; protocol?: string }[];
-}
-interface Policy {
-  podSelector: { matchLabels?: Record<string, string> };
-  policyTypes: string[];
-  ingress?: Rule[];
-  egress?: Rule[];
-}
-
-const policies = (objects: readonly RenderedObject[]) =>
-  objects.filter((o) => o.kind === "NetworkPolicy").map((o) => o.spec as Policy);
-
-function portMatches(rule: Rule, port: number, protocol: string): boolean {
-  return !rule.ports || rule.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === protocol);
-}
-
-/** A same-namespace pod peer (a bare podSelector), or no peer list at all (= anyone). */
-function peerMatches(peers: Peer[] | undefined, labels: Record<string, string>): boolean {
-  return (
-    !peers ||
-    peers.some((p) => !p.namespaceSelector && !p.ipBlock && selects(p.podSelector?.matchLabels, labels))
-  );
-}
-
-/** Whether the policies let a pod with `src` labels open `port` on a pod with `dst` labels (same namespace). */
-function allowed(
-  objects: readonly RenderedObject[],
-  src: Record<string, string>,
-  dst: Record<string, string>,
-  port: number,
-  protocol = "TCP",
-): boolean {
-  const ps = policies(objects);
-  const egressOk = ps
-    .filter((p) => p.policyTypes.includes("Egress") && selects(p.podSelector.matchLabels, src))
-    .some((p) => (p.egress ?? []).some((r) => portMatches(r, port, protocol) && peerMatches(r.to, dst)));
-  const ingressOk = ps
-    .filter((p) => p.policyTypes.includes("Ingress") && selects(p.podSelector.matchLabels, dst))
-    .some((p) => (p.ingress ?? []).some((r) => portMatches(r, port, protocol) && peerMatches(r.from, src)));
-  return egressOk && ingressOk;
-}
+// The reachability the diagram draws and the policy pack checks coverage with (policy/rules/network.ts).
+type Policy = NetworkPolicySpec & { policyTypes: string[] };
+const policies = (objects: readonly RenderedObject[]) => networkPolicies(objects) as Policy[];
 
 function labelsOf(objects: readonly RenderedObject[], workload: string): Record<string, string> {
   const pod = podTemplates(objects).find((p) => p.workload === workload);

@@ -1,63 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES } from "../../../environments/index.js";
-import {
-  byKind,
-  containers,
-  type PodTemplate,
-  podTemplates,
-  type RenderedObject,
-  rendered,
-  selects,
-} from "./rendered-objects.js";
+import { EXCEPTIONS, stillBreaks, violations } from "../../../policy/rules/index.js";
+import { podTemplates, type RenderedObject, rendered } from "./rendered-objects.js";
 
 /**
  * Secure by default: the Pod Security Standard "restricted" profile plus what kube-score, Polaris,
  * kube-linter and Checkov check by default, on every pod template every environment renders (app tier
- * and monitoring alike: no workload is left out).
- *
- * The explicit exceptions, each with its reason (the code that makes them carries the same comment).
- * `container` is absent for pod-level rules.
+ * and monitoring alike: no workload is left out). The rules and their listed exceptions live in
+ * policy/rules/, the policy pack's home, so `pulumi preview --policy-pack policy` enforces the same.
  */
-type Rule = "uid>=10000" | "no-service-account-token";
-interface Exception {
-  readonly workload: string;
-  readonly container?: string;
-  readonly rule: Rule;
-  readonly why: string;
-}
-const EXCEPTIONS: readonly Exception[] = [
-  ...([["statefulset/postgres", "postgres"]] as const).map(([workload, container]) => ({
-    workload,
-    container,
-    rule: "uid>=10000" as const,
-    why: "the postgres image's entrypoint and server need the passwd entry of its postgres user (UID/GID 999)",
-  })),
-  {
-    workload: "cronjob/postgres-backup",
-    container: "pg-dump",
-    rule: "uid>=10000",
-    why: "runs the postgres image as its postgres user (999), which owns the dumps (and WAL archived by earlier versions) on the backup volume it prunes",
-  },
-  {
-    workload: "deployment/prometheus",
-    rule: "no-service-account-token",
-    why: "Prometheus calls the API server for pod discovery (kubernetes_sd_configs) and the cAdvisor node proxy; its ClusterRole only gets/lists/watches those",
-  },
-];
-
-function excepted(pod: PodTemplate, container: string | undefined, rule: Rule): boolean {
-  return EXCEPTIONS.some((e) => e.workload === pod.workload && e.container === container && e.rule === rule);
-}
-
-/** True when the rendered pod still does what the exception excuses (so the exception is still needed). */
-function stillBreaks(pod: PodTemplate, e: Exception): boolean {
-  if (e.rule === "no-service-account-token") return pod.spec.automountServiceAccountToken !== false;
-  const c = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === e.container);
-  if (!c) return false;
-  const sc = { ...pod.spec.securityContext, ...c.securityContext } as Record<string, unknown>;
-  return [sc.runAsUser, sc.runAsGroup].some((id) => typeof id === "number" && id < 10000);
-}
-
 /**
  * The workloads each environment must render (every one is walked, these only guard against a walk
  * that silently finds nothing): the app tier plus the monitoring tier.
@@ -85,142 +36,6 @@ const EXPECTED: Readonly<Record<"dev" | "staging" | "prod", readonly string[]>> 
     "deployment/otel-collector",
   ],
 };
-
-const RECOMMENDED_LABELS = ["name", "instance", "version", "component", "part-of", "managed-by"].map(
-  (l) => `app.kubernetes.io/${l}`,
-);
-
-/** Every broken rule in one environment's objects, as "workload/container: rule" lines. */
-function violations(objects: readonly RenderedObject[], networkPolicies: boolean): string[] {
-  const out: string[] = [];
-  const pods = podTemplates(objects);
-  for (const { pod, c, init } of containers(pods)) {
-    const at = `${pod.workload}/${c.name}`;
-    const sc = { ...pod.spec.securityContext, ...c.securityContext } as Record<string, unknown>;
-    for (const side of ["requests", "limits"] as const)
-      for (const r of ["cpu", "memory", "ephemeral-storage"])
-        if (c.resources?.[side]?.[r] === undefined) out.push(`${at}: no ${r} ${side}`);
-    if (sc.runAsNonRoot !== true) out.push(`${at}: runAsNonRoot is not true`);
-    for (const f of ["runAsUser", "runAsGroup"]) {
-      const id = sc[f];
-      if (typeof id !== "number" || id === 0) out.push(`${at}: ${f} unset or root`);
-      else if (id < 10000 && !excepted(pod, c.name, "uid>=10000")) out.push(`${at}: ${f} ${id} < 10000`);
-    }
-    if (c.securityContext?.allowPrivilegeEscalation !== false)
-      out.push(`${at}: allowPrivilegeEscalation not false`);
-    if (c.securityContext?.privileged === true) out.push(`${at}: privileged`);
-    if (!c.securityContext?.capabilities?.drop?.includes("ALL"))
-      out.push(`${at}: capabilities do not drop ALL`);
-    if ((c.securityContext?.capabilities?.add ?? []).length > 0) out.push(`${at}: adds capabilities`);
-    if ((sc.seccompProfile as { type?: string } | undefined)?.type !== "RuntimeDefault")
-      out.push(`${at}: seccompProfile not RuntimeDefault`);
-    if (c.securityContext?.readOnlyRootFilesystem !== true) out.push(`${at}: root filesystem writable`);
-    const tag = /:([^/:@]+)$/.exec(c.image)?.[1];
-    if (!c.image.includes("@sha256:") && (tag === undefined || tag === "latest"))
-      out.push(`${at}: image ${c.image} is not pinned`);
-    // kube-score, Polaris and Checkov: a tag can be re-pushed, so the kubelet must check it every time.
-    if (c.imagePullPolicy !== "Always") out.push(`${at}: imagePullPolicy is not Always`);
-    if (pod.longRunning && !init) {
-      if (!c.livenessProbe) out.push(`${at}: no liveness probe`);
-      if (!c.readinessProbe) out.push(`${at}: no readiness probe`);
-      if (c.livenessProbe && JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe))
-        out.push(`${at}: liveness and readiness probes are identical`);
-    }
-  }
-  for (const pod of pods) {
-    const at = pod.workload;
-    if (
-      pod.spec.automountServiceAccountToken !== false &&
-      !excepted(pod, undefined, "no-service-account-token")
-    )
-      out.push(`${at}: service account token automounted`);
-    if (pod.spec.hostNetwork || pod.spec.hostPID || pod.spec.hostIPC)
-      out.push(`${at}: shares a host namespace`);
-    if ((pod.spec.volumes ?? []).some((v) => v.hostPath)) out.push(`${at}: mounts a hostPath`);
-    const objLabels = (pod.object.metadata.labels ?? {}) as Record<string, string>;
-    for (const l of RECOMMENDED_LABELS) {
-      if (!pod.labels[l]) out.push(`${at}: pod template lacks label ${l}`);
-      if (!objLabels[l]) out.push(`${at}: object lacks label ${l}`);
-    }
-    if (pod.kind === "CronJob") {
-      const spec = pod.object.spec as { startingDeadlineSeconds?: number; concurrencyPolicy?: string };
-      if (spec.startingDeadlineSeconds === undefined) out.push(`${at}: no startingDeadlineSeconds`);
-      if (spec.concurrencyPolicy !== "Forbid") out.push(`${at}: concurrencyPolicy is not Forbid`);
-    }
-    if (pod.longRunning) out.push(...availabilityViolations(objects, pod));
-    if (networkPolicies) out.push(...networkViolations(objects, pod));
-  }
-  return out;
-}
-
-/** Replica counts (HPA min/max when an HPA targets the workload). */
-function replicaRange(objects: readonly RenderedObject[], pod: PodTemplate): { min: number; max: number } {
-  const hpa = byKind(objects, "HorizontalPodAutoscaler").find(
-    (h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === pod.object.metadata.name,
-  );
-  if (hpa) {
-    const s = hpa.spec as { minReplicas: number; maxReplicas: number };
-    return { min: s.minReplicas, max: s.maxReplicas };
-  }
-  const n = (pod.object.spec as { replicas?: number }).replicas ?? 1;
-  return { min: n, max: n };
-}
-
-function availabilityViolations(objects: readonly RenderedObject[], pod: PodTemplate): string[] {
-  const out: string[] = [];
-  const { min, max } = replicaRange(objects, pod);
-  const pdbs = byKind(objects, "PodDisruptionBudget").filter((p) =>
-    selects(
-      (p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
-      pod.labels,
-    ),
-  );
-  if (pdbs.length === 0) out.push(`${pod.workload}: no PodDisruptionBudget`);
-  for (const p of pdbs) {
-    const s = p.spec as { minAvailable?: number; maxUnavailable?: number };
-    if (s.minAvailable !== undefined && s.minAvailable > 0 && s.minAvailable >= min)
-      out.push(
-        `${pod.workload}: PDB minAvailable ${s.minAvailable} blocks every eviction at ${min} replicas`,
-      );
-    if (s.maxUnavailable === 0) out.push(`${pod.workload}: PDB maxUnavailable 0 blocks every eviction`);
-  }
-  if (max > 1 && !pod.spec.topologySpreadConstraints?.length && !pod.spec.affinity?.podAntiAffinity)
-    out.push(`${pod.workload}: ${max} replicas without topology spread or anti-affinity`);
-  return out;
-}
-
-interface PolicySpec {
-  podSelector: { matchLabels?: Record<string, string> };
-  policyTypes?: string[];
-  ingress?: unknown[];
-  egress?: unknown[];
-}
-
-function networkViolations(objects: readonly RenderedObject[], pod: PodTemplate): string[] {
-  const policies = byKind(objects, "NetworkPolicy").map((p) => p.spec as PolicySpec);
-  const out: string[] = [];
-  if (
-    !policies.some(
-      (p) => Object.keys(p.podSelector.matchLabels ?? {}).length === 0 && p.policyTypes?.length === 2,
-    )
-  )
-    out.push("namespace: no default-deny policy");
-  // A policy of its own (not only the empty-selector default deny) with both types and real egress rules.
-  const own = policies.filter(
-    (p) =>
-      Object.keys(p.podSelector.matchLabels ?? {}).length > 0 &&
-      selects(p.podSelector.matchLabels, pod.labels),
-  );
-  const both = own.find((p) => p.policyTypes?.includes("Ingress") && p.policyTypes?.includes("Egress"));
-  if (!both) out.push(`${pod.workload}: no NetworkPolicy with both Ingress and Egress selects it`);
-  else {
-    if ((both.egress ?? []).length === 0) out.push(`${pod.workload}: its NetworkPolicy has no egress rules`);
-    // Job pods serve nothing, so an empty ingress list (deny all) is their correct ingress rule set.
-    if (pod.longRunning && (both.ingress ?? []).length === 0)
-      out.push(`${pod.workload}: its NetworkPolicy has no ingress rules`);
-  }
-  return out;
-}
 
 const NETWORK_POLICIES = { dev: false, staging: true, prod: true } as const;
 

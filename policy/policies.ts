@@ -1,0 +1,175 @@
+import type {
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import {
+  availabilityViolations,
+  configMapSecretViolations,
+  conventionViolations,
+  imageViolations,
+  type KubeObject,
+  loadBalancerViolations,
+  type NamespaceModel,
+  namespaceModels,
+  networkViolations,
+  podSecurityViolations,
+  podTemplate,
+  podTemplates,
+  probeViolations,
+  protectViolations,
+  resourceViolations,
+} from "./rules/index.js";
+
+/**
+ * The CrossGuard policies of mcp-stack: the rules the vitest walks enforce (policy/rules/), one policy
+ * each, all mandatory, so `pulumi preview --policy-pack policy` stops on what the tests would fail.
+ * Resource policies look at one object; stack policies at all of a stack's objects (PDB against HPA,
+ * NetworkPolicy coverage, protection).
+ */
+
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** The Kubernetes object a resource registers, or undefined (providers, Helm releases, other clouds). */
+function kubeObject(type: string, props: Record<string, unknown>): KubeObject | undefined {
+  if (!type.startsWith("kubernetes:") || type === HELM_RELEASE) return undefined;
+  const o = props as Partial<KubeObject>;
+  return o.kind && o.metadata?.name ? (o as KubeObject) : undefined;
+}
+
+function stackObjects(resources: readonly PolicyResource[]): KubeObject[] {
+  return resources.flatMap((r) => kubeObject(r.type, r.props) ?? []);
+}
+
+/** The model of the stack's namespace: the namespace its objects live in, looked up in the models. */
+function stackModel(objects: readonly KubeObject[]): NamespaceModel | undefined {
+  const models = namespaceModels();
+  const ns =
+    objects.find((o) => o.kind === "Namespace")?.metadata.name ??
+    objects.find((o) => o.metadata.namespace)?.metadata.namespace;
+  return ns ? models.get(ns) : undefined;
+}
+
+/** A resource policy applying `rule` to each workload's pod template. */
+function podPolicy(
+  name: string,
+  description: string,
+  rule: (pod: NonNullable<ReturnType<typeof podTemplate>>) => string[],
+): ResourceValidationPolicy {
+  return {
+    name,
+    description,
+    enforcementLevel: "mandatory",
+    validateResource: (args: ResourceValidationArgs, report) => {
+      const o = kubeObject(args.type, args.props);
+      const pod = o && podTemplate(o);
+      if (!pod) return;
+      for (const v of rule(pod)) report(v);
+    },
+  };
+}
+
+export const podSecurityRestricted = podPolicy(
+  "pod-security-restricted",
+  'Pods meet the Pod Security Standard "restricted" (non-root UID/GID ≥ 10000, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root, no host namespaces or hostPath, no automounted token) outside the listed exceptions.',
+  podSecurityViolations,
+);
+
+export const requestsAndLimits = podPolicy(
+  "requests-and-limits",
+  "Every container requests and limits CPU, memory and ephemeral storage.",
+  resourceViolations,
+);
+
+export const probes = podPolicy(
+  "probes",
+  "Every long-running container has liveness and readiness probes, and they differ.",
+  probeViolations,
+);
+
+export const pinnedImages = podPolicy(
+  "pinned-images",
+  "Every image is pinned by a tag other than latest or by digest, and pulled Always.",
+  imageViolations,
+);
+
+export const workloadConventions = podPolicy(
+  "workload-conventions",
+  "Workloads and pod templates carry the app.kubernetes.io recommended labels; CronJobs have a starting deadline and forbid concurrency.",
+  conventionViolations,
+);
+
+export const noSecretsInConfigMaps: ResourceValidationPolicy = {
+  name: "no-secrets-in-configmaps",
+  description: "No ConfigMap holds a secret value, a literal credential or a URL with a password.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    const o = kubeObject(args.type, args.props);
+    if (o) for (const v of configMapSecretViolations(o)) report(v);
+  },
+};
+
+export const loadBalancersOnlyWhereAsked: ResourceValidationPolicy = {
+  name: "load-balancers-only-where-asked",
+  description:
+    "A Service is of type LoadBalancer only where the environment model's serviceType asks for one.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    const o = kubeObject(args.type, args.props);
+    if (!o) return;
+    for (const v of loadBalancerViolations(o, namespaceModels().get(o.metadata.namespace ?? ""))) report(v);
+  },
+};
+
+export const podDisruptionBudgets: StackValidationPolicy = {
+  name: "pod-disruption-budgets",
+  description:
+    "Every long-running workload has a PodDisruptionBudget that lets a drain evict a pod at the HPA's minimum, and spreads its replicas.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const objects = stackObjects(args.resources);
+    for (const pod of podTemplates(objects)) for (const v of availabilityViolations(objects, pod)) report(v);
+  },
+};
+
+export const networkPolicyCoverage: StackValidationPolicy = {
+  name: "network-policy-coverage",
+  description:
+    "Where the model asks for NetworkPolicies (or the stack has any), the namespace denies by default and every pod has a policy of its own with ingress and egress rules.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const objects = stackObjects(args.resources);
+    const wanted = stackModel(objects)?.networkPolicies ?? objects.some((o) => o.kind === "NetworkPolicy");
+    if (!wanted) return;
+    const seen = new Set<string>();
+    for (const pod of podTemplates(objects))
+      for (const v of networkViolations(objects, pod)) if (!seen.has(v)) seen.add(v) && report(v);
+  },
+};
+
+export const protectProdData: StackValidationPolicy = {
+  name: "protect-prod-data",
+  description:
+    "Where the model sets protectData, every data-bearing resource (Namespace, PVC, StatefulSet, CloudNativePG Cluster and ObjectStore, operator Helm releases) is protected.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const model = stackModel(stackObjects(args.resources));
+    const resources = args.resources.map((r) => ({ type: r.type, name: r.name, protect: r.opts.protect }));
+    for (const v of protectViolations(resources, model?.protectData ?? false)) report(v);
+  },
+};
+
+/** Every policy of the pack. */
+export const POLICIES = [
+  podSecurityRestricted,
+  requestsAndLimits,
+  probes,
+  pinnedImages,
+  workloadConventions,
+  noSecretsInConfigMaps,
+  loadBalancersOnlyWhereAsked,
+  podDisruptionBudgets,
+  networkPolicyCoverage,
+  protectProdData,
+];

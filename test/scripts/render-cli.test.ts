@@ -1,0 +1,128 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { overrideConfig, parseRenderArgs, runRender, UsageError } from "../../scripts/render-cli.js";
+
+const out = mkdtempSync(join(tmpdir(), "render-cli-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function read(env: string, file: string): Record<string, unknown> {
+  return parse(readFileSync(join(out, env, file), "utf8")) as Record<string, unknown>;
+}
+const appConfig = (env: string) =>
+  read(env, "configmap-mcp-backend-config.yaml").data as Record<string, string>;
+
+async function render(argv: string[]): Promise<{ code: number; errors: string[] }> {
+  const errors: string[] = [];
+  const code = await runRender(
+    argv,
+    () => {},
+    (m: string) => errors.push(m),
+  );
+  return { code, errors };
+}
+
+describe("npm run render arguments", () => {
+  it("renders every environment to rendered/ without arguments", () => {
+    const args = parseRenderArgs([], "/repo");
+    expect(args).toEqual({ envs: ["dev", "staging", "prod"], sets: [], out: "/repo/rendered" });
+  });
+
+  it("takes one environment, --set in order (either spelling) and --out", () => {
+    const args = parseRenderArgs(["prod", "--set", "a.b=1", "--set=c=x=y", "--out", out], "/repo");
+    expect(args).toEqual({
+      envs: ["prod"],
+      sets: [
+        ["a.b", "1"],
+        ["c", "x=y"],
+      ],
+      out,
+    });
+  });
+
+  it("refuses --set without an environment, a bad pair and an unknown environment", () => {
+    expect(() => parseRenderArgs(["--set", "a=1"])).toThrow(UsageError);
+    expect(() => parseRenderArgs(["dev", "--set", "novalue"])).toThrow(/expected <path>=<value>/);
+    expect(() => parseRenderArgs(["qa"])).toThrow('Unknown environment "qa"');
+  });
+
+  it("applies --set over the render's own config, as consecutive pulumi config set calls", () => {
+    const config = overrideConfig("prod", [["jaeger.collector.exportEndpoint", "otel.example:4317"]]);
+    expect(JSON.parse(config.jaeger as string)).toEqual({
+      collector: { exportEndpoint: "otel.example:4317" },
+    });
+    expect(config.backups).toBe(
+      JSON.stringify({ objectStore: { destinationPath: "s3://backups.example/render-only" } }),
+    );
+  });
+});
+
+describe("npm run render -- <env> --set", () => {
+  it("renders an integer, a boolean and a string override into <out>/<env>/", async () => {
+    const r = await render([
+      "staging",
+      "--set",
+      "cache.maxSize=4321",
+      "--set",
+      "cache.enabled=false",
+      "--set",
+      "logging.level=DEBUG",
+      "--out",
+      out,
+    ]);
+    expect(r).toEqual({ code: 0, errors: [] });
+    expect(readdirSync(join(out, "staging")).length).toBeGreaterThan(10);
+    expect(appConfig("staging")).toMatchObject({
+      CACHE_MAX_SIZE: "4321",
+      CACHE_ENABLED: "false",
+      LOG_LEVEL: "DEBUG",
+    });
+  });
+
+  it("reads a top-level value as JSON, as the stack does: an object and a plain string", async () => {
+    const r = await render([
+      "dev",
+      "--set",
+      'logging={"level":"WARNING","json":false}',
+      "--set",
+      "version=2.3.4",
+      "--out",
+      out,
+    ]);
+    expect(r).toEqual({ code: 0, errors: [] });
+    expect(appConfig("dev")).toMatchObject({
+      LOG_LEVEL: "WARNING",
+      USE_JSON_LOGS: "false",
+      APP_VERSION: "2.3.4",
+    });
+  });
+
+  it("rejects an override the schema rejects, with the stack's message", async () => {
+    const r = await render(["staging", "--set", "kubernetes.replicas=-1", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual([
+      'error: Invalid environment "staging":\n  - staging: kubernetes.replicas: Too small: expected number to be >0',
+    ]);
+  });
+
+  it("rejects a string where the model wants a number: a float stays a string under --path", async () => {
+    const r = await render(["staging", "--set", "cache.maxSize=1.5", "--out", out]);
+    expect(r.errors[0]).toContain("staging: cache.maxSize: Invalid input: expected number, received string");
+  });
+
+  it("rejects a number where the model wants a string: a top-level value is read as JSON", async () => {
+    const r = await render(["dev", "--set", "version=2", "--out", out]);
+    expect(r.errors[0]).toContain("dev: version: Invalid input: expected string, received number");
+  });
+
+  it("stops on a stack config error with the stack's message (StackConfigError)", async () => {
+    // An empty kubeContext is unset (the Pulumi.yaml default), so the stack names no cluster.
+    const r = await render(["prod", "--set", "kubeContext=", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.errors[0]).toMatch(
+      /^error: prod: no cluster named; run one of:\n {2}pulumi config set mcp-stack:kubeContext/,
+    );
+  });
+});
