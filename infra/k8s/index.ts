@@ -1,9 +1,11 @@
 export * from "./app-secrets.js";
 export * from "./backups.js";
 export * from "./cnpg/index.js";
+export * from "./external-secrets/index.js";
 export * from "./kube.js";
 export { type KubeObject, type RegisterOptions, registerObjects, resourceName, synth } from "./manifests.js";
 export * from "./mcp-backend.js";
+export * from "./mesh/index.js";
 export { EnvironmentNamespace, type EnvironmentNamespaceArgs } from "./namespace.js";
 export * from "./network-policies.js";
 export * from "./postgres.js";

@@ -1,0 +1,202 @@
+import { SECRET_KEY_PATTERN } from "./crds.js";
+
+/** HashiCorp Vault, KV engine, authenticated with Vault's Kubernetes auth method. */
+export interface VaultStoreArgs {
+  readonly provider: "vault";
+  /** Vault address, e.g. "https://vault.example.com:8200". */
+  readonly server: string;
+  /** Mount path of the KV engine. Defaults to "secret". */
+  readonly path?: string;
+  /** KV engine version. Defaults to "v2". */
+  readonly version?: "v1" | "v2";
+  /** Vault Enterprise namespace. Defaults to none. */
+  readonly vaultNamespace?: string;
+  /** Mount path of the Kubernetes auth method. Defaults to "kubernetes". */
+  readonly mountPath?: string;
+  /** The Vault role bound to the component's ServiceAccount (name and namespace). Required. */
+  readonly role: string;
+  /**
+   * Audiences of the ServiceAccount token ESO requests; Vault 1.21+ rejects roles without one.
+   * Defaults to ["vault"].
+   */
+  readonly audiences?: readonly string[];
+}
+
+/** AWS Secrets Manager. */
+export interface AwsStoreArgs {
+  readonly provider: "aws-secrets-manager";
+  /** AWS region, e.g. "eu-central-1". Required. */
+  readonly region: string;
+  /**
+   * "irsa": the component's ServiceAccount carries `eks.amazonaws.com/role-arn` and the store
+   * authenticates with its token (`auth.jwt.serviceAccountRef`), so the controller itself holds no AWS
+   * rights and only this store gets the role. "pod-identity": EKS Pod Identity on the controller's own
+   * ServiceAccount; no auth block and no ServiceAccount here (ESO cannot impersonate a ServiceAccount
+   * bound with pod identity), so every store in the cluster shares the controller's role — pair it
+   * with `assumeRole`. Defaults to "irsa".
+   */
+  readonly auth?: "irsa" | "pod-identity";
+  /** IAM role of the ServiceAccount (IRSA). Required with auth "irsa"; forbidden with "pod-identity". */
+  readonly roleArn?: string;
+  /** A role the store assumes after authenticating (`spec.provider.aws.role`). Defaults to none. */
+  readonly assumeRole?: string;
+}
+
+/** Azure Key Vault with workload identity. */
+export interface AzureStoreArgs {
+  readonly provider: "azure-key-vault";
+  /** e.g. "https://my-vault.vault.azure.net". Required. */
+  readonly vaultUrl: string;
+  /** Client ID of the federated identity: the ServiceAccount's `azure.workload.identity/client-id`. */
+  readonly clientId: string;
+  /** Entra tenant; also set as `azure.workload.identity/tenant-id`. Defaults to the cluster's. */
+  readonly tenantId?: string;
+}
+
+export type StoreArgs = VaultStoreArgs | AwsStoreArgs | AzureStoreArgs;
+
+/** Where one key of a target Secret comes from. */
+export interface RemoteKeyArgs {
+  /** Key (name or path) of the secret in the store. */
+  readonly remoteKey: string;
+  /** A property of a JSON secret (or a field of a Vault KV secret). Defaults to the whole value. */
+  readonly property?: string;
+}
+
+/** A Kubernetes Secret to produce, with exactly these keys. */
+export interface TargetSecretArgs {
+  /** Secret name, as the workloads read it (e.g. "db-credentials"). */
+  readonly name: string;
+  /** Secret key → its remote source. At least one. */
+  readonly keys: Readonly<Record<string, RemoteKeyArgs>>;
+  /** Secret type. Defaults to "Opaque". */
+  readonly type?: string;
+}
+
+/**
+ * Plain strings only: no Pulumi Inputs and no secret values anywhere, by design; the values stay in the
+ * store and in the cluster.
+ */
+export interface ExternalSecretsArgs {
+  /** Namespace of the store, the ServiceAccount, the ExternalSecrets and the Secrets. */
+  readonly namespace: string;
+  /** The secret manager and how ESO authenticates to it. */
+  readonly store: StoreArgs;
+  /**
+   * "SecretStore" (namespaced; only this namespace can use it) or "ClusterSecretStore" (restricted to
+   * `namespace` by `spec.conditions`). Defaults to "SecretStore".
+   */
+  readonly storeKind?: "SecretStore" | "ClusterSecretStore";
+  /** Name of the store. Defaults to "<provider>" (e.g. "vault"). */
+  readonly storeName?: string;
+  /** Name of the ServiceAccount the store authenticates as. Defaults to "external-secrets-<provider>". */
+  readonly serviceAccountName?: string;
+  /** How often ESO re-reads the store and updates the Secrets (a Go duration). Defaults to "1h". */
+  readonly refreshInterval?: string;
+  /** The Secrets to produce. At least one; names unique. */
+  readonly secrets: readonly TargetSecretArgs[];
+}
+
+export const EXTERNAL_SECRETS_DEFAULTS = {
+  storeKind: "SecretStore",
+  refreshInterval: "1h",
+  vaultPath: "secret",
+  vaultVersion: "v2",
+  vaultMountPath: "kubernetes",
+  vaultAudiences: ["vault"],
+  awsAuth: "irsa",
+} as const;
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUrl(v: string | undefined): boolean {
+  try {
+    return v !== undefined && ["https:", "http:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function storeIssues(s: StoreArgs): string[] {
+  const issues: string[] = [];
+  const blank = (v: string | undefined) => v === undefined || v.trim() === "";
+  switch (s.provider) {
+    case "vault":
+      if (!isUrl(s.server)) issues.push(`store.server "${s.server ?? ""}" must be the Vault URL (https://…)`);
+      if (blank(s.role))
+        issues.push("store.role is required: the Vault Kubernetes auth role of the ServiceAccount");
+      if (s.audiences !== undefined && s.audiences.length === 0)
+        issues.push(
+          'store.audiences must not be empty (Vault 1.21+ requires an audience); omit it for ["vault"]',
+        );
+      break;
+    case "aws-secrets-manager": {
+      const auth = s.auth ?? EXTERNAL_SECRETS_DEFAULTS.awsAuth;
+      if (blank(s.region)) issues.push("store.region is required (e.g. eu-central-1)");
+      else if (!AWS_REGION.test(s.region)) issues.push(`store.region "${s.region}" is not an AWS region`);
+      if (auth === "irsa" && blank(s.roleArn))
+        issues.push(
+          'store.roleArn is required with store.auth "irsa" (the ServiceAccount\'s eks.amazonaws.com/role-arn)',
+        );
+      if (!blank(s.roleArn) && !ROLE_ARN.test(s.roleArn!))
+        issues.push(`store.roleArn "${s.roleArn}" is not an IAM role ARN`);
+      if (auth === "pod-identity" && s.roleArn !== undefined)
+        issues.push(
+          'store.roleArn conflicts with store.auth "pod-identity": associate the role with the controller\'s ServiceAccount instead, or use "irsa"',
+        );
+      if (auth !== "irsa" && auth !== "pod-identity")
+        issues.push(`store.auth "${auth}" must be "irsa" or "pod-identity"`);
+      break;
+    }
+    case "azure-key-vault":
+      if (!isUrl(s.vaultUrl))
+        issues.push(`store.vaultUrl "${s.vaultUrl ?? ""}" must be the Key Vault URL (https://…)`);
+      if (blank(s.clientId))
+        issues.push("store.clientId is required: the client ID of the federated identity");
+      else if (!UUID.test(s.clientId))
+        issues.push(`store.clientId "${s.clientId}" is not a client ID (UUID)`);
+      if (s.tenantId !== undefined && !UUID.test(s.tenantId))
+        issues.push(`store.tenantId "${s.tenantId}" is not a tenant ID (UUID)`);
+      break;
+    default:
+      issues.push(
+        `store.provider "${(s as { provider: string }).provider}" must be "vault", "aws-secrets-manager" or "azure-key-vault"`,
+      );
+  }
+  return issues;
+}
+
+/** Invariants of {@link ExternalSecretsArgs}; [] when valid. Lists every problem with its path. */
+export function validateExternalSecretsArgs(args: ExternalSecretsArgs): string[] {
+  const issues = storeIssues(args.store);
+  const interval = args.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval;
+  if (!GO_DURATION.test(interval))
+    issues.push(`refreshInterval "${interval}" must be a Go duration (e.g. 1h, 15m)`);
+  for (const [field, v] of [
+    ["storeName", args.storeName],
+    ["serviceAccountName", args.serviceAccountName],
+  ] as const)
+    if (v !== undefined && !DNS_SUBDOMAIN.test(v)) issues.push(`${field} "${v}" is not a valid object name`);
+  if (args.secrets.length === 0) issues.push("secrets must list at least one Secret");
+  const seen = new Set<string>();
+  args.secrets.forEach((t, i) => {
+    const at = `secrets[${i}]`;
+    if (!DNS_SUBDOMAIN.test(t.name)) issues.push(`${at}.name "${t.name}" is not a valid Secret name`);
+    if (seen.has(t.name)) issues.push(`${at}.name "${t.name}" is listed twice`);
+    seen.add(t.name);
+    const keys = Object.entries(t.keys);
+    if (keys.length === 0) issues.push(`${at}.keys must hold at least one key`);
+    for (const [key, ref] of keys) {
+      if (!SECRET_KEY_PATTERN.test(key)) issues.push(`${at}.keys["${key}"] is not a valid Secret key`);
+      if (!ref.remoteKey || ref.remoteKey.trim() === "")
+        issues.push(`${at}.keys["${key}"].remoteKey is required`);
+      if (ref.property !== undefined && ref.property.trim() === "")
+        issues.push(`${at}.keys["${key}"].property must not be empty; omit it for the whole value`);
+    }
+  });
+  return issues;
+}

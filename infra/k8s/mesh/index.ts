@@ -1,0 +1,7 @@
+export * from "./args.js";
+export * from "./component.js";
+export * from "./istio.js";
+export * from "./istio-crds.js";
+export * from "./linkerd.js";
+export * from "./linkerd-crds.js";
+export * from "./objects.js";

@@ -1,0 +1,11 @@
+import { MANAGED_BY, PART_OF } from "../kube.js";
+
+/** Labels of every mesh policy object. */
+export function meshLabels(component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "mesh-policy",
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+}

@@ -1,0 +1,153 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  ExternalSecrets,
+  ExternalSecretsOperator,
+  validateExternalSecretsOperatorArgs,
+} from "../../../../infra/index.js";
+import { APP_SECRETS, AWS, AZURE, args, VAULT } from "./fixtures.js";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+// The SDK's marker of a secret value in serialised inputs.
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(a) {
+        registered.push({ type: a.type, name: a.name, inputs: a.inputs as Record<string, unknown> });
+        return { id: `${a.name}-id`, state: a.inputs };
+      },
+      call: (a) => a.inputs,
+    },
+    "mcp-stack",
+    "external-secrets",
+    false,
+  );
+});
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+// A namespace per component keeps resource names (and so URNs) distinct between the tests.
+async function build(name: string, a: Parameters<typeof args>[0], extra = {}) {
+  const c = new ExternalSecrets(name, args(a, { namespace: name, ...extra }));
+  await value(c.urn);
+  const urns = await Promise.all(c.resources.map((r) => value(r.urn)));
+  return { c, urns, mine: registered.filter((r) => urns.some((u) => u.endsWith(`::${r.name}`))) };
+}
+
+/** Every key anywhere in `v`, with its path. */
+function keyPaths(v: unknown, at = ""): string[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => keyPaths(x, `${at}[${i}]`));
+  if (v && typeof v === "object")
+    return Object.entries(v).flatMap(([k, x]) => [`${at}.${k}`, ...keyPaths(x, `${at}.${k}`)]);
+  return [];
+}
+
+describe("ExternalSecrets", () => {
+  it("registers the store and ExternalSecrets as CustomResources parented to it", async () => {
+    const { urns, mine } = await build("eso-vault", VAULT);
+    expect(mine.map((r) => r.type).sort()).toEqual(
+      [
+        ...Array(APP_SECRETS.length).fill("kubernetes:external-secrets.io/v1:ExternalSecret"),
+        "kubernetes:external-secrets.io/v1:SecretStore",
+        "kubernetes:core/v1:ServiceAccount",
+      ].sort(),
+    );
+    for (const urn of urns) expect(urn).toContain("::mcp-stack:infra:ExternalSecrets$kubernetes:");
+    for (const r of mine) expect(r.inputs.metadata).toMatchObject({ namespace: "eso-vault" });
+  });
+
+  it("produces exactly the Secret names and keys the workloads read", async () => {
+    const { c, mine } = await build("eso-aws", AWS);
+    const produced = Object.fromEntries(
+      mine
+        .filter((r) => r.type.endsWith(":ExternalSecret"))
+        .map((r) => {
+          const spec = r.inputs.spec as { target: { name: string }; data: { secretKey: string }[] };
+          return [spec.target.name, spec.data.map((d) => d.secretKey).sort()];
+        }),
+    );
+    const wanted = Object.fromEntries(APP_SECRETS.map((s) => [s.name, Object.keys(s.keys).sort()]));
+    expect(produced).toEqual(wanted);
+    expect(Object.fromEntries(Object.entries(c.secretKeys).map(([k, v]) => [k, [...v].sort()]))).toEqual(
+      wanted,
+    );
+    expect(c.podAnnotations).toEqual({
+      "secret.reloader.stakater.com/reload":
+        "db-credentials,grafana-admin,mcp-backend-api-keys,openai-credentials,redis-credentials,sentry-credentials",
+    });
+  });
+
+  it("leaves a ClusterSecretStore without a namespace", async () => {
+    const { mine } = await build("eso-cluster", AZURE, { storeKind: "ClusterSecretStore" });
+    const store = mine.find((r) => r.type.endsWith(":ClusterSecretStore"))!;
+    expect((store.inputs.metadata as Record<string, unknown>).namespace).toBeUndefined();
+  });
+
+  it("never puts a secret value in Pulumi state: no Secret, no secret input, no value-like field", async () => {
+    await build("eso-pod-identity", {
+      provider: "aws-secrets-manager",
+      region: "eu-west-1",
+      auth: "pod-identity",
+    });
+    const eso = registered.filter((r) => r.type.startsWith("kubernetes:") && !r.type.includes("helm"));
+    expect(eso.length).toBeGreaterThan(0);
+    expect(eso.some((r) => r.type === "kubernetes:core/v1:Secret")).toBe(false);
+    expect(JSON.stringify(eso)).not.toContain(SECRET_SIG);
+    // `spec.data` of an ExternalSecret lists remote references; nothing else may look like a value.
+    const valueLike = /\.(stringData|data|value|password|token|clientSecret|secretAccessKey)$/i;
+    const offending = eso.flatMap((r) =>
+      keyPaths(r.inputs).filter(
+        (p) => valueLike.test(p) && !(r.type.endsWith(":ExternalSecret") && p === ".spec.data"),
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it("throws before creating anything when the args are invalid", () => {
+    const before = registered.length;
+    expect(
+      () => new ExternalSecrets("eso-bad", args({ provider: "vault", server: "https://v", role: "" })),
+    ).toThrow(/store.role is required/);
+    expect(registered.filter((r) => r.name.startsWith("eso-bad")).length).toBe(0);
+    expect(registered.length).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe("ExternalSecretsOperator", () => {
+  it("installs the pinned external-secrets chart with its CRDs, and Reloader", async () => {
+    const ops = new ExternalSecretsOperator("secrets-ops", { mode: "install" });
+    await Promise.all(ops.ready.map((r) => value(r.urn)));
+    const byChart = Object.fromEntries(
+      registered
+        .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
+        .map((r) => [r.inputs.chart, r.inputs]),
+    );
+    expect(byChart["external-secrets"]).toMatchObject({
+      version: "2.9.0",
+      namespace: "external-secrets",
+      repositoryOpts: { repo: "https://charts.external-secrets.io" },
+      values: { installCRDs: true },
+    });
+    expect(byChart.reloader).toMatchObject({
+      version: "2.2.16",
+      repositoryOpts: { repo: "https://stakater.github.io/stakater-charts" },
+    });
+    expect(ops.ready).toHaveLength(2);
+  });
+
+  it("creates nothing in existing mode and rejects a floating version", () => {
+    const before = registered.length;
+    expect(new ExternalSecretsOperator("secrets-existing", { mode: "existing" }).ready).toEqual([]);
+    expect(registered.length).toBe(before);
+    expect(
+      validateExternalSecretsOperatorArgs({ mode: "install", versions: { externalSecrets: "latest" } }),
+    ).toEqual(['versions.externalSecrets "latest" must be an exact chart version']);
+  });
+});
