@@ -1,12 +1,13 @@
-import * as pulumi from "@pulumi/pulumi";
-import { k8s as kube } from "cdk8s-plus-28";
-import { METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
-import type { Environment } from "../../environments/index.js";
 import {
-  MONITORING_RESOURCES,
+  METRICS_PORT,
   MONITORING_PATHS as P,
   MONITORING_SERVICES as S,
-} from "../../monitoring/index.js";
+  SERVICE_NAME,
+} from "@mcp-stack/contract";
+import * as pulumi from "@pulumi/pulumi";
+import { k8s as kube } from "cdk8s-plus-28";
+import type { Environment } from "../../environments/index.js";
+import { MONITORING_RESOURCES } from "../../monitoring/index.js";
 import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { addWorkload, checksum, httpProbe, instanceName, newChart, workloadLabels } from "./kube.js";
