@@ -28,7 +28,6 @@ const NEVER: Record<Part, readonly Part[]> = {
 const KNOWN_VIOLATIONS: readonly string[] = [
   "infra/monitoring/alertmanager.ts",
   "infra/monitoring/grafana.ts",
-  "infra/monitoring/prometheus.ts",
   "infra/monitoring/tracing.ts",
   "monitoring/alertmanager-config.ts",
   "monitoring/files.ts",
