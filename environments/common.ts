@@ -1,4 +1,4 @@
-import { HTTP_PATHS } from "../app/src/contract.js";
+import { HTTP_PATHS } from "@mcp-stack/contract";
 
 /**
  * Values every environment shares unless it says otherwise: pinned images and the reference's

@@ -1,3 +1,4 @@
+import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
   REFERENCE_HPA_BEHAVIOR,
@@ -18,9 +19,7 @@ export const dev = {
   logging: { level: "DEBUG", json: false, file: "logs/mcp-backend-dev.log", consoleTracing: true },
   cache: { enabled: true, backend: "memory", maxSize: 1000, defaultTtlSeconds: 300, ttlSeconds: {} },
   observability: {
-    serviceName: "mcp-backend",
     tracing: "none",
-    jaegerPort: 4317,
     // Not in the reference for dev: trace everything, it only goes to the console.
     sampler: "parentbased_always_on",
     samplerArg: 1,
@@ -136,7 +135,7 @@ export const dev = {
     collector: {
       enabled: false,
       image: IMAGES.otelCollector,
-      exportEndpoint: "jaeger:4317",
+      exportEndpoint: `${MONITORING_SERVICES.jaeger.name}:${OTLP_GRPC_PORT}`,
       exportInsecure: true,
     },
   },

@@ -22,9 +22,7 @@ export const prod = {
     ttlSeconds: { embedding: 7200, search: 3600, rag: 1800 },
   },
   observability: {
-    serviceName: "mcp-backend",
     tracing: "otel-collector",
-    jaegerPort: 4317,
     sampler: "parentbased_traceidratio",
     samplerArg: 0.01,
     sentry: { enabled: true, environment: "production", tracesSampleRate: 0.01, profilesSampleRate: 0.01 },

@@ -58,15 +58,11 @@ const cache = z.strictObject({
 });
 
 const observability = z.strictObject({
-  /** OTEL_SERVICE_NAME. */
-  serviceName: z.string().min(1),
   /**
    * Where the app sends traces: none, an in-namespace Jaeger (staging: JAEGER_HOST/JAEGER_PORT), or an
    * OpenTelemetry Collector (prod: OTLP_ENDPOINT).
    */
   tracing: z.enum(["none", "jaeger", "otel-collector"]),
-  /** JAEGER_PORT as the app reads it: the OTLP gRPC port of Jaeger (see docs/decisions.md). */
-  jaegerPort: port,
   /** OTEL_TRACES_SAMPLER. */
   sampler: z.enum([
     "always_on",

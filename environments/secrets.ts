@@ -1,3 +1,4 @@
+import { usesOpenAi } from "@mcp-stack/contract";
 import type { Environment } from "./schema.js";
 
 /**
@@ -49,7 +50,7 @@ export function requiredSecrets(env: Environment): SecretKey[] {
     if (env.database.readReplica) keys.push("databaseReplicaUrl");
   } else keys.push("dbPassword");
   if (env.redis.enabled && env.redis.engine === "external") keys.push("redisUrl");
-  if (env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai")
+  if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
     keys.push("openaiApiKey");
   if (env.observability.sentry.enabled) keys.push("sentryDsn");
   if (env.grafana.enabled) keys.push("grafanaAdminPassword");

@@ -1,3 +1,4 @@
+import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
   REFERENCE_HPA_BEHAVIOR,
@@ -23,11 +24,7 @@ export const staging = {
     ttlSeconds: {},
   },
   observability: {
-    serviceName: "mcp-backend",
     tracing: "jaeger",
-    // The reference's 6831 is the Jaeger agent's UDP Thrift port, which OpenTelemetry SDKs no longer
-    // speak; Jaeger v2 takes OTLP gRPC on 4317 (docs/decisions.md).
-    jaegerPort: 4317,
     // Not in the reference for staging: sample everything that the 10% Sentry rate would also see.
     sampler: "parentbased_traceidratio",
     samplerArg: 0.1,
@@ -138,7 +135,7 @@ export const staging = {
     collector: {
       enabled: false,
       image: IMAGES.otelCollector,
-      exportEndpoint: "jaeger:4317",
+      exportEndpoint: `${MONITORING_SERVICES.jaeger.name}:${OTLP_GRPC_PORT}`,
       exportInsecure: true,
     },
   },

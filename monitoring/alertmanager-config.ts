@@ -1,5 +1,5 @@
+import { MONITORING_PATHS as P } from "@mcp-stack/contract";
 import type { Environment } from "../environments/index.js";
-import { MONITORING_PATHS as P } from "./services.js";
 
 export type AlertReceiverKind = Environment["prometheus"]["receiver"];
 

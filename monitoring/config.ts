@@ -1,4 +1,4 @@
-import { SERVICE_NAME } from "../app/src/contract.js";
+import { SERVICE_NAME } from "@mcp-stack/contract";
 
 /**
  * The one config object of the alert rules and the dashboard (like kubernetes-mixin's `_config`):

@@ -1,3 +1,4 @@
+import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
 import { type Environment, resolveEnvironment } from "../environments/index.js";
 import {
   alertmanagerYaml,
@@ -8,7 +9,6 @@ import {
   prometheusYaml,
   rulesYaml,
 } from "./render.js";
-import { EXAMPLE_TRACING_BACKEND } from "./services.js";
 
 /**
  * What generated files assume of stack config that has no default: prod's tracing backend is each

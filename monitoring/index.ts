@@ -1,10 +1,9 @@
 /**
  * Monitoring as code: the metric catalogue, alert rules, Prometheus / Alertmanager / OTel Collector
- * configs and the Grafana dashboard. `monitoring/catalogue.ts` is also importable on its own (no deps).
+ * configs and the Grafana dashboard. The metric catalogue lives in `@mcp-stack/contract`.
  */
 export * from "./alertmanager-config.js";
 export * from "./alerts/index.js";
-export * from "./catalogue.js";
 export * from "./config.js";
 export * from "./dashboards/builder.js";
 export * from "./dashboards/mcp-backend.js";
@@ -15,4 +14,3 @@ export * from "./prometheus-config.js";
 export * from "./promql.js";
 export * from "./render.js";
 export * from "./resources.js";
-export * from "./services.js";

@@ -1,5 +1,5 @@
+import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import type { Environment } from "../environments/index.js";
-import { MONITORING_SERVICES as S } from "./services.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,8 +1,12 @@
-import { HTTP_PATHS, SERVICE_NAME } from "../app/src/contract.js";
+import {
+  HTTP_PATHS,
+  MONITORING_PATHS as P,
+  MONITORING_SERVICES as S,
+  SERVICE_NAME,
+  EXTERNAL_METRICS as X,
+} from "@mcp-stack/contract";
 import type { Environment } from "../environments/index.js";
-import { EXTERNAL_METRICS as X } from "./catalogue.js";
 import { MONITORING_CONFIG as C } from "./config.js";
-import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "./services.js";
 
 /** The parts of an environment that shape prometheus.yml. */
 export type PrometheusEnv = Pick<Environment, "prometheus" | "redis"> & {

@@ -1,4 +1,4 @@
-import type { MetricDefinition } from "./catalogue.js";
+import type { MetricDefinition } from "@mcp-stack/contract";
 
 /**
  * Small PromQL builders that take catalogue entries, so an expression never spells a metric name.

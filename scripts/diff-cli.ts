@@ -46,7 +46,16 @@ function renderBase(dir: string, env: string): SnapshotResource[] | undefined {
     const file = join(out, "base.json");
     execFileSync(
       process.execPath,
-      ["--import", "tsx", join(REPO_ROOT, "scripts", "diff", "snapshot.ts"), dir, env, file],
+      // The condition resolves @mcp-stack/contract to its sources (ignored by bases without it).
+      [
+        "--conditions=@mcp-stack/source",
+        "--import",
+        "tsx",
+        join(REPO_ROOT, "scripts", "diff", "snapshot.ts"),
+        dir,
+        env,
+        file,
+      ],
       { cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
     );
     return JSON.parse(readFileSync(file, "utf8")) as SnapshotResource[];

@@ -1,4 +1,12 @@
-import { APP_PORT, ENV, type EnvName, SECRET_ENV } from "../app/src/contract.js";
+import {
+  APP_PORT,
+  ENV,
+  type EnvName,
+  OTLP_GRPC_PORT,
+  SECRET_ENV,
+  SERVICE_NAME,
+  usesOpenAi,
+} from "@mcp-stack/contract";
 import type { ResolvedEnvironment, SecretKey } from "../environments/index.js";
 
 /** Where a target puts the things the model does not place itself. */
@@ -41,7 +49,7 @@ export function appSettings(env: ResolvedEnvironment, placement: SettingsPlaceme
     [ENV.CACHE_EMBEDDING_TTL]: String(ttl.embedding),
     [ENV.CACHE_SEARCH_TTL]: String(ttl.search),
     [ENV.CACHE_RAG_TTL]: String(ttl.rag),
-    [ENV.OTEL_SERVICE_NAME]: o.serviceName,
+    [ENV.OTEL_SERVICE_NAME]: SERVICE_NAME,
     [ENV.OTEL_TRACES_SAMPLER]: o.sampler,
     [ENV.OTEL_TRACES_SAMPLER_ARG]: String(o.samplerArg),
     [ENV.SENTRY_ENVIRONMENT]: o.sentry.environment,
@@ -73,7 +81,9 @@ export function appSettings(env: ResolvedEnvironment, placement: SettingsPlaceme
   if (llm.baseUrl !== undefined) settings[ENV.OPENAI_BASE_URL] = llm.baseUrl;
   if (o.tracing === "jaeger" && placement.jaegerHost !== undefined) {
     settings[ENV.JAEGER_HOST] = placement.jaegerHost;
-    settings[ENV.JAEGER_PORT] = String(o.jaegerPort);
+    // The reference's 6831 is the Jaeger agent's UDP Thrift port, which OpenTelemetry SDKs no longer
+    // speak; Jaeger v2 takes OTLP gRPC (docs/decisions.md).
+    settings[ENV.JAEGER_PORT] = String(OTLP_GRPC_PORT);
   } else if (blank) settings[ENV.JAEGER_HOST] = "";
   if (o.tracing === "otel-collector" && placement.otlpEndpoint !== undefined)
     settings[ENV.OTLP_ENDPOINT] = placement.otlpEndpoint;
@@ -97,7 +107,7 @@ export interface SecretSetting {
  */
 export function secretSettings(env: ResolvedEnvironment): SecretSetting[] {
   const out: SecretSetting[] = [];
-  if (env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai")
+  if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
     out.push({ name: ENV.OPENAI_API_KEY, secret: "openaiApiKey" });
   if (env.observability.sentry.enabled) out.push({ name: ENV.SENTRY_DSN, secret: "sentryDsn" });
   if (env.runtime.requireApiKeys) out.push({ name: ENV.API_KEYS, secret: "apiKeys" });

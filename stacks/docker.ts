@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
+import { ENV, SERVICE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { ENV, SERVICE_NAME } from "../app/src/contract.js";
 import { memoryBytes, type ResolvedEnvironment } from "../environments/index.js";
 import { DevApp, DevDatabase } from "../infra/docker/index.js";
 import type { StackSecrets } from "./config.js";

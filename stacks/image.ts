@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { IMAGE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
-import { IMAGE_NAME } from "../app/src/contract.js";
 import { type ResolvedEnvironment, SECRET_KEYS } from "../environments/index.js";
 import { AppImage } from "../infra/docker/index.js";
 import { DOCKERFILE } from "./docker/layout.js";
@@ -115,7 +115,7 @@ export function readImageConfig(config: pulumi.Config): ImageConfig {
   };
 }
 
-/** Build context: the repo root, because the app imports `monitoring/` at runtime. */
+/** Build context: the repo root, because the app image holds the app and contract workspaces. */
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /**

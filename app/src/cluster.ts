@@ -7,9 +7,9 @@
  */
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
+import { ENV } from "@mcp-stack/contract";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
-import { ENV } from "./contract.js";
 import { serveClusterMetrics } from "./telemetry/cluster-metrics.js";
 
 /** WORKERS=0/auto: the reference's `(2 × cpu_cores) + 1`. */

@@ -4,8 +4,8 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
 import { z } from "zod";
-import { APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME } from "./contract.js";
 
 /** The repo root's `.data/`, resolved from this file so `npm start` (cwd = repo root) and `npm run -w app` (cwd = app/) agree. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../.data", import.meta.url));
@@ -225,7 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   if (e.CACHE_BACKEND === "redis" && !e.CACHE_REDIS_URL) {
     issues.push({ variable: ENV.CACHE_REDIS_URL, message: "is required when CACHE_BACKEND=redis" });
   }
-  if ((e.EMBEDDING_PROVIDER === "openai" || e.ANSWER_PROVIDER === "openai") && !e.OPENAI_API_KEY) {
+  if (usesOpenAi({ embedding: e.EMBEDDING_PROVIDER, answer: e.ANSWER_PROVIDER }) && !e.OPENAI_API_KEY) {
     issues.push({
       variable: ENV.OPENAI_API_KEY,
       message: "is required when EMBEDDING_PROVIDER or ANSWER_PROVIDER is openai",

@@ -13,11 +13,11 @@
  * A second signal (standalone) or REQUEST_TIMEOUT + 10 s without finishing exits 1.
  */
 import cluster from "node:cluster";
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { planWorkers, runPrimary } from "./cluster.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { HTTP_PATHS } from "./contract.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";

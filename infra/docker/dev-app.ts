@@ -1,6 +1,6 @@
+import { APP_PORT, IMAGE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_PORT, IMAGE_NAME } from "../../app/src/contract.js";
 import { AppImage } from "./app-image.js";
 
 /** A host directory bind-mounted into the container. */

@@ -1,9 +1,6 @@
+import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-
-/** Port Postgres listens on inside its container. */
-/** Port Postgres listens on in its container. */
-export const POSTGRES_PORT = 5432;
 
 export interface DevDatabaseArgs {
   /** Pinned Postgres image with pgvector, e.g. `pgvector/pgvector:0.8.0-pg16`. */

@@ -1,6 +1,7 @@
+import { PART_OF } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MANAGED_BY, PART_OF } from "./kube.js";
+import { MANAGED_BY } from "./kube.js";
 import type { SecretKeyRef } from "./mcp-backend-args.js";
 
 /** Where the app's database lives; the URL is composed from this and the password. */

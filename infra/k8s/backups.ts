@@ -1,10 +1,11 @@
+import { PART_OF } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
+
 import {
   imageTag,
   isPinnedImage,
   newChart,
-  PART_OF,
   q,
   recommendedLabels,
   resourceRequirements,
@@ -14,8 +15,10 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
+
 import type { SecretKeyRef } from "./mcp-backend-args.js";
 import { POSTGRES_UID } from "./postgres-args.js";
+
 import { assertValid, positiveInt, registerNamespaced } from "./register.js";
 
 export interface BackupsArgs {

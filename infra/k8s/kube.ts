@@ -39,8 +39,6 @@ export interface LabelArgs {
   readonly partOf: string;
 }
 
-/** The part-of label of everything this repo deploys. Defaults of every component. */
-export const PART_OF = "mcp-stack";
 /** The managed-by label: Pulumi applies the objects (cdk8s only synthesises them). */
 export const MANAGED_BY = "pulumi";
 

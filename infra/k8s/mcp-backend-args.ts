@@ -1,5 +1,5 @@
+import { APP_DIRS, APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import type * as pulumi from "@pulumi/pulumi";
-import { APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 import { type ContainerResources, isPinnedImage } from "./kube.js";
 import { positiveInt } from "./register.js";
 
@@ -125,7 +125,7 @@ export const MCP_BACKEND_DEFAULTS = {
   terminationGracePeriodSeconds: 45,
   serviceType: "ClusterIP",
   servicePort: 80,
-  writablePaths: ["/tmp", "/var/log/mcp-backend", "/var/lib/mcp-backend"],
+  writablePaths: ["/tmp", APP_DIRS.logs, APP_DIRS.data],
   runAsUser: 10001,
   metricsPath: HTTP_PATHS.metrics,
   metricsPort: METRICS_PORT,

@@ -1,11 +1,12 @@
+import { PART_OF } from "@mcp-stack/contract";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
+
 import {
   checksum,
   labelValue,
   newChart,
-  PART_OF,
   port,
   preferOnePerNode,
   recommendedLabels,
@@ -17,6 +18,7 @@ import {
   spreadConstraints,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
+
 import {
   MCP_BACKEND_DEFAULTS as D,
   type HttpProbe,
@@ -24,7 +26,9 @@ import {
   minimumReplicas,
   validateMcpBackendArgs,
 } from "./mcp-backend-args.js";
+
 import { assertValid, registerNamespaced } from "./register.js";
+
 import { withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./mcp-backend-args.js";

@@ -1,7 +1,10 @@
+import { PART_OF } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-import { MANAGED_BY, newChart, PART_OF, port } from "./kube.js";
+
+import { MANAGED_BY, newChart, port } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
+
 import { assertValid, registerNamespaced } from "./register.js";
 
 /** A set of pods in the namespace, by labels. */

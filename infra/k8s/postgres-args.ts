@@ -1,3 +1,4 @@
+import { POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from "@mcp-stack/contract";
 import type * as pulumi from "@pulumi/pulumi";
 import { isPinnedImage } from "./kube.js";
 import type { SecretKeyRef } from "./mcp-backend-args.js";
@@ -53,8 +54,6 @@ export interface PgvectorPostgresArgs {
   readonly instance?: string;
 }
 
-export const POSTGRES_PORT = 5432;
-export const POSTGRES_EXPORTER_PORT = 9187;
 /** CloudNativePG's instance manager serves its exporter on the same port as postgres_exporter. */
 export const CNPG_METRICS_PORT = POSTGRES_EXPORTER_PORT;
 /** postgres_exporter, pinned. */

@@ -1,9 +1,10 @@
+import { PART_OF, POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from "@mcp-stack/contract";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
+
 import {
   EXPORTER_RESOURCES,
   imageTag,
-  PART_OF,
   port,
   recommendedLabels,
   resourceRequirements,
@@ -11,12 +12,7 @@ import {
   restrictedPod,
   selectorLabels,
 } from "./kube.js";
-import {
-  type PgvectorPostgresArgs,
-  POSTGRES_EXPORTER_IMAGE,
-  POSTGRES_EXPORTER_PORT,
-  POSTGRES_PORT,
-} from "./postgres-args.js";
+import { type PgvectorPostgresArgs, POSTGRES_EXPORTER_IMAGE } from "./postgres-args.js";
 
 /**
  * postgres_exporter (Deployment, Service, PDB) scraping the server. It reads the password from the

@@ -1,11 +1,12 @@
+import { PART_OF, POSTGRES_PORT } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
+
 import {
   checksum,
   imageTag,
   newChart,
-  PART_OF,
   port,
   q,
   recommendedLabels,
@@ -16,17 +17,20 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
+
 import {
   initScripts,
   type PgvectorPostgresArgs,
-  POSTGRES_PORT,
   POSTGRES_UID,
   postgresqlConf,
   validatePostgresArgs,
 } from "./postgres-args.js";
 import { postgresExporter } from "./postgres-exporter.js";
+
 import { setPasswordScript } from "./postgres-password.js";
+
 import { assertValid, registerNamespaced } from "./register.js";
+
 import { withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./postgres-args.js";

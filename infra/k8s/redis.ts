@@ -1,5 +1,8 @@
+import { PART_OF, REDIS_EXPORTER_PORT, REDIS_PORT } from "@mcp-stack/contract";
+
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
+
 import {
   type ContainerResources,
   checksum,
@@ -7,7 +10,6 @@ import {
   imageTag,
   isPinnedImage,
   newChart,
-  PART_OF,
   port,
   q,
   recommendedLabels,
@@ -18,6 +20,7 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
+
 import { assertValid, registerNamespaced } from "./register.js";
 
 export interface RedisArgs {
@@ -46,9 +49,6 @@ export interface RedisArgs {
   /** app.kubernetes.io/instance. Defaults to the name. */
   readonly instance?: string;
 }
-
-export const REDIS_PORT = 6379;
-export const REDIS_EXPORTER_PORT = 9121;
 
 const REDIS_BYTES: Record<string, number> = { kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 const K8S_BYTES: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, k: 1e3, M: 1e6, G: 1e9 };

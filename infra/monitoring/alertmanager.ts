@@ -1,12 +1,9 @@
+import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import type { Environment } from "../../environments/index.js";
-import {
-  MONITORING_RESOURCES,
-  MONITORING_PATHS as P,
-  MONITORING_SERVICES as S,
-} from "../../monitoring/index.js";
+import { MONITORING_RESOURCES } from "../../monitoring/index.js";
 import { alertmanagerYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { addWorkload, checksum, httpProbe, instanceName, newChart, scratch, workloadLabels } from "./kube.js";

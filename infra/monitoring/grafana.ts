@@ -1,3 +1,4 @@
+import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
@@ -6,7 +7,6 @@ import {
   GRAFANA_DASHBOARDS_DIR,
   GRAFANA_PROVISIONING_DIR,
   MONITORING_RESOURCES,
-  MONITORING_SERVICES as S,
 } from "../../monitoring/index.js";
 import { dashboardJson, grafanaDatasourcesYaml, grafanaProviderYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";

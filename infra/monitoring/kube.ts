@@ -1,10 +1,11 @@
+import { PART_OF } from "@mcp-stack/contract";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
+
 import type { ContainerResources } from "../../monitoring/resources.js";
 import {
   imageTag,
   newChart,
-  PART_OF,
   port,
   q,
   recommendedLabels,

@@ -1,15 +1,14 @@
-import * as pulumi from "@pulumi/pulumi";
-import { k8s as kube } from "cdk8s-plus-28";
-import { METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
-import type { Environment } from "../../environments/index.js";
 import {
-  MONITORING_RESOURCES,
+  METRICS_PORT,
   MONITORING_PATHS as P,
   MONITORING_SERVICES as S,
-} from "../../monitoring/index.js";
-import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
+  SERVICE_NAME,
+} from "@mcp-stack/contract";
+import * as pulumi from "@pulumi/pulumi";
+import { k8s as kube } from "cdk8s-plus-28";
+import { MONITORING_RESOURCES } from "../../monitoring/index.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { addWorkload, checksum, httpProbe, instanceName, newChart, workloadLabels } from "./kube.js";
+import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 
 /**
@@ -18,25 +17,61 @@ import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
  */
 export const PROMETHEUS_UID = 65534;
 
+/** Defaults of PrometheusArgs (pinned by test/infra/monitoring/prometheus.test.ts). */
+export const PROMETHEUS_DEFAULTS = {
+  retention: "15d",
+  storage: "10Gi",
+  networkPolicies: true,
+  instance: "prometheus",
+} as const;
+
+/** Prometheus as a building block: plain values, no environment model (stacks/ maps the model to these). */
 export interface PrometheusArgs {
-  /** The environment: prometheus.*, redis.enabled, kubernetes.namespace/networkPolicies/storageClass. */
-  readonly env: Environment;
-  /** The namespace Output, so the objects wait for the namespace. Defaults to env.kubernetes.namespace. */
-  readonly namespace?: pulumi.Input<string>;
+  /**
+   * Namespace of every object. Prometheus discovers the app's pods there, and its ClusterRole is named
+   * `prometheus-<namespace>` so two namespaces can share a cluster.
+   */
+  readonly namespace: string;
+  /**
+   * The same namespace as an Output (a Namespace resource's name), so every object waits for it.
+   * Defaults to `namespace` as a plain string (no dependency).
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
+  /** Pinned Prometheus image, e.g. `prom/prometheus:v3.5.0`. */
+  readonly image: string;
+  /** The prometheus.yml to run, e.g. `prometheusYaml()` of mcp-stack/monitoring. */
+  readonly config: string;
+  /** Rule files by file name, mounted under /etc/prometheus/alerts. Defaults to none. */
+  readonly rules?: Record<string, string>;
+  /** `--storage.tsdb.retention.time`. Defaults to "15d". */
+  readonly retention?: string;
+  /** Size of the TSDB's PersistentVolumeClaim. Defaults to "10Gi". */
+  readonly storage?: string;
+  /** StorageClass of that claim. Defaults to the cluster's default class. */
+  readonly storageClass?: string;
+  /**
+   * Add Prometheus's NetworkPolicy (ingress from Grafana; egress to the app's metrics port, the exporters,
+   * Alertmanager, the API server and DNS). Defaults to true.
+   */
+  readonly networkPolicies?: boolean;
+  /** `app.kubernetes.io/instance`. Defaults to "prometheus". */
+  readonly instance?: string;
 }
 
 /**
  * Prometheus's objects: ServiceAccount and cluster RBAC for service discovery and the kubelet's
  * cAdvisor endpoint, ConfigMaps for prometheus.yml and the rules, PVC, Deployment, Service and
- * (when env.kubernetes.networkPolicies) its NetworkPolicy. A plain function so tests need no stack.
+ * (unless networkPolicies is false) its NetworkPolicy. A plain function so tests need no stack.
  */
-export function prometheusObjects(env: Environment): KubeObject[] {
-  const ns = env.kubernetes.namespace;
+export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
+  const d = PROMETHEUS_DEFAULTS;
+  const ns = args.namespace;
   const chart = newChart("prometheus");
   const name = S.prometheus.name;
-  const labels = workloadLabels(name, env.prometheus.image, env.name);
-  const config = prometheusYaml(env);
-  const rules = rulesYaml(env);
+  const instance = args.instance ?? d.instance;
+  const labels = monitoringLabels(name, imageTag(args.image), instance);
+  const config = args.config;
+  const rules = args.rules ?? {};
 
   new kube.KubeServiceAccount(chart, "sa", {
     metadata: { name, namespace: ns, labels },
@@ -72,9 +107,9 @@ export function prometheusObjects(env: Environment): KubeObject[] {
   });
   addWorkload(chart, {
     name,
-    instance: instanceName(name, env.name),
+    instance,
     namespace: ns,
-    image: env.prometheus.image,
+    image: args.image,
     uid: PROMETHEUS_UID,
     serviceAccountName: name,
     // SECURITY EXCEPTION (listed in test/stacks/kubernetes/security.test.ts): the token is mounted
@@ -85,7 +120,7 @@ export function prometheusObjects(env: Environment): KubeObject[] {
     args: [
       `--config.file=${P.prometheusConfig}`,
       `--storage.tsdb.path=${P.prometheusData}`,
-      `--storage.tsdb.retention.time=${env.prometheus.retention}`,
+      `--storage.tsdb.retention.time=${args.retention ?? d.retention}`,
     ],
     ports: [{ name: "http", port: S.prometheus.port }],
     resources: MONITORING_RESOURCES.prometheus,
@@ -114,13 +149,13 @@ export function prometheusObjects(env: Environment): KubeObject[] {
       },
     ],
     pvc: {
-      size: env.prometheus.storage,
+      size: args.storage ?? d.storage,
       mountPath: P.prometheusData,
-      storageClass: env.kubernetes.storageClass,
+      storageClass: args.storageClass,
     },
     annotations: { "checksum/config": checksum(config, ...Object.values(rules)) },
   });
-  if (env.kubernetes.networkPolicies) {
+  if (args.networkPolicies ?? d.networkPolicies) {
     addNetworkPolicy(chart, ns, {
       name,
       ingress: [{ peer: "grafana", ports: [S.prometheus.port] }],
@@ -146,14 +181,14 @@ export function namespacePatch(namespace: pulumi.Input<string> | undefined) {
       : { ...obj, metadata: { ...obj.metadata, namespace } };
 }
 
-/** Prometheus of an environment (env.prometheus), scraping the app per pod. */
+/** Prometheus with the given config and rules, on a PVC, scraping through Kubernetes service discovery. */
 export class Prometheus extends pulumi.ComponentResource {
   /** In-cluster URL of the Prometheus API. */
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:Prometheus", name, {}, opts);
-    registerObjects(prometheusObjects(args.env), { parent: this, patch: namespacePatch(args.namespace) });
+    registerObjects(prometheusObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.url = pulumi.output(`http://${S.prometheus.name}:${S.prometheus.port}`);
     this.registerOutputs({ url: this.url });
   }

@@ -1,12 +1,8 @@
+import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { SERVICE_NAME } from "../../app/src/contract.js";
 import type { Environment } from "../../environments/index.js";
-import {
-  MONITORING_RESOURCES,
-  MONITORING_PATHS as P,
-  MONITORING_SERVICES as S,
-} from "../../monitoring/index.js";
+import { MONITORING_RESOURCES } from "../../monitoring/index.js";
 import { otelCollectorYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import {

@@ -1,4 +1,4 @@
-import { EXTERNAL_METRICS as X } from "../catalogue.js";
+import { EXTERNAL_METRICS as X } from "@mcp-stack/contract";
 import { MONITORING_CONFIG as C } from "../config.js";
 import { eq, re, sel, sumBy } from "../promql.js";
 import type { AlertGroup, AlertRule, PostgresMode } from "./types.js";

@@ -1,4 +1,4 @@
-import { APP_METRICS as M } from "../catalogue.js";
+import { APP_METRICS as M } from "@mcp-stack/contract";
 import { MONITORING_CONFIG as C } from "../config.js";
 import { eq, sel, sumBy } from "../promql.js";
 import type { AlertGroup } from "./types.js";

@@ -1,5 +1,9 @@
-import { SERVICE_NAME } from "../../app/src/contract.js";
-import { APP_METRICS as M, PROCESS_METRICS as PM, EXTERNAL_METRICS as X } from "../catalogue.js";
+import {
+  APP_METRICS as M,
+  PROCESS_METRICS as PM,
+  SERVICE_NAME,
+  EXTERNAL_METRICS as X,
+} from "@mcp-stack/contract";
 import { MONITORING_CONFIG as C } from "../config.js";
 import { eq, ne, quantile, rate, sel, sumBy } from "../promql.js";
 import { dashboard, type RowSpec } from "./builder.js";

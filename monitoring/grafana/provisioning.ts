@@ -1,5 +1,5 @@
+import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import type { Environment } from "../../environments/index.js";
-import { MONITORING_SERVICES as S } from "../services.js";
 
 /** Where the dashboard JSON is mounted (outside the /var/lib/grafana volume, so mounts do not nest). */
 export const GRAFANA_DASHBOARDS_DIR = "/etc/grafana/dashboards";

@@ -1,4 +1,4 @@
-import { IMAGE_NAME } from "../../app/src/contract.js";
+import { IMAGE_NAME } from "@mcp-stack/contract";
 import { ENVIRONMENT_NAMES, type EnvironmentName, resolveEnvironment } from "../../environments/index.js";
 
 /** What the environment models ask of a namespace, for the rules that depend on the model. */

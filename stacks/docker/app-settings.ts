@@ -1,4 +1,4 @@
-import type { EnvName } from "../../app/src/contract.js";
+import type { EnvName } from "@mcp-stack/contract";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import { appSettings as sharedAppSettings } from "../app-settings.js";
 
@@ -12,8 +12,6 @@ export type Setting = readonly [name: EnvName, value: string];
 export const DB_HOST = "db";
 /** Host name of the app container on the dev network (the reference's `app` service). */
 export const APP_HOST = "app";
-/** Port Postgres listens on in its container (the DevDatabase component's). */
-export { POSTGRES_PORT } from "../../infra/docker/dev-database.js";
 
 /** A problem that keeps an environment from running on the Docker target. */
 export interface DockerSupportIssue {
@@ -63,7 +61,7 @@ export function assertDockerSupported(env: ResolvedEnvironment): void {
 
 /**
  * Every non-secret app setting of the model as the dev container's environment (names from
- * app/src/contract.ts). Secrets (DATABASE_URL, OPENAI_API_KEY, SENTRY_DSN, API_KEYS) are added by the
+ * contract/src/service.ts). Secrets (DATABASE_URL, OPENAI_API_KEY, SENTRY_DSN, API_KEYS) are added by the
  * caller from secret Outputs, or as interpolations in the compose file. Exporters that are off are
  * passed as empty strings, as the reference's dev `.env` does.
  */

@@ -1,13 +1,16 @@
+import { APP_PORT, ENV, IMAGE_NAME, POSTGRES_PORT, SERVICE_NAME } from "@mcp-stack/contract";
+
 import { Document, isScalar, isSeq, visit } from "yaml";
-import { APP_PORT, ENV, IMAGE_NAME, SERVICE_NAME } from "../../app/src/contract.js";
+
 import { memoryBytes, type ResolvedEnvironment } from "../../environments/index.js";
+
 import { POSTGRES_HEALTHCHECK_TIMING, pgIsReady } from "../../infra/docker/index.js";
+
 import {
   APP_HOST,
   appSettings,
   assertDockerSupported,
   DB_HOST,
-  POSTGRES_PORT,
   postgresFlags,
   secretSettings,
 } from "./app-settings.js";

@@ -19,7 +19,13 @@ export const HOST_PATHS = { app: "app", logs: "logs" } as const;
  * The dev stage's command: the reference's `uvicorn --reload` becomes `tsx watch`, which restarts the
  * process when any imported file changes. Same as the Dockerfile's dev CMD (checked by its test).
  */
-export const DEV_COMMAND = ["tsx", "watch", "--clear-screen=false", "app/src/main.ts"] as const;
+export const DEV_COMMAND = [
+  "tsx",
+  "watch",
+  "--clear-screen=false",
+  "--conditions=@mcp-stack/source",
+  "app/src/main.ts",
+] as const;
 
 /** Dockerfile path (relative to the repo root, the build context) and its stage names. */
 export const DOCKERFILE = { path: "app/Dockerfile", devTarget: "dev", runtimeTarget: "runtime" } as const;

@@ -1,4 +1,16 @@
-import { APP_PORT, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
+import {
+  APP_PORT,
+  DATA_SERVICES,
+  METRICS_PORT,
+  OTLP_GRPC_PORT,
+  POSTGRES_EXPORTER_PORT,
+  POSTGRES_PORT,
+  REDIS_EXPORTER_PORT,
+  REDIS_PORT,
+  SERVICE_NAME,
+  usesOpenAi,
+} from "@mcp-stack/contract";
+
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   CNPG_METRICS_PORT,
@@ -9,14 +21,9 @@ import {
   cnpgPoolerSelector,
   type Flow,
   type NetworkPoliciesArgs,
-  POSTGRES_EXPORTER_PORT,
-  POSTGRES_PORT,
   type PodGroup,
-  REDIS_EXPORTER_PORT,
-  REDIS_PORT,
   selectorLabels,
 } from "../../infra/index.js";
-import { OTLP_GRPC_PORT } from "./app-config.js";
 import { CNPG_CLUSTER_NAME, STATEFULSET_POSTGRES_NAME } from "./database.js";
 
 /** Pod labels of the monitoring tier's pods (set by its owner), which policies here refer to. */
@@ -131,8 +138,8 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   flows.push(...db.flows);
   const inClusterRedis = env.redis.enabled && env.redis.engine === "statefulset";
   if (inClusterRedis) {
-    groups.push({ name: "redis", selector: selectorLabels("redis") });
-    flows.push({ from: SERVICE_NAME, to: "redis", port: REDIS_PORT });
+    groups.push({ name: DATA_SERVICES.redis, selector: selectorLabels(DATA_SERVICES.redis) });
+    flows.push({ from: SERVICE_NAME, to: DATA_SERVICES.redis, port: REDIS_PORT });
   }
   if (env.redis.enabled && env.redis.engine === "external")
     for (const e of env.redis.external?.egress ?? [])
@@ -147,10 +154,11 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
     groups.push({ name: "prometheus", selector: MONITORING_SELECTORS.prometheus, owned: false });
     flows.push({ from: "prometheus", to: SERVICE_NAME, port: METRICS_PORT });
     for (const [to, port] of db.scraped) flows.push({ from: "prometheus", to, port });
-    if (inClusterRedis) flows.push({ from: "prometheus", to: "redis", port: REDIS_EXPORTER_PORT });
+    if (inClusterRedis)
+      flows.push({ from: "prometheus", to: DATA_SERVICES.redis, port: REDIS_EXPORTER_PORT });
   }
-  const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
-  if (usesOpenAi || env.observability.sentry.enabled) {
+  const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
+  if (openAi || env.observability.sentry.enabled) {
     // OpenAI and Sentry are outside the cluster; HTTPS only (cluster-internal ranges still need a rule).
     flows.push({ from: SERVICE_NAME, to: { name: "internet-https", cidr: "0.0.0.0/0" }, port: HTTPS });
   }

@@ -1,5 +1,5 @@
+import { DATA_SERVICES, HTTP_PATHS, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
-import { HTTP_PATHS, SERVICE_NAME } from "../../app/src/contract.js";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import { AppSecrets, McpBackend, NetworkPolicies, Redis } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
@@ -20,7 +20,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const { env, secrets, namespace } = inputs;
   const opts = { parent: inputs.parent };
   const k = env.kubernetes;
-  const usesOpenAi = env.llm.embeddingProvider === "openai" || env.llm.answerProvider === "openai";
+  const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
   const cnpg =
     env.database.engine === "cloudnative-pg" && secrets.dbPassword !== undefined
       ? cloudNativePgArgs(env, namespace, secrets.dbPassword, secrets)
@@ -28,7 +28,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const inCluster = env.redis.enabled && env.redis.engine === "statefulset";
   const redis = inCluster
     ? new Redis(
-        "redis",
+        DATA_SERVICES.redis,
         {
           namespace,
           image: env.redis.image,
@@ -53,7 +53,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       database: databaseConnection(env, secrets, cnpg),
       redisUrl,
       sentryDsn: env.observability.sentry.enabled ? secrets.sentryDsn : undefined,
-      openaiApiKey: usesOpenAi ? secrets.openaiApiKey : undefined,
+      openaiApiKey: openAi ? secrets.openaiApiKey : undefined,
       apiKeys: env.runtime.requireApiKeys ? secrets.apiKeys : undefined,
     },
     opts,

@@ -1,6 +1,6 @@
+import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { MONITORING_SERVICES as S } from "../../monitoring/services.js";
 
 /** How to reach one in-cluster UI: its Service URL, and the command that forwards it to localhost. */
 export interface Console {

@@ -1,3 +1,4 @@
+import { DATA_SERVICES } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
@@ -15,9 +16,9 @@ import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
 
 /** Name of the CloudNativePG Cluster: Services postgres-rw / postgres-ro, Poolers postgres-pooler(-ro). */
-export const CNPG_CLUSTER_NAME = "postgres";
+export const CNPG_CLUSTER_NAME = DATA_SERVICES.postgres;
 /** Name of the statefulset engine's Postgres (its Service and pods). */
-export const STATEFULSET_POSTGRES_NAME = "postgres";
+export const STATEFULSET_POSTGRES_NAME = DATA_SERVICES.postgres;
 
 /**
  * Stop before anything is created when an engine lacks what has no default: CloudNativePG's object

@@ -1,6 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { Alertmanager, Grafana, Jaeger, OtelCollector, Prometheus } from "../../infra/index.js";
+import {
+  Alertmanager,
+  Grafana,
+  Jaeger,
+  OtelCollector,
+  Prometheus,
+  type PrometheusArgs,
+} from "../../infra/index.js";
+import { prometheusYaml, rulesYaml } from "../../monitoring/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
 
@@ -24,13 +32,33 @@ export function assertTracingBackend(env: ResolvedEnvironment): void {
   );
 }
 
+/** The model's Prometheus as plain Args: its config and rules generated from the catalogue. */
+export function prometheusArgs(
+  env: ResolvedEnvironment,
+  namespaceRef?: pulumi.Input<string>,
+): PrometheusArgs {
+  const k = env.kubernetes;
+  return {
+    namespace: k.namespace,
+    namespaceRef,
+    image: env.prometheus.image,
+    config: prometheusYaml(env),
+    rules: rulesYaml(env),
+    retention: env.prometheus.retention,
+    storage: env.prometheus.storage,
+    storageClass: k.storageClass,
+    networkPolicies: k.networkPolicies,
+    instance: `prometheus-${env.name}`,
+  };
+}
+
 /** Prometheus, Alertmanager, Grafana, Jaeger / OTel Collector of an environment. */
 export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulumi.Output<unknown>> {
   const { env, secrets, namespace, parent } = inputs;
   const opts = { parent };
   const outputs: Record<string, pulumi.Output<unknown>> = {};
   if (env.prometheus.enabled) {
-    outputs.prometheusUrl = new Prometheus("prometheus", { env, namespace }, opts).url;
+    outputs.prometheusUrl = new Prometheus("prometheus", prometheusArgs(env, namespace), opts).url;
     outputs.alertmanagerUrl = new Alertmanager(
       "alertmanager",
       { env, namespace, alertReceiver: secrets.alertReceiver },

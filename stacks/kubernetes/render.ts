@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EXAMPLE_TRACING_BACKEND, IMAGE_NAME } from "@mcp-stack/contract";
 import { stringify } from "yaml";
-import { IMAGE_NAME } from "../../app/src/contract.js";
 import { ENVIRONMENT_NAMES, type EnvironmentName, SECRET_KEYS } from "../../environments/index.js";
-import { EXAMPLE_TRACING_BACKEND } from "../../monitoring/services.js";
 import { IMAGE_CONFIG_KEYS } from "../image.js";
 import { type RegisteredResource, runUnderMocks } from "../mock-run.js";
 import { CLUSTER_CONFIG_KEYS } from "./cluster.js";

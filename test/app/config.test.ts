@@ -1,7 +1,7 @@
 import path from "node:path";
+import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "../../app/src/config.js";
-import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "../../app/src/contract.js";
 
 const fail = (env: Record<string, string>) => {
   try {

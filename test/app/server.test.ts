@@ -11,11 +11,15 @@ const APP_DIR = path.resolve(import.meta.dirname, "../../app");
 
 /** Runs `src/main.ts` the way `npm start` does (cwd app/, tsx) and collects its output. */
 function runMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: APP_DIR,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@mcp-stack/source", "--import", "tsx", "src/main.ts"],
+    {
+      cwd: APP_DIR,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout.on("data", (d) => {
     output += d;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const run = promisify(execFile);
-const printer = ["tsx", "environments/print.ts"];
+const printer = ["tsx", "--conditions=@mcp-stack/source", "environments/print.ts"];
 
 describe("npm run env", () => {
   it("prints the resolved prod model as YAML with derived values and secrets masked", async () => {

@@ -75,7 +75,6 @@ const REFERENCE: Record<"dev" | "staging" | "prod", Record<string, unknown>> = {
     "cache.ttlSeconds.search": 3600,
     "cache.ttlSeconds.rag": 1800,
     "observability.tracing": "otel-collector",
-    "observability.serviceName": "mcp-backend",
     "observability.sampler": "parentbased_traceidratio",
     "observability.samplerArg": 0.01,
     "observability.sentry.environment": "production",
@@ -171,7 +170,6 @@ describe("values every environment shares with the reference", () => {
       const env = resolveEnvironment(name);
       expect(env.database.image).toMatch(/^pgvector\/pgvector:.*pg16$/);
       expect(env.prometheus.scrapeInterval).toBe("15s");
-      expect(env.observability.serviceName).toBe("mcp-backend");
     },
   );
 });

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { knownSeriesNames } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { allAlerts, ruleFiles } from "../../monitoring/alerts/index.js";
-import { knownSeriesNames } from "../../monitoring/catalogue.js";
 import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
 
 /** The reference's seven alerts ("Alert Rules" in infrastructure.md), transcribed. */

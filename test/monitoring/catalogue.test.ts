@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { APP_METRICS, EXTERNAL_METRICS, LABEL_VALUES, PROCESS_METRICS } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { APP_METRICS, EXTERNAL_METRICS, LABEL_VALUES, PROCESS_METRICS } from "../../monitoring/catalogue.js";
 
 /** The metrics the issue asks the app to export, transcribed: name → type. */
 const EXPECTED_APP = {
@@ -23,7 +23,7 @@ const EXPECTED_APP = {
 
 describe("metric catalogue", () => {
   it("is a pure data module the app can import (no imports at all)", () => {
-    expect(readFileSync("monitoring/catalogue.ts", "utf8")).not.toMatch(/^\s*import\s/m);
+    expect(readFileSync("contract/src/metrics.ts", "utf8")).not.toMatch(/^\s*import\s/m);
   });
 
   it("lists every app metric with its type", () => {

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { MONITORING_PATHS } from "@mcp-stack/contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { resolveEnvironment } from "../../environments/index.js";
@@ -8,7 +9,6 @@ import { ALERT_RECEIVER_FILE, alertmanagerConfig } from "../../monitoring/alertm
 import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
 import { MONITORED_ENVIRONMENTS } from "../../monitoring/files.js";
 import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
-import { MONITORING_PATHS } from "../../monitoring/services.js";
 import { amtoolVersion, requireTool, run, tempDir } from "./tools.js";
 
 const TESTS_DIR = "monitoring/prometheus/tests";

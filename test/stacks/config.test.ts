@@ -66,13 +66,17 @@ describe("stack config overrides", () => {
       const env = loadEnvironment("prod", new pulumi.Config("mcp-stack"));
       console.log(JSON.stringify({ replicas: env.kubernetes.replicas, max: env.kubernetes.hpa.maxReplicas, min: env.kubernetes.hpa.minReplicas }));
     `;
-    const { stdout } = await run("npx", ["tsx", "--input-type=module", "-e", script], {
-      env: {
-        ...process.env,
-        PULUMI_CONFIG: JSON.stringify(config),
-        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(Object.keys(TEST_SECRETS).map((k) => `mcp-stack:${k}`)),
+    const { stdout } = await run(
+      "npx",
+      ["tsx", "--conditions=@mcp-stack/source", "--input-type=module", "-e", script],
+      {
+        env: {
+          ...process.env,
+          PULUMI_CONFIG: JSON.stringify(config),
+          PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(Object.keys(TEST_SECRETS).map((k) => `mcp-stack:${k}`)),
+        },
       },
-    });
+    );
     expect(JSON.parse(stdout.trim().split("\n").pop()!)).toEqual({ replicas: 3, max: 12, min: 4 });
   });
 });

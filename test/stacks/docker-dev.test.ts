@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { ENV } from "@mcp-stack/contract";
 import type * as dockerTypes from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { ENV } from "../../app/src/contract.js";
 import type { MockRunResult, RegisteredResource } from "../../stacks/mock-run.js";
 import { ofType, runStackWithSecrets, TEST_SECRETS } from "../helpers/stack.js";
 import { envRecord, plainStrings, unwrapSecret } from "../infra/docker/plain-values.js";
@@ -144,7 +144,7 @@ describe("dev stack on Docker", () => {
     expect(build.target).toBe("dev");
     expect(build.dockerfile).toBe("app/Dockerfile");
     expect(existsSync(path.join(build.context, build.dockerfile))).toBe(true);
-    expect(existsSync(path.join(build.context, "monitoring", "catalogue.ts"))).toBe(true);
+    expect(existsSync(path.join(build.context, "contract", "package.json"))).toBe(true);
     expect(image.inputs.skipPush).toBe(true);
     expect(container("-app").inputs.image).toMatch(/^sha256:[a-f0-9]{64}$/);
   });

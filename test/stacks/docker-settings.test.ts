@@ -1,5 +1,5 @@
+import { ENV } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { ENV } from "../../app/src/contract.js";
 import { resolveEnvironment } from "../../environments/index.js";
 import {
   appSettings,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { HTTP_PATHS } from "../../app/src/contract.js";
 import { ENVIRONMENT_NAMES } from "../../environments/index.js";
 
 /**

@@ -129,7 +129,7 @@ describe("app image of staging and prod", () => {
     expect(build.target).toBe("runtime");
     expect(build.dockerfile).toBe("app/Dockerfile");
     expect(existsSync(path.join(build.context, "package-lock.json"))).toBe(true);
-    expect(existsSync(path.join(build.context, "monitoring", "catalogue.ts"))).toBe(true);
+    expect(existsSync(path.join(build.context, "contract", "package.json"))).toBe(true);
     expect(image.inputs.skipPush).toBe(false);
     expect(unwrapSecret(image.inputs.registry)).toEqual({
       server: "ghcr.io",

@@ -1,7 +1,7 @@
 /** The cache's public shapes: what callers key entries by, and the hooks metrics attach to. */
 import type { Logger } from "pino";
 
-/** What is cached. Also the `cache` label of the cache_*_total metrics (monitoring/catalogue.ts). */
+/** What is cached. Also the `cache` label of the cache_*_total metrics (contract/src/metrics.ts). */
 export const CACHE_TYPES = ["embedding", "search", "rag"] as const;
 export type CacheType = (typeof CACHE_TYPES)[number];
 

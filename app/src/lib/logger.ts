@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { SERVICE_NAME } from "@mcp-stack/contract";
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { Config } from "../config.js";
-import { SERVICE_NAME } from "../contract.js";
 import { createScrubber, REDACT_PATHS, secretValues } from "../telemetry/redaction.js";
 import { currentTraceIds } from "../telemetry/tracing.js";
 

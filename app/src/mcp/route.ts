@@ -2,10 +2,11 @@
  * Streamable HTTP MCP endpoint, stateless: every POST gets a fresh McpServer and transport (the SDK
  * requires that without sessions), wired to fastify's raw request/response via `reply.hijack()`.
  */
+
+import { HTTP_PATHS, SERVICE_NAME } from "@mcp-stack/contract";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
-import { HTTP_PATHS, SERVICE_NAME } from "../contract.js";
 import { AppError } from "../lib/errors.js";
 import type { RouteDeps } from "../routes/index.js";
 import { registerTools } from "./tools/index.js";

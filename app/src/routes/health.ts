@@ -3,8 +3,9 @@
  * migration, and answers 503 `draining` once shutdown has begun (`app.draining`); `/health` (what the reference's probes call) reports both but fails only when the
  * process itself is broken, so a database outage never makes Kubernetes restart healthy pods.
  */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
-import { HTTP_PATHS } from "../contract.js";
 import type { Databases } from "../db/database.js";
 import { isMigrated } from "../db/migrations.js";
 

@@ -4,6 +4,8 @@
  * (`/metrics`, HTTP metrics and spans, 5xx → Sentry) and the decorators that instrument databases,
  * embedder, answerer and cache.
  */
+
+import { SERVICE_NAME } from "@mcp-stack/contract";
 import { type Tracer, trace } from "@opentelemetry/api";
 import type { FastifyPluginAsync } from "fastify";
 import type { Logger } from "pino";
@@ -11,7 +13,6 @@ import type { Registry } from "prom-client";
 import type { Answerer } from "../answers/answerer.js";
 import type { Cache, CacheHooks } from "../cache/types.js";
 import type { Config } from "../config.js";
-import { SERVICE_NAME } from "../contract.js";
 import type { Databases } from "../db/database.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import type { ServiceHooks } from "../services/hooks.js";

@@ -5,6 +5,8 @@
  * the request's log lines carry its trace_id. 5xx errors also go to the error reporter (Sentry) from
  * an `onError` hook, after the app's error handler has chosen the status.
  */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import {
   context,
   propagation,
@@ -16,7 +18,6 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { HTTP_PATHS } from "../contract.js";
 import { toAppError } from "../plugins/app/error-handler.js";
 import type { AppMetrics } from "./metrics.js";
 import type { ErrorReporter } from "./sentry.js";

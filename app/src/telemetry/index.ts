@@ -5,7 +5,6 @@ export {
   buildSampler,
   currentTraceIds,
   LEGACY_JAEGER_AGENT_PORTS,
-  OTLP_GRPC_PORT,
   resolveTraceExporters,
   type StartTracingOptions,
   startTracing,

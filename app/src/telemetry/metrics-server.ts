@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HTTP_PATHS } from "../contract.js";
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { Scrape } from "./app-telemetry.js";
 
 export interface MetricsServerOptions {

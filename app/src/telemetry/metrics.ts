@@ -1,10 +1,11 @@
 /**
- * The app's Prometheus metrics, registered from `monitoring/catalogue.ts` (the alert rules and the
+ * The app's Prometheus metrics, registered from `contract/src/metrics.ts` (the alert rules and the
  * dashboard read the same entries, so a name is never typed twice). Every counter's known label
  * combinations start at 0, so ratios such as the cache hit rate exist before the first event.
  */
+
+import { APP_METRICS, LABEL_VALUES, type MetricDefinition } from "@mcp-stack/contract";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { APP_METRICS, LABEL_VALUES, type MetricDefinition } from "../../../monitoring/catalogue.js";
 
 type AppMetricKey = keyof typeof APP_METRICS;
 type Instance<D> = D extends { type: "counter" }

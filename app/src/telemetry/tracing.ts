@@ -3,6 +3,8 @@
  * ENABLE_CONSOLE_TRACING (console), OTLP_ENDPOINT (OTLP gRPC), JAEGER_HOST/JAEGER_PORT (OTLP gRPC to
  * Jaeger). With none configured the provider still mints trace ids, so logs correlate per request.
  */
+
+import { ENV, OTLP_GRPC_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import {
   type Attributes,
   context,
@@ -32,7 +34,6 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { ENV, SERVICE_NAME } from "../contract.js";
 
 export type TracingConfig = Pick<Config, "tracing" | "log" | "version">;
 
@@ -41,7 +42,6 @@ export type TracingConfig = Pick<Config, "tracing" | "log" | "version">;
  * reference's JAEGER_PORT=6831 means "the Jaeger agent"; today's Jaeger takes OTLP on 4317.
  */
 export const LEGACY_JAEGER_AGENT_PORTS: readonly number[] = [6831, 6832];
-export const OTLP_GRPC_PORT = 4317;
 
 export type TraceExporterSpec =
   | { kind: "console" }

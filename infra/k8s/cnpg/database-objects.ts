@@ -1,7 +1,10 @@
-import { imageTag, PART_OF, recommendedLabels } from "../kube.js";
+import { PART_OF } from "@mcp-stack/contract";
+import { imageTag, recommendedLabels } from "../kube.js";
 import type { KubeObject } from "../manifests.js";
 import { CNPG_METRICS_PORT } from "../postgres-args.js";
+
 import { assertValid } from "../register.js";
+
 import {
   BARMAN_CLOUD_API_VERSION,
   BARMAN_CLOUD_PLUGIN,
@@ -14,6 +17,7 @@ import {
   type Pooler,
   type ScheduledBackup,
 } from "./crds.js";
+
 import {
   type CloudNativePgDatabaseArgs,
   CNPG_DEFAULTS,

@@ -1,7 +1,8 @@
+import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { POSTGRES_PORT } from "../postgres-args.js";
 import { registerNamespaced } from "../register.js";
+
 import type { CloudNativePgDatabaseArgs } from "./database-args.js";
 import { cloudNativePgNames, cloudNativePgObjects, cnpgLabels, S3_KEYS } from "./database-objects.js";
 

@@ -1,4 +1,5 @@
-import { MANAGED_BY, PART_OF } from "../kube.js";
+import { PART_OF } from "@mcp-stack/contract";
+import { MANAGED_BY } from "../kube.js";
 import type { KubeObject } from "../manifests.js";
 import { assertValid } from "../register.js";
 import {

@@ -1,5 +1,4 @@
-import { POSTGRES_PORT } from "../postgres-args.js";
-import { REDIS_PORT } from "../redis.js";
+import { POSTGRES_PORT, REDIS_PORT } from "@mcp-stack/contract";
 
 /** A container port of a workload; Servers and policies refer to it by number. */
 export interface MeshPort {

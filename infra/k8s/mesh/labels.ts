@@ -1,4 +1,5 @@
-import { MANAGED_BY, PART_OF } from "../kube.js";
+import { PART_OF } from "@mcp-stack/contract";
+import { MANAGED_BY } from "../kube.js";
 
 /** Labels of every mesh policy object. */
 export function meshLabels(component: string): Record<string, string> {

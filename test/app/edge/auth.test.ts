@@ -1,9 +1,10 @@
 /** API keys: who may come in, and tenants never see each other's data (REST and MCP). */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import { KeyRing } from "../../../app/src/plugins/app/auth.js";
 import { startApp, useDatabase } from "../helpers.js";
 

@@ -2,9 +2,10 @@
  * The contract between infra and app: every setting the stacks render for each environment (the
  * Kubernetes ConfigMap and the Docker container), plus dummy values for the secrets, must parse.
  */
+
+import { ENV, type EnvName, SECRET_ENV } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../../app/src/config.js";
-import { ENV, type EnvName, SECRET_ENV } from "../../../app/src/contract.js";
 import { ENVIRONMENT_NAMES, resolveEnvironment } from "../../../environments/index.js";
 import { appSettings as dockerSettings } from "../../../stacks/docker/app-settings.js";
 import { appSettings as kubernetesSettings } from "../../../stacks/kubernetes/app-config.js";

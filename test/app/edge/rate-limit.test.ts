@@ -2,9 +2,10 @@
  * RATE_LIMIT_PER_MINUTE + RATE_LIMIT_BURST: per client (API key's tenant, else address), per fixed
  * 60 s window; probes exempt; counters shared through Redis between replicas.
  */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import { type RedisServer, startRedisServer } from "../../helpers/redis-server.js";
 import { startApp, useDatabase } from "../helpers.js";
 

@@ -3,9 +3,9 @@
  * started again on the same port), and turns false while the app drains.
  */
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { PostgresDatabase } from "../../../app/src/db/postgres-database.js";
 import { freePort } from "../../helpers/redis-server.js";

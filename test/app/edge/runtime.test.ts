@@ -1,9 +1,9 @@
 /** REQUEST_TIMEOUT, KEEPALIVE_TIMEOUT, WORKER_CONNECTIONS and BODY_LIMIT act on real requests. */
 import { connect, type Socket } from "node:net";
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Answerer } from "../../../app/src/answers/answerer.js";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import type { Embedder } from "../../../app/src/embeddings/embedder.js";
 import { startApp, testEmbedder, useDatabase } from "../helpers.js";
 

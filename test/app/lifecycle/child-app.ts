@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type ClientRequest, request } from "node:http";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { ENV } from "../../../app/src/contract.js";
+import { ENV } from "@mcp-stack/contract";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { freePort } from "../../helpers/redis-server.js";
 import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
@@ -82,7 +82,7 @@ export async function startChildApp(
   const ports: Record<string, string> = { [ENV.PORT]: String(port) };
   if (metricsPort !== undefined) ports[ENV.METRICS_PORT] = String(metricsPort);
   // Only what the app needs from the parent: no inherited app variables.
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+  const child = spawn(process.execPath, ["--conditions=@mcp-stack/source", "--import", "tsx", MAIN], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...ports, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,9 +2,9 @@
  * WORKERS=2 against the real entry point: both workers serve, `/metrics` is the aggregate of both
  * (each family and series once, counters summed), and SIGTERM to the primary stops everything with 0.
  */
+
+import { APP_METRICS, HTTP_PATHS } from "@mcp-stack/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
-import { APP_METRICS } from "../../../monitoring/catalogue.js";
 import { parseExposition, total } from "../telemetry/prom-text.js";
 import {
   baseEnv,

@@ -2,8 +2,9 @@
  * SIGTERM with requests in flight, against the real entry point: readiness turns 503 while the
  * requests finish, every request gets its answer, and the process exits 0.
  */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import {
   baseEnv,
   type ChildApp,

@@ -3,9 +3,9 @@
  * answers 404), the probes stay on the app port, scrapes keep working while the app drains, and with
  * WORKERS=2 every worker's metrics listener answers with the cluster's aggregate.
  */
+
+import { APP_METRICS, HTTP_PATHS } from "@mcp-stack/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
-import { APP_METRICS } from "../../../monitoring/catalogue.js";
 import { parseExposition, total } from "../telemetry/prom-text.js";
 import {
   baseEnv,

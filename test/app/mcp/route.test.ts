@@ -2,11 +2,12 @@
  * MCP end to end: the SDK's Client over Streamable HTTP against the running server (127.0.0.1,
  * port 0) lists the tools and calls each one; bad arguments come back as tool errors naming the field.
  */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import { TOOL_NAMES } from "../../../app/src/mcp/tools/index.js";
 import { CORPUS } from "../corpus.js";
 import { startApp, useDatabase } from "../helpers.js";

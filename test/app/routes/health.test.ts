@@ -1,5 +1,5 @@
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import { afterEach, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import { openTestPglite, startApp, useApp } from "../helpers.js";
 
 describe("probes", () => {

@@ -1,8 +1,8 @@
 /** docs/observability.md lists every metric the app registers, with its catalogued type and labels. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { APP_METRICS } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { APP_METRICS } from "../../../monitoring/catalogue.js";
 
 const DOC = readFileSync(path.resolve(import.meta.dirname, "../../../docs/observability.md"), "utf8");
 

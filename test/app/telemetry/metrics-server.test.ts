@@ -3,12 +3,12 @@
  * and the scrape listener serving the same telemetry's text, 404 for anything else, 500 on a failed
  * scrape, closed by `close()`.
  */
+
+import { APP_METRICS, HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { HTTP_PATHS } from "../../../app/src/contract.js";
 import { createAppTelemetry } from "../../../app/src/telemetry/app-telemetry.js";
 import { type MetricsServer, startMetricsServer } from "../../../app/src/telemetry/metrics-server.js";
-import { APP_METRICS } from "../../../monitoring/catalogue.js";
 import { startApp, testConfig, useDatabase } from "../helpers.js";
 import { httpRequest } from "../lifecycle/child-app.js";
 import { parseExposition, total } from "./prom-text.js";

@@ -1,8 +1,9 @@
 /** GET /metrics: every catalogued metric with its type, and the counters move with real requests. */
+
+import { APP_METRICS, LABEL_VALUES, PROCESS_METRICS } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
 import type { Answerer } from "../../../app/src/answers/answerer.js";
 import { createAppTelemetry } from "../../../app/src/telemetry/app-telemetry.js";
-import { APP_METRICS, LABEL_VALUES, PROCESS_METRICS } from "../../../monitoring/catalogue.js";
 import { CORPUS } from "../corpus.js";
 import { startApp, testConfig, useDatabase } from "../helpers.js";
 import { type Exposition, find, parseExposition, total } from "./prom-text.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
+import { APP_DIRS, APP_PORT, HTTP_PATHS } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { APP_PORT, HTTP_PATHS } from "../../../app/src/contract.js";
 import {
   majorOf,
   NODE_LTS_LINES,
@@ -141,9 +141,16 @@ describe("app/Dockerfile", () => {
     const volumes = ops(stage("runtime").instructions, "VOLUME").flatMap(jsonArgs);
     const dataDir = /DATA_DIR=(\S+)/.exec(ops(stage("runtime").instructions, "ENV").join(" "))?.[1];
     expect(dataDir).toBeDefined();
-    expect(volumes.sort()).toEqual(["/tmp", "/var/log/mcp-backend", dataDir!].sort());
+    expect(dataDir).toBe(APP_DIRS.data);
+    expect(volumes.sort()).toEqual(["/tmp", APP_DIRS.logs, APP_DIRS.data].sort());
     const chown = ops(stage("runtime").instructions, "RUN").join(" ");
     for (const v of volumes.filter((p) => p !== "/tmp")) expect(chown).toContain(v);
+  });
+
+  it("copies the contract workspace into the image, never monitoring/ or infra/", () => {
+    const copied = stages.flatMap((s) => ops(s.instructions, "COPY").filter((c) => !c.includes("--from=")));
+    expect(copied).toContain("contract/ contract/");
+    expect(copied.join(" ")).not.toMatch(/\b(monitoring|infra|stacks|environments)\//);
   });
 
   it("copies only files that exist and that .dockerignore lets through", () => {

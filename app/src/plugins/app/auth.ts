@@ -4,8 +4,8 @@
  * (dev): everyone is the `default` tenant.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { HTTP_PATHS, SERVICE_NAME } from "@mcp-stack/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { HTTP_PATHS, SERVICE_NAME } from "../../contract.js";
 import { AppError } from "../../lib/errors.js";
 import { DEFAULT_TENANT } from "../../services/context.js";
 

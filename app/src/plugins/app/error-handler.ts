@@ -2,8 +2,9 @@
  * One place that turns any error into `{ error: { code, message, details? } }` (or a JSON-RPC
  * error on the MCP endpoint). Like fastify/demo: log everything, echo the message only for 4xx.
  */
+
+import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HTTP_PATHS } from "../../contract.js";
 import { AppError } from "../../lib/errors.js";
 
 const FASTIFY_CODES: Record<string, AppError["code"]> = {

@@ -2,9 +2,9 @@
  * The app's contract with everything that deploys, probes or scrapes it.
  *
  * This is the one home of the names that cross the app/infra boundary: environment variable names,
- * the HTTP port, probe and metrics paths, the service and image name. The app reads them, the
- * stacks write ConfigMaps and Secrets keyed by them, the monitoring code scrapes them. A name that
- * appears here must never be typed as a string literal anywhere else.
+ * every port, probe and metrics paths, directories, the service and image name. The app reads them,
+ * the stacks write ConfigMaps and Secrets keyed by them, infra opens the ports, the monitoring code
+ * scrapes them. A name that appears here must never be typed as a string literal anywhere else.
  */
 
 /** Name of the service everywhere: Kubernetes objects, OTel service name, image repository, job label. */
@@ -23,6 +23,36 @@ export const APP_PORT = 8000;
  * on the app port.
  */
 export const METRICS_PORT = 9464;
+
+/** OTLP over gRPC, on every tracing backend (Jaeger v2, the OpenTelemetry Collector). */
+export const OTLP_GRPC_PORT = 4317;
+/** OTLP over HTTP, on every tracing backend. */
+export const OTLP_HTTP_PORT = 4318;
+/** Postgres, whichever engine runs it. */
+export const POSTGRES_PORT = 5432;
+/** Redis. */
+export const REDIS_PORT = 6379;
+/** prometheus-community/postgres_exporter's (and CloudNativePG's instance) metrics port. */
+export const POSTGRES_EXPORTER_PORT = 9187;
+/** oliver006/redis_exporter's metrics port. */
+export const REDIS_EXPORTER_PORT = 9121;
+
+/** Service (host) names of the data tier the app reaches in its namespace. */
+export const DATA_SERVICES = {
+  postgres: "postgres",
+  redis: "redis",
+} as const;
+
+/** `app.kubernetes.io/part-of` of everything this project deploys. */
+export const PART_OF = "mcp-stack";
+
+/** Directories the app writes inside its container (the image creates them; Kubernetes mounts emptyDirs). */
+export const APP_DIRS = {
+  /** Where LOG_FILE goes when the path given is relative or the root filesystem is read-only. */
+  logs: "/var/log/mcp-backend",
+  /** DATA_DIR: PGlite's directory when DATABASE_URL is unset. */
+  data: "/var/lib/mcp-backend",
+} as const;
 
 /** HTTP paths that infra relies on. */
 export const HTTP_PATHS = {
@@ -125,3 +155,11 @@ export const SECRET_ENV: readonly EnvName[] = [
   ENV.OPENAI_API_KEY,
   ENV.API_KEYS,
 ];
+
+/** The value of EMBEDDING_PROVIDER / ANSWER_PROVIDER that calls the OpenAI API. */
+export const OPENAI_PROVIDER = "openai";
+
+/** Whether either provider calls OpenAI, so OPENAI_API_KEY is required. The one home of that rule. */
+export function usesOpenAi(providers: { readonly embedding: string; readonly answer: string }): boolean {
+  return providers.embedding === OPENAI_PROVIDER || providers.answer === OPENAI_PROVIDER;
+}

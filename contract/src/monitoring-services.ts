@@ -1,3 +1,5 @@
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT, POSTGRES_EXPORTER_PORT, REDIS_EXPORTER_PORT } from "./service.js";
+
 /**
  * Names and ports of the monitoring services and of the exporters they scrape. The exporter Services
  * belong to the app tier (infra/k8s); their names here must match the ones it creates.
@@ -8,18 +10,28 @@ export const MONITORING_SERVICES = {
   grafana: { name: "grafana" },
   jaeger: {
     name: "jaeger",
-    ports: { ui: 16686, otlpGrpc: 4317, otlpHttp: 4318, agentCompact: 6831, zipkin: 9411, health: 13133 },
+    ports: {
+      ui: 16686,
+      otlpGrpc: OTLP_GRPC_PORT,
+      otlpHttp: OTLP_HTTP_PORT,
+      agentCompact: 6831,
+      zipkin: 9411,
+      health: 13133,
+    },
   },
-  otelCollector: { name: "otel-collector", ports: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 } },
-  redisExporter: { name: "redis-exporter", port: 9121 },
-  postgresExporter: { name: "postgres-exporter", port: 9187 },
+  otelCollector: {
+    name: "otel-collector",
+    ports: { otlpGrpc: OTLP_GRPC_PORT, otlpHttp: OTLP_HTTP_PORT, health: 13133 },
+  },
+  redisExporter: { name: "redis-exporter", port: REDIS_EXPORTER_PORT },
+  postgresExporter: { name: "postgres-exporter", port: POSTGRES_EXPORTER_PORT },
 } as const;
 
 /**
  * The tracing backend generated files and rendered manifests show for prod, whose real one is stack
  * config: `.invalid` never resolves, so nothing is ever exported to it by accident.
  */
-export const EXAMPLE_TRACING_BACKEND = "otlp.example.invalid:4317";
+export const EXAMPLE_TRACING_BACKEND = `otlp.example.invalid:${OTLP_GRPC_PORT}`;
 
 /** Paths inside the Prometheus and Alertmanager containers (the reference's /etc/prometheus layout). */
 export const MONITORING_PATHS = {

@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The arrows of /work/shared/architecture.json that say "never", checked on import specifiers: the
+ * building blocks know no stack or environment model, the model is pure data, the app knows no IaC
+ * and takes shared names from the contract, and the contract imports nothing of ours.
+ */
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const PARTS = ["contract", "app", "environments", "stacks", "infra", "monitoring"] as const;
+type Part = (typeof PARTS)[number];
+
+const NEVER: Record<Part, readonly Part[]> = {
+  contract: ["app", "environments", "stacks", "infra", "monitoring"],
+  app: ["stacks", "infra", "environments", "monitoring"],
+  environments: ["infra", "stacks"],
+  infra: ["stacks", "environments"],
+  monitoring: ["stacks", "environments"],
+  stacks: [],
+};
+
+/**
+ * Files that still break a rule, each to be fixed by issue 12 step 2 (monitoring components take plain
+ * Args, monitoring takes a small config). The list may only shrink: an entry that no longer breaks the
+ * rule fails the test too, so it is removed with the fix.
+ */
+const KNOWN_VIOLATIONS: readonly string[] = [
+  "infra/monitoring/alertmanager.ts",
+  "infra/monitoring/grafana.ts",
+  "infra/monitoring/tracing.ts",
+  "monitoring/alertmanager-config.ts",
+  "monitoring/files.ts",
+  "monitoring/grafana/provisioning.ts",
+  "monitoring/otel-collector-config.ts",
+  "monitoring/prometheus-config.ts",
+  "monitoring/render.ts",
+];
+
+function sources(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.parentPath.includes("node_modules"))
+    .filter((e) => !e.parentPath.includes(`${path.sep}dist`))
+    .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+}
+
+const SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
+
+/** The part a specifier of `file` lands in, or undefined for third-party and node: modules. */
+function partOf(file: string, specifier: string): Part | undefined {
+  if (specifier === "@mcp-stack/contract" || specifier.startsWith("@mcp-stack/contract/")) return "contract";
+  if (!specifier.startsWith(".")) return undefined;
+  const target = path.relative(ROOT, path.resolve(ROOT, path.dirname(file), specifier));
+  return PARTS.find((p) => target === p || target.startsWith(`${p}/`));
+}
+
+function imports(file: string): { specifier: string; part: Part | undefined }[] {
+  const text = readFileSync(path.join(ROOT, file), "utf8");
+  return [...text.matchAll(SPECIFIER)].map((m) => {
+    const specifier = (m[1] ?? m[2])!;
+    return { specifier, part: partOf(file, specifier) };
+  });
+}
+
+describe("import direction", () => {
+  it.each(PARTS)("%s imports none of the parts it must never import", (part) => {
+    const dir = part === "app" ? "app/src" : part === "contract" ? "contract/src" : part;
+    const bad = sources(dir).flatMap((file) =>
+      imports(file)
+        .filter((i) => i.part !== undefined && i.part !== part && NEVER[part].includes(i.part))
+        .map((i) => ({ file, edge: `${file} -> ${i.specifier}` })),
+    );
+    expect(bad.filter((b) => !KNOWN_VIOLATIONS.includes(b.file)).map((b) => b.edge)).toEqual([]);
+    const stillBroken = new Set(bad.map((b) => b.file));
+    const fixed = KNOWN_VIOLATIONS.filter((f) => f.startsWith(`${dir}/`) && !stillBroken.has(f));
+    expect(fixed, "fixed files to remove from KNOWN_VIOLATIONS").toEqual([]);
+  });
+
+  it("the contract imports nothing at all besides its own files", () => {
+    const foreign = sources("contract/src").flatMap((file) =>
+      imports(file)
+        .filter((i) => !i.specifier.startsWith("./"))
+        .map((i) => `${file} -> ${i.specifier}`),
+    );
+    expect(foreign).toEqual([]);
+  });
+
+  it("finds the imports it checks (the scanner is not blind)", () => {
+    expect(imports("stacks/index.ts").length).toBeGreaterThan(0);
+    expect(partOf("stacks/index.ts", "../environments/index.js")).toBe("environments");
+    expect(partOf("app/src/main.ts", "@mcp-stack/contract")).toBe("contract");
+  });
+});
