@@ -31,6 +31,22 @@ function exited(child: ChildProcess): Promise<void> {
 /** Everything the suite started: processes to kill and temp dirs to remove, in reverse order. */
 export class Processes {
   private readonly stops: (() => Promise<void>)[] = [];
+  private readonly children = new Set<ChildProcess>();
+  /** Last resort if the test process exits without afterAll (a crash, a killed worker): SIGKILL. */
+  private readonly onExit = () => {
+    for (const child of this.children)
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+
+  constructor() {
+    process.once("exit", this.onExit);
+  }
+
+  /** Registers a child to be SIGKILLed should this process exit before stopAll. */
+  track(child: ChildProcess): void {
+    this.children.add(child);
+    child.once("exit", () => this.children.delete(child));
+  }
 
   /** Registers a clean-up step (run last-registered first). */
   add(stop: () => Promise<void>): void {
@@ -53,6 +69,7 @@ export class Processes {
         first ??= error;
       }
     }
+    process.removeListener("exit", this.onExit);
     if (first !== undefined) throw first;
   }
 
@@ -72,6 +89,7 @@ export class Processes {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    this.track(child);
     let out = "";
     const add = (d: Buffer) => {
       out = (out + d.toString()).slice(-8000);

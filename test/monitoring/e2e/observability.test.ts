@@ -7,11 +7,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { HTTP_PATHS, SERVICE_NAME } from "../../../app/src/contract.js";
+import { ruleFiles } from "../../../monitoring/alerts/index.js";
 import { MONITORING_CONFIG as C } from "../../../monitoring/config.js";
-import { dashboardJson } from "../../../monitoring/render.js";
+import { dashboardJson, toYaml } from "../../../monitoring/render.js";
 import { durationMs, scaleDuration } from "../../../monitoring/time-scale.js";
 import { httpRequest } from "../../app/lifecycle/child-app.js";
 import {
@@ -41,12 +42,33 @@ const REPO = join(import.meta.dirname, "../../..");
 const UNAVAILABLE_SOURCES = new Set(["cadvisor"]);
 const CADVISOR_JOB = `job="${C.jobs.cadvisor}"`;
 
+// A wait for the slowest alert plus the phase before it; the whole file stays well under 2 minutes.
+vi.setConfig({ testTimeout: 90_000 });
+
 const figures: Record<string, unknown> = {};
 const processes = new Processes();
 let stack: Stack;
 let traffic: Traffic;
 /** When the steady 60 %-hit traffic began (after the seed requests). */
 let cachePhaseStart = 0;
+/** When HighErrorRate's failing requests began and when its resolution arrived. */
+let errorPhase = { from: 0, to: 0 };
+
+/** The harness test's twin of HighErrorRate, from the same generator, with its metric name misspelt. */
+const BROKEN_ALERT = "HighErrorRateBrokenMetric";
+function brokenTwinRules(): Record<string, string> {
+  const rule = ruleFiles({ timeScale: TIME_SCALE })
+    .flatMap((f) => f.groups.flatMap((g) => g.rules))
+    .find((r) => r.alert === "HighErrorRate")!;
+  const twin = { ...rule, alert: BROKEN_ALERT, expr: rule.expr.replace("errors_total", "errors_totl") };
+  expect(twin.expr).not.toBe(rule.expr);
+  const group = {
+    name: "harness_broken_metric",
+    interval: scaleDuration(C.groupInterval, TIME_SCALE),
+    rules: [twin],
+  };
+  return { "harness-broken-metric.yml": toYaml({ groups: [group] }) };
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -131,7 +153,11 @@ function checkableRules() {
 beforeAll(async () => {
   const started = Date.now();
   try {
-    stack = await startStack(processes, { timeScale: TIME_SCALE, scrapeInterval: SCRAPE_INTERVAL });
+    stack = await startStack(processes, {
+      timeScale: TIME_SCALE,
+      scrapeInterval: SCRAPE_INTERVAL,
+      extraRules: brokenTwinRules(),
+    });
   } catch (error) {
     await processes.stopAll().catch(() => {});
     throw error;
@@ -258,6 +284,7 @@ describe("observability end to end", () => {
     const errorsUntil = Date.now();
     traffic.set({ hitRatio: 0.6, errorRatio: 0 });
     const resolved = await notified("HighErrorRate", "resolved", errorsUntil);
+    errorPhase = { from: errorsFrom, to: resolved.receivedAt };
     expect(resolved.labels.alertname).toBe("HighErrorRate");
     figures.highErrorRate = {
       for: scaleDuration(C.for.highErrorRate, TIME_SCALE),
@@ -266,6 +293,21 @@ describe("observability end to end", () => {
       resolvedAfterSeconds: latency(resolved, errorsUntil),
       failuresSent: traffic.counts.failures,
     };
+  });
+
+  it("harness: the twin of HighErrorRate with errors_total misspelt never fired on the same failures", async () => {
+    expect(errorPhase.to).toBeGreaterThan(errorPhase.from);
+    // Loaded beside the generated rules, same expression but the metric name: what the suite's alert
+    // checks (the webhook wait, ALERTS) see of an alert whose metric was renamed.
+    const rules = (await (await fetch(`${stack.prometheus.url}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string }[] }[] };
+    };
+    const twin = rules.data.groups.flatMap((g) => g.rules).find((r) => r.name === BROKEN_ALERT);
+    // Prometheus evaluates it happily ("ok"): a misspelt metric is no error, just never any data.
+    expect(twin?.health).toBe("ok");
+    expect(await wasActive(BROKEN_ALERT, Date.now() - errorPhase.from)).toBe(false);
+    expect(stack.sink.alerts(BROKEN_ALERT)).toEqual([]);
+    expect(stack.sink.alerts("HighErrorRate", "firing").length).toBeGreaterThan(0);
   });
 
   it("keeps LowCacheHitRate silent at 60 % search-cache hits and fires it at 20 %", async () => {

@@ -51,6 +51,8 @@ export interface StackOptions {
   timeScale: number;
   /** Scrape and evaluation interval of the test Prometheus. */
   scrapeInterval: string;
+  /** Rules files loaded beside the generated ones (the harness test's deliberately broken rule). */
+  extraRules?: Record<string, string>;
 }
 
 export interface Stack {
@@ -196,6 +198,7 @@ export async function startStack(processes: Processes, options: StackOptions): P
     },
     { metricsPort: true },
   );
+  p.track(app.child);
   p.add(async () => {
     app.kill();
     await app.exited;
@@ -215,7 +218,8 @@ export async function startStack(processes: Processes, options: StackOptions): P
   const promDir = p.tempDir("e2e-prometheus");
   mkdirSync(join(promDir, "alerts"));
   const rules = rulesYaml(env, { timeScale: options.timeScale });
-  for (const [file, text] of Object.entries(rules)) writeFileSync(join(promDir, "alerts", file), text);
+  for (const [file, text] of Object.entries({ ...rules, ...options.extraRules }))
+    writeFileSync(join(promDir, "alerts", file), text);
   const podName = `${SERVICE_NAME}-e2e-0`;
   const promFile = join(promDir, "prometheus.yml");
   writeFileSync(
