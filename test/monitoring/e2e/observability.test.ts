@@ -272,8 +272,19 @@ describe("observability end to end", () => {
     });
   });
 
-  it("delivers HighErrorRate (labels, annotations, runbook_url) above 5 % failed requests, and its resolution", async () => {
-    expect(await wasActive("HighErrorRate", 5_000)).toBe(false);
+  it("keeps HighErrorRate silent at 1 % failed requests, delivers it (labels, annotations, runbook_url) at 20 %, and its resolution", async () => {
+    // Below the threshold first: 1 % of requests fail for longer than the window plus `for`, and the
+    // alert must not even be pending once the window holds only that traffic.
+    const window = durationMs(C.windows.errors) * TIME_SCALE;
+    const forMs = durationMs(C.for.highErrorRate) * TIME_SCALE;
+    const lowFrom = Date.now();
+    traffic.set({ hitRatio: 0.6, errorRatio: 0.01 });
+    await sleep(window + 1500 + forMs + 1500);
+    const failuresBelow = traffic.counts.failures;
+    expect(failuresBelow).toBeGreaterThan(0);
+    expect(await wasActive("HighErrorRate", Date.now() - lowFrom - window - 1500)).toBe(false);
+    expect(stack.sink.alerts("HighErrorRate")).toEqual([]);
+
     const errorsFrom = Date.now();
     traffic.set({ hitRatio: 0.6, errorRatio: 0.2 });
     const firing = await notified("HighErrorRate", "firing", errorsFrom);
@@ -289,6 +300,9 @@ describe("observability end to end", () => {
     figures.highErrorRate = {
       for: scaleDuration(C.for.highErrorRate, TIME_SCALE),
       window: scaleDuration(C.windows.errors, TIME_SCALE),
+      silentAt: "1 %",
+      silentFailures: failuresBelow,
+      firingAt: "20 %",
       firingAfterSeconds: latency(firing, errorsFrom),
       resolvedAfterSeconds: latency(resolved, errorsUntil),
       failuresSent: traffic.counts.failures,

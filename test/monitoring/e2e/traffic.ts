@@ -57,14 +57,15 @@ export class Traffic {
   }
 
   private async run(): Promise<void> {
-    // Deterministic interleaving: of every 20 requests, round(20 × errorRatio) fail; of the searches,
-    // the first round(n × hitRatio) of each 10 are hits.
+    // Evenly spread, not in bursts: request i fails when floor((i + 1) × errorRatio) steps up, and
+    // search j hits when floor((j + 1) × hitRatio) does, so any window holds close to the ratios.
     let searchIndex = 0;
     while (this.running) {
       const i = this.n++;
       const { hitRatio, errorRatio } = this.mix;
+      const step = (k: number, r: number) => Math.floor((k + 1) * r) > Math.floor(k * r);
       try {
-        if (i % 20 < Math.round(20 * errorRatio)) {
+        if (step(i, errorRatio)) {
           const res = await httpRequest(`${this.baseUrl}/v1/conversations`, {
             method: "POST",
             headers: { "content-type": "application/json" },
@@ -73,7 +74,7 @@ export class Traffic {
           this.counts.failures++;
           if (res.status !== 502) this.counts.unexpected.push(`ingest ${res.status}`);
         } else {
-          const hit = searchIndex++ % 10 < Math.round(10 * hitRatio);
+          const hit = step(searchIndex++, hitRatio);
           const status = await this.search(hit);
           this.counts.searches++;
           if (hit) this.counts.hits++;
