@@ -371,8 +371,22 @@ describe("observability end to end", () => {
     };
   });
 
-  it("delivers ServiceDown when the app stops", async () => {
+  it("counts in Prometheus exactly the searches both workers answered (the cluster aggregate)", async () => {
     await traffic.stop();
+    expect([...traffic.workers].sort()).toEqual(["1", "2"]);
+    // The seed's hybrid search and warm-up keyword search, plus the traffic's.
+    const sent = traffic.counts.searches + 2;
+    const query = `sum(http_requests_total{job="${SERVICE_NAME}",route="/v1/search",method="POST"})`;
+    let scraped = 0;
+    await until(`${query} = ${sent}`, 10_000, async () => {
+      scraped = Number((await stack.prom.query(query))[0]?.value[1]);
+      return scraped === sent ? true : undefined;
+    }).catch(() => {});
+    expect(scraped).toBe(sent);
+    figures.searchesCounted = { sent, scraped };
+  });
+
+  it("delivers ServiceDown when the app stops", async () => {
     const from = Date.now();
     stack.app.child.kill("SIGTERM");
     expect(await stack.app.exited).toBe(0);

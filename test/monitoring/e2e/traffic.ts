@@ -20,6 +20,8 @@ export class Traffic {
   private n = 0;
   /** Requests sent, by outcome; `unexpected` lists statuses the mix did not ask for. */
   readonly counts = { searches: 0, hits: 0, failures: 0, unexpected: [] as string[] };
+  /** `x-worker-id` of every answer: both cluster workers must serve. */
+  readonly workers = new Set<string>();
 
   constructor(
     private readonly baseUrl: string,
@@ -53,6 +55,7 @@ export class Traffic {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query, mode: "keyword", k: 3 }),
     });
+    this.workers.add(String(res.headers["x-worker-id"]));
     return res.status;
   }
 
