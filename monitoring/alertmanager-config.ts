@@ -1,5 +1,6 @@
 import { MONITORING_PATHS as P } from "@mcp-stack/contract";
 import type { Environment } from "../environments/index.js";
+import { scaleDuration } from "./time-scale.js";
 
 export type AlertReceiverKind = Environment["prometheus"]["receiver"];
 
@@ -39,19 +40,28 @@ function receiver(kind: AlertReceiverKind): Json {
   }
 }
 
+export interface AlertmanagerOptions {
+  /**
+   * Test only: group_wait, group_interval and repeat_interval multiplied by this factor (see
+   * RuleOptions.timeScale), for end-to-end tests. Defaults to 1.
+   */
+  readonly timeScale?: number;
+}
+
 /** alertmanager.yml for a receiver kind (env.prometheus.receiver). */
-export function alertmanagerConfig(kind: AlertReceiverKind): Json {
+export function alertmanagerConfig(kind: AlertReceiverKind, options: AlertmanagerOptions = {}): Json {
+  const t = (duration: string) => scaleDuration(duration, options.timeScale ?? 1);
   return {
     route: {
       receiver: kind,
       group_by: ["alertname", "job"],
       // Wait for the other pods' alerts of the same outage before the first notification.
-      group_wait: "30s",
-      group_interval: "5m",
-      repeat_interval: "4h",
+      group_wait: t("30s"),
+      group_interval: t("5m"),
+      repeat_interval: t("4h"),
       routes: [
         // Info alerts (the token budget) are a daily digest, not a page every four hours.
-        { receiver: kind, matchers: ['severity="info"'], repeat_interval: "24h" },
+        { receiver: kind, matchers: ['severity="info"'], repeat_interval: t("24h") },
       ],
     },
     inhibit_rules: [

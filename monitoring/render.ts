@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { Environment } from "../environments/index.js";
 import { alertmanagerConfig } from "./alertmanager-config.js";
-import { ruleFiles } from "./alerts/index.js";
+import { type RuleOptions, ruleFiles } from "./alerts/index.js";
 import { mcpBackendDashboard } from "./dashboards/mcp-backend.js";
 import { grafanaDashboardProvider, grafanaDatasources } from "./grafana/provisioning.js";
 import { otelCollectorConfig } from "./otel-collector-config.js";
@@ -24,13 +24,17 @@ export function inClusterRedis(env: Pick<Environment, "redis">): boolean {
   return env.redis.enabled && env.redis.engine === "statefulset";
 }
 
-/** The rules files of an environment, by file name. */
-export function rulesYaml(env: Pick<Environment, "redis" | "database">): Record<string, string> {
+/** The rules files of an environment, by file name; `timeScale` for end-to-end tests only. */
+export function rulesYaml(
+  env: Pick<Environment, "redis" | "database">,
+  options: Pick<RuleOptions, "timeScale"> = {},
+): Record<string, string> {
   return Object.fromEntries(
     ruleFiles({
       redis: inClusterRedis(env),
       postgres: env.database.engine,
       cloudNativePgInstances: env.database.cloudNativePg.instances,
+      timeScale: options.timeScale,
     }).map((f) => [f.file, toYaml({ groups: f.groups })]),
   );
 }

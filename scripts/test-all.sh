@@ -10,6 +10,12 @@ source scripts/with-node.sh
 APT_TOOLS=(
   "promtool:prometheus"
   "amtool:prometheus-alertmanager"
+  # The end-to-end observability suite (test/monitoring/e2e/) runs the servers and exporters themselves.
+  # Debian names the Alertmanager binary prometheus-alertmanager (there is no `alertmanager` command).
+  "prometheus:prometheus"
+  "prometheus-alertmanager:prometheus-alertmanager"
+  "prometheus-redis-exporter:prometheus-redis-exporter"
+  "prometheus-postgres-exporter:prometheus-postgres-exporter"
   "redis-server:redis-server"
   # Postgres + PgBouncer (test/helpers/postgres-server.ts): Debian keeps the server binaries off PATH
   # (/usr/lib/postgresql/<major>/bin), so the check uses a command the package does put on PATH.
@@ -33,7 +39,7 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The Debian packages start their daemons; the tests start their own on free ports.
-  for svc in prometheus prometheus-alertmanager redis-server postgresql pgbouncer; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
+  for svc in prometheus prometheus-alertmanager prometheus-redis-exporter prometheus-postgres-exporter redis-server postgresql pgbouncer; do $sudo service "$svc" stop >/dev/null 2>&1 || true; done
 fi
 
 echo "==> npm ci"

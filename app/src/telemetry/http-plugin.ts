@@ -18,6 +18,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import { ERRORS, type ErrorCode } from "../lib/errors.js";
 import { toAppError } from "../plugins/app/error-handler.js";
 import type { AppMetrics } from "./metrics.js";
 import type { ErrorReporter } from "./sentry.js";
@@ -46,6 +47,9 @@ interface RequestState {
   errorCode?: string;
 }
 
+/** The catalogue's server-error codes: the `code` values errors_total starts at 0 for, on every route. */
+export const SERVER_ERROR_CODES = (Object.keys(ERRORS) as ErrorCode[]).filter((c) => ERRORS[c].status >= 500);
+
 function routeOf(request: FastifyRequest): string {
   return request.routeOptions.url ?? UNMATCHED_ROUTE;
 }
@@ -53,6 +57,15 @@ function routeOf(request: FastifyRequest): string {
 function register(app: FastifyInstance, deps: HttpTelemetryDeps): void {
   const { metrics, tracer } = deps;
   const state = new WeakMap<FastifyRequest, RequestState>();
+
+  // errors_total starts at 0 for every route and catalogued 5xx code, as the other counters do for
+  // their known labels: without a series the error ratio (dashboard, HighErrorRate) is "no data"
+  // instead of 0 until the first 5xx, and rate() loses the first error of each route and code (a
+  // series that appears at 1 has no increase). Readiness never counts (its 503 is a state report).
+  app.addHook("onRoute", (route) => {
+    if (route.url === HTTP_PATHS.ready) return;
+    for (const code of SERVER_ERROR_CODES) metrics.errors.inc({ route: route.url, code }, 0);
+  });
 
   app.addHook("onRequest", (request, reply, done) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);

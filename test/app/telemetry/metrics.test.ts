@@ -4,6 +4,7 @@ import { APP_METRICS, LABEL_VALUES, PROCESS_METRICS } from "@mcp-stack/contract"
 import { describe, expect, it } from "vitest";
 import type { Answerer } from "../../../app/src/answers/answerer.js";
 import { createAppTelemetry } from "../../../app/src/telemetry/app-telemetry.js";
+import { SERVER_ERROR_CODES } from "../../../app/src/telemetry/http-plugin.js";
 import { CORPUS } from "../corpus.js";
 import { startApp, testConfig, useDatabase } from "../helpers.js";
 import { type Exposition, find, parseExposition, total } from "./prom-text.js";
@@ -39,6 +40,16 @@ describe("GET /metrics", () => {
       }
       for (const mode of LABEL_VALUES.searchMode)
         expect(find(exp, "searches_total", { mode })).toHaveLength(1);
+      // errors_total: every route and catalogued 5xx code at 0, so the error ratio is 0, not "no data".
+      for (const route of ["/v1/search", "/v1/answer", "/v1/conversations"]) {
+        for (const code of SERVER_ERROR_CODES) {
+          expect(find(exp, "errors_total", { route, code }), `${route} ${code}`).toEqual([
+            { name: "errors_total", labels: { route, code }, value: 0 },
+          ]);
+        }
+      }
+      expect(SERVER_ERROR_CODES).toEqual(["INTERNAL", "UPSTREAM_FAILED", "DB_UNAVAILABLE", "TIMEOUT"]);
+      expect(find(exp, "errors_total", { route: "/health/ready" })).toEqual([]);
       expect(find(exp, "conversations_ingested_total")).toEqual([
         { name: "conversations_ingested_total", labels: {}, value: 0 },
       ]);
@@ -136,7 +147,7 @@ describe("GET /metrics", () => {
       expect(total(exp, "embeddings_computed_total", { model: "local-hash-v1" })).toBeGreaterThan(3);
       expect(total(exp, "db_query_duration_seconds_count", { pool: "primary" })).toBeGreaterThan(0);
       // 4xx are not errors.
-      expect(find(exp, "errors_total").every((s) => s.labels.route !== "/v1/conversations/:id")).toBe(true);
+      expect(total(exp, "errors_total", { route: "/v1/conversations/:id" })).toBe(0);
     } finally {
       await app.close();
     }
