@@ -1,11 +1,13 @@
-/** `/v1/conversations`: ingest, fetch, delete. */
+/** `/v1/conversations`: ingest, list, fetch, delete. */
 import type { FastifyInstance } from "fastify";
 import { ErrorBody } from "../../schemas/common.js";
 import {
   Conversation,
+  ConversationPage,
   ConversationParams,
   IngestConversationInput,
   IngestResult,
+  ListConversationsInput,
 } from "../../schemas/conversation.js";
 import type { RouteDeps } from "../index.js";
 
@@ -17,6 +19,17 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
       const result = await services.conversations.ingest(request.body, context(request));
       return reply.status(201).send(result);
     },
+  );
+
+  app.get<{ Querystring: ListConversationsInput }>(
+    "/v1/conversations",
+    {
+      schema: {
+        querystring: ListConversationsInput,
+        response: { 200: ConversationPage, "4xx": ErrorBody },
+      },
+    },
+    async (request) => services.conversations.list(request.query, context(request)),
   );
 
   app.get<{ Params: { id: string } }>(
