@@ -93,15 +93,17 @@ describe("npm start on a terminal", () => {
             child.kill("SIGKILL");
             reject(new Error(`no start-up block in time:\n${out}`));
           }, 80_000);
+          let done = false;
           child.stdout.on("data", (d) => {
             out += d;
-            if (
-              /Store a conversation|"msg":"listening on/.test(out) &&
-              /curl .*\/v1\/search|"msg":"listening/.test(out)
-            ) {
+            // The block's last curl on a terminal; the listening line (after the log record) when piped.
+            if (!done && (tty ? /curl .*\/v1\/search/ : /mcp-backend listening on/).test(out)) {
+              done = true;
               clearTimeout(timer);
-              child.kill("SIGTERM");
-              child.on("exit", () => resolve(out));
+              // Stop the app itself (its pid is in every log line): `script` does not pass signals on.
+              const pid = Number(/"pid":(\d+)|\((\d+)\):/.exec(out)?.slice(1).find(Boolean));
+              child.once("exit", () => resolve(out));
+              process.kill(pid, "SIGTERM");
             }
           });
           child.stderr.on("data", (d) => {
