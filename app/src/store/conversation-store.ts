@@ -9,13 +9,15 @@ import {
   SEARCH_SETTINGS,
   searchTransaction,
 } from "../db/database.js";
-import type { PageKey } from "../lib/cursor.js";
 import { AppError } from "../lib/errors.js";
 import type { ChunkDraft, Role } from "../retrieval/chunker.js";
-import type { Conversation, ConversationSummary } from "../schemas/conversation.js";
+import type { Conversation } from "../schemas/conversation.js";
 import type { SearchHit } from "../schemas/search.js";
 import { checkAborted } from "../services/abort.js";
+import { buildList, type ListedConversation, type ListQuery, type ListRow, toListed } from "./list-sql.js";
 import { buildSearch, type SearchQuery } from "./search-sql.js";
+
+export type { ListQuery } from "./list-sql.js";
 
 export interface StoredState {
   exists: boolean;
@@ -51,17 +53,6 @@ export class ConcurrentChangeError extends AppError {
   constructor(id: string) {
     super("CONFLICT", `Conversation ${id} changed while this request was being processed; retry it`);
   }
-}
-
-export interface ListQuery {
-  tenantId: string;
-  userId?: string;
-  since?: string;
-  until?: string;
-  /** Rows to return at most. */
-  limit: number;
-  /** Return only rows after this one in the listing order. */
-  after?: PageKey;
 }
 
 interface HitRow {
@@ -213,48 +204,9 @@ export class ConversationStore {
    * created_at is later), and re-ingests never change created_at, so no row moves across a page
    * boundary and none is returned twice or skipped. Each row carries its key for the next cursor.
    */
-  async list(query: ListQuery): Promise<(ConversationSummary & { key: PageKey })[]> {
-    const rows = await this.db.primary.query<{
-      id: string;
-      title: string | null;
-      user_id: string | null;
-      metadata: Record<string, unknown>;
-      created_at: Date;
-      updated_at: Date;
-      created_key: string;
-      message_count: number;
-    }>(
-      `SELECT c.id, c.title, c.user_id, c.metadata, c.created_at, c.updated_at,
-              to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
-              (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id) AS message_count
-       FROM conversations c
-       WHERE c.tenant_id = $1
-         AND ($2::text IS NULL OR c.user_id = $2)
-         AND ($3::timestamptz IS NULL OR c.created_at >= $3)
-         AND ($4::timestamptz IS NULL OR c.created_at <= $4)
-         AND ($5::timestamptz IS NULL OR (c.created_at, c.id) < ($5::timestamptz, $6::text))
-       ORDER BY c.created_at DESC, c.id DESC
-       LIMIT $7`,
-      [
-        query.tenantId,
-        query.userId ?? null,
-        query.since ?? null,
-        query.until ?? null,
-        query.after?.createdAt ?? null,
-        query.after?.id ?? null,
-        query.limit,
-      ],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      user_id: r.user_id,
-      metadata: r.metadata,
-      created_at: iso(r.created_at),
-      updated_at: iso(r.updated_at),
-      message_count: r.message_count,
-      key: { createdAt: r.created_key, id: r.id },
-    }));
+  async list(query: ListQuery): Promise<ListedConversation[]> {
+    const { sql, params } = buildList(query);
+    return (await this.db.primary.query<ListRow>(sql, params)).map(toListed);
   }
 
   /** Deletes the conversation, its messages and chunks. False when there was nothing to delete. */
