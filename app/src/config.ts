@@ -61,8 +61,9 @@ const SAMPLERS = [
 
 /** Keys are the variable names themselves, so every zod issue path names the offending variable. */
 const envSchema = z.object({
-  [ENV.LOG_LEVEL]: z.string().trim().toUpperCase().pipe(z.enum(LOG_LEVELS)).default("INFO"),
-  [ENV.USE_JSON_LOGS]: bool.default(true),
+  // Defaults depend on the terminal (loadConfig's `tty`): INFO + JSON, or DEBUG + readable.
+  [ENV.LOG_LEVEL]: z.string().trim().toUpperCase().pipe(z.enum(LOG_LEVELS)).optional(),
+  [ENV.USE_JSON_LOGS]: bool.optional(),
   [ENV.LOG_FILE]: z.string().min(1).optional(),
   [ENV.ENABLE_CONSOLE_TRACING]: bool.default(false),
   [ENV.CACHE_ENABLED]: bool.default(true),
@@ -203,12 +204,25 @@ const LEVELS: Record<(typeof LOG_LEVELS)[number], LogLevel> = {
   FATAL: "fatal",
 };
 
+export interface LoadConfigOptions {
+  /**
+   * Whether stdout is a terminal (`npm start` by a person). Then the unset log variables take the
+   * reference's development values, LOG_LEVEL=DEBUG and USE_JSON_LOGS=false; otherwise (containers,
+   * pipes, tests) production's, INFO and JSON. Variables that are set always win. Defaults to false.
+   */
+  tty?: boolean;
+}
+
 /**
  * Parses the environment into a {@link Config}. Pure apart from resolving a relative `DATA_DIR`
  * against `cwd`. Empty strings count as unset (what ConfigMaps often deliver).
  * @throws ConfigError naming each bad variable.
  */
-export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+  options: LoadConfigOptions = {},
+): Config {
   const present: Record<string, string> = {};
   for (const name of Object.values(ENV)) {
     const value = env[name];
@@ -250,8 +264,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
     bodyLimit: e.BODY_LIMIT,
     version: e.APP_VERSION,
     log: {
-      level: LEVELS[e.LOG_LEVEL],
-      json: e.USE_JSON_LOGS,
+      level: LEVELS[e.LOG_LEVEL ?? (options.tty ? "DEBUG" : "INFO")],
+      json: e.USE_JSON_LOGS ?? !options.tty,
       file: e.LOG_FILE,
       consoleTracing: e.ENABLE_CONSOLE_TRACING,
     },

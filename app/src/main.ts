@@ -19,6 +19,7 @@ import type { Logger } from "pino";
 import { planWorkers, runPrimary } from "./cluster.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
+import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
 import { startTelemetry } from "./telemetry/app-telemetry.js";
@@ -59,6 +60,11 @@ function trackInFlight(app: FastifyInstance): { whenIdle(timeoutMs: number): Pro
         };
       }),
   };
+}
+
+function portOf(app: FastifyInstance): number {
+  const address = app.server.address();
+  return typeof address === "object" && address ? address.port : 0;
 }
 
 async function runServer(config: Config, logger: Logger): Promise<void> {
@@ -104,7 +110,19 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     { database, embedding: config.embedding, answer: config.answer.provider, worker: worker?.id, metrics },
     `listening on ${address}`,
   );
-  console.log(`mcp-backend listening on ${address} (database: ${database}; metrics: ${metrics})`);
+  const tty = process.stdout.isTTY === true;
+  const [firstKey] = config.apiKeys.keys();
+  console.log(
+    startupBanner({
+      address,
+      baseUrl: `http://localhost:${config.port === 0 ? portOf(app) : config.port}`,
+      database,
+      metrics,
+      // One block per start, not per worker.
+      block: !config.log.json && (worker?.id ?? 1) === 1,
+      apiKey: firstKey === undefined ? undefined : tty ? firstKey : KEY_PLACEHOLDER,
+    }),
+  );
 
   const requestTimeoutMs = config.runtime.requestTimeoutSeconds * 1000;
   let stopping = false;
@@ -144,7 +162,7 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, process.cwd(), { tty: process.stdout.isTTY === true });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

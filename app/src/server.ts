@@ -24,6 +24,8 @@ import { deadlineOf, registerDeadline } from "./plugins/app/deadline.js";
 import { registerErrorHandler } from "./plugins/app/error-handler.js";
 import { useZodSchemas } from "./plugins/app/zod-schemas.js";
 import { registerRateLimit } from "./plugins/external/rate-limit.js";
+import { registerSwagger } from "./plugins/external/swagger.js";
+import { registerSwaggerUi } from "./plugins/external/swagger-ui.js";
 import type { ChunkOptions } from "./retrieval/chunker.js";
 import { healthRoutes } from "./routes/health.js";
 import { registerV1Routes } from "./routes/index.js";
@@ -141,6 +143,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     registerErrorHandler(app);
     registerDeadline(app, config.runtime.requestTimeoutSeconds);
     if (options.telemetry) await app.register(options.telemetry.fastifyPlugin);
+    // Before the routes it documents (it collects them as they are added); after /metrics, which
+    // is Prometheus text for the scraper and not part of the API.
+    await registerSwagger(app, config.version);
+    await registerSwaggerUi(app);
     const ring = new KeyRing(config.apiKeys);
     await registerRateLimit(app, {
       ...config.rateLimit,

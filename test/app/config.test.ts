@@ -122,4 +122,28 @@ describe("loadConfig", () => {
   it("treats empty strings as unset", () => {
     expect(loadConfig({ PORT: "", DATABASE_URL: " " }).port).toBe(APP_PORT);
   });
+
+  it("logs JSON at INFO where stdout is not a terminal (containers, pipes)", () => {
+    expect(loadConfig({}).log).toMatchObject({ level: "info", json: true });
+    expect(loadConfig({}, "/", { tty: false }).log).toMatchObject({ level: "info", json: true });
+  });
+
+  it("logs readably at the reference's development level (DEBUG) on a terminal", () => {
+    expect(loadConfig({}, "/", { tty: true }).log).toMatchObject({ level: "debug", json: false });
+  });
+
+  it.each([
+    [{ USE_JSON_LOGS: "true" }, { level: "debug", json: true }],
+    [{ LOG_LEVEL: "WARNING" }, { level: "warn", json: false }],
+    [
+      { LOG_LEVEL: "INFO", USE_JSON_LOGS: "false" },
+      { level: "info", json: false },
+    ],
+  ])("lets explicit variables win over the terminal's defaults (%j)", (env, log) => {
+    expect(loadConfig(env, "/", { tty: true }).log).toMatchObject(log);
+  });
+
+  it("lets USE_JSON_LOGS=false give readable logs off a terminal too", () => {
+    expect(loadConfig({ USE_JSON_LOGS: "false" }).log).toMatchObject({ level: "info", json: false });
+  });
 });

@@ -69,6 +69,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX chunks_tenant_created ON chunks (tenant_id, created_at)",
     ],
   },
+  {
+    version: 2,
+    name: "conversation listing index",
+    // GET /v1/conversations pages newest first by the key (created_at, id) within a tenant.
+    statements: () => [
+      "CREATE INDEX conversations_tenant_created ON conversations (tenant_id, created_at DESC, id DESC)",
+    ],
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -6,24 +6,65 @@
 import type { z } from "zod";
 
 export const ERRORS = {
-  VALIDATION_FAILED: { status: 400, message: "Invalid input" },
-  INVALID_JSON: { status: 400, message: "Body is not valid JSON" },
-  NOT_FOUND: { status: 404, message: "Not found" },
-  METHOD_NOT_ALLOWED: { status: 405, message: "Method not allowed" },
-  CONFLICT: { status: 409, message: "Conflicts with stored data" },
-  PAYLOAD_TOO_LARGE: { status: 413, message: "Body exceeds the size limit" },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Content-Type must be application/json" },
-  RATE_LIMITED: { status: 429, message: "Too many requests" },
-  UNAUTHORIZED: { status: 401, message: "Missing or invalid API key" },
-  FORBIDDEN: { status: 403, message: "Not allowed for this tenant" },
-  INTERNAL: { status: 500, message: "Internal error" },
-  UPSTREAM_FAILED: { status: 502, message: "The model provider failed" },
+  VALIDATION_FAILED: {
+    status: 400,
+    message: "Invalid input",
+    when: "Wrong type, empty, too long or unknown field; the message names each field, details.issues lists them.",
+  },
+  INVALID_JSON: { status: 400, message: "Body is not valid JSON", when: "The body is malformed JSON." },
+  NOT_FOUND: {
+    status: 404,
+    message: "Not found",
+    when: "Unknown conversation (or one of another tenant), or unknown route.",
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: "Method not allowed",
+    when: "GET or DELETE on the stateless MCP endpoint.",
+  },
+  CONFLICT: {
+    status: 409,
+    message: "Conflicts with stored data",
+    when: "A re-sent conversation changes a stored message.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: "Body exceeds the size limit",
+    when: "The body is larger than BODY_LIMIT.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: "Content-Type must be application/json",
+    when: "A body that is not application/json.",
+  },
+  RATE_LIMITED: {
+    status: 429,
+    message: "Too many requests",
+    when: "Over RATE_LIMIT_PER_MINUTE + RATE_LIMIT_BURST in the window; see Retry-After.",
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    message: "Missing or invalid API key",
+    when: "API_KEYS is set and the bearer key is missing or unknown.",
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: "Not allowed for this tenant",
+    when: "Ingest with an id that belongs to another tenant.",
+  },
+  INTERNAL: { status: 500, message: "Internal error", when: "A bug; the message is logged, not echoed." },
+  UPSTREAM_FAILED: {
+    status: 502,
+    message: "The model provider failed",
+    when: "The OpenAI-compatible provider failed after retries.",
+  },
   DB_UNAVAILABLE: {
     status: 503,
     message: "The database is unavailable; retry later",
+    when: "The database cannot be reached.",
   },
-  TIMEOUT: { status: 504, message: "The request timed out" },
-} as const satisfies Record<string, { status: number; message: string }>;
+  TIMEOUT: { status: 504, message: "The request timed out", when: "The request ran past REQUEST_TIMEOUT." },
+} as const satisfies Record<string, { status: number; message: string; when: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 

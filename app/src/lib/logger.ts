@@ -28,7 +28,13 @@ export function createLogger(config: LoggerConfig, options: LoggerOptions = {}):
     options.destination ??
     (config.log.json
       ? pino.destination({ dest: 1, sync: true })
-      : pretty({ destination: 1, sync: true, colorize: false, translateTime: "SYS:standard" }));
+      : pretty({
+          destination: 1,
+          sync: true,
+          // Colours only for a person at a terminal, never into files or log collectors.
+          colorize: process.stdout.isTTY === true,
+          translateTime: "SYS:standard",
+        }));
   const streams: pino.StreamEntry[] = [{ stream: console, level: "trace" }];
   if (config.log.file) {
     mkdirSync(path.dirname(path.resolve(config.log.file)), { recursive: true });

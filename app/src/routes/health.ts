@@ -8,6 +8,10 @@ import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import type { Databases } from "../db/database.js";
 import { isMigrated } from "../db/migrations.js";
+import { Health, Liveness, NotReady, Ready } from "../schemas/health.js";
+
+/** Probes need no API key (`plugins/app/auth.ts`) and are not rate limited. */
+const probe = { tags: ["health"], security: [] };
 
 export interface HealthDeps {
   databases: Databases;
@@ -23,9 +27,19 @@ async function databaseStatus(databases: Databases): Promise<"ok" | "unavailable
 }
 
 export function healthRoutes(app: FastifyInstance, { databases, version }: HealthDeps): void {
-  app.get(HTTP_PATHS.live, async () => ({ status: "ok", version }));
+  app.get(
+    HTTP_PATHS.live,
+    { schema: { ...probe, operationId: "live", summary: "Liveness probe", response: { 200: Liveness } } },
+    async () => ({ status: "ok", version }),
+  );
 
-  app.get(HTTP_PATHS.ready, async (_request, reply) => {
+  const ready = {
+    ...probe,
+    operationId: "ready",
+    summary: "Readiness probe: database reachable and migrated, not shutting down",
+    response: { 200: Ready, 503: NotReady },
+  };
+  app.get(HTTP_PATHS.ready, { schema: ready }, async (_request, reply) => {
     // Shutting down: take this replica out of the Service before the listener closes.
     if (app.draining) return reply.status(503).send({ status: "draining" });
     const database = await databaseStatus(databases);
@@ -35,7 +49,8 @@ export function healthRoutes(app: FastifyInstance, { databases, version }: Healt
       .send({ status: ready ? "ok" : "unavailable", checks: { database } });
   });
 
-  app.get(HTTP_PATHS.health, async () => {
+  const health = { ...probe, operationId: "health", summary: "Health report", response: { 200: Health } };
+  app.get(HTTP_PATHS.health, { schema: health }, async () => {
     const database = await databaseStatus(databases);
     return { status: database === "ok" ? "ok" : "degraded", version, checks: { database } };
   });

@@ -42,7 +42,3 @@ export const MessageRange = z
     end: z.number().int().describe("Index of the last message covered (inclusive)."),
   })
   .describe("Which messages of the conversation the chunk covers.");
-
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});

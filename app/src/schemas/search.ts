@@ -7,14 +7,28 @@ export const MAX_QUERY_CHARS = 2000;
 export const SearchMode = z.enum(["hybrid", "semantic", "keyword"]);
 export type SearchMode = z.infer<typeof SearchMode>;
 
-export const SearchInput = z.strictObject({
-  query: text(MAX_QUERY_CHARS, { trim: true }).describe("What to look for, in natural language or keywords."),
-  k: z.number().int().min(1).max(50).default(10).describe("How many results to return (1-50)."),
-  mode: SearchMode.default("hybrid").describe(
-    "hybrid (default): meaning and keywords combined; semantic: meaning only; keyword: exact words only.",
-  ),
-  filter: SearchFilter.optional(),
-});
+export const SearchInput = z
+  .strictObject({
+    query: text(MAX_QUERY_CHARS, { trim: true }).describe(
+      "What to look for, in natural language or keywords.",
+    ),
+    k: z.number().int().min(1).max(50).default(10).describe("How many results to return (1-50)."),
+    mode: SearchMode.default("hybrid").describe(
+      "hybrid (default): meaning and keywords combined; semantic: meaning only; keyword: exact words only.",
+    ),
+    filter: SearchFilter.optional(),
+  })
+  .meta({
+    examples: [
+      { query: "how do we deploy to kubernetes" },
+      {
+        query: "ECONNREFUSED",
+        k: 5,
+        mode: "keyword",
+        filter: { user_id: "alice", since: "2025-01-01T00:00:00Z" },
+      },
+    ],
+  });
 export type SearchInput = z.infer<typeof SearchInput>;
 
 export const SearchHit = z.object({
@@ -29,5 +43,20 @@ export const SearchHit = z.object({
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 
-export const SearchOutput = z.object({ results: z.array(SearchHit) });
+export const SearchOutput = z.object({ results: z.array(SearchHit) }).meta({
+  examples: [
+    {
+      results: [
+        {
+          conversation_id: "k8s-deploy",
+          chunk_id: "0b6f1f6e-4c1a-4f5e-9a43-3c1d2a9e8b10",
+          text: "user: How do I deploy the backend to our cluster?\nassistant: Run pulumi up in the prod stack.",
+          score: 0.0328,
+          message_range: { start: 0, end: 1 },
+          created_at: "2025-01-10T10:00:05.000Z",
+        },
+      ],
+    },
+  ],
+});
 export type SearchOutput = z.infer<typeof SearchOutput>;

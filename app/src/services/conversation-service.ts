@@ -1,5 +1,5 @@
 /**
- * Ingest, fetch and delete conversations. Ingest is idempotent by id: the request carries the whole
+ * Ingest, fetch, list and delete conversations. Ingest is idempotent by id: the request carries the whole
  * conversation, the stored prefix must match it, only new messages are stored and only new chunk
  * windows are embedded.
  */
@@ -7,9 +7,16 @@ import { createHash, randomUUID } from "node:crypto";
 import { DisabledCache } from "../cache/cache.js";
 import type { Cache } from "../cache/types.js";
 import { type Embedder, toVectorLiteral } from "../embeddings/embedder.js";
+import { decodeCursor, encodeCursor } from "../lib/cursor.js";
 import { AppError } from "../lib/errors.js";
 import { type ChunkMessage, type ChunkOptions, chunkConversation, chunkKey } from "../retrieval/chunker.js";
-import type { Conversation, IngestConversationInput, IngestResult } from "../schemas/conversation.js";
+import type {
+  Conversation,
+  ConversationPage,
+  IngestConversationInput,
+  IngestResult,
+  ListConversationsInput,
+} from "../schemas/conversation.js";
 import {
   ConcurrentChangeError,
   type ConversationStore,
@@ -146,6 +153,32 @@ export class ConversationService {
       const conversation = await this.store.get(id, ctx.tenantId);
       if (!conversation) throw new AppError("NOT_FOUND", `Conversation ${id} not found`);
       return conversation;
+    });
+  }
+
+  /** One page of the caller's conversations, newest first; `next_cursor` is null on the last page. */
+  list(input: ListConversationsInput, ctx: RequestContext): Promise<ConversationPage> {
+    return untilAborted(ctx.signal, async () => {
+      // The schema already rejected cursors that do not decode; this is for direct callers.
+      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+      if (input.cursor !== undefined && !after) {
+        throw new AppError("VALIDATION_FAILED", "cursor: is not a cursor returned by this API");
+      }
+      // One row more than asked tells whether there is a next page.
+      const rows = await this.store.list({
+        tenantId: ctx.tenantId,
+        userId: input.user_id,
+        since: input.since,
+        until: input.until,
+        limit: input.limit + 1,
+        after,
+      });
+      const page = rows.slice(0, input.limit);
+      const last = page.at(-1);
+      return {
+        conversations: page.map(({ key: _key, ...summary }) => summary),
+        next_cursor: rows.length > input.limit && last ? encodeCursor(last.key) : null,
+      };
     });
   }
 

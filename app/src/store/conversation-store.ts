@@ -14,7 +14,10 @@ import type { ChunkDraft, Role } from "../retrieval/chunker.js";
 import type { Conversation } from "../schemas/conversation.js";
 import type { SearchHit } from "../schemas/search.js";
 import { checkAborted } from "../services/abort.js";
+import { buildList, type ListedConversation, type ListQuery, type ListRow, toListed } from "./list-sql.js";
 import { buildSearch, type SearchQuery } from "./search-sql.js";
+
+export type { ListQuery } from "./list-sql.js";
 
 export interface StoredState {
   exists: boolean;
@@ -193,6 +196,17 @@ export class ConversationStore {
         created_at: iso(m.created_at),
       })),
     };
+  }
+
+  /**
+   * A tenant's conversations, newest first by the key (created_at, id), starting after `after`.
+   * Keyset, not offset: conversations ingested while a client pages arrive at the front (their
+   * created_at is later), and re-ingests never change created_at, so no row moves across a page
+   * boundary and none is returned twice or skipped. Each row carries its key for the next cursor.
+   */
+  async list(query: ListQuery): Promise<ListedConversation[]> {
+    const { sql, params } = buildList(query);
+    return (await this.db.primary.query<ListRow>(sql, params)).map(toListed);
   }
 
   /** Deletes the conversation, its messages and chunks. False when there was nothing to delete. */

@@ -39,7 +39,7 @@ describe("MCP over Streamable HTTP", () => {
     };
   };
 
-  it("lists the four tools with described inputs, output schemas and hints", async () => {
+  it("lists the six tools with described inputs, output schemas and hints", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const tool of tools) {
@@ -52,14 +52,18 @@ describe("MCP over Streamable HTTP", () => {
       expect(properties.length).toBeGreaterThan(0);
       for (const [field, schema] of properties)
         expect(schema.description, `${tool.name}.${field}`).toBeTruthy();
-      expect(tool.annotations?.destructiveHint).toBe(false);
+      expect(tool.annotations?.idempotentHint, tool.name).toBe(true);
     }
-    const hints = Object.fromEntries(tools.map((t) => [t.name, t.annotations?.readOnlyHint]));
+    const hints = Object.fromEntries(
+      tools.map((t) => [t.name, [t.annotations?.readOnlyHint, t.annotations?.destructiveHint]]),
+    );
     expect(hints).toEqual({
-      ingest_conversation: false,
-      search_conversations: true,
-      answer_question: true,
-      get_conversation: true,
+      ingest_conversation: [false, false],
+      search_conversations: [true, false],
+      answer_question: [true, false],
+      get_conversation: [true, false],
+      list_conversations: [true, false],
+      delete_conversation: [false, true],
     });
   });
 

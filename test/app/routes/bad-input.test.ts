@@ -120,6 +120,32 @@ const CASES: Case[] = [
   ["search: body over the limit", "POST", "/v1/search", { query: long(1_100_000) }, 413, "size limit"],
   ["get: id too long", "GET", `/v1/conversations/${long(201)}`, undefined, 400, "params.id"],
   ["delete: id with bad characters", "DELETE", "/v1/conversations/a%20b", undefined, 400, "params.id"],
+  // Listing: bounds, types, timestamps, cursors, unknown parameters
+  ["list: limit 0", "GET", "/v1/conversations?limit=0", undefined, 400, "querystring.limit"],
+  ["list: limit over 100", "GET", "/v1/conversations?limit=101", undefined, 400, "querystring.limit"],
+  ["list: limit fractional", "GET", "/v1/conversations?limit=2.5", undefined, 400, "querystring.limit"],
+  ["list: limit not a number", "GET", "/v1/conversations?limit=ten", undefined, 400, "querystring.limit"],
+  [
+    "list: limit given twice",
+    "GET",
+    "/v1/conversations?limit=1&limit=2",
+    undefined,
+    400,
+    "querystring.limit",
+  ],
+  ["list: bad since", "GET", "/v1/conversations?since=yesterday", undefined, 400, "querystring.since"],
+  ["list: bad until", "GET", "/v1/conversations?until=2025-13-01", undefined, 400, "querystring.until"],
+  ["list: empty user_id", "GET", "/v1/conversations?user_id=", undefined, 400, "querystring.user_id"],
+  ["list: made-up cursor", "GET", "/v1/conversations?cursor=abc", undefined, 400, "querystring.cursor"],
+  [
+    "list: cursor of another shape",
+    "GET",
+    `/v1/conversations?cursor=${Buffer.from('{"offset":20}').toString("base64url")}`,
+    undefined,
+    400,
+    "querystring.cursor",
+  ],
+  ["list: unknown parameter", "GET", "/v1/conversations?tenant=acme", undefined, 400, "querystring.tenant"],
   // Values Postgres cannot store
   [
     "ingest: NUL in content",

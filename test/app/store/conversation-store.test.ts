@@ -166,6 +166,34 @@ describe.each(STORE_FACTORIES)("ConversationStore on %s", (_name, factory) => {
     expect(await count("conversations")).toBe(CORPUS.length - 1);
   });
 
+  it("lists with filters and follows cursors to the end on microsecond-equal times", async () => {
+    const { services } = setup();
+    for (const c of CORPUS) await services.conversations.ingest(c, ctx);
+    await db.current.databases.primary.query(
+      "UPDATE conversations SET created_at = '2025-06-01T12:00:00.000001Z' WHERE id <> 'pasta'",
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await services.conversations.list({ limit: 2, cursor }, ctx);
+      seen.push(...page.conversations.map((c) => c.id));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    const others = CORPUS.map((c) => c.id!).filter((id) => id !== "pasta");
+    expect(seen).toEqual(["pasta", ...others.sort().reverse()]);
+    const filtered = await services.conversations.list(
+      { limit: 20, user_id: "alice", until: "2025-06-01T12:00:00.000001Z" },
+      ctx,
+    );
+    expect(filtered.conversations.map((c) => c.id).sort()).toEqual(
+      CORPUS.filter((c) => c.user_id === "alice")
+        .map((c) => c.id!)
+        .sort(),
+    );
+    const other = await services.conversations.list({ limit: 20 }, { tenantId: "someone-else" });
+    expect(other).toEqual({ conversations: [], next_cursor: null });
+  });
+
   describe("search", () => {
     const ingestCorpus = async () => {
       const s = setup();

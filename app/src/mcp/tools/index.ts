@@ -1,7 +1,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAnswerQuestionTool } from "./answer-question.js";
+import { registerDeleteConversationTool } from "./delete-conversation.js";
 import { registerGetConversationTool } from "./get-conversation.js";
 import { registerIngestConversationTool } from "./ingest-conversation.js";
+import { registerListConversationsTool } from "./list-conversations.js";
 import { registerSearchConversationsTool } from "./search-conversations.js";
 import type { ToolDeps } from "./types.js";
 
@@ -13,6 +15,8 @@ export const TOOL_NAMES = [
   "search_conversations",
   "answer_question",
   "get_conversation",
+  "list_conversations",
+  "delete_conversation",
 ] as const;
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
@@ -20,4 +24,6 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerSearchConversationsTool(server, deps);
   registerAnswerQuestionTool(server, deps);
   registerGetConversationTool(server, deps);
+  registerListConversationsTool(server, deps);
+  registerDeleteConversationTool(server, deps);
 }

@@ -1,5 +1,5 @@
 /**
- * Bearer API keys (API_KEYS, `key:tenant`). Every route but the probes and /metrics needs
+ * Bearer API keys (API_KEYS, `key:tenant`). Every route but the probes, /metrics and the API docs needs
  * `Authorization: Bearer <key>`; the key decides the request's tenant. Off when API_KEYS is empty
  * (dev): everyone is the `default` tenant.
  */
@@ -8,6 +8,7 @@ import { HTTP_PATHS, SERVICE_NAME } from "@mcp-stack/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AppError } from "../../lib/errors.js";
 import { DEFAULT_TENANT } from "../../services/context.js";
+import { DOCS_PATH, OPENAPI_PATH } from "../external/swagger.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -23,6 +24,15 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
   HTTP_PATHS.ready,
   HTTP_PATHS.metrics,
 ]);
+
+/**
+ * The API's own description: `/openapi.json` and the `/docs` page with its assets. They hold no
+ * data, and a browser opening `/docs` cannot send a bearer key (the page's Authorize button adds it
+ * to the requests it makes). Unlike probes they stay rate limited.
+ */
+export function isDocsPath(path: string): boolean {
+  return path === OPENAPI_PATH || path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`);
+}
 
 /** The route's path without query string (the matched pattern when there is one). */
 export function routePath(request: FastifyRequest): string {
@@ -69,7 +79,8 @@ export function registerAuth(app: FastifyInstance, ring: KeyRing): void {
   app.decorateRequest("tenantId", DEFAULT_TENANT);
   if (!ring.enabled) return;
   app.addHook("preParsing", async (request, reply) => {
-    if (PUBLIC_PATHS.has(routePath(request))) return;
+    const path = routePath(request);
+    if (PUBLIC_PATHS.has(path) || isDocsPath(path)) return;
     const header = request.headers.authorization;
     const tenant = ring.tenantFor(header);
     if (tenant === undefined) {

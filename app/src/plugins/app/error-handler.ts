@@ -5,7 +5,7 @@
 
 import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { AppError } from "../../lib/errors.js";
+import { AppError, ERRORS, type ErrorCode } from "../../lib/errors.js";
 
 const FASTIFY_CODES: Record<string, AppError["code"]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "INVALID_JSON",
@@ -35,9 +35,14 @@ export function toAppError(error: unknown): AppError {
   return new AppError("INTERNAL");
 }
 
+/** The JSON-RPC error code an error on the MCP endpoint is answered with. */
+export function jsonRpcCode(code: ErrorCode): number {
+  return code === "INVALID_JSON" ? -32700 : ERRORS[code].status < 500 ? -32600 : -32603;
+}
+
 function send(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   if (request.url.startsWith(HTTP_PATHS.mcp)) {
-    const code = error.code === "INVALID_JSON" ? -32700 : error.status < 500 ? -32600 : -32603;
+    const code = jsonRpcCode(error.code);
     return reply
       .status(error.status)
       .send({ jsonrpc: "2.0", error: { code, message: error.message }, id: null });

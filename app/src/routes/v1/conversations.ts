@@ -1,33 +1,96 @@
-/** `/v1/conversations`: ingest, fetch, delete. */
+/** `/v1/conversations`: ingest, list, fetch, delete. */
 import type { FastifyInstance } from "fastify";
-import { ErrorBody } from "../../schemas/common.js";
+import { z } from "zod";
 import {
   Conversation,
+  ConversationPage,
   ConversationParams,
   IngestConversationInput,
   IngestResult,
+  ListConversationsInput,
 } from "../../schemas/conversation.js";
+import { BODY_ERRORS, COMMON_ERRORS, errorResponses } from "../../schemas/error.js";
 import type { RouteDeps } from "../index.js";
+
+const tags = ["conversations"];
 
 export function conversationRoutes(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.post<{ Body: IngestConversationInput }>(
     "/v1/conversations",
-    { schema: { body: IngestConversationInput, response: { 201: IngestResult, "4xx": ErrorBody } } },
+    {
+      schema: {
+        operationId: "ingestConversation",
+        summary: "Ingest a conversation (idempotent by id)",
+        description:
+          "Send the whole conversation each time. Stored messages must match (else 409); only new trailing " +
+          "messages are stored and only new chunk windows embedded. All or nothing.",
+        tags,
+        body: IngestConversationInput,
+        response: {
+          201: IngestResult.describe("Stored; totals and what this request added."),
+          ...errorResponses(...BODY_ERRORS, "FORBIDDEN", "CONFLICT", "UPSTREAM_FAILED", ...COMMON_ERRORS),
+        },
+      },
+    },
     async (request, reply) => {
       const result = await services.conversations.ingest(request.body, context(request));
       return reply.status(201).send(result);
     },
   );
 
+  app.get<{ Querystring: ListConversationsInput }>(
+    "/v1/conversations",
+    {
+      schema: {
+        operationId: "listConversations",
+        summary: "List conversations, newest first, a page at a time",
+        description:
+          "Keyset pagination: pass `next_cursor` as `cursor` until it is null. Stable while others ingest: " +
+          "no conversation is returned twice or skipped.",
+        tags,
+        querystring: ListConversationsInput,
+        response: {
+          200: ConversationPage.describe("One page."),
+          ...errorResponses("VALIDATION_FAILED", ...COMMON_ERRORS),
+        },
+      },
+    },
+    async (request) => services.conversations.list(request.query, context(request)),
+  );
+
   app.get<{ Params: { id: string } }>(
     "/v1/conversations/:id",
-    { schema: { params: ConversationParams, response: { 200: Conversation, "4xx": ErrorBody } } },
+    {
+      schema: {
+        operationId: "getConversation",
+        summary: "Fetch a conversation with its messages",
+        tags,
+        params: ConversationParams,
+        response: {
+          200: Conversation.describe("The conversation, messages in order."),
+          ...errorResponses("VALIDATION_FAILED", "NOT_FOUND", ...COMMON_ERRORS),
+        },
+      },
+    },
     async (request) => services.conversations.get(request.params.id, context(request)),
   );
 
   app.delete<{ Params: { id: string } }>(
     "/v1/conversations/:id",
-    { schema: { params: ConversationParams, response: { "4xx": ErrorBody } } },
+    {
+      schema: {
+        operationId: "deleteConversation",
+        summary: "Delete a conversation with its messages and chunks",
+        description:
+          "Cached searches and answers never serve it afterwards. Another tenant's id is a 404, as if it did not exist.",
+        tags,
+        params: ConversationParams,
+        response: {
+          204: z.undefined().describe("Deleted; no body."),
+          ...errorResponses("VALIDATION_FAILED", "NOT_FOUND", ...COMMON_ERRORS),
+        },
+      },
+    },
     async (request, reply) => {
       await services.conversations.delete(request.params.id, context(request));
       return reply.status(204).send();
