@@ -6,7 +6,15 @@ export {
   alertmanagerObjects,
   validateAlertmanagerArgs,
 } from "./alertmanager.js";
-export { GRAFANA_ADMIN_SECRET, GRAFANA_UID, Grafana, type GrafanaArgs, grafanaObjects } from "./grafana.js";
+export {
+  GRAFANA_ADMIN_SECRET,
+  GRAFANA_DEFAULTS,
+  GRAFANA_UID,
+  Grafana,
+  type GrafanaArgs,
+  grafanaObjects,
+  validateGrafanaArgs,
+} from "./grafana.js";
 export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
 export {
   endpointPort,

@@ -3,12 +3,13 @@ import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   Alertmanager,
   Grafana,
+  type GrafanaArgs,
   Jaeger,
   OtelCollector,
   Prometheus,
   type PrometheusArgs,
 } from "../../infra/index.js";
-import { prometheusYaml, rulesYaml } from "../../monitoring/index.js";
+import { dashboardJson, grafanaDatasourcesYaml, prometheusYaml, rulesYaml } from "../../monitoring/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
 
@@ -52,6 +53,29 @@ export function prometheusArgs(
   };
 }
 
+/** The model's Grafana as plain Args: datasources for its tracing choice, the MCP Backend dashboard. */
+export function grafanaArgs(
+  env: ResolvedEnvironment,
+  adminPassword: pulumi.Input<string>,
+  namespaceRef?: pulumi.Input<string>,
+): GrafanaArgs {
+  const k = env.kubernetes;
+  return {
+    namespace: k.namespace,
+    namespaceRef,
+    image: env.grafana.image,
+    adminPassword,
+    datasources: grafanaDatasourcesYaml(env),
+    dashboards: { "mcp-backend-dashboard.json": dashboardJson() },
+    port: env.grafana.port,
+    storage: env.grafana.storage,
+    storageClass: k.storageClass,
+    networkPolicies: k.networkPolicies,
+    jaegerEgress: env.jaeger.enabled,
+    instance: `grafana-${env.name}`,
+  };
+}
+
 /** Prometheus, Alertmanager, Grafana, Jaeger / OTel Collector of an environment. */
 export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulumi.Output<unknown>> {
   const { env, secrets, namespace, parent } = inputs;
@@ -70,7 +94,7 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
       throw new StackConfigError(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
     outputs.grafanaUrl = new Grafana(
       "grafana",
-      { env, namespace, adminPassword: secrets.grafanaAdminPassword },
+      grafanaArgs(env, secrets.grafanaAdminPassword, namespace),
       opts,
     ).url;
   }

@@ -27,7 +27,6 @@ const NEVER: Record<Part, readonly Part[]> = {
  */
 const KNOWN_VIOLATIONS: readonly string[] = [
   "infra/monitoring/alertmanager.ts",
-  "infra/monitoring/grafana.ts",
   "infra/monitoring/tracing.ts",
   "monitoring/alertmanager-config.ts",
   "monitoring/files.ts",

@@ -16,7 +16,7 @@ import { analyzePackage, compactAll, PROVIDER } from "./component-schema.js";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
 
-const SUPPORTED = ["Backups", "McpBackend", "PgvectorPostgres", "Prometheus", "Redis"] as const;
+const SUPPORTED = ["Backups", "Grafana", "McpBackend", "PgvectorPostgres", "Prometheus", "Redis"] as const;
 
 /**
  * Exported components the analyzer cannot take yet, each with the analyzer's complaint (a substring) and
@@ -56,7 +56,6 @@ const NOT_YET: Record<string, { error: string; why: string }> = {
     why: '`mesh` is a literal union ("istio" | "linkerd") with mesh-specific fields (the lead is wiring it now)',
   },
   Alertmanager: { error: "'AlertmanagerArgs.env'", why: "takes the environment model (issue 12 step 2)" },
-  Grafana: { error: "'GrafanaArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   Jaeger: { error: "'TracingArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   OtelCollector: { error: "'TracingArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   AppImage: {
@@ -226,6 +225,28 @@ describe("the Pulumi component package", () => {
     expect(r.requiredInputs).toEqual(["config", "image", "namespace"]);
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
     expect(r.inputProperties.retention?.description).toContain('Defaults to "15d"');
+  });
+
+  it("infers Grafana's inputs and outputs, the admin password as a value or an existing Secret", () => {
+    const r = resource("Grafana");
+    expect(compactAll(r.inputProperties)).toEqual({
+      namespace: "string",
+      namespaceRef: "input string?",
+      image: "string",
+      adminPassword: "input string?",
+      adminPasswordSecret: "SecretKeyRef?",
+      datasources: "string",
+      dashboards: "{}string?",
+      port: "number?",
+      storage: "string",
+      storageClass: "string?",
+      networkPolicies: "boolean?",
+      jaegerEgress: "boolean?",
+      instance: "string?",
+    });
+    expect(r.requiredInputs).toEqual(["datasources", "image", "namespace", "storage"]);
+    expect(compactAll(r.properties, true)).toEqual({ url: "string" });
+    expect(r.inputProperties.adminPasswordSecret?.description).toContain("Exactly one of adminPassword and");
   });
 
   it("infers Backups's inputs and outputs", () => {
