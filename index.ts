@@ -6,4 +6,12 @@
  * pins the schema and says why each other component is not here yet. TypeScript consumers import
  * everything from `mcp-stack/infra` instead.
  */
-export { Backups, Grafana, McpBackend, PgvectorPostgres, Prometheus, Redis } from "./infra/index.js";
+export {
+  Alertmanager,
+  Backups,
+  Grafana,
+  McpBackend,
+  PgvectorPostgres,
+  Prometheus,
+  Redis,
+} from "./infra/index.js";

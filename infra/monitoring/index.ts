@@ -1,10 +1,10 @@
 export {
   ALERT_RECEIVER_SECRET,
+  ALERTMANAGER_DEFAULTS,
   ALERTMANAGER_UID,
   Alertmanager,
   type AlertmanagerArgs,
   alertmanagerObjects,
-  validateAlertmanagerArgs,
 } from "./alertmanager.js";
 export {
   GRAFANA_ADMIN_SECRET,

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   Alertmanager,
+  type AlertmanagerArgs,
   Grafana,
   type GrafanaArgs,
   Jaeger,
@@ -9,7 +10,13 @@ import {
   Prometheus,
   type PrometheusArgs,
 } from "../../infra/index.js";
-import { dashboardJson, grafanaDatasourcesYaml, prometheusYaml, rulesYaml } from "../../monitoring/index.js";
+import {
+  alertmanagerYaml,
+  dashboardJson,
+  grafanaDatasourcesYaml,
+  prometheusYaml,
+  rulesYaml,
+} from "../../monitoring/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
 
@@ -53,6 +60,31 @@ export function prometheusArgs(
   };
 }
 
+/**
+ * The model's Alertmanager as plain Args. Stops before anything is created when a receiver is chosen
+ * without its secret; with receiver "null" the secret is not used.
+ */
+export function alertmanagerArgs(
+  env: ResolvedEnvironment,
+  alertReceiver: pulumi.Input<string> | undefined,
+  namespaceRef?: pulumi.Input<string>,
+): AlertmanagerArgs {
+  const kind = env.prometheus.receiver;
+  if (kind !== "null" && alertReceiver === undefined)
+    throw new StackConfigError(
+      `prometheus.receiver is "${kind}" but the alertReceiver secret is not set: set it with \`pulumi config set --secret alertReceiver <value>\` or set prometheus.receiver to "null"`,
+    );
+  return {
+    namespace: env.kubernetes.namespace,
+    namespaceRef,
+    image: env.prometheus.alertmanagerImage,
+    config: alertmanagerYaml(env),
+    alertReceiver: kind === "null" ? undefined : alertReceiver,
+    networkPolicies: env.kubernetes.networkPolicies,
+    instance: `alertmanager-${env.name}`,
+  };
+}
+
 /** The model's Grafana as plain Args: datasources for its tracing choice, the MCP Backend dashboard. */
 export function grafanaArgs(
   env: ResolvedEnvironment,
@@ -85,7 +117,7 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
     outputs.prometheusUrl = new Prometheus("prometheus", prometheusArgs(env, namespace), opts).url;
     outputs.alertmanagerUrl = new Alertmanager(
       "alertmanager",
-      { env, namespace, alertReceiver: secrets.alertReceiver },
+      alertmanagerArgs(env, secrets.alertReceiver, namespace),
       opts,
     ).url;
   }

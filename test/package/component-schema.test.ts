@@ -16,7 +16,15 @@ import { analyzePackage, compactAll, PROVIDER } from "./component-schema.js";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
 
-const SUPPORTED = ["Backups", "Grafana", "McpBackend", "PgvectorPostgres", "Prometheus", "Redis"] as const;
+const SUPPORTED = [
+  "Alertmanager",
+  "Backups",
+  "Grafana",
+  "McpBackend",
+  "PgvectorPostgres",
+  "Prometheus",
+  "Redis",
+] as const;
 
 /**
  * Exported components the analyzer cannot take yet, each with the analyzer's complaint (a substring) and
@@ -55,7 +63,6 @@ const NOT_YET: Record<string, { error: string; why: string }> = {
     error: "'ServiceMeshArgs.mesh'",
     why: '`mesh` is a literal union ("istio" | "linkerd") with mesh-specific fields (the lead is wiring it now)',
   },
-  Alertmanager: { error: "'AlertmanagerArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   Jaeger: { error: "'TracingArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   OtelCollector: { error: "'TracingArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   AppImage: {
@@ -247,6 +254,20 @@ describe("the Pulumi component package", () => {
     expect(r.requiredInputs).toEqual(["datasources", "image", "namespace", "storage"]);
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
     expect(r.inputProperties.adminPasswordSecret?.description).toContain("Exactly one of adminPassword and");
+  });
+
+  it("infers Alertmanager's inputs and outputs", () => {
+    const r = resource("Alertmanager");
+    expect(compactAll(r.inputProperties)).toEqual({
+      namespace: "string",
+      namespaceRef: "input string?",
+      image: "string",
+      config: "string",
+      alertReceiver: "input string?",
+      networkPolicies: "boolean?",
+      instance: "string?",
+    });
+    expect(compactAll(r.properties, true)).toEqual({ url: "string" });
   });
 
   it("infers Backups's inputs and outputs", () => {
