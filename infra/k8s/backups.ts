@@ -36,9 +36,11 @@ export interface BackupsArgs {
   readonly storageClass?: string;
   /** Database host (the Postgres Service). */
   readonly host: string;
-  /** Defaults to 5432. */
+  /** Database port. Defaults to 5432. */
   readonly port?: number;
+  /** Database to dump. */
   readonly database: string;
+  /** Role pg_dump connects as. */
   readonly user: string;
   /** Secret key holding the password. */
   readonly passwordSecret: SecretKeyRef;

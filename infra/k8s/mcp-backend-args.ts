@@ -12,15 +12,40 @@ export interface HttpProbe {
   readonly failureThreshold: number;
 }
 
+/** What an HPA scaling policy's value counts: a percentage of the current replicas, or pods. */
+export const ScalingPolicyType = { Percent: "Percent", Pods: "Pods" } as const;
+export type ScalingPolicyType = (typeof ScalingPolicyType)[keyof typeof ScalingPolicyType];
+
+/** One HPA scaling policy (autoscaling/v2 HPAScalingPolicy). */
+export interface ScalingPolicy {
+  readonly type: ScalingPolicyType;
+  readonly value: number;
+  readonly periodSeconds: number;
+}
+
 /** One HPA scaling direction (autoscaling/v2 HPAScalingRules). */
 export interface ScalingRules {
   readonly stabilizationWindowSeconds: number;
-  readonly policies: readonly {
-    readonly type: "Percent" | "Pods";
-    readonly value: number;
-    readonly periodSeconds: number;
-  }[];
+  readonly policies: ScalingPolicy[];
 }
+
+/** Scale-up and scale-down rules of an HPA (autoscaling/v2 HorizontalPodAutoscalerBehavior). */
+export interface ScalingBehavior {
+  readonly scaleUp: ScalingRules;
+  readonly scaleDown: ScalingRules;
+}
+
+/** Type of the app's Service. */
+export const ServiceType = {
+  ClusterIP: "ClusterIP",
+  LoadBalancer: "LoadBalancer",
+  NodePort: "NodePort",
+} as const;
+export type ServiceType = (typeof ServiceType)[keyof typeof ServiceType];
+
+/** imagePullPolicy of a container. */
+export const ImagePullPolicy = { Always: "Always", IfNotPresent: "IfNotPresent", Never: "Never" } as const;
+export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPolicy];
 
 /** A HorizontalPodAutoscaler that owns the Deployment's replica count. */
 export interface AutoscalingArgs {
@@ -31,7 +56,7 @@ export interface AutoscalingArgs {
   /** Target average memory utilisation (% of requests). Defaults to 80. */
   readonly memoryUtilization?: number;
   /** Scale-up / scale-down behaviour. Defaults to the Kubernetes defaults. */
-  readonly behavior?: { readonly scaleUp: ScalingRules; readonly scaleDown: ScalingRules };
+  readonly behavior?: ScalingBehavior;
 }
 
 /** Where an environment variable's value lives in a Secret. */
@@ -72,7 +97,7 @@ export interface McpBackendArgs {
   /** Pod termination grace. Defaults to 45; must exceed preStopSleepSeconds. */
   readonly terminationGracePeriodSeconds?: number;
   /** Service type. Defaults to "ClusterIP". */
-  readonly serviceType?: "ClusterIP" | "LoadBalancer" | "NodePort";
+  readonly serviceType?: ServiceType;
   /** Service port (→ the container's `http` port). Defaults to 80. */
   readonly servicePort?: number;
   /**
@@ -94,14 +119,14 @@ export interface McpBackendArgs {
    * Writable paths on the read-only root filesystem, each an emptyDir.
    * Defaults to /tmp, /var/log/mcp-backend and /var/lib/mcp-backend.
    */
-  readonly writablePaths?: readonly string[];
+  readonly writablePaths?: string[];
   /** UID and GID of the app process (the image's user). Defaults to 10001. */
   readonly runAsUser?: number;
   /**
    * imagePullPolicy of the app container. Defaults to "Always" (what kube-score, Polaris and Checkov
    * expect); "IfNotPresent" suits an image side-loaded into a local cluster (kind, minikube).
    */
-  readonly imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  readonly imagePullPolicy?: ImagePullPolicy;
   /** Metrics path for the prometheus.io annotations. Defaults to "/metrics". */
   readonly metricsPath?: string;
   /**

@@ -195,7 +195,8 @@ export class PgvectorPostgres extends pulumi.ComponentResource {
   /** Headless Service of the server. */
   public readonly serviceName: string;
   public readonly exporterServiceName: string;
-  public readonly port = POSTGRES_PORT;
+  /** Port of the server Service. */
+  public readonly port: number = POSTGRES_PORT;
   /** Pod labels of the server, for NetworkPolicies. */
   public readonly selector: Record<string, string>;
   /** Pod labels of the exporter, for NetworkPolicies. */

@@ -23,6 +23,26 @@ import { type KubeObject, synth } from "./manifests.js";
 
 import { assertValid, registerNamespaced } from "./register.js";
 
+/** One RDB `save <seconds> <changes>` rule. */
+export interface RdbSave {
+  /** Seconds since the last save. */
+  readonly seconds: number;
+  /** Writes within those seconds that trigger a save. */
+  readonly changes: number;
+}
+
+/** `appendfsync`: how often the AOF is flushed to disk. */
+export const AofFsync = { Always: "always", Everysec: "everysec", No: "no" } as const;
+export type AofFsync = (typeof AofFsync)[keyof typeof AofFsync];
+
+/** AOF persistence of Redis. */
+export interface RedisAof {
+  /** Turn AOF on (`appendonly yes`). */
+  readonly enabled: boolean;
+  /** `appendfsync`. */
+  readonly fsync: AofFsync;
+}
+
 export interface RedisArgs {
   /** Namespace of every object. */
   readonly namespace: pulumi.Input<string>;
@@ -35,9 +55,9 @@ export interface RedisArgs {
   /** `--maxmemory-policy`. Defaults to "allkeys-lru". */
   readonly maxmemoryPolicy?: string;
   /** RDB `save <seconds> <changes>` rules. Defaults to none (RDB off). */
-  readonly rdbSaves?: readonly { readonly seconds: number; readonly changes: number }[];
+  readonly rdbSaves?: RdbSave[];
   /** AOF persistence. Defaults to off. */
-  readonly aof?: { readonly enabled: boolean; readonly fsync: "always" | "everysec" | "no" };
+  readonly aof?: RedisAof;
   /** Requests and limits of the Redis container. The memory limit must exceed maxmemory. */
   readonly resources: ContainerResources;
   /** Size of the data volume (RDB and AOF files). */
@@ -218,7 +238,8 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
 /** Redis 7 as the app's cache: persistent (RDB + AOF), memory-bounded with LRU eviction, with metrics. */
 export class Redis extends pulumi.ComponentResource {
   public readonly serviceName: string;
-  public readonly port = REDIS_PORT;
+  /** Port of the Service. */
+  public readonly port: number = REDIS_PORT;
   public readonly exporterServiceName: string;
   /** In-namespace URL of database 0 (CACHE_REDIS_URL). */
   public readonly url: string;

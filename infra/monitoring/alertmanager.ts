@@ -2,11 +2,9 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/cont
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import type { Environment } from "../../environments/index.js";
-import { MONITORING_RESOURCES } from "../../monitoring/index.js";
-import { alertmanagerYaml } from "../../monitoring/render.js";
+import { MONITORING_RESOURCES } from "../../monitoring/resources.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { addWorkload, checksum, httpProbe, instanceName, newChart, scratch, workloadLabels } from "./kube.js";
+import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { namespacePatch } from "./prometheus.js";
 
@@ -18,47 +16,56 @@ export const ALERTMANAGER_UID = 65534;
 /** The Secret holding the alertReceiver value (webhook URL, Slack URL or PagerDuty routing key). */
 export const ALERT_RECEIVER_SECRET = "alertmanager-receiver";
 
+/** Defaults of AlertmanagerArgs. */
+export const ALERTMANAGER_DEFAULTS = { networkPolicies: true, instance: "alertmanager" } as const;
+
+/** Alertmanager as a building block: plain values, no environment model (stacks/ maps the model to these). */
 export interface AlertmanagerArgs {
-  /** The environment: prometheus.alertmanagerImage/receiver, kubernetes.namespace/networkPolicies. */
-  readonly env: Environment;
+  /** Namespace of every object. */
+  readonly namespace: string;
   /**
-   * The `alertReceiver` secret. Required when env.prometheus.receiver is not "null"; ignored otherwise.
-   * Defaults to none.
+   * The same namespace as an Output (a Namespace resource's name), so every object waits for it.
+   * Defaults to `namespace` as a plain string (no dependency).
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
+  /** Pinned Alertmanager image, e.g. `prom/alertmanager:v0.28.1`. */
+  readonly image: string;
+  /** The alertmanager.yml to run, e.g. `alertmanagerYaml()` of mcp-stack/monitoring. */
+  readonly config: string;
+  /**
+   * The receiver's secret value (webhook URL, Slack URL or PagerDuty routing key), kept in the Secret
+   * `alertmanager-receiver` and mounted under secrets/ for `config` to reference; it also opens egress
+   * to HTTPS. Defaults to none (a config that sends nowhere).
    */
   readonly alertReceiver?: pulumi.Input<string>;
-  /** The namespace Output. Defaults to env.kubernetes.namespace. */
-  readonly namespace?: pulumi.Input<string>;
-}
-
-/** Fails before anything is created when a receiver is chosen without its secret. */
-export function validateAlertmanagerArgs(args: AlertmanagerArgs): void {
-  const kind = args.env.prometheus.receiver;
-  if (kind !== "null" && args.alertReceiver === undefined)
-    throw new Error(
-      `prometheus.receiver is "${kind}" but the alertReceiver secret is not set: set it with \`pulumi config set --secret alertReceiver <value>\` or set prometheus.receiver to "null"`,
-    );
+  /** Add Alertmanager's NetworkPolicy (ingress from Prometheus; egress to DNS and, with a receiver, HTTPS). Defaults to true. */
+  readonly networkPolicies?: boolean;
+  /** `app.kubernetes.io/instance`. Defaults to "alertmanager". */
+  readonly instance?: string;
 }
 
 /** Alertmanager's objects (the Secret is created with Pulumi directly, never through cdk8s). */
-export function alertmanagerObjects(env: Environment): KubeObject[] {
-  const ns = env.kubernetes.namespace;
+export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
+  const ns = args.namespace;
   const name = S.alertmanager.name;
   const chart = newChart("alertmanager");
-  const config = alertmanagerYaml(env);
-  const withSecret = env.prometheus.receiver !== "null";
+  const config = args.config;
+  const withSecret = args.alertReceiver !== undefined;
+  const instance = args.instance ?? ALERTMANAGER_DEFAULTS.instance;
+  const labels = monitoringLabels(name, imageTag(args.image), instance);
   new kube.KubeConfigMap(chart, "config", {
     metadata: {
       name: `${name}-config`,
       namespace: ns,
-      labels: workloadLabels(name, env.prometheus.alertmanagerImage, env.name),
+      labels,
     },
     data: { "alertmanager.yml": config },
   });
   addWorkload(chart, {
     name,
-    instance: instanceName(name, env.name),
+    instance,
     namespace: ns,
-    image: env.prometheus.alertmanagerImage,
+    image: args.image,
     uid: ALERTMANAGER_UID,
     args: [
       `--config.file=${P.alertmanagerConfig}`,
@@ -97,7 +104,7 @@ export function alertmanagerObjects(env: Environment): KubeObject[] {
     ],
     annotations: { "checksum/config": checksum(config) },
   });
-  if (env.kubernetes.networkPolicies) {
+  if (args.networkPolicies ?? ALERTMANAGER_DEFAULTS.networkPolicies) {
     addNetworkPolicy(chart, ns, {
       name,
       ingress: [{ peer: S.prometheus.name, ports: [S.alertmanager.port] }],
@@ -108,28 +115,26 @@ export function alertmanagerObjects(env: Environment): KubeObject[] {
   return synth(chart);
 }
 
-/** Alertmanager with the receiver chosen by env.prometheus.receiver. */
+/** Alertmanager with the given config and, when alertReceiver is set, its receiver secret mounted. */
 export class Alertmanager extends pulumi.ComponentResource {
   /** In-cluster URL of Alertmanager. */
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:Alertmanager", name, {}, opts);
-    validateAlertmanagerArgs(args);
-    const ns = args.namespace ?? args.env.kubernetes.namespace;
     const deps: pulumi.Resource[] = [];
-    if (args.env.prometheus.receiver !== "null" && args.alertReceiver !== undefined) {
+    if (args.alertReceiver !== undefined) {
       deps.push(
         new k8s.core.v1.Secret(
-          `${args.env.kubernetes.namespace}/secret/${ALERT_RECEIVER_SECRET}`,
+          `${args.namespace}/secret/${ALERT_RECEIVER_SECRET}`,
           {
             metadata: {
               name: ALERT_RECEIVER_SECRET,
-              namespace: ns,
-              labels: workloadLabels(
+              namespace: args.namespaceRef ?? args.namespace,
+              labels: monitoringLabels(
                 S.alertmanager.name,
-                args.env.prometheus.alertmanagerImage,
-                args.env.name,
+                imageTag(args.image),
+                args.instance ?? ALERTMANAGER_DEFAULTS.instance,
               ),
             },
             type: "Opaque",
@@ -139,9 +144,9 @@ export class Alertmanager extends pulumi.ComponentResource {
         ),
       );
     }
-    registerObjects(alertmanagerObjects(args.env), {
+    registerObjects(alertmanagerObjects(args), {
       parent: this,
-      patch: namespacePatch(args.namespace),
+      patch: namespacePatch(args.namespaceRef),
       opts: { dependsOn: deps },
     });
     this.url = pulumi.output(`http://${S.alertmanager.name}:${S.alertmanager.port}`);

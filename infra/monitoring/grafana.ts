@@ -2,24 +2,22 @@ import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import type { Environment } from "../../environments/index.js";
-import {
-  GRAFANA_DASHBOARDS_DIR,
-  GRAFANA_PROVISIONING_DIR,
-  MONITORING_RESOURCES,
-} from "../../monitoring/index.js";
-import { dashboardJson, grafanaDatasourcesYaml, grafanaProviderYaml } from "../../monitoring/render.js";
+import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
+import { grafanaProviderYaml } from "../../monitoring/render.js";
+import { MONITORING_RESOURCES } from "../../monitoring/resources.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
+import type { SecretKeyRef } from "../k8s/mcp-backend-args.js";
+import { assertValid } from "../k8s/register.js";
 import { withSecretsChecksum } from "../k8s/secrets-checksum.js";
 import {
   addWorkload,
   checksum,
   httpProbe,
-  instanceName,
+  imageTag,
+  monitoringLabels,
   newChart,
   scratch,
   tcpProbe,
-  workloadLabels,
 } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { namespacePatch } from "./prometheus.js";
@@ -39,45 +37,106 @@ export const GRAFANA_UID = 10472;
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 const PASSWORD_KEY = "admin-password";
 
+/** Defaults of GrafanaArgs. */
+export const GRAFANA_DEFAULTS = {
+  port: 3000,
+  networkPolicies: true,
+  jaegerEgress: false,
+  instance: "grafana",
+} as const;
+
+/** Grafana as a building block: plain values, no environment model (stacks/ maps the model to these). */
 export interface GrafanaArgs {
-  /** The environment: grafana.*, jaeger.enabled, kubernetes.namespace/networkPolicies/storageClass. */
-  readonly env: Environment;
-  /** The `grafanaAdminPassword` secret. Required. */
-  readonly adminPassword: pulumi.Input<string>;
-  /** The namespace Output. Defaults to env.kubernetes.namespace. */
-  readonly namespace?: pulumi.Input<string>;
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /**
+   * The same namespace as an Output (a Namespace resource's name), so every object waits for it.
+   * Defaults to `namespace` as a plain string (no dependency).
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
+  /** Pinned Grafana image, e.g. `grafana/grafana:12.1.0`. */
+  readonly image: string;
+  /**
+   * The admin password; the component keeps it in the Secret `grafana-admin` and restarts Grafana when
+   * it changes. Defaults to none. Exactly one of adminPassword and adminPasswordSecret must be set.
+   */
+  readonly adminPassword?: pulumi.Input<string>;
+  /**
+   * An existing Secret key holding the admin password (e.g. one External Secrets keeps in sync), read
+   * through secretKeyRef; no Secret is created. Defaults to none. Exactly one of adminPassword and
+   * adminPasswordSecret must be set.
+   */
+  readonly adminPasswordSecret?: SecretKeyRef;
+  /** The datasources.yaml to provision, e.g. `grafanaDatasourcesYaml()` of mcp-stack/monitoring. */
+  readonly datasources: string;
+  /** Dashboard JSON by file name, provisioned from one folder. Defaults to none. */
+  readonly dashboards?: Record<string, string>;
+  /** HTTP port of the UI and the Service. Defaults to 3000. */
+  readonly port?: number;
+  /** Size of the PersistentVolumeClaim of /var/lib/grafana. */
+  readonly storage: string;
+  /** StorageClass of that claim. Defaults to the cluster's default class. */
+  readonly storageClass?: string;
+  /**
+   * Add Grafana's NetworkPolicy (ingress to the UI from anywhere; egress to Prometheus, DNS and, with
+   * jaegerEgress, Jaeger's query port). Defaults to true.
+   */
+  readonly networkPolicies?: boolean;
+  /** Allow egress to Jaeger's query port, for a Jaeger datasource. Defaults to false. */
+  readonly jaegerEgress?: boolean;
+  /** `app.kubernetes.io/instance`. Defaults to "grafana". */
+  readonly instance?: string;
+}
+
+/** Every problem of the Args at once, each naming its fields (empty when valid). */
+export function validateGrafanaArgs(args: GrafanaArgs): string[] {
+  const given = [args.adminPassword, args.adminPasswordSecret].filter((v) => v !== undefined).length;
+  if (given === 1) return [];
+  return [
+    given === 0
+      ? "adminPassword or adminPasswordSecret must be set: give the password, or an existing Secret key holding it"
+      : "adminPassword and adminPasswordSecret are mutually exclusive: set one (adminPasswordSecret for a Secret managed elsewhere)",
+  ];
+}
+
+/** The Secret key GF_SECURITY_ADMIN_PASSWORD reads. */
+function adminPasswordRef(args: GrafanaArgs): SecretKeyRef {
+  return args.adminPasswordSecret ?? { secretName: GRAFANA_ADMIN_SECRET, key: PASSWORD_KEY };
 }
 
 /** Grafana's objects: provisioning and dashboard ConfigMaps, PVC, Deployment, Service, NetworkPolicy. */
-export function grafanaObjects(env: Environment): KubeObject[] {
-  const ns = env.kubernetes.namespace;
+export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
+  const d = GRAFANA_DEFAULTS;
+  const ns = args.namespace;
   const name = S.grafana.name;
-  const httpPort = env.grafana.port;
+  const httpPort = args.port ?? d.port;
   const chart = newChart("grafana");
-  const labels = workloadLabels(name, env.grafana.image, env.name);
-  const datasources = grafanaDatasourcesYaml(env);
+  const instance = args.instance ?? d.instance;
+  const labels = monitoringLabels(name, imageTag(args.image), instance);
+  const datasources = args.datasources;
   const provider = grafanaProviderYaml();
-  const dashboard = dashboardJson();
+  const dashboards = args.dashboards ?? {};
+  const password = adminPasswordRef(args);
   new kube.KubeConfigMap(chart, "provisioning", {
     metadata: { name: `${name}-provisioning`, namespace: ns, labels },
     data: { "datasources.yaml": datasources, "dashboards.yaml": provider },
   });
   new kube.KubeConfigMap(chart, "dashboards", {
     metadata: { name: `${name}-dashboards`, namespace: ns, labels },
-    data: { "mcp-backend-dashboard.json": dashboard },
+    data: dashboards,
   });
   addWorkload(chart, {
     name,
-    instance: instanceName(name, env.name),
+    instance,
     namespace: ns,
-    image: env.grafana.image,
+    image: args.image,
     uid: GRAFANA_UID,
     env: [
       { name: "GF_SERVER_HTTP_PORT", value: String(httpPort) },
       { name: "GF_SECURITY_ADMIN_USER", value: "admin" },
       {
         name: "GF_SECURITY_ADMIN_PASSWORD",
-        valueFrom: { secretKeyRef: { name: GRAFANA_ADMIN_SECRET, key: PASSWORD_KEY } },
+        valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } },
       },
       { name: "GF_PATHS_PROVISIONING", value: GRAFANA_PROVISIONING_DIR },
       // The NetworkPolicy blocks the internet anyway; these stop the attempts and their log noise.
@@ -120,20 +179,22 @@ export function grafanaObjects(env: Environment): KubeObject[] {
       scratch("logs", "/var/log/grafana"),
     ],
     pvc: {
-      size: env.grafana.storage,
+      size: args.storage,
       mountPath: "/var/lib/grafana",
-      storageClass: env.kubernetes.storageClass,
+      storageClass: args.storageClass,
     },
-    annotations: { "checksum/config": checksum(datasources, provider, dashboard) },
+    annotations: { "checksum/config": checksum(datasources, provider, ...Object.values(dashboards)) },
   });
-  if (env.kubernetes.networkPolicies) {
+  if (args.networkPolicies ?? d.networkPolicies) {
     addNetworkPolicy(chart, ns, {
       name,
       // Users reach the UI through port-forward or an ingress controller of their choice.
       ingress: [{ peer: "any", ports: [httpPort] }],
       egress: [
         { peer: S.prometheus.name, ports: [S.prometheus.port] },
-        ...(env.jaeger.enabled ? [{ peer: S.jaeger.name, ports: [S.jaeger.ports.ui] }] : []),
+        ...((args.jaegerEgress ?? d.jaegerEgress)
+          ? [{ peer: S.jaeger.name, ports: [S.jaeger.ports.ui] }]
+          : []),
         DNS_EGRESS,
       ],
     });
@@ -148,27 +209,37 @@ export class Grafana extends pulumi.ComponentResource {
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:Grafana", name, {}, opts);
-    const secret = new k8s.core.v1.Secret(
-      `${args.env.kubernetes.namespace}/secret/${GRAFANA_ADMIN_SECRET}`,
-      {
-        metadata: {
-          name: GRAFANA_ADMIN_SECRET,
-          namespace: args.namespace ?? args.env.kubernetes.namespace,
-          labels: workloadLabels(S.grafana.name, args.env.grafana.image, args.env.name),
+    assertValid("Grafana", validateGrafanaArgs(args));
+    const placed = namespacePatch(args.namespaceRef);
+    const objects = grafanaObjects(args);
+    if (args.adminPassword === undefined) {
+      registerObjects(objects, { parent: this, patch: placed });
+    } else {
+      const secret = new k8s.core.v1.Secret(
+        `${args.namespace}/secret/${GRAFANA_ADMIN_SECRET}`,
+        {
+          metadata: {
+            name: GRAFANA_ADMIN_SECRET,
+            namespace: args.namespaceRef ?? args.namespace,
+            labels: monitoringLabels(
+              S.grafana.name,
+              imageTag(args.image),
+              args.instance ?? GRAFANA_DEFAULTS.instance,
+            ),
+          },
+          type: "Opaque",
+          stringData: { [PASSWORD_KEY]: pulumi.secret(args.adminPassword) },
         },
-        type: "Opaque",
-        stringData: { [PASSWORD_KEY]: pulumi.secret(args.adminPassword) },
-      },
-      { parent: this },
-    );
-    // The admin password is read at start: a change must restart Grafana.
-    const placed = namespacePatch(args.namespace);
-    registerObjects(grafanaObjects(args.env), {
-      parent: this,
-      patch: (obj) => withSecretsChecksum(placed(obj) as KubeObject, secret.metadata.resourceVersion),
-      opts: { dependsOn: [secret] },
-    });
-    this.url = pulumi.output(`http://${S.grafana.name}:${args.env.grafana.port}`);
+        { parent: this },
+      );
+      // The admin password is read at start: a change must restart Grafana.
+      registerObjects(objects, {
+        parent: this,
+        patch: (obj) => withSecretsChecksum(placed(obj) as KubeObject, secret.metadata.resourceVersion),
+        opts: { dependsOn: [secret] },
+      });
+    }
+    this.url = pulumi.output(`http://${S.grafana.name}:${args.port ?? GRAFANA_DEFAULTS.port}`);
     this.registerOutputs({ url: this.url });
   }
 }

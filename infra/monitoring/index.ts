@@ -1,12 +1,20 @@
 export {
   ALERT_RECEIVER_SECRET,
+  ALERTMANAGER_DEFAULTS,
   ALERTMANAGER_UID,
   Alertmanager,
   type AlertmanagerArgs,
   alertmanagerObjects,
-  validateAlertmanagerArgs,
 } from "./alertmanager.js";
-export { GRAFANA_ADMIN_SECRET, GRAFANA_UID, Grafana, type GrafanaArgs, grafanaObjects } from "./grafana.js";
+export {
+  GRAFANA_ADMIN_SECRET,
+  GRAFANA_DEFAULTS,
+  GRAFANA_UID,
+  Grafana,
+  type GrafanaArgs,
+  grafanaObjects,
+  validateGrafanaArgs,
+} from "./grafana.js";
 export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
 export {
   endpointPort,

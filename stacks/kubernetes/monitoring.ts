@@ -2,13 +2,21 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   Alertmanager,
+  type AlertmanagerArgs,
   Grafana,
+  type GrafanaArgs,
   Jaeger,
   OtelCollector,
   Prometheus,
   type PrometheusArgs,
 } from "../../infra/index.js";
-import { prometheusYaml, rulesYaml } from "../../monitoring/index.js";
+import {
+  alertmanagerYaml,
+  dashboardJson,
+  grafanaDatasourcesYaml,
+  prometheusYaml,
+  rulesYaml,
+} from "../../monitoring/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
 
@@ -52,6 +60,54 @@ export function prometheusArgs(
   };
 }
 
+/**
+ * The model's Alertmanager as plain Args. Stops before anything is created when a receiver is chosen
+ * without its secret; with receiver "null" the secret is not used.
+ */
+export function alertmanagerArgs(
+  env: ResolvedEnvironment,
+  alertReceiver: pulumi.Input<string> | undefined,
+  namespaceRef?: pulumi.Input<string>,
+): AlertmanagerArgs {
+  const kind = env.prometheus.receiver;
+  if (kind !== "null" && alertReceiver === undefined)
+    throw new StackConfigError(
+      `prometheus.receiver is "${kind}" but the alertReceiver secret is not set: set it with \`pulumi config set --secret alertReceiver <value>\` or set prometheus.receiver to "null"`,
+    );
+  return {
+    namespace: env.kubernetes.namespace,
+    namespaceRef,
+    image: env.prometheus.alertmanagerImage,
+    config: alertmanagerYaml(env),
+    alertReceiver: kind === "null" ? undefined : alertReceiver,
+    networkPolicies: env.kubernetes.networkPolicies,
+    instance: `alertmanager-${env.name}`,
+  };
+}
+
+/** The model's Grafana as plain Args: datasources for its tracing choice, the MCP Backend dashboard. */
+export function grafanaArgs(
+  env: ResolvedEnvironment,
+  adminPassword: pulumi.Input<string>,
+  namespaceRef?: pulumi.Input<string>,
+): GrafanaArgs {
+  const k = env.kubernetes;
+  return {
+    namespace: k.namespace,
+    namespaceRef,
+    image: env.grafana.image,
+    adminPassword,
+    datasources: grafanaDatasourcesYaml(env),
+    dashboards: { "mcp-backend-dashboard.json": dashboardJson() },
+    port: env.grafana.port,
+    storage: env.grafana.storage,
+    storageClass: k.storageClass,
+    networkPolicies: k.networkPolicies,
+    jaegerEgress: env.jaeger.enabled,
+    instance: `grafana-${env.name}`,
+  };
+}
+
 /** Prometheus, Alertmanager, Grafana, Jaeger / OTel Collector of an environment. */
 export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulumi.Output<unknown>> {
   const { env, secrets, namespace, parent } = inputs;
@@ -61,7 +117,7 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
     outputs.prometheusUrl = new Prometheus("prometheus", prometheusArgs(env, namespace), opts).url;
     outputs.alertmanagerUrl = new Alertmanager(
       "alertmanager",
-      { env, namespace, alertReceiver: secrets.alertReceiver },
+      alertmanagerArgs(env, secrets.alertReceiver, namespace),
       opts,
     ).url;
   }
@@ -70,7 +126,7 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
       throw new StackConfigError(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
     outputs.grafanaUrl = new Grafana(
       "grafana",
-      { env, namespace, adminPassword: secrets.grafanaAdminPassword },
+      grafanaArgs(env, secrets.grafanaAdminPassword, namespace),
       opts,
     ).url;
   }

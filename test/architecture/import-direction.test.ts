@@ -26,8 +26,6 @@ const NEVER: Record<Part, readonly Part[]> = {
  * rule fails the test too, so it is removed with the fix.
  */
 const KNOWN_VIOLATIONS: readonly string[] = [
-  "infra/monitoring/alertmanager.ts",
-  "infra/monitoring/grafana.ts",
   "infra/monitoring/tracing.ts",
   "monitoring/alertmanager-config.ts",
   "monitoring/files.ts",
