@@ -7,6 +7,16 @@ export {
   validateAlertmanagerArgs,
 } from "./alertmanager.js";
 export { GRAFANA_ADMIN_SECRET, GRAFANA_UID, Grafana, type GrafanaArgs, grafanaObjects } from "./grafana.js";
+export { OperatorMonitoring, type OperatorMonitoringComponentArgs } from "./operator.js";
+export {
+  OPERATOR_MONITORING_DEFAULTS,
+  type OperatorMonitoringArgs,
+  type OperatorRuleGroup,
+  operatorMonitoringObjects,
+  PROMETHEUS_OPERATOR_API_VERSION,
+  type ScrapeTarget,
+  validateOperatorMonitoringArgs,
+} from "./operator-objects.js";
 export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
 export {
   endpointPort,
