@@ -65,15 +65,14 @@ function panel(p: PanelSpec, id: number, gridPos: GridPos): cog.Builder<Panel> {
   const common = <B extends TimeseriesPanelBuilder | StatPanelBuilder>(b: B): B => {
     b.id(id).title(p.title).datasource(DS).gridPos(gridPos).unit(p.unit);
     if (p.description) b.description(p.description);
-    p.targets.forEach((t, i) =>
+    for (const [i, t] of p.targets.entries())
       b.withTarget(
         new DataqueryBuilder()
           .refId(String.fromCharCode(65 + i))
           .datasource(DS)
           .expr(t.expr)
           .legendFormat(t.legend),
-      ),
-    );
+      );
     return b;
   };
   return p.type === "stat"
