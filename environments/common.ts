@@ -74,3 +74,21 @@ export const REFERENCE_REDIS_PERSISTENCE = {
   ],
   aof: { enabled: true, fsync: "everysec" as const },
 };
+
+/**
+ * Monitoring every environment starts with: bundled (the reference's design, so rendered output does
+ * not change), with operator settings that fit a kube-prometheus-stack release named
+ * `kube-prometheus-stack` in namespace `monitoring`. Its selectors default to `release: <release name>`,
+ * so a release with another name needs `monitoring.operator.selectorLabels` set
+ * (`pulumi config set --path mcp-stack:monitoring.operator.selectorLabels.release <name>`).
+ */
+export const REFERENCE_MONITORING = {
+  mode: "bundled",
+  operator: {
+    namespace: "monitoring",
+    prometheusPodSelector: { "app.kubernetes.io/name": "prometheus" },
+    selectorLabels: { release: "kube-prometheus-stack" },
+    cadvisorJob: "kubelet",
+    dashboards: { namespace: "monitoring", labels: { grafana_dashboard: "1" } },
+  },
+} as const;

@@ -2,6 +2,7 @@ import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
   REFERENCE_HPA_BEHAVIOR,
+  REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
   REFERENCE_PROBES,
   REFERENCE_ROLLING_UPDATE,
@@ -140,6 +141,7 @@ export const dev = {
     },
   },
   // The reference backs dev up by hand (pg_dump); no CronJob.
+  monitoring: REFERENCE_MONITORING,
   backups: { enabled: false, schedule: "0 2 * * *", retentionDays: 3, storage: "5Gi" },
   operators: "existing",
 } satisfies Environment;

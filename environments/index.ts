@@ -1,4 +1,4 @@
-export { IMAGES } from "./common.js";
+export { IMAGES, REFERENCE_MONITORING } from "./common.js";
 export { type ConnectionBudget, type Derived, derive, workerCount, workersForCores } from "./derive.js";
 export { deepMerge } from "./merge.js";
 export { cpuMillicores, memoryBytes, postgresSize } from "./quantity.js";

@@ -1,6 +1,7 @@
 import {
   IMAGES,
   REFERENCE_HPA_BEHAVIOR,
+  REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
   REFERENCE_PROBES,
   REFERENCE_REDIS_PERSISTENCE,
@@ -138,6 +139,7 @@ export const prod = {
       exportInsecure: true,
     },
   },
+  monitoring: REFERENCE_MONITORING,
   backups: {
     enabled: true,
     schedule: "0 2 * * *",

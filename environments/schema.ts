@@ -389,6 +389,52 @@ const backups = z.strictObject({
     .optional(),
 });
 
+const labelMap = z.record(z.string().min(1), z.string());
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+
+const monitoring = z.strictObject({
+  /**
+   * Who runs Prometheus, Alertmanager and Grafana. `bundled`: this stack, in the namespace (the
+   * reference's design). `operator`: a Prometheus Operator already in the cluster (kube-prometheus-stack);
+   * the stack then deploys none of the three and emits PodMonitor / ServiceMonitor / PrometheusRule
+   * objects and the dashboards as ConfigMaps for Grafana's sidecar (docs/monitoring.md, "Operator mode").
+   * `prometheus.enabled` and `grafana.enabled` still say whether the environment is scraped and has
+   * dashboards.
+   */
+  mode: z.enum(["bundled", "operator"]),
+  /** mode: operator. */
+  operator: z.strictObject({
+    /** Namespace the Operator's Prometheus runs in; NetworkPolicy lets it reach the metrics ports. */
+    namespace: k8sName,
+    /** Pod labels of that Prometheus (kube-prometheus-stack: `app.kubernetes.io/name: prometheus`). */
+    prometheusPodSelector: labelMap.refine((m) => Object.keys(m).length > 0, {
+      message: "must name at least one label, or every pod of the namespace is allowed in",
+    }),
+    /**
+     * Labels every PodMonitor, ServiceMonitor and PrometheusRule carries so the Prometheus selects them.
+     * kube-prometheus-stack selects `release: <its Helm release name>` unless its
+     * `*SelectorNilUsesHelmValues` values are false: set this to your release's name.
+     */
+    selectorLabels: labelMap,
+    /**
+     * The scrape job of cAdvisor's container metrics in that Prometheus (kube-prometheus-stack's kubelet
+     * ServiceMonitor: `kubelet`); the memory alert and panel select it.
+     */
+    cadvisorJob: z.string().min(1),
+    dashboards: z.strictObject({
+      /**
+       * Where the dashboard ConfigMaps go. Grafana's sidecar searches only its own namespace unless
+       * `sidecar.dashboards.searchNamespace` says otherwise.
+       */
+      namespace: k8sName,
+      /** Labels the sidecar looks for (kube-prometheus-stack: `grafana_dashboard: "1"`). */
+      labels: labelMap.refine((m) => Object.keys(m).length > 0, {
+        message: "must name the label Grafana's sidecar watches",
+      }),
+    }),
+  }),
+});
+
 /** Operators the data tier runs on: installed by this stack from pinned Helm charts, or already there. */
 const operators = z.enum(["install", "existing"]);
 
@@ -409,6 +455,8 @@ export const environmentSchema = z.strictObject({
   prometheus,
   grafana,
   jaeger,
+  /** Bundled monitoring, or the objects of a Prometheus Operator already in the cluster. */
+  monitoring,
   backups,
   /** CloudNativePG, its Barman Cloud plugin and cert-manager (engine: cloudnative-pg). */
   operators,

@@ -53,8 +53,10 @@ export function requiredSecrets(env: Environment): SecretKey[] {
   if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
     keys.push("openaiApiKey");
   if (env.observability.sentry.enabled) keys.push("sentryDsn");
-  if (env.grafana.enabled) keys.push("grafanaAdminPassword");
+  // In operator mode Grafana and Alertmanager are the cluster's, with their own credentials.
+  const bundled = env.monitoring.mode === "bundled";
+  if (bundled && env.grafana.enabled) keys.push("grafanaAdminPassword");
   if (env.runtime.requireApiKeys) keys.push("apiKeys");
-  if (env.prometheus.enabled && env.prometheus.receiver !== "null") keys.push("alertReceiver");
+  if (bundled && env.prometheus.enabled && env.prometheus.receiver !== "null") keys.push("alertReceiver");
   return keys;
 }

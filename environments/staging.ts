@@ -2,6 +2,7 @@ import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
   REFERENCE_HPA_BEHAVIOR,
+  REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
   REFERENCE_PROBES,
   REFERENCE_REDIS_PERSISTENCE,
@@ -139,6 +140,7 @@ export const staging = {
       exportInsecure: true,
     },
   },
+  monitoring: REFERENCE_MONITORING,
   backups: {
     enabled: true,
     schedule: "0 2 * * *",

@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { Environment } from "../environments/index.js";
 import { alertmanagerConfig } from "./alertmanager-config.js";
 import { type RuleOptions, ruleFiles } from "./alerts/index.js";
-import { mcpBackendDashboard } from "./dashboards/mcp-backend.js";
+import { type DashboardOptions, mcpBackendDashboard } from "./dashboards/mcp-backend.js";
 import { grafanaDashboardProvider, grafanaDatasources } from "./grafana/provisioning.js";
 import { otelCollectorConfig } from "./otel-collector-config.js";
 import { type PrometheusEnv, prometheusConfig } from "./prometheus-config.js";
@@ -24,18 +24,25 @@ export function inClusterRedis(env: Pick<Environment, "redis">): boolean {
   return env.redis.enabled && env.redis.engine === "statefulset";
 }
 
+/** What the rules of an environment depend on: its data tier. */
+export function environmentRuleOptions(env: Pick<Environment, "redis" | "database">): RuleOptions {
+  return {
+    redis: inClusterRedis(env),
+    postgres: env.database.engine,
+    cloudNativePgInstances: env.database.cloudNativePg.instances,
+  };
+}
+
 /** The rules files of an environment, by file name; `timeScale` for end-to-end tests only. */
 export function rulesYaml(
   env: Pick<Environment, "redis" | "database">,
   options: Pick<RuleOptions, "timeScale"> = {},
 ): Record<string, string> {
   return Object.fromEntries(
-    ruleFiles({
-      redis: inClusterRedis(env),
-      postgres: env.database.engine,
-      cloudNativePgInstances: env.database.cloudNativePg.instances,
-      timeScale: options.timeScale,
-    }).map((f) => [f.file, toYaml({ groups: f.groups })]),
+    ruleFiles({ ...environmentRuleOptions(env), timeScale: options.timeScale }).map((f) => [
+      f.file,
+      toYaml({ groups: f.groups }),
+    ]),
   );
 }
 
@@ -58,6 +65,6 @@ export function grafanaProviderYaml(): string {
 }
 
 /** The dashboard JSON (Grafana's import format; JSON has no comments, so no header). */
-export function dashboardJson(): string {
-  return `${JSON.stringify(mcpBackendDashboard(), null, 2)}\n`;
+export function dashboardJson(options: DashboardOptions = {}): string {
+  return `${JSON.stringify(mcpBackendDashboard(options), null, 2)}\n`;
 }

@@ -7,7 +7,8 @@ import { deployAppTier } from "./kubernetes/app-tier.js";
 import { assertClusterNamed, clusterProvider, readClusterConfig } from "./kubernetes/cluster.js";
 import { consoles } from "./kubernetes/consoles.js";
 import { assertDatabaseConfig } from "./kubernetes/database.js";
-import { assertTracingBackend, deployMonitoring } from "./kubernetes/monitoring.js";
+import { assertTracingBackend } from "./kubernetes/monitoring.js";
+import { deployMonitoringInMode, withoutBundledMonitoring } from "./kubernetes/monitoring-operator.js";
 
 /** Compose the infra components of an environment on Kubernetes. */
 export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets, config: pulumi.Config) {
@@ -29,12 +30,12 @@ export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets
     { providers: [provider], transformations: env.kubernetes.protectData ? [protectData] : [] },
   );
   const app = deployAppTier({ env, secrets, namespace: ns.name, image, parent: ns });
-  const monitoring = deployMonitoring({ env, secrets, namespace: ns.name, parent: ns });
+  const monitoring = deployMonitoringInMode({ env, secrets, namespace: ns.name, parent: ns });
   return {
     namespace: ns.name,
     image,
     ...app,
     ...monitoring,
-    consoles: consoles(env, ns.name, cluster.context),
+    consoles: consoles(withoutBundledMonitoring(env), ns.name, cluster.context),
   };
 }

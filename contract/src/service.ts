@@ -23,6 +23,8 @@ export const APP_PORT = 8000;
  * on the app port.
  */
 export const METRICS_PORT = 9464;
+/** Name of the container port METRICS_PORT is declared as (what a PodMonitor's endpoint names). */
+export const METRICS_PORT_NAME = "metrics";
 
 /** OTLP over gRPC, on every tracing backend (Jaeger v2, the OpenTelemetry Collector). */
 export const OTLP_GRPC_PORT = 4317;

@@ -59,10 +59,11 @@ export interface RegisterOptions {
 }
 
 /**
- * Operator-owned kinds (CloudNativePG and its plugins, API groups ending in `.cnpg.io`) have no typed
- * Pulumi class; they go through CustomResource, still one resource per object.
+ * Operator-owned kinds (CloudNativePG and its plugins, API groups ending in `.cnpg.io`; the Prometheus
+ * Operator's `monitoring.coreos.com`) have no typed Pulumi class; they go through CustomResource, still
+ * one resource per object.
  */
-const CUSTOM_RESOURCE_GROUP = /\.cnpg\.io\/[^/]+$/;
+const CUSTOM_RESOURCE_GROUP = /(\.cnpg\.io|^monitoring\.coreos\.com)\/[^/]+$/;
 
 function customResourceCtor(apiVersion: string): ResourceCtor | undefined {
   return CUSTOM_RESOURCE_GROUP.test(apiVersion)

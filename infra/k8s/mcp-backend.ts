@@ -1,4 +1,4 @@
-import { PART_OF } from "@mcp-stack/contract";
+import { METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
@@ -134,7 +134,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
               imagePullPolicy: args.imagePullPolicy ?? D.imagePullPolicy,
               ports: [
                 { containerPort, name: "http", protocol: "TCP" },
-                { containerPort: metricsPort, name: "metrics", protocol: "TCP" },
+                { containerPort: metricsPort, name: METRICS_PORT_NAME, protocol: "TCP" },
               ],
               envFrom: [{ configMapRef: { name: configName } }],
               env,

@@ -15,6 +15,16 @@ export {
   grafanaObjects,
   validateGrafanaArgs,
 } from "./grafana.js";
+export { OperatorMonitoring, type OperatorMonitoringComponentArgs } from "./operator.js";
+export {
+  OPERATOR_MONITORING_DEFAULTS,
+  type OperatorMonitoringArgs,
+  type OperatorRuleGroup,
+  operatorMonitoringObjects,
+  PROMETHEUS_OPERATOR_API_VERSION,
+  type ScrapeTarget,
+  validateOperatorMonitoringArgs,
+} from "./operator-objects.js";
 export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
 export {
   endpointPort,

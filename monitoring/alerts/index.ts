@@ -21,6 +21,12 @@ export interface RuleOptions {
   /** Instances of the CloudNativePG Cluster, with postgres "cloudnative-pg". Defaults to 3. */
   readonly cloudNativePgInstances?: number;
   /**
+   * The job of cAdvisor's container metrics. Defaults to the bundled Prometheus' `kubernetes-cadvisor`
+   * (MONITORING_CONFIG.jobs.cadvisor); an Operator's Prometheus has its own (kube-prometheus-stack:
+   * `kubelet`).
+   */
+  readonly cadvisorJob?: string;
+  /**
    * Test only: every group `interval`, `for` and range selector multiplied by this factor (1/120 turns
    * a 15 m `for` into 7.5 s), for end-to-end tests against a real Prometheus. Defaults to 1; the
    * deployed and committed rules never set it.
@@ -60,13 +66,14 @@ export function ruleFiles(options: RuleOptions = {}): RulesFile[] {
   const redis = options.redis ?? true;
   const postgres = options.postgres ?? "statefulset";
   const scale = options.timeScale ?? 1;
+  const cadvisorJob = options.cadvisorJob ?? C.jobs.cadvisor;
   // Never `.map(finishGroup)`: map's index would become the scale.
   const finished = (group: AlertGroup) => finishGroup(group, scale);
   const exporterJobs = [...(redis ? [C.jobs.redis] : []), ...POSTGRES_JOBS[postgres]];
   const files: RulesFile[] = [
     {
       file: "mcp-backend.yml",
-      groups: [appAlerts, llmAlerts, systemAlerts({ jobs: [...exporterJobs, C.jobs.cadvisor] })].map(
+      groups: [appAlerts, llmAlerts, systemAlerts({ jobs: [...exporterJobs, cadvisorJob], cadvisorJob })].map(
         finished,
       ),
     },

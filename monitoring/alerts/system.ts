@@ -10,15 +10,25 @@ export interface SystemAlertOptions {
    * Defaults to the exporter jobs and cAdvisor.
    */
   readonly jobs?: readonly string[];
+  /**
+   * The job of cAdvisor's container metrics. Defaults to the bundled Prometheus' `kubernetes-cadvisor`;
+   * a kube-prometheus-stack Prometheus names it `kubelet`.
+   */
+  readonly cadvisorJob?: string;
 }
 
-// cAdvisor reports the pod's sandbox ("POD") and the pod cgroup (container="") beside real containers.
-const containers = [eq("job", C.jobs.cadvisor), ne("container", ""), ne("container", "POD")];
+/** Selector of cAdvisor's real containers in `job`. */
+export function cadvisorContainers(job: string = C.jobs.cadvisor) {
+  // cAdvisor reports the pod's sandbox ("POD") and the pod cgroup (container="") beside real containers.
+  return [eq("job", job), ne("container", ""), ne("container", "POD")];
+}
 const byContainer = ["namespace", "pod", "container"];
 
 /** Container resources and the health of the scraping itself. */
 export function systemAlerts(options: SystemAlertOptions = {}): AlertGroup {
-  const jobs = options.jobs ?? [C.jobs.redis, C.jobs.postgres, C.jobs.cadvisor];
+  const cadvisor = options.cadvisorJob ?? C.jobs.cadvisor;
+  const containers = cadvisorContainers(cadvisor);
+  const jobs = options.jobs ?? [C.jobs.redis, C.jobs.postgres, cadvisor];
   return {
     name: "mcp_backend_system",
     rules: [

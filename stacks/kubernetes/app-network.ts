@@ -19,6 +19,7 @@ import {
   CNPG_STATUS_PORT,
   cnpgInstanceSelector,
   cnpgPoolerSelector,
+  type ExternalTarget,
   type Flow,
   type NetworkPoliciesArgs,
   type PodGroup,
@@ -125,6 +126,20 @@ function objectStorePort(endpointUrl: string | undefined): number {
 }
 
 /**
+ * Who scrapes the namespace: the bundled Prometheus (a group in it), or with `monitoring.mode: operator`
+ * the Operator's Prometheus in its own namespace (its namespace and pod labels from the model).
+ */
+function scrapingPrometheus(env: ResolvedEnvironment): string | ExternalTarget {
+  if (env.monitoring.mode === "bundled") return "prometheus";
+  const op = env.monitoring.operator;
+  return {
+    name: "prometheus",
+    namespaceSelector: { "kubernetes.io/metadata.name": op.namespace },
+    podSelector: op.prometheusPodSelector,
+  };
+}
+
+/**
  * The flows the app tier needs, and nothing else: ingress to the app; the database engine's flows
  * (databaseNetwork); app → Redis (or a managed Redis's ranges), the trace collector and (for OpenAI and
  * Sentry) HTTPS; Prometheus → the app's metrics port and the exporters. DNS is added for every owned
@@ -151,11 +166,12 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
     flows.push({ from: SERVICE_NAME, to: collector, port: OTLP_GRPC_PORT });
   }
   if (env.prometheus.enabled) {
-    groups.push({ name: "prometheus", selector: MONITORING_SELECTORS.prometheus, owned: false });
-    flows.push({ from: "prometheus", to: SERVICE_NAME, port: METRICS_PORT });
-    for (const [to, port] of db.scraped) flows.push({ from: "prometheus", to, port });
-    if (inClusterRedis)
-      flows.push({ from: "prometheus", to: DATA_SERVICES.redis, port: REDIS_EXPORTER_PORT });
+    const prometheus = scrapingPrometheus(env);
+    if (typeof prometheus === "string")
+      groups.push({ name: prometheus, selector: MONITORING_SELECTORS.prometheus, owned: false });
+    flows.push({ from: prometheus, to: SERVICE_NAME, port: METRICS_PORT });
+    for (const [to, port] of db.scraped) flows.push({ from: prometheus, to, port });
+    if (inClusterRedis) flows.push({ from: prometheus, to: DATA_SERVICES.redis, port: REDIS_EXPORTER_PORT });
   }
   const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
   if (openAi || env.observability.sentry.enabled) {

@@ -14,6 +14,7 @@ import {
 } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
+import { cloudNativePgPodMonitorArgs } from "./monitoring-operator.js";
 
 /** Name of the CloudNativePG Cluster: Services postgres-rw / postgres-ro, Poolers postgres-pooler(-ro). */
 export const CNPG_CLUSTER_NAME = DATA_SERVICES.postgres;
@@ -69,6 +70,7 @@ export function cloudNativePgArgs(
       wal_buffers: pg.walBuffers,
       checkpoint_completion_target: String(pg.checkpointCompletionTarget),
     },
+    ...cloudNativePgPodMonitorArgs(env),
     database: db.name,
     owner: db.user,
     password,

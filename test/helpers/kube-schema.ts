@@ -1,4 +1,5 @@
-import * as models from "kubernetes-models";
+import * as prometheusOperator from "@kubernetes-models/prometheus-operator";
+import * as kubernetesModels from "kubernetes-models";
 import { CNPG_SCHEMAS, crdIssues } from "../../infra/k8s/cnpg/crds.js";
 
 /** Anything that looks like a Kubernetes object. */
@@ -8,6 +9,9 @@ export interface KubeLike {
   metadata?: { name?: string; namespace?: string };
   [key: string]: unknown;
 }
+
+// The Prometheus Operator's kinds (monitoring.coreos.com) come from its own kubernetes-models package.
+const models = { ...kubernetesModels, ...prometheusOperator };
 
 type ModelCtor = new (data: unknown) => { validate(): void };
 

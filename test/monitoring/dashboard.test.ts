@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
 
 interface Panel {
   id: number;
@@ -7,7 +8,8 @@ interface Panel {
   title: string;
   gridPos: { h: number; w: number; x: number; y: number };
   datasource?: { type: string; uid: string };
-  targets?: { expr: string; refId: string; datasource?: { uid: string } }[];
+  targets?: { expr: string; refId: string; legendFormat?: string; datasource?: { uid: string } }[];
+  fieldConfig?: { defaults: { unit?: string } };
 }
 
 const dashboard = JSON.parse(readFileSync("monitoring/grafana/mcp-backend-dashboard.json", "utf8")) as {
@@ -70,5 +72,28 @@ describe("mcp-backend dashboard", () => {
     const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
     for (const q of ["0.5", "0.95", "0.99"])
       expect(exprs.some((e) => e.includes(`histogram_quantile(${q}, sum by (le)`))).toBe(true);
+  });
+
+  it("holds every panel of ROWS, in order, with its type, unit, queries and legends", () => {
+    const built = dashboard.panels.map((p) =>
+      p.type === "row"
+        ? { row: p.title }
+        : {
+            title: p.title,
+            type: p.type,
+            unit: p.fieldConfig?.defaults.unit,
+            targets: p.targets?.map((t) => ({ expr: t.expr, legend: t.legendFormat })),
+          },
+    );
+    const specified = ROWS.flatMap((r) => [
+      { row: r.title },
+      ...r.panels.map((p) => ({
+        title: p.title,
+        type: p.type ?? "timeseries",
+        unit: p.unit,
+        targets: p.targets.map((t) => ({ expr: t.expr, legend: t.legend })),
+      })),
+    ]);
+    expect(built).toEqual(specified);
   });
 });

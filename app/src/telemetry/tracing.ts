@@ -16,13 +16,12 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
-import { Resource } from "@opentelemetry/resources";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   BatchSpanProcessor,
   ConsoleSpanExporter,
-  NoopSpanProcessor,
   ParentBasedSampler,
   type Sampler,
   SimpleSpanProcessor,
@@ -125,11 +124,10 @@ export function startTracing(
       : new BatchSpanProcessor(new OTLPTraceExporter({ url: spec.url })),
   );
   for (const exporter of options.exporters ?? []) processors.push(new SimpleSpanProcessor(exporter));
-  // An empty list would make the SDK build an exporter from OTEL_TRACES_EXPORTER; the no-op keeps ids only.
-  if (processors.length === 0) processors.push(new NoopSpanProcessor());
+  // No processor = ids only: since SDK 2.x the provider never builds an exporter from OTEL_TRACES_EXPORTER.
 
   const provider = new NodeTracerProvider({
-    resource: new Resource({
+    resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: config.tracing.serviceName,
       [ATTR_SERVICE_VERSION]: config.version,
     }),

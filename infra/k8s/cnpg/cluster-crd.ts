@@ -73,7 +73,11 @@ export interface ClusterSpec {
   readonly externalClusters?: readonly { readonly name: string; readonly plugin?: PluginConfiguration }[];
   readonly managed?: { readonly roles?: readonly ManagedRole[] };
   readonly plugins?: readonly PluginConfiguration[];
-  readonly monitoring?: { readonly enablePodMonitor?: boolean };
+  readonly monitoring?: {
+    readonly enablePodMonitor?: boolean;
+    /** Relabellings of the PodMonitor's endpoint (deprecated by CloudNativePG with enablePodMonitor). */
+    readonly podMonitorRelabelings?: readonly Readonly<Record<string, unknown>>[];
+  };
   readonly inheritedMetadata?: {
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
@@ -153,7 +157,22 @@ export const clusterSchema: z.ZodType<Cluster> = z.strictObject({
       .optional(),
     managed: z.strictObject({ roles: z.array(managedRoleSchema).optional() }).optional(),
     plugins: z.array(pluginConfigurationSchema).optional(),
-    monitoring: z.strictObject({ enablePodMonitor: z.boolean().optional() }).optional(),
+    monitoring: z
+      .strictObject({
+        enablePodMonitor: z.boolean().optional(),
+        podMonitorRelabelings: z
+          .array(
+            z.strictObject({
+              action: z.string().optional(),
+              sourceLabels: z.array(z.string()).optional(),
+              targetLabel: z.string().optional(),
+              replacement: z.string().optional(),
+              regex: z.string().optional(),
+            }),
+          )
+          .optional(),
+      })
+      .optional(),
     inheritedMetadata: z
       .strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() })
       .optional(),

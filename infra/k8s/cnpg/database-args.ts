@@ -132,6 +132,25 @@ export interface CloudNativePgDatabaseArgs {
   readonly backup: CloudNativePgBackupArgs | false;
   /** Create a Prometheus Operator PodMonitor. Defaults to false (annotation-based scraping). */
   readonly enablePodMonitor?: boolean;
+  /**
+   * Labels of that PodMonitor, so the Operator's Prometheus selects it (kube-prometheus-stack:
+   * `release: <release name>`). CloudNativePG copies the Cluster's inherited labels onto the PodMonitor,
+   * so these are added to `inheritedMetadata.labels` and reach its pods and Services too. Defaults to
+   * none. Needs `enablePodMonitor`.
+   */
+  readonly podMonitorLabels?: Readonly<Record<string, string>>;
+  /**
+   * Relabellings of the PodMonitor's endpoint (Operator spelling: `targetLabel`, `replacement`), e.g. to
+   * set the `job` label the alert rules select on. Defaults to none (job `<namespace>/<name>`). Needs
+   * `enablePodMonitor`.
+   */
+  readonly podMonitorRelabelings?: readonly {
+    readonly action?: string;
+    readonly sourceLabels?: readonly string[];
+    readonly targetLabel?: string;
+    readonly replacement?: string;
+    readonly regex?: string;
+  }[];
   /** app.kubernetes.io/instance. Defaults to the name. */
   readonly instance?: string;
 }
@@ -278,5 +297,9 @@ export function validateCloudNativePgDatabaseArgs(args: CloudNativePgDatabaseArg
   issues.push(...poolerIssues(args));
   if (args.backup !== false) issues.push(...backupIssues(args.backup));
   if (args.restore) issues.push(...restoreIssues(args, args.restore));
+  const podMonitor = args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor;
+  for (const field of ["podMonitorLabels", "podMonitorRelabelings"] as const)
+    if (args[field] !== undefined && !podMonitor)
+      issues.push(`${field} is set but enablePodMonitor is false: set enablePodMonitor, or drop ${field}`);
   return issues;
 }

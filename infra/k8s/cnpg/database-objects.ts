@@ -141,11 +141,17 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
           ],
         }
       : {}),
-    monitoring: { enablePodMonitor: args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor },
+    monitoring: {
+      enablePodMonitor: args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor,
+      ...(args.podMonitorRelabelings
+        ? { podMonitorRelabelings: args.podMonitorRelabelings.map((r) => ({ ...r })) }
+        : {}),
+    },
     // On every pod and Service the operator creates: labels for policies, annotations for the
     // bundled Prometheus' pod discovery of the instance manager's exporter.
     inheritedMetadata: {
-      labels: cnpgLabels(args, args.name, "database"),
+      // CloudNativePG puts these on its PodMonitor too: how the Operator's Prometheus selects it.
+      labels: { ...cnpgLabels(args, args.name, "database"), ...args.podMonitorLabels },
       annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(CNPG_METRICS_PORT) },
     },
     enableSuperuserAccess: false,

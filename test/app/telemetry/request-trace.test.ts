@@ -16,10 +16,10 @@ import { startApp, testConfig, useDatabase } from "../helpers.js";
 
 function ancestors(span: ReadableSpan, byId: Map<string, ReadableSpan>): string[] {
   const chain: string[] = [];
-  let parent = span.parentSpanId;
+  let parent = span.parentSpanContext?.spanId;
   while (parent) {
     chain.push(parent);
-    parent = byId.get(parent)?.parentSpanId;
+    parent = byId.get(parent)?.parentSpanContext?.spanId;
   }
   return chain;
 }
@@ -68,7 +68,7 @@ describe("request tracing", () => {
       const root = server[0]!;
       expect(root.name).toBe("POST /v1/search");
       expect(root.attributes).toMatchObject({ "http.route": "/v1/search", "http.response.status_code": 200 });
-      expect(root.parentSpanId).toBeUndefined();
+      expect(root.parentSpanContext?.spanId).toBeUndefined();
 
       const traceId = root.spanContext().traceId;
       const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
@@ -81,7 +81,7 @@ describe("request tracing", () => {
         );
       const cache = under("cache.getOrCompute");
       expect(cache.map((s) => s.attributes["cache.type"])).toContain("search");
-      expect(cache.find((s) => s.attributes["cache.type"] === "search")?.parentSpanId).toBe(
+      expect(cache.find((s) => s.attributes["cache.type"] === "search")?.parentSpanContext?.spanId).toBe(
         root.spanContext().spanId,
       );
       expect(under("embedding.embed").length).toBeGreaterThan(0);

@@ -102,7 +102,7 @@ describe("startTracing", () => {
     const spans = exporter.getFinishedSpans();
     const outer = spans.find((s) => s.name === "search");
     const inner = spans.find((s) => s.name === "embedding");
-    expect(inner?.parentSpanId).toBe(outer?.spanContext().spanId);
+    expect(inner?.parentSpanContext?.spanId).toBe(outer?.spanContext().spanId);
     expect(inner?.spanContext().traceId).toBe(outer?.spanContext().traceId);
   });
 

@@ -1,0 +1,202 @@
+import { PART_OF } from "@mcp-stack/contract";
+import { MANAGED_BY } from "../k8s/kube.js";
+import type { KubeObject } from "../k8s/manifests.js";
+
+/**
+ * Objects of a Prometheus Operator (kube-prometheus-stack) that scrape, alert on and chart a namespace
+ * whose Prometheus, Alertmanager and Grafana live elsewhere: PodMonitors, ServiceMonitors,
+ * PrometheusRules and dashboard ConfigMaps for Grafana's sidecar. Plain objects, so tests need no stack.
+ * @see https://prometheus-operator.dev/docs/api-reference/api/
+ */
+
+/** API version of PodMonitor, ServiceMonitor and PrometheusRule. */
+export const PROMETHEUS_OPERATOR_API_VERSION = "monitoring.coreos.com/v1";
+
+/** A relabelling as the Operator's CRDs spell it (camelCase of Prometheus' relabel_config). */
+export interface OperatorRelabel {
+  readonly action?: "replace" | "keep" | "drop" | "labelmap" | "labeldrop" | "labelkeep";
+  readonly sourceLabels?: readonly string[];
+  readonly targetLabel?: string;
+  readonly replacement?: string;
+  readonly regex?: string;
+}
+
+/** One scraped group of pods or Services. */
+export interface ScrapeTarget {
+  /** Object name, e.g. "mcp-backend". */
+  readonly name: string;
+  /** Labels of the pods (PodMonitor) or Services (ServiceMonitor) to scrape. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Name of the container port (PodMonitor) or Service port (ServiceMonitor), e.g. "metrics". */
+  readonly port: string;
+  /** HTTP path. Defaults to "/metrics". */
+  readonly path?: string;
+  /**
+   * The `job` label of every series: the name the alert rules and dashboards select on. The Operator's
+   * own default (`<namespace>/<monitor name>`, or the Service name) would blind every rule.
+   */
+  readonly job: string;
+  /** Set `instance` to the pod name (what on-call types into kubectl). Defaults to false. */
+  readonly instanceIsPod?: boolean;
+}
+
+/** A rule group as PrometheusRule holds it (the same shape as a rules file's groups). */
+export interface OperatorRuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly object[];
+}
+
+export interface OperatorMonitoringArgs {
+  /** Namespace of the monitors and rules: the namespace of the pods they scrape. */
+  readonly namespace: string;
+  /**
+   * Labels every PodMonitor, ServiceMonitor and PrometheusRule carries, so the Operator's Prometheus
+   * selects them (kube-prometheus-stack: `release: <Helm release name>`). Required: an empty set is
+   * selected only by a Prometheus that selects everything.
+   */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Pods scraped directly, one PodMonitor each. Defaults to none. */
+  readonly podMonitors?: readonly ScrapeTarget[];
+  /** Exporters scraped through their Service, one ServiceMonitor each. Defaults to none. */
+  readonly serviceMonitors?: readonly ScrapeTarget[];
+  /** Scrape interval of every endpoint. Defaults to the Prometheus' own (kube-prometheus-stack: 30s). */
+  readonly scrapeInterval?: string;
+  /** Rule groups by PrometheusRule name (one per rules file, e.g. "mcp-backend"). Defaults to none. */
+  readonly rules?: Readonly<Record<string, readonly OperatorRuleGroup[]>>;
+  /**
+   * Dashboards as ConfigMaps for Grafana's sidecar: where they go, the labels the sidecar watches, and
+   * the files by name (e.g. `mcp-backend-dashboard.json`). Defaults to none.
+   */
+  readonly dashboards?: {
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly files: Readonly<Record<string, string>>;
+  };
+  /** app.kubernetes.io/instance of every object. Defaults to "prometheus-operator-objects". */
+  readonly instance?: string;
+}
+
+export const OPERATOR_MONITORING_DEFAULTS = {
+  path: "/metrics",
+  instance: "prometheus-operator-objects",
+} as const;
+
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Invariants of {@link OperatorMonitoringArgs}; an empty list means valid. */
+export function validateOperatorMonitoringArgs(args: OperatorMonitoringArgs): string[] {
+  const issues: string[] = [];
+  if (Object.keys(args.selectorLabels).length === 0)
+    issues.push(
+      "selectorLabels is empty: name the labels your Prometheus selects monitors and rules by (kube-prometheus-stack: release: <release name>)",
+    );
+  const names = new Set<string>();
+  for (const [kind, targets] of [
+    ["podMonitors", args.podMonitors ?? []],
+    ["serviceMonitors", args.serviceMonitors ?? []],
+  ] as const)
+    for (const t of targets) {
+      if (!NAME.test(t.name)) issues.push(`${kind}: "${t.name}" is not a valid object name`);
+      if (names.has(`${kind}/${t.name}`)) issues.push(`${kind}: "${t.name}" is defined twice`);
+      names.add(`${kind}/${t.name}`);
+      if (Object.keys(t.selector).length === 0)
+        issues.push(`${kind}: "${t.name}" has an empty selector, which would scrape every pod or Service`);
+      if (t.job === "") issues.push(`${kind}: "${t.name}" has an empty job`);
+    }
+  for (const name of Object.keys(args.rules ?? {}))
+    if (!NAME.test(name)) issues.push(`rules: "${name}" is not a valid object name`);
+  if (args.dashboards && Object.keys(args.dashboards.labels).length === 0)
+    issues.push("dashboards.labels is empty: Grafana's sidecar loads only ConfigMaps with its label");
+  return issues;
+}
+
+function labels(name: string, instance: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/instance": instance,
+    "app.kubernetes.io/component": "monitoring",
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+}
+
+function relabelings(t: ScrapeTarget): OperatorRelabel[] {
+  return [
+    { action: "replace", targetLabel: "job", replacement: t.job },
+    ...(t.instanceIsPod
+      ? [
+          {
+            action: "replace" as const,
+            sourceLabels: ["__meta_kubernetes_pod_name"],
+            targetLabel: "instance",
+          },
+        ]
+      : []),
+  ];
+}
+
+function endpoint(t: ScrapeTarget, interval: string | undefined) {
+  return {
+    port: t.port,
+    path: t.path ?? OPERATOR_MONITORING_DEFAULTS.path,
+    ...(interval ? { interval } : {}),
+    relabelings: relabelings(t),
+  };
+}
+
+/** The PodMonitors, ServiceMonitors, PrometheusRules and dashboard ConfigMaps of `args`. */
+export function operatorMonitoringObjects(args: OperatorMonitoringArgs): KubeObject[] {
+  const instance = args.instance ?? OPERATOR_MONITORING_DEFAULTS.instance;
+  const ns = args.namespace;
+  const meta = (name: string) => ({
+    name,
+    namespace: ns,
+    labels: { ...labels(name, instance), ...args.selectorLabels },
+  });
+  const objects: KubeObject[] = [];
+  for (const t of args.podMonitors ?? [])
+    objects.push({
+      apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
+      kind: "PodMonitor",
+      metadata: meta(t.name),
+      spec: {
+        selector: { matchLabels: { ...t.selector } },
+        namespaceSelector: { matchNames: [ns] },
+        podMetricsEndpoints: [endpoint(t, args.scrapeInterval)],
+      },
+    });
+  for (const t of args.serviceMonitors ?? [])
+    objects.push({
+      apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
+      kind: "ServiceMonitor",
+      metadata: meta(t.name),
+      spec: {
+        selector: { matchLabels: { ...t.selector } },
+        namespaceSelector: { matchNames: [ns] },
+        endpoints: [endpoint(t, args.scrapeInterval)],
+      },
+    });
+  for (const [name, groups] of Object.entries(args.rules ?? {}))
+    objects.push({
+      apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
+      kind: "PrometheusRule",
+      metadata: meta(name),
+      spec: { groups: groups.map((g) => ({ ...g, rules: [...g.rules] })) },
+    });
+  const d = args.dashboards;
+  for (const [file, text] of Object.entries(d?.files ?? {})) {
+    const name = file.replace(/\.json$/, "").replace(/[^a-z0-9-]/g, "-");
+    objects.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name,
+        namespace: d?.namespace ?? ns,
+        labels: { ...labels(name, instance), ...d?.labels },
+      },
+      data: { [file]: text },
+    });
+  }
+  return objects;
+}

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type KubeObject, registerObjects } from "../k8s/manifests.js";
+import { assertValid } from "../k8s/register.js";
+import {
+  type OperatorMonitoringArgs,
+  operatorMonitoringObjects,
+  validateOperatorMonitoringArgs,
+} from "./operator-objects.js";
+
+export interface OperatorMonitoringComponentArgs extends OperatorMonitoringArgs {
+  /**
+   * `namespace` as an Output (a Namespace resource's name), so the objects in it wait for it. Objects
+   * in other namespaces (the dashboards) keep their plain name. Defaults to `namespace` as a string.
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
+}
+
+/**
+ * What a Prometheus Operator needs to monitor the namespace (PodMonitors, ServiceMonitors,
+ * PrometheusRules) and Grafana's sidecar needs to show it (dashboard ConfigMaps), one Pulumi resource
+ * per object.
+ */
+export class OperatorMonitoring extends pulumi.ComponentResource {
+  /** Names of the PrometheusRule objects. */
+  public readonly ruleNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: OperatorMonitoringComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:infra:OperatorMonitoring", name, {}, opts);
+    assertValid("OperatorMonitoring", validateOperatorMonitoringArgs(args));
+    const ref = args.namespaceRef;
+    const patch = (obj: KubeObject): pulumi.Inputs =>
+      ref === undefined || obj.metadata.namespace !== args.namespace
+        ? obj
+        : { ...obj, metadata: { ...obj.metadata, namespace: ref } };
+    const objects = operatorMonitoringObjects(args);
+    registerObjects(objects, { parent: this, patch });
+    this.ruleNames = pulumi.output(
+      objects.filter((o) => o.kind === "PrometheusRule").map((o) => o.metadata.name),
+    );
+    this.registerOutputs({ ruleNames: this.ruleNames });
+  }
+}
