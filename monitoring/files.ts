@@ -30,7 +30,11 @@ function envFiles(env: Environment): Record<string, string> {
     [`${dir}/grafana/dashboards.yaml`]: grafanaProviderYaml(),
   };
   for (const [file, text] of Object.entries(rulesYaml(env))) files[`${dir}/alerts/${file}`] = text;
-  if (env.jaeger.collector.enabled) files[`${dir}/otel-collector.yaml`] = otelCollectorYaml(env);
+  if (env.jaeger.collector.enabled)
+    files[`${dir}/otel-collector.yaml`] = otelCollectorYaml({
+      exportEndpoint: env.jaeger.collector.exportEndpoint ?? "",
+      exportInsecure: env.jaeger.collector.exportInsecure,
+    });
   return files;
 }
 

@@ -4,7 +4,7 @@ import { alertmanagerConfig } from "./alertmanager-config.js";
 import { type RuleOptions, ruleFiles } from "./alerts/index.js";
 import { mcpBackendDashboard } from "./dashboards/mcp-backend.js";
 import { grafanaDashboardProvider, grafanaDatasources } from "./grafana/provisioning.js";
-import { otelCollectorConfig } from "./otel-collector-config.js";
+import { type OtelExport, otelCollectorConfig } from "./otel-collector-config.js";
 import { type PrometheusEnv, prometheusConfig } from "./prometheus-config.js";
 import { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 
@@ -43,10 +43,9 @@ export function alertmanagerYaml(env: Pick<Environment, "prometheus">): string {
   return toYaml(alertmanagerConfig(env.prometheus.receiver));
 }
 
-export function otelCollectorYaml(env: Pick<Environment, "jaeger">): string {
-  return toYaml(
-    otelCollectorConfig(env.jaeger.collector, mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory)),
-  );
+/** The collector's config.yaml for its export target, its memory_limiter sized to the collector's limit. */
+export function otelCollectorYaml(target: OtelExport): string {
+  return toYaml(otelCollectorConfig(target, mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory)));
 }
 
 export function grafanaDatasourcesYaml(env: Pick<Environment, "jaeger">): string {

@@ -6,7 +6,9 @@ import {
   Grafana,
   type GrafanaArgs,
   Jaeger,
+  type JaegerArgs,
   OtelCollector,
+  type OtelCollectorArgs,
   Prometheus,
   type PrometheusArgs,
 } from "../../infra/index.js";
@@ -27,17 +29,21 @@ export interface MonitoringInputs {
   readonly parent: pulumi.Resource;
 }
 
+/** The collector has no tracing backend: exporting to a host that does not exist drops every span. */
+function noTracingBackend(env: ResolvedEnvironment): StackConfigError {
+  return new StackConfigError(
+    `${env.name}: jaeger.collector.exportEndpoint is not set, so the OpenTelemetry Collector has nowhere to send traces; run:\n` +
+      "  pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint <host>:4317   # your tracing backend's OTLP gRPC endpoint",
+  );
+}
+
 /**
  * Stop before anything is created when the OpenTelemetry Collector has no tracing backend: exporting
  * to a host that does not exist drops every span, and the collector's retries hide it.
  */
 export function assertTracingBackend(env: ResolvedEnvironment): void {
   const c = env.jaeger.collector;
-  if (!c.enabled || c.exportEndpoint !== undefined) return;
-  throw new StackConfigError(
-    `${env.name}: jaeger.collector.exportEndpoint is not set, so the OpenTelemetry Collector has nowhere to send traces; run:\n` +
-      "  pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint <host>:4317   # your tracing backend's OTLP gRPC endpoint",
-  );
+  if (c.enabled && c.exportEndpoint === undefined) throw noTracingBackend(env);
 }
 
 /** The model's Prometheus as plain Args: its config and rules generated from the catalogue. */
@@ -108,6 +114,35 @@ export function grafanaArgs(
   };
 }
 
+/** The model's Jaeger as plain Args. */
+export function jaegerArgs(env: ResolvedEnvironment, namespaceRef?: pulumi.Input<string>): JaegerArgs {
+  return {
+    namespace: env.kubernetes.namespace,
+    namespaceRef,
+    image: env.jaeger.image,
+    networkPolicies: env.kubernetes.networkPolicies,
+    instance: `jaeger-${env.name}`,
+  };
+}
+
+/** The model's OpenTelemetry Collector as plain Args; stops when it has no tracing backend. */
+export function otelCollectorArgs(
+  env: ResolvedEnvironment,
+  namespaceRef?: pulumi.Input<string>,
+): OtelCollectorArgs {
+  const c = env.jaeger.collector;
+  if (c.exportEndpoint === undefined) throw noTracingBackend(env);
+  return {
+    namespace: env.kubernetes.namespace,
+    namespaceRef,
+    image: c.image,
+    exportEndpoint: c.exportEndpoint,
+    exportInsecure: c.exportInsecure,
+    networkPolicies: env.kubernetes.networkPolicies,
+    instance: `otel-collector-${env.name}`,
+  };
+}
+
 /** Prometheus, Alertmanager, Grafana, Jaeger / OTel Collector of an environment. */
 export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulumi.Output<unknown>> {
   const { env, secrets, namespace, parent } = inputs;
@@ -131,11 +166,11 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
     ).url;
   }
   if (env.jaeger.enabled)
-    outputs.jaegerOtlpEndpoint = new Jaeger("jaeger", { env, namespace }, opts).otlpEndpoint;
+    outputs.jaegerOtlpEndpoint = new Jaeger("jaeger", jaegerArgs(env, namespace), opts).otlpEndpoint;
   if (env.jaeger.collector.enabled)
     outputs.otelCollectorEndpoint = new OtelCollector(
       "otel-collector",
-      { env, namespace },
+      otelCollectorArgs(env, namespace),
       opts,
     ).otlpEndpoint;
   return outputs;

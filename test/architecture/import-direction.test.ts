@@ -26,11 +26,9 @@ const NEVER: Record<Part, readonly Part[]> = {
  * rule fails the test too, so it is removed with the fix.
  */
 const KNOWN_VIOLATIONS: readonly string[] = [
-  "infra/monitoring/tracing.ts",
   "monitoring/alertmanager-config.ts",
   "monitoring/files.ts",
   "monitoring/grafana/provisioning.ts",
-  "monitoring/otel-collector-config.ts",
   "monitoring/prometheus-config.ts",
   "monitoring/render.ts",
 ];

@@ -59,10 +59,7 @@ describe("prometheus.yml", () => {
 });
 
 describe("otel collector config", () => {
-  const c = otelCollectorConfig(
-    { enabled: true, image: "x:1", exportEndpoint: "jaeger:4317", exportInsecure: false },
-    512,
-  ) as {
+  const c = otelCollectorConfig({ exportEndpoint: "jaeger:4317", exportInsecure: false }, 512) as {
     receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
     service: { pipelines: { traces: { processors: string[] } } };
     exporters: { otlp: { endpoint: string; tls: { insecure: boolean } } };
