@@ -9,6 +9,7 @@ export * from "./dashboards/builder.js";
 export * from "./dashboards/mcp-backend.js";
 export * from "./files.js";
 export * from "./grafana/provisioning.js";
+export * from "./monitored-deployment.js";
 export * from "./otel-collector-config.js";
 export * from "./prometheus-config.js";
 export * from "./promql.js";

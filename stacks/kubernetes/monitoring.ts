@@ -21,6 +21,7 @@ import {
 } from "../../monitoring/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
+import { monitoredDeployment } from "../monitored-deployment.js";
 
 export interface MonitoringInputs {
   readonly env: ResolvedEnvironment;
@@ -52,12 +53,13 @@ export function prometheusArgs(
   namespaceRef?: pulumi.Input<string>,
 ): PrometheusArgs {
   const k = env.kubernetes;
+  const watched = monitoredDeployment(env);
   return {
     namespace: k.namespace,
     namespaceRef,
     image: env.prometheus.image,
-    config: prometheusYaml(env),
-    rules: rulesYaml(env),
+    config: prometheusYaml(watched),
+    rules: rulesYaml(watched),
     retention: env.prometheus.retention,
     storage: env.prometheus.storage,
     storageClass: k.storageClass,
@@ -84,7 +86,7 @@ export function alertmanagerArgs(
     namespace: env.kubernetes.namespace,
     namespaceRef,
     image: env.prometheus.alertmanagerImage,
-    config: alertmanagerYaml(env),
+    config: alertmanagerYaml(kind),
     alertReceiver: kind === "null" ? undefined : alertReceiver,
     networkPolicies: env.kubernetes.networkPolicies,
     instance: `alertmanager-${env.name}`,
@@ -103,7 +105,7 @@ export function grafanaArgs(
     namespaceRef,
     image: env.grafana.image,
     adminPassword,
-    datasources: grafanaDatasourcesYaml(env),
+    datasources: grafanaDatasourcesYaml(monitoredDeployment(env)),
     dashboards: { "mcp-backend-dashboard.json": dashboardJson() },
     port: env.grafana.port,
     storage: env.grafana.storage,

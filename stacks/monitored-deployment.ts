@@ -1,0 +1,48 @@
+import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
+import { type Environment, resolveEnvironment } from "../environments/index.js";
+import { generatedFiles, type MonitoredDeployment } from "../monitoring/index.js";
+
+/** The environment model as the monitoring generators see it (monitoring/ knows no environment). */
+export function monitoredDeployment(env: Environment): MonitoredDeployment {
+  const p = env.prometheus;
+  const c = env.jaeger.collector;
+  return {
+    namespace: env.kubernetes.namespace,
+    scrapeInterval: p.scrapeInterval,
+    evaluationInterval: p.evaluationInterval,
+    externalLabels: p.externalLabels,
+    redis: env.redis.enabled && env.redis.engine === "statefulset",
+    postgres: env.database.engine,
+    cloudNativePgInstances: env.database.cloudNativePg.instances,
+    alertReceiver: p.receiver,
+    jaeger: env.jaeger.enabled,
+    // An unset endpoint fails when the collector's config is rendered (the stack stops earlier).
+    ...(c.enabled
+      ? { otelCollector: { exportEndpoint: c.exportEndpoint ?? "", exportInsecure: c.exportInsecure } }
+      : {}),
+  };
+}
+
+/**
+ * What generated files assume of stack config that has no default: prod's tracing backend is each
+ * deployment's own, shown here as an example host that never resolves.
+ */
+const REVIEW_OVERRIDES = { jaeger: { collector: { exportEndpoint: EXAMPLE_TRACING_BACKEND } } };
+
+/** The environment whose files land where the reference says users look (monitoring/prometheus/...). */
+export const REFERENCE_ENVIRONMENT = "prod";
+/** Environments that run monitoring; dev (Docker, prometheus.enabled = false) has none. */
+export const MONITORED_ENVIRONMENTS = ["staging", "prod"] as const;
+
+/** Every generated monitoring file, from the reference values of each environment. */
+export function monitoringFiles(): Record<string, string> {
+  return generatedFiles(
+    monitoredDeployment(resolveEnvironment(REFERENCE_ENVIRONMENT)),
+    Object.fromEntries(
+      MONITORED_ENVIRONMENTS.map((name) => [
+        name,
+        monitoredDeployment(resolveEnvironment(name, REVIEW_OVERRIDES)),
+      ]),
+    ),
+  );
+}
