@@ -19,7 +19,8 @@ function deploymentFiles(name: string, d: MonitoredDeployment): Record<string, s
     [`${dir}/grafana/dashboards.yaml`]: grafanaProviderYaml(),
   };
   for (const [file, text] of Object.entries(rulesYaml(d))) files[`${dir}/alerts/${file}`] = text;
-  if (d.otelCollector) files[`${dir}/otel-collector.yaml`] = otelCollectorYaml(d.otelCollector);
+  if (d.otelCollector)
+    files[`${dir}/otel-collector.yaml`] = otelCollectorYaml(d.otelCollector, d.otelCollector.memoryLimitMiB);
   return files;
 }
 

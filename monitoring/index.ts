@@ -14,4 +14,3 @@ export * from "./otel-collector-config.js";
 export * from "./prometheus-config.js";
 export * from "./promql.js";
 export * from "./render.js";
-export * from "./resources.js";

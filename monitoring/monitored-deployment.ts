@@ -25,6 +25,12 @@ export interface PrometheusTargets {
   readonly postgres: PostgresMode;
 }
 
+/** A running OpenTelemetry Collector: its export and the container memory limit its config is sized to. */
+export interface OtelCollectorTarget extends OtelExport {
+  /** The collector container's memory limit in MiB (memory_limiter keeps under it). */
+  readonly memoryLimitMiB: number;
+}
+
 /** Everything the monitoring files of one deployment depend on. */
 export interface MonitoredDeployment extends PrometheusTargets {
   /** Instances of the CloudNativePG Cluster, with postgres "cloudnative-pg". Defaults to 3. */
@@ -34,5 +40,5 @@ export interface MonitoredDeployment extends PrometheusTargets {
   /** Whether Jaeger runs in the namespace (Grafana gets a Jaeger datasource). */
   readonly jaeger: boolean;
   /** The OpenTelemetry Collector's export, when a collector runs. Defaults to none. */
-  readonly otelCollector?: OtelExport;
+  readonly otelCollector?: OtelCollectorTarget;
 }

@@ -1,5 +1,6 @@
 import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
 import { type Environment, resolveEnvironment } from "../environments/index.js";
+import { MONITORING_RESOURCES, mebibytes } from "../infra/monitoring/resources.js";
 import { generatedFiles, type MonitoredDeployment } from "../monitoring/index.js";
 
 /** The environment model as the monitoring generators see it (monitoring/ knows no environment). */
@@ -18,7 +19,13 @@ export function monitoredDeployment(env: Environment): MonitoredDeployment {
     jaeger: env.jaeger.enabled,
     // An unset endpoint fails when the collector's config is rendered (the stack stops earlier).
     ...(c.enabled
-      ? { otelCollector: { exportEndpoint: c.exportEndpoint ?? "", exportInsecure: c.exportInsecure } }
+      ? {
+          otelCollector: {
+            exportEndpoint: c.exportEndpoint ?? "",
+            exportInsecure: c.exportInsecure,
+            memoryLimitMiB: mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory),
+          },
+        }
       : {}),
   };
 }

@@ -16,6 +16,7 @@ export {
   validateGrafanaArgs,
 } from "./grafana.js";
 export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
+export { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 export {
   endpointPort,
   JAEGER_DEFAULTS,

@@ -2,9 +2,8 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { otelCollectorYaml } from "../../monitoring/render.js";
-import { MONITORING_RESOURCES } from "../../monitoring/resources.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { assertValid } from "../k8s/register.js";
+import { assertValid, namespacePatch } from "../k8s/register.js";
 import {
   addWorkload,
   checksum,
@@ -16,7 +15,7 @@ import {
   tcpProbe,
 } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
-import { namespacePatch } from "./prometheus.js";
+import { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 
 /**
  * jaegertracing/jaeger (v2) and otel/opentelemetry-collector-contrib both run as their images' own
@@ -109,8 +108,8 @@ export function jaegerObjects(args: JaegerArgs): KubeObject[] {
     resources: MONITORING_RESOURCES.jaeger,
     // Liveness: the query server accepts connections. Readiness: the health extension reports the
     // pipelines running.
-    livenessProbe: { ...tcpProbe(j.ports.ui, 10, 3), initialDelaySeconds: 10 },
-    readinessProbe: httpProbe("/status", j.ports.health, 5, 3),
+    livenessProbe: tcpProbe(j.ports.ui, { periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 }),
+    readinessProbe: httpProbe("/status", j.ports.health, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [scratch("tmp", "/tmp", "256Mi")],
   });
   if (args.networkPolicies ?? JAEGER_DEFAULTS.networkPolicies) {
@@ -153,10 +152,10 @@ export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
   const o = S.otelCollector;
   const instance = args.instance ?? d.instance;
   const chart = newChart("otel-collector");
-  const config = otelCollectorYaml({
-    exportEndpoint: args.exportEndpoint,
-    exportInsecure: args.exportInsecure ?? d.exportInsecure,
-  });
+  const config = otelCollectorYaml(
+    { exportEndpoint: args.exportEndpoint, exportInsecure: args.exportInsecure ?? d.exportInsecure },
+    mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory),
+  );
   new kube.KubeConfigMap(chart, "config", {
     metadata: {
       name: `${o.name}-config`,
@@ -179,8 +178,12 @@ export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
     ],
     resources: MONITORING_RESOURCES.otelCollector,
     // Liveness: the health_check extension. Readiness: the OTLP receiver accepts connections.
-    livenessProbe: { ...httpProbe("/", o.ports.health, 10, 3), initialDelaySeconds: 10 },
-    readinessProbe: tcpProbe(o.ports.otlpGrpc, 5, 3),
+    livenessProbe: httpProbe("/", o.ports.health, {
+      periodSeconds: 10,
+      failureThreshold: 3,
+      initialDelaySeconds: 10,
+    }),
+    readinessProbe: tcpProbe(o.ports.otlpGrpc, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [
       {
         volume: { name: "config", configMap: { name: `${o.name}-config` } },

@@ -16,7 +16,7 @@ describe("monitoredDeployment", () => {
       cloudNativePgInstances: prod.database.cloudNativePg.instances,
       alertReceiver: prod.prometheus.receiver,
       jaeger: false,
-      otelCollector: { exportEndpoint: "tempo:4317", exportInsecure: true },
+      otelCollector: { exportEndpoint: "tempo:4317", exportInsecure: true, memoryLimitMiB: 512 },
     });
   });
 
