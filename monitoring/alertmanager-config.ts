@@ -1,8 +1,6 @@
 import { MONITORING_PATHS as P } from "@mcp-stack/contract";
-import type { Environment } from "../environments/index.js";
+import type { AlertReceiverKind } from "./monitored-deployment.js";
 import { scaleDuration } from "./time-scale.js";
-
-export type AlertReceiverKind = Environment["prometheus"]["receiver"];
 
 /** Where the alertReceiver secret is read from inside the Alertmanager container. */
 export const ALERT_RECEIVER_FILE = `${P.alertmanagerSecretDir}/${P.alertmanagerSecretKey}`;
@@ -48,7 +46,7 @@ export interface AlertmanagerOptions {
   readonly timeScale?: number;
 }
 
-/** alertmanager.yml for a receiver kind (env.prometheus.receiver). */
+/** alertmanager.yml for a receiver kind. */
 export function alertmanagerConfig(kind: AlertReceiverKind, options: AlertmanagerOptions = {}): Json {
   const t = (duration: string) => scaleDuration(duration, options.timeScale ?? 1);
   return {

@@ -1,5 +1,4 @@
-import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
-import { type Environment, resolveEnvironment } from "../environments/index.js";
+import type { MonitoredDeployment } from "./monitored-deployment.js";
 import {
   alertmanagerYaml,
   dashboardJson,
@@ -10,43 +9,36 @@ import {
   rulesYaml,
 } from "./render.js";
 
-/**
- * What generated files assume of stack config that has no default: prod's tracing backend is each
- * deployment's own, shown here as an example host that never resolves.
- */
-const REVIEW_OVERRIDES = { jaeger: { collector: { exportEndpoint: EXAMPLE_TRACING_BACKEND } } };
-
-/** The environment whose files land where the reference says users look (monitoring/prometheus/...). */
-export const REFERENCE_ENVIRONMENT = "prod";
-/** Environments that run monitoring; dev (Docker, prometheus.enabled = false) has none. */
-export const MONITORED_ENVIRONMENTS = ["staging", "prod"] as const;
-
-function envFiles(env: Environment): Record<string, string> {
-  const dir = `monitoring/generated/${env.name}`;
+/** The files of one deployment under monitoring/generated/<name>/. */
+function deploymentFiles(name: string, d: MonitoredDeployment): Record<string, string> {
+  const dir = `monitoring/generated/${name}`;
   const files: Record<string, string> = {
-    [`${dir}/prometheus.yml`]: prometheusYaml(env),
-    [`${dir}/alertmanager.yml`]: alertmanagerYaml(env),
-    [`${dir}/grafana/datasources.yaml`]: grafanaDatasourcesYaml(env),
+    [`${dir}/prometheus.yml`]: prometheusYaml(d),
+    [`${dir}/alertmanager.yml`]: alertmanagerYaml(d.alertReceiver),
+    [`${dir}/grafana/datasources.yaml`]: grafanaDatasourcesYaml(d),
     [`${dir}/grafana/dashboards.yaml`]: grafanaProviderYaml(),
   };
-  for (const [file, text] of Object.entries(rulesYaml(env))) files[`${dir}/alerts/${file}`] = text;
-  if (env.jaeger.collector.enabled) files[`${dir}/otel-collector.yaml`] = otelCollectorYaml(env);
+  for (const [file, text] of Object.entries(rulesYaml(d))) files[`${dir}/alerts/${file}`] = text;
+  if (d.otelCollector)
+    files[`${dir}/otel-collector.yaml`] = otelCollectorYaml(d.otelCollector, d.otelCollector.memoryLimitMiB);
   return files;
 }
 
 /**
- * Every generated file (repo-relative path → content), from the reference values of each environment.
+ * Every generated file (repo-relative path → content): the reference deployment's where the reference
+ * says users look (monitoring/prometheus/...), and each named deployment's under monitoring/generated/.
  * `npm run generate:monitoring` writes them; a test regenerates them in memory and compares.
  */
-export function generatedFiles(): Record<string, string> {
-  const ref = resolveEnvironment(REFERENCE_ENVIRONMENT);
+export function generatedFiles(
+  reference: MonitoredDeployment,
+  deployments: Readonly<Record<string, MonitoredDeployment>>,
+): Record<string, string> {
   const files: Record<string, string> = {
-    "monitoring/prometheus/prometheus.yml": prometheusYaml(ref),
+    "monitoring/prometheus/prometheus.yml": prometheusYaml(reference),
     "monitoring/grafana/mcp-backend-dashboard.json": dashboardJson(),
   };
-  for (const [file, text] of Object.entries(rulesYaml(ref)))
+  for (const [file, text] of Object.entries(rulesYaml(reference)))
     files[`monitoring/prometheus/alerts/${file}`] = text;
-  for (const name of MONITORED_ENVIRONMENTS)
-    Object.assign(files, envFiles(resolveEnvironment(name, REVIEW_OVERRIDES)));
+  for (const [name, d] of Object.entries(deployments)) Object.assign(files, deploymentFiles(name, d));
   return files;
 }

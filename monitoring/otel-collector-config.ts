@@ -1,7 +1,14 @@
 import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
-import type { Environment } from "../environments/index.js";
 
 type Json = Record<string, unknown>;
+
+/** Where the OpenTelemetry Collector sends traces: the tracing backend (Jaeger, Tempo, a vendor). */
+export interface OtelExport {
+  /** OTLP gRPC endpoint of the tracing backend, `host:port`. */
+  readonly exportEndpoint: string;
+  /** Export without TLS (a backend inside the cluster's network). Defaults to false. */
+  readonly exportInsecure?: boolean;
+}
 
 /**
  * The OpenTelemetry Collector's config (prod): OTLP in on all interfaces (the collector's default is
@@ -9,12 +16,9 @@ type Json = Record<string, unknown>;
  * order, so an overload refuses data instead of OOM-killing the pod), OTLP out to the tracing backend
  * with TLS stated explicitly.
  */
-export function otelCollectorConfig(
-  collector: Environment["jaeger"]["collector"],
-  memoryLimitMiB: number,
-): Json {
-  if (collector.exportEndpoint === undefined)
-    throw new Error("jaeger.collector.exportEndpoint is not set: the collector has no tracing backend");
+export function otelCollectorConfig(target: OtelExport, memoryLimitMiB: number): Json {
+  if (!target.exportEndpoint)
+    throw new Error("exportEndpoint is not set: the collector has no tracing backend");
   const p = S.otelCollector.ports;
   return {
     extensions: { health_check: { endpoint: `0.0.0.0:${p.health}` } },
@@ -37,8 +41,8 @@ export function otelCollectorConfig(
     },
     exporters: {
       otlp: {
-        endpoint: collector.exportEndpoint,
-        tls: { insecure: collector.exportInsecure },
+        endpoint: target.exportEndpoint,
+        tls: { insecure: target.exportInsecure ?? false },
       },
     },
     service: {

@@ -5,14 +5,8 @@ import {
   SERVICE_NAME,
   EXTERNAL_METRICS as X,
 } from "@mcp-stack/contract";
-import type { Environment } from "../environments/index.js";
 import { MONITORING_CONFIG as C } from "./config.js";
-
-/** The parts of an environment that shape prometheus.yml. */
-export type PrometheusEnv = Pick<Environment, "prometheus" | "redis"> & {
-  readonly kubernetes: Pick<Environment["kubernetes"], "namespace">;
-  readonly database: Pick<Environment["database"], "engine">;
-};
+import type { PrometheusTargets } from "./monitored-deployment.js";
 
 type Json = Record<string, unknown>;
 
@@ -127,25 +121,22 @@ function staticJob(job: string, target: string): Json {
   return { job_name: job, static_configs: [{ targets: [target] }] };
 }
 
-/** prometheus.yml of an environment. */
-export function prometheusConfig(env: PrometheusEnv): Json {
-  const ns = env.kubernetes.namespace;
-  const p = env.prometheus;
+/** prometheus.yml of a deployment. */
+export function prometheusConfig(t: PrometheusTargets): Json {
+  const ns = t.namespace;
   // A managed Redis or Postgres (engine external) is watched by its provider, not scraped here.
   const exporters = [
-    ...(env.redis.enabled && env.redis.engine === "statefulset"
-      ? [staticJob(C.jobs.redis, `${S.redisExporter.name}:${S.redisExporter.port}`)]
-      : []),
-    ...(env.database.engine === "statefulset"
+    ...(t.redis ? [staticJob(C.jobs.redis, `${S.redisExporter.name}:${S.redisExporter.port}`)] : []),
+    ...(t.postgres === "statefulset"
       ? [staticJob(C.jobs.postgres, `${S.postgresExporter.name}:${S.postgresExporter.port}`)]
       : []),
-    ...(env.database.engine === "cloudnative-pg" ? [cloudNativePgJob(ns)] : []),
+    ...(t.postgres === "cloudnative-pg" ? [cloudNativePgJob(ns)] : []),
   ];
   return {
     global: {
-      scrape_interval: p.scrapeInterval,
-      evaluation_interval: p.evaluationInterval,
-      external_labels: { cluster: p.externalLabels.cluster, environment: p.externalLabels.environment },
+      scrape_interval: t.scrapeInterval,
+      evaluation_interval: t.evaluationInterval,
+      external_labels: { cluster: t.externalLabels.cluster, environment: t.externalLabels.environment },
     },
     rule_files: [`${P.prometheusRulesDir}/*.yml`],
     alerting: {

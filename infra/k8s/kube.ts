@@ -173,16 +173,50 @@ export function preferOnePerNode(selector: Record<string, string>): k8s.Affinity
   };
 }
 
-/** An emptyDir volume and its mount for a path a read-only root filesystem must still write. */
-export function scratch(
-  name: string,
-  mountPath: string,
-  sizeLimit = "256Mi",
-): { volume: k8s.Volume; mount: k8s.VolumeMount } {
+/** An emptyDir volume and its (writable) mount. */
+export interface Scratch {
+  readonly volume: k8s.Volume;
+  readonly mount: k8s.VolumeMount;
+}
+
+/**
+ * An emptyDir volume and its mount for a path a read-only root filesystem must still write, bounded
+ * by `sizeLimit` (an emptyDir counts against the pod's ephemeral storage). Defaults to 256Mi.
+ */
+export function scratch(name: string, mountPath: string, sizeLimit = "256Mi"): Scratch {
   return {
     volume: { name, emptyDir: { sizeLimit: q(sizeLimit) } },
     mount: { name, mountPath },
   };
+}
+
+/** When and how often a probe runs, and how many failures count. */
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+  /** Seconds one check may take. Defaults to 3. */
+  readonly timeoutSeconds?: number;
+  /** Seconds after start before the first check. Defaults to none (the kubelet's 0). */
+  readonly initialDelaySeconds?: number;
+}
+
+function timing(t: ProbeTiming): Partial<k8s.Probe> {
+  return {
+    periodSeconds: t.periodSeconds,
+    timeoutSeconds: t.timeoutSeconds ?? 3,
+    failureThreshold: t.failureThreshold,
+    ...(t.initialDelaySeconds !== undefined ? { initialDelaySeconds: t.initialDelaySeconds } : {}),
+  };
+}
+
+/** An HTTP GET probe of `path` on port `p` (number or name). */
+export function httpProbe(path: string, p: number | string, t: ProbeTiming): k8s.Probe {
+  return { httpGet: { path, port: port(p) }, ...timing(t) };
+}
+
+/** A TCP connect probe of port `p` (number or name). */
+export function tcpProbe(p: number | string, t: ProbeTiming): k8s.Probe {
+  return { tcpSocket: { port: port(p) }, ...timing(t) };
 }
 
 /** A fresh chart for one component's objects; objects carry no namespace (registerObjects' patch adds it). */

@@ -5,6 +5,7 @@ import { k8s } from "cdk8s-plus-28";
 
 import {
   checksum,
+  httpProbe,
   labelValue,
   newChart,
   port,
@@ -21,7 +22,6 @@ import { type KubeObject, synth } from "./manifests.js";
 
 import {
   MCP_BACKEND_DEFAULTS as D,
-  type HttpProbe,
   type McpBackendArgs,
   minimumReplicas,
   validateMcpBackendArgs,
@@ -35,16 +35,6 @@ export * from "./mcp-backend-args.js";
 
 /** Stand-in for the image until registerObjects' patch puts the real (Output) reference in. */
 const IMAGE_PLACEHOLDER = "image-set-by-patch:0";
-
-function httpProbe(p: HttpProbe, containerPort: number): k8s.Probe {
-  return {
-    httpGet: { path: p.path, port: port(containerPort) },
-    initialDelaySeconds: p.initialDelaySeconds,
-    periodSeconds: p.periodSeconds,
-    timeoutSeconds: p.timeoutSeconds,
-    failureThreshold: p.failureThreshold,
-  };
-}
 
 function volumeName(path: string): string {
   return (
@@ -139,8 +129,8 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
               envFrom: [{ configMapRef: { name: configName } }],
               env,
               resources: resourceRequirements(args.resources),
-              livenessProbe: httpProbe(args.livenessProbe, containerPort),
-              readinessProbe: httpProbe(args.readinessProbe, containerPort),
+              livenessProbe: httpProbe(args.livenessProbe.path, containerPort, args.livenessProbe),
+              readinessProbe: httpProbe(args.readinessProbe.path, containerPort, args.readinessProbe),
               lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${preStop}`] } } },
               securityContext: restrictedContainer(uid),
               volumeMounts: scratchDirs.map((s) => s.mount),

@@ -40,6 +40,18 @@ export function registerNamespaced(
   });
 }
 
+/**
+ * For objects synthesised with their namespace as a plain string (the monitoring components, so their
+ * `*Objects()` show it): replace it with the namespace Output, so every namespaced object waits for
+ * the namespace; cluster-scoped objects and an undefined `namespace` are left as they are.
+ */
+export function namespacePatch(namespace: pulumi.Input<string> | undefined) {
+  return (obj: KubeObject): pulumi.Inputs =>
+    namespace === undefined || obj.metadata.namespace === undefined
+      ? obj
+      : { ...obj, metadata: { ...obj.metadata, namespace } };
+}
+
 /** Positive integer check with a message naming the field. */
 export function positiveInt(field: string, value: number, min = 1): string[] {
   return Number.isInteger(value) && value >= min

@@ -2,11 +2,11 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/cont
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { MONITORING_RESOURCES } from "../../monitoring/resources.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
+import { namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
-import { namespacePatch } from "./prometheus.js";
+import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
  * The prom/alertmanager image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to
@@ -75,8 +75,12 @@ export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
     ],
     ports: [{ name: "http", port: S.alertmanager.port }],
     resources: MONITORING_RESOURCES.alertmanager,
-    livenessProbe: { ...httpProbe("/-/healthy", S.alertmanager.port, 15, 4), initialDelaySeconds: 10 },
-    readinessProbe: httpProbe("/-/ready", S.alertmanager.port, 5, 3),
+    livenessProbe: httpProbe("/-/healthy", S.alertmanager.port, {
+      periodSeconds: 15,
+      failureThreshold: 4,
+      initialDelaySeconds: 10,
+    }),
+    readinessProbe: httpProbe("/-/ready", S.alertmanager.port, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [
       {
         volume: {
@@ -100,7 +104,7 @@ export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
         mountPath: P.alertmanagerConfigDir,
       },
       // Silences and notification log; lost on restart, which a single replica accepts.
-      scratch("data", P.alertmanagerData),
+      scratch("data", P.alertmanagerData, "64Mi"),
     ],
     annotations: { "checksum/config": checksum(config) },
   });

@@ -4,10 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
 import { grafanaProviderYaml } from "../../monitoring/render.js";
-import { MONITORING_RESOURCES } from "../../monitoring/resources.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import type { SecretKeyRef } from "../k8s/mcp-backend-args.js";
-import { assertValid } from "../k8s/register.js";
+import { assertValid, namespacePatch } from "../k8s/register.js";
 import { withSecretsChecksum } from "../k8s/secrets-checksum.js";
 import {
   addWorkload,
@@ -20,7 +19,7 @@ import {
   tcpProbe,
 } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
-import { namespacePatch } from "./prometheus.js";
+import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
  * Grafana runs as 10472, not the image's 472, so no exception to UID ≥ 10000 is needed. The image is
@@ -148,8 +147,8 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
     resources: MONITORING_RESOURCES.grafana,
     // Liveness: the server accepts connections (database migrations at first start can take a while).
     // Readiness: /api/health answers, i.e. its database is usable.
-    livenessProbe: { ...tcpProbe(httpPort, 10, 6), initialDelaySeconds: 30 },
-    readinessProbe: httpProbe("/api/health", httpPort, 5, 3),
+    livenessProbe: tcpProbe(httpPort, { periodSeconds: 10, failureThreshold: 6, initialDelaySeconds: 30 }),
+    readinessProbe: httpProbe("/api/health", httpPort, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [
       {
         volume: {
@@ -174,9 +173,9 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
         volume: { name: "dashboards", configMap: { name: `${name}-dashboards` } },
         mountPath: GRAFANA_DASHBOARDS_DIR,
       },
-      scratch("tmp", "/tmp"),
+      scratch("tmp", "/tmp", "64Mi"),
       // Logs go to the console (run.sh sets log.mode=console); the directory must still be writable.
-      scratch("logs", "/var/log/grafana"),
+      scratch("logs", "/var/log/grafana", "64Mi"),
     ],
     pvc: {
       size: args.storage,

@@ -26,13 +26,18 @@ export {
   validateOperatorMonitoringArgs,
 } from "./operator-objects.js";
 export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
+export { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 export {
   endpointPort,
+  JAEGER_DEFAULTS,
   JAEGER_UID,
   Jaeger,
+  type JaegerArgs,
   jaegerObjects,
+  OTEL_COLLECTOR_DEFAULTS,
   OTEL_COLLECTOR_UID,
   OtelCollector,
+  type OtelCollectorArgs,
   otelCollectorObjects,
-  type TracingArgs,
+  validateOtelCollectorArgs,
 } from "./tracing.js";

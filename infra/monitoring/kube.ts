@@ -2,8 +2,9 @@ import { PART_OF } from "@mcp-stack/contract";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 
-import type { ContainerResources } from "../../monitoring/resources.js";
 import {
+  type ContainerResources,
+  httpProbe,
   imageTag,
   newChart,
   port,
@@ -12,11 +13,26 @@ import {
   resourceRequirements,
   restrictedContainer,
   restrictedPod,
+  type Scratch,
+  scratch,
+  tcpProbe,
 } from "../k8s/kube.js";
 
-// The restricted security context, labels and quantities are the app tier's (infra/k8s/kube.ts): one
-// definition of "secure by default" for every pod the stack owns.
-export { imageTag, newChart, PART_OF, port, q, resourceRequirements, restrictedContainer, restrictedPod };
+// The restricted security context, labels, quantities, probes and scratch volumes are the app tier's
+// (infra/k8s/kube.ts): one definition of "secure by default" for every pod the stack owns.
+export {
+  httpProbe,
+  imageTag,
+  newChart,
+  PART_OF,
+  port,
+  q,
+  resourceRequirements,
+  restrictedContainer,
+  restrictedPod,
+  scratch,
+  tcpProbe,
+};
 
 /**
  * Building material of the monitoring workloads: labels, the restricted security context, probes,
@@ -43,25 +59,14 @@ export function instanceName(name: string, envName: string): string {
   return `${name}-${envName}`;
 }
 
-export function httpProbe(
-  path: string,
-  p: number,
-  periodSeconds: number,
-  failureThreshold: number,
-): k8s.Probe {
-  return {
-    httpGet: { path, port: port(p) },
-    periodSeconds,
-    timeoutSeconds: 3,
-    failureThreshold,
-  };
-}
-
-export function tcpProbe(p: number, periodSeconds: number, failureThreshold: number): k8s.Probe {
-  return { tcpSocket: { port: port(p) }, periodSeconds, timeoutSeconds: 3, failureThreshold };
-}
-
 export { checksum } from "../k8s/kube.js";
+
+/** A volume mounted at `mountPath`, read-only by default. */
+export interface ConfigVolume {
+  readonly volume: k8s.Volume;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+}
 
 export interface WorkloadSpec {
   readonly name: string;
@@ -77,7 +82,8 @@ export interface WorkloadSpec {
   readonly resources: ContainerResources;
   readonly livenessProbe: k8s.Probe;
   readonly readinessProbe: k8s.Probe;
-  readonly volumes: readonly { volume: k8s.Volume; mountPath: string; readOnly?: boolean }[];
+  /** ConfigMap/Secret volumes (read-only unless readOnly is false) and scratch() dirs (writable). */
+  readonly volumes: readonly (ConfigVolume | Scratch)[];
   /** A PVC mounted at `mountPath`, sized `size`. Defaults to none. */
   readonly pvc?: { size: string; mountPath: string; storageClass?: string };
   /** ServiceAccount. Defaults to the namespace's default account. */
@@ -99,11 +105,11 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
   const labels = monitoringLabels(s.name, imageTag(s.image), s.instance);
   const meta = { name: s.name, namespace: s.namespace, labels };
   const volumes = s.volumes.map((v) => v.volume);
-  const mounts: k8s.VolumeMount[] = s.volumes.map((v) => ({
-    name: v.volume.name,
-    mountPath: v.mountPath,
-    readOnly: v.readOnly ?? true,
-  }));
+  const mounts: k8s.VolumeMount[] = s.volumes.map((v) =>
+    "mount" in v
+      ? { name: v.volume.name, mountPath: v.mount.mountPath, readOnly: false }
+      : { name: v.volume.name, mountPath: v.mountPath, readOnly: v.readOnly ?? true },
+  );
   if (s.pvc) {
     new k8s.KubePersistentVolumeClaim(chart, `${s.name}-pvc`, {
       metadata: { ...meta, name: `${s.name}-data` },
@@ -174,9 +180,4 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
       })),
     },
   });
-}
-
-/** An emptyDir for a path a read-only root filesystem must still write. */
-export function scratch(name: string, mountPath: string, sizeLimit = "64Mi") {
-  return { volume: { name, emptyDir: { sizeLimit: q(sizeLimit) } }, mountPath, readOnly: false };
 }

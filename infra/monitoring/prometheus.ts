@@ -6,10 +6,11 @@ import {
 } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { MONITORING_RESOURCES } from "../../monitoring/index.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
+import { namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
+import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
  * The prom/prometheus image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to
@@ -126,8 +127,12 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     resources: MONITORING_RESOURCES.prometheus,
     // Liveness: the process serves HTTP. Readiness: the TSDB is loaded and queries work (WAL replay
     // can take minutes, during which the pod must not be killed).
-    livenessProbe: { ...httpProbe("/-/healthy", S.prometheus.port, 15, 4), initialDelaySeconds: 30 },
-    readinessProbe: httpProbe("/-/ready", S.prometheus.port, 5, 3),
+    livenessProbe: httpProbe("/-/healthy", S.prometheus.port, {
+      periodSeconds: 15,
+      failureThreshold: 4,
+      initialDelaySeconds: 30,
+    }),
+    readinessProbe: httpProbe("/-/ready", S.prometheus.port, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [
       {
         // One projected volume: nested ConfigMap mounts under /etc/prometheus would need a writable parent.
@@ -171,14 +176,6 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     });
   }
   return synth(chart);
-}
-
-/** Replace the namespace string with the namespace Output, so every object waits for the namespace. */
-export function namespacePatch(namespace: pulumi.Input<string> | undefined) {
-  return (obj: KubeObject): pulumi.Inputs =>
-    namespace === undefined || obj.metadata.namespace === undefined
-      ? obj
-      : { ...obj, metadata: { ...obj.metadata, namespace } };
 }
 
 /** Prometheus with the given config and rules, on a PVC, scraping through Kubernetes service discovery. */

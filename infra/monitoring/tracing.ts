@@ -1,22 +1,21 @@
 import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import type { Environment } from "../../environments/index.js";
-import { MONITORING_RESOURCES } from "../../monitoring/index.js";
 import { otelCollectorYaml } from "../../monitoring/render.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
+import { assertValid, namespacePatch } from "../k8s/register.js";
 import {
   addWorkload,
   checksum,
   httpProbe,
-  instanceName,
+  imageTag,
+  monitoringLabels,
   newChart,
   scratch,
   tcpProbe,
-  workloadLabels,
 } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
-import { namespacePatch } from "./prometheus.js";
+import { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 
 /**
  * jaegertracing/jaeger (v2) and otel/opentelemetry-collector-contrib both run as their images' own
@@ -25,26 +24,75 @@ import { namespacePatch } from "./prometheus.js";
 export const JAEGER_UID = 10001;
 export const OTEL_COLLECTOR_UID = 10001;
 
-export interface TracingArgs {
-  /** The environment: jaeger.*, kubernetes.namespace/networkPolicies. */
-  readonly env: Environment;
-  /** The namespace Output. Defaults to env.kubernetes.namespace. */
-  readonly namespace?: pulumi.Input<string>;
+/** Defaults of JaegerArgs. */
+export const JAEGER_DEFAULTS = { networkPolicies: true, instance: "jaeger" } as const;
+/** Defaults of OtelCollectorArgs. */
+export const OTEL_COLLECTOR_DEFAULTS = {
+  exportInsecure: false,
+  networkPolicies: true,
+  instance: "otel-collector",
+} as const;
+
+/** Jaeger as a building block: plain values, no environment model (stacks/ maps the model to these). */
+export interface JaegerArgs {
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /**
+   * The same namespace as an Output (a Namespace resource's name), so every object waits for it.
+   * Defaults to `namespace` as a plain string (no dependency).
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
+  /** Pinned Jaeger v2 image, e.g. `jaegertracing/jaeger:2.2.0`. */
+  readonly image: string;
+  /**
+   * Add Jaeger's NetworkPolicy (ingress to OTLP, the agent and Zipkin from the app; to the UI from
+   * anywhere; egress to DNS only). Defaults to true.
+   */
+  readonly networkPolicies?: boolean;
+  /** `app.kubernetes.io/instance`. Defaults to "jaeger". */
+  readonly instance?: string;
+}
+
+/** The OpenTelemetry Collector as a building block: plain values, no environment model. */
+export interface OtelCollectorArgs {
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /**
+   * The same namespace as an Output (a Namespace resource's name), so every object waits for it.
+   * Defaults to `namespace` as a plain string (no dependency).
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
+  /** Pinned collector image, e.g. `otel/opentelemetry-collector-contrib:0.117.0`. */
+  readonly image: string;
+  /**
+   * OTLP gRPC endpoint (`host:port`) of the tracing backend the collector exports to (Jaeger, Tempo, a
+   * vendor); its port is what the NetworkPolicy opens for egress.
+   */
+  readonly exportEndpoint: string;
+  /** Export without TLS (a backend inside the cluster's network). Defaults to false. */
+  readonly exportInsecure?: boolean;
+  /**
+   * Add the collector's NetworkPolicy (ingress to OTLP from the app; egress to the export port and
+   * DNS). Defaults to true.
+   */
+  readonly networkPolicies?: boolean;
+  /** `app.kubernetes.io/instance`. Defaults to "otel-collector". */
+  readonly instance?: string;
 }
 
 /**
  * Jaeger v2 all-in-one (staging) with its built-in config: in-memory storage, OTLP 4317/4318, the
  * Jaeger agent's UDP 6831 and Zipkin 9411 that the reference lists, UI 16686.
  */
-export function jaegerObjects(env: Environment): KubeObject[] {
-  const ns = env.kubernetes.namespace;
+export function jaegerObjects(args: JaegerArgs): KubeObject[] {
+  const ns = args.namespace;
   const j = S.jaeger;
   const chart = newChart("jaeger");
   addWorkload(chart, {
     name: j.name,
-    instance: instanceName(j.name, env.name),
+    instance: args.instance ?? JAEGER_DEFAULTS.instance,
     namespace: ns,
-    image: env.jaeger.image,
+    image: args.image,
     uid: JAEGER_UID,
     // The built-in config binds its receivers to JAEGER_LISTEN_HOST (localhost by default, which
     // other pods cannot reach).
@@ -60,11 +108,11 @@ export function jaegerObjects(env: Environment): KubeObject[] {
     resources: MONITORING_RESOURCES.jaeger,
     // Liveness: the query server accepts connections. Readiness: the health extension reports the
     // pipelines running.
-    livenessProbe: { ...tcpProbe(j.ports.ui, 10, 3), initialDelaySeconds: 10 },
-    readinessProbe: httpProbe("/status", j.ports.health, 5, 3),
+    livenessProbe: tcpProbe(j.ports.ui, { periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 }),
+    readinessProbe: httpProbe("/status", j.ports.health, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [scratch("tmp", "/tmp", "256Mi")],
   });
-  if (env.kubernetes.networkPolicies) {
+  if (args.networkPolicies ?? JAEGER_DEFAULTS.networkPolicies) {
     addNetworkPolicy(chart, ns, {
       name: j.name,
       ingress: [
@@ -81,32 +129,46 @@ export function jaegerObjects(env: Environment): KubeObject[] {
   return synth(chart);
 }
 
-/** The port of a `host:port` endpoint (the collector's exporter), for the egress policy. */
-export function endpointPort(endpoint: string | undefined): number {
-  const m = /:(\d+)$/.exec((endpoint ?? "").replace(/\/+$/, ""));
-  if (!m) throw new Error(`jaeger.collector.exportEndpoint "${endpoint}" must end in :<port>`);
-  return Number(m[1]);
+/** The port of a `host:port` endpoint, or undefined when it does not end in `:<port>`. */
+export function endpointPort(endpoint: string): number | undefined {
+  const m = /:(\d+)$/.exec(endpoint.replace(/\/+$/, ""));
+  return m ? Number(m[1]) : undefined;
 }
 
-/** The OpenTelemetry Collector (prod) at otel-collector:4317, exporting to jaeger.collector.exportEndpoint. */
-export function otelCollectorObjects(env: Environment): KubeObject[] {
-  const ns = env.kubernetes.namespace;
+/** Every problem of the Args at once, each naming its field (empty when valid). */
+export function validateOtelCollectorArgs(args: OtelCollectorArgs): string[] {
+  return endpointPort(args.exportEndpoint ?? "") === undefined
+    ? [
+        `exportEndpoint "${args.exportEndpoint ?? ""}" must end in :<port>: give the tracing backend's OTLP gRPC endpoint as host:port`,
+      ]
+    : [];
+}
+
+/** The OpenTelemetry Collector (prod) at otel-collector:4317, exporting to exportEndpoint. */
+export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
+  assertValid("OtelCollector", validateOtelCollectorArgs(args));
+  const d = OTEL_COLLECTOR_DEFAULTS;
+  const ns = args.namespace;
   const o = S.otelCollector;
+  const instance = args.instance ?? d.instance;
   const chart = newChart("otel-collector");
-  const config = otelCollectorYaml(env);
+  const config = otelCollectorYaml(
+    { exportEndpoint: args.exportEndpoint, exportInsecure: args.exportInsecure ?? d.exportInsecure },
+    mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory),
+  );
   new kube.KubeConfigMap(chart, "config", {
     metadata: {
       name: `${o.name}-config`,
       namespace: ns,
-      labels: workloadLabels(o.name, env.jaeger.collector.image, env.name),
+      labels: monitoringLabels(o.name, imageTag(args.image), instance),
     },
     data: { "config.yaml": config },
   });
   addWorkload(chart, {
     name: o.name,
-    instance: instanceName(o.name, env.name),
+    instance,
     namespace: ns,
-    image: env.jaeger.collector.image,
+    image: args.image,
     uid: OTEL_COLLECTOR_UID,
     args: [`--config=${P.otelCollectorConfig}`],
     ports: [
@@ -116,8 +178,12 @@ export function otelCollectorObjects(env: Environment): KubeObject[] {
     ],
     resources: MONITORING_RESOURCES.otelCollector,
     // Liveness: the health_check extension. Readiness: the OTLP receiver accepts connections.
-    livenessProbe: { ...httpProbe("/", o.ports.health, 10, 3), initialDelaySeconds: 10 },
-    readinessProbe: tcpProbe(o.ports.otlpGrpc, 5, 3),
+    livenessProbe: httpProbe("/", o.ports.health, {
+      periodSeconds: 10,
+      failureThreshold: 3,
+      initialDelaySeconds: 10,
+    }),
+    readinessProbe: tcpProbe(o.ports.otlpGrpc, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [
       {
         volume: { name: "config", configMap: { name: `${o.name}-config` } },
@@ -126,38 +192,38 @@ export function otelCollectorObjects(env: Environment): KubeObject[] {
     ],
     annotations: { "checksum/config": checksum(config) },
   });
-  if (env.kubernetes.networkPolicies) {
+  if (args.networkPolicies ?? d.networkPolicies) {
     addNetworkPolicy(chart, ns, {
       name: o.name,
       ingress: [{ peer: SERVICE_NAME, ports: [o.ports.otlpGrpc, o.ports.otlpHttp] }],
       // The tracing backend lives in another namespace (or outside the cluster).
-      egress: [{ peer: "any", ports: [endpointPort(env.jaeger.collector.exportEndpoint)] }, DNS_EGRESS],
+      egress: [{ peer: "any", ports: [endpointPort(args.exportEndpoint)!] }, DNS_EGRESS],
     });
   }
   return synth(chart);
 }
 
-/** Jaeger all-in-one in the namespace (env.jaeger.enabled). */
+/** Jaeger all-in-one: in-memory traces, OTLP for the app, the UI for Grafana and users. */
 export class Jaeger extends pulumi.ComponentResource {
   /** OTLP gRPC endpoint for the app. */
   public readonly otlpEndpoint: pulumi.Output<string>;
 
-  constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:Jaeger", name, {}, opts);
-    registerObjects(jaegerObjects(args.env), { parent: this, patch: namespacePatch(args.namespace) });
+    registerObjects(jaegerObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.jaeger.name}:${S.jaeger.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });
   }
 }
 
-/** OpenTelemetry Collector (env.jaeger.collector.enabled). */
+/** The OpenTelemetry Collector: OTLP in for the app, batched OTLP out to a tracing backend. */
 export class OtelCollector extends pulumi.ComponentResource {
   /** OTLP gRPC endpoint for the app (OTLP_ENDPOINT). */
   public readonly otlpEndpoint: pulumi.Output<string>;
 
-  constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: OtelCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:OtelCollector", name, {}, opts);
-    registerObjects(otelCollectorObjects(args.env), { parent: this, patch: namespacePatch(args.namespace) });
+    registerObjects(otelCollectorObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.otelCollector.name}:${S.otelCollector.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });
   }

@@ -1,5 +1,5 @@
 import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
-import type { Environment } from "../../environments/index.js";
+import type { MonitoredDeployment } from "../monitored-deployment.js";
 
 /** Where the dashboard JSON is mounted (outside the /var/lib/grafana volume, so mounts do not nest). */
 export const GRAFANA_DASHBOARDS_DIR = "/etc/grafana/dashboards";
@@ -8,8 +8,8 @@ export const GRAFANA_PROVISIONING_DIR = "/etc/grafana/provisioning";
 /** Fixed datasource uid, so provisioned dashboards and links survive a Grafana reinstall. */
 export const PROMETHEUS_DATASOURCE_UID = "prometheus";
 
-/** provisioning/datasources/datasources.yaml: the environment's Prometheus, and Jaeger where it runs. */
-export function grafanaDatasources(env: Pick<Environment, "jaeger">) {
+/** provisioning/datasources/datasources.yaml: the deployment's Prometheus, and Jaeger where it runs. */
+export function grafanaDatasources(t: Pick<MonitoredDeployment, "jaeger">) {
   const datasources: Record<string, unknown>[] = [
     {
       name: "Prometheus",
@@ -21,7 +21,7 @@ export function grafanaDatasources(env: Pick<Environment, "jaeger">) {
       editable: false,
     },
   ];
-  if (env.jaeger.enabled) {
+  if (t.jaeger) {
     datasources.push({
       name: "Jaeger",
       type: "jaeger",

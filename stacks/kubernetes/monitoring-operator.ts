@@ -8,13 +8,8 @@ import {
   type ScrapeTarget,
   selectorLabels,
 } from "../../infra/index.js";
-import {
-  MONITORING_CONFIG as C,
-  dashboardJson,
-  environmentRuleOptions,
-  inClusterRedis,
-  ruleFiles,
-} from "../../monitoring/index.js";
+import { MONITORING_CONFIG as C, dashboardJson, ruleFiles } from "../../monitoring/index.js";
+import { environmentRuleOptions, inClusterRedis } from "../monitored-deployment.js";
 import { deployMonitoring, type MonitoringInputs } from "./monitoring.js";
 
 /**

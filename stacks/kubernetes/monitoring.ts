@@ -6,7 +6,9 @@ import {
   Grafana,
   type GrafanaArgs,
   Jaeger,
+  type JaegerArgs,
   OtelCollector,
+  type OtelCollectorArgs,
   Prometheus,
   type PrometheusArgs,
 } from "../../infra/index.js";
@@ -19,6 +21,7 @@ import {
 } from "../../monitoring/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
+import { monitoredDeployment } from "../monitored-deployment.js";
 
 export interface MonitoringInputs {
   readonly env: ResolvedEnvironment;
@@ -27,17 +30,21 @@ export interface MonitoringInputs {
   readonly parent: pulumi.Resource;
 }
 
+/** The collector has no tracing backend: exporting to a host that does not exist drops every span. */
+function noTracingBackend(env: ResolvedEnvironment): StackConfigError {
+  return new StackConfigError(
+    `${env.name}: jaeger.collector.exportEndpoint is not set, so the OpenTelemetry Collector has nowhere to send traces; run:\n` +
+      "  pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint <host>:4317   # your tracing backend's OTLP gRPC endpoint",
+  );
+}
+
 /**
  * Stop before anything is created when the OpenTelemetry Collector has no tracing backend: exporting
  * to a host that does not exist drops every span, and the collector's retries hide it.
  */
 export function assertTracingBackend(env: ResolvedEnvironment): void {
   const c = env.jaeger.collector;
-  if (!c.enabled || c.exportEndpoint !== undefined) return;
-  throw new StackConfigError(
-    `${env.name}: jaeger.collector.exportEndpoint is not set, so the OpenTelemetry Collector has nowhere to send traces; run:\n` +
-      "  pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint <host>:4317   # your tracing backend's OTLP gRPC endpoint",
-  );
+  if (c.enabled && c.exportEndpoint === undefined) throw noTracingBackend(env);
 }
 
 /** The model's Prometheus as plain Args: its config and rules generated from the catalogue. */
@@ -46,12 +53,13 @@ export function prometheusArgs(
   namespaceRef?: pulumi.Input<string>,
 ): PrometheusArgs {
   const k = env.kubernetes;
+  const watched = monitoredDeployment(env);
   return {
     namespace: k.namespace,
     namespaceRef,
     image: env.prometheus.image,
-    config: prometheusYaml(env),
-    rules: rulesYaml(env),
+    config: prometheusYaml(watched),
+    rules: rulesYaml(watched),
     retention: env.prometheus.retention,
     storage: env.prometheus.storage,
     storageClass: k.storageClass,
@@ -78,7 +86,7 @@ export function alertmanagerArgs(
     namespace: env.kubernetes.namespace,
     namespaceRef,
     image: env.prometheus.alertmanagerImage,
-    config: alertmanagerYaml(env),
+    config: alertmanagerYaml(kind),
     alertReceiver: kind === "null" ? undefined : alertReceiver,
     networkPolicies: env.kubernetes.networkPolicies,
     instance: `alertmanager-${env.name}`,
@@ -97,7 +105,7 @@ export function grafanaArgs(
     namespaceRef,
     image: env.grafana.image,
     adminPassword,
-    datasources: grafanaDatasourcesYaml(env),
+    datasources: grafanaDatasourcesYaml(monitoredDeployment(env)),
     dashboards: { "mcp-backend-dashboard.json": dashboardJson() },
     port: env.grafana.port,
     storage: env.grafana.storage,
@@ -105,6 +113,35 @@ export function grafanaArgs(
     networkPolicies: k.networkPolicies,
     jaegerEgress: env.jaeger.enabled,
     instance: `grafana-${env.name}`,
+  };
+}
+
+/** The model's Jaeger as plain Args. */
+export function jaegerArgs(env: ResolvedEnvironment, namespaceRef?: pulumi.Input<string>): JaegerArgs {
+  return {
+    namespace: env.kubernetes.namespace,
+    namespaceRef,
+    image: env.jaeger.image,
+    networkPolicies: env.kubernetes.networkPolicies,
+    instance: `jaeger-${env.name}`,
+  };
+}
+
+/** The model's OpenTelemetry Collector as plain Args; stops when it has no tracing backend. */
+export function otelCollectorArgs(
+  env: ResolvedEnvironment,
+  namespaceRef?: pulumi.Input<string>,
+): OtelCollectorArgs {
+  const c = env.jaeger.collector;
+  if (c.exportEndpoint === undefined) throw noTracingBackend(env);
+  return {
+    namespace: env.kubernetes.namespace,
+    namespaceRef,
+    image: c.image,
+    exportEndpoint: c.exportEndpoint,
+    exportInsecure: c.exportInsecure,
+    networkPolicies: env.kubernetes.networkPolicies,
+    instance: `otel-collector-${env.name}`,
   };
 }
 
@@ -131,11 +168,11 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
     ).url;
   }
   if (env.jaeger.enabled)
-    outputs.jaegerOtlpEndpoint = new Jaeger("jaeger", { env, namespace }, opts).otlpEndpoint;
+    outputs.jaegerOtlpEndpoint = new Jaeger("jaeger", jaegerArgs(env, namespace), opts).otlpEndpoint;
   if (env.jaeger.collector.enabled)
     outputs.otelCollectorEndpoint = new OtelCollector(
       "otel-collector",
-      { env, namespace },
+      otelCollectorArgs(env, namespace),
       opts,
     ).otlpEndpoint;
   return outputs;

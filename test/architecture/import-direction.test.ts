@@ -20,21 +20,6 @@ const NEVER: Record<Part, readonly Part[]> = {
   stacks: [],
 };
 
-/**
- * Files that still break a rule, each to be fixed by issue 12 step 2 (monitoring components take plain
- * Args, monitoring takes a small config). The list may only shrink: an entry that no longer breaks the
- * rule fails the test too, so it is removed with the fix.
- */
-const KNOWN_VIOLATIONS: readonly string[] = [
-  "infra/monitoring/tracing.ts",
-  "monitoring/alertmanager-config.ts",
-  "monitoring/files.ts",
-  "monitoring/grafana/provisioning.ts",
-  "monitoring/otel-collector-config.ts",
-  "monitoring/prometheus-config.ts",
-  "monitoring/render.ts",
-];
-
 function sources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.parentPath.includes("node_modules"))
@@ -68,10 +53,7 @@ describe("import direction", () => {
         .filter((i) => i.part !== undefined && i.part !== part && NEVER[part].includes(i.part))
         .map((i) => ({ file, edge: `${file} -> ${i.specifier}` })),
     );
-    expect(bad.filter((b) => !KNOWN_VIOLATIONS.includes(b.file)).map((b) => b.edge)).toEqual([]);
-    const stillBroken = new Set(bad.map((b) => b.file));
-    const fixed = KNOWN_VIOLATIONS.filter((f) => f.startsWith(`${dir}/`) && !stillBroken.has(f));
-    expect(fixed, "fixed files to remove from KNOWN_VIOLATIONS").toEqual([]);
+    expect(bad.map((b) => b.edge)).toEqual([]);
   });
 
   it("the contract imports nothing at all besides its own files", () => {

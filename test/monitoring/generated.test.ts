@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { generatedFiles } from "../../monitoring/files.js";
+import { monitoringFiles } from "../../stacks/monitored-deployment.js";
 
 describe("generated monitoring files", () => {
-  const files = generatedFiles();
+  const files = monitoringFiles();
 
   it("include the paths the reference names", () => {
     expect(Object.keys(files)).toEqual(

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolveEnvironment } from "../../environments/index.js";
 import { otelCollectorConfig } from "../../monitoring/otel-collector-config.js";
 import { cloudNativePgJob, prometheusConfig } from "../../monitoring/prometheus-config.js";
+import { monitoredDeployment } from "../../stacks/monitored-deployment.js";
 
 type Job = {
   job_name: string;
@@ -11,7 +12,7 @@ type Job = {
 };
 
 describe("prometheus.yml", () => {
-  const prod = prometheusConfig(resolveEnvironment("prod")) as {
+  const prod = prometheusConfig(monitoredDeployment(resolveEnvironment("prod"))) as {
     global: Record<string, unknown>;
     scrape_configs: Job[];
   };
@@ -44,25 +45,24 @@ describe("prometheus.yml", () => {
   });
 
   it("scrapes postgres_exporter for the statefulset engine, and no exporter of a managed service", () => {
-    const staging = prometheusConfig(resolveEnvironment("staging")) as { scrape_configs: Job[] };
+    const staging = prometheusConfig(monitoredDeployment(resolveEnvironment("staging"))) as {
+      scrape_configs: Job[];
+    };
     const stagingJobs = Object.fromEntries(staging.scrape_configs.map((j) => [j.job_name, j]));
     expect(stagingJobs.postgres?.static_configs).toEqual([{ targets: ["postgres-exporter:9187"] }]);
     const external = resolveEnvironment("staging", {
       database: { engine: "external", external: { egress: [{ cidr: "10.0.0.0/16", port: 5432 }] } },
       redis: { engine: "external", external: { egress: [{ cidr: "10.1.0.0/16", port: 6379 }] } },
     });
-    const names = (prometheusConfig(external) as { scrape_configs: Job[] }).scrape_configs.map(
-      (j) => j.job_name,
-    );
+    const names = (
+      prometheusConfig(monitoredDeployment(external)) as { scrape_configs: Job[] }
+    ).scrape_configs.map((j) => j.job_name);
     expect(names).toEqual(["mcp-backend", "kubernetes-cadvisor"]);
   });
 });
 
 describe("otel collector config", () => {
-  const c = otelCollectorConfig(
-    { enabled: true, image: "x:1", exportEndpoint: "jaeger:4317", exportInsecure: false },
-    512,
-  ) as {
+  const c = otelCollectorConfig({ exportEndpoint: "jaeger:4317", exportInsecure: false }, 512) as {
     receivers: { otlp: { protocols: { grpc: { endpoint: string }; http: { endpoint: string } } } };
     service: { pipelines: { traces: { processors: string[] } } };
     exporters: { otlp: { endpoint: string; tls: { insecure: boolean } } };
@@ -95,7 +95,9 @@ describe("cloudNativePgJob", () => {
   });
 
   it("is in prometheus.yml only for the cloudnative-pg engine", () => {
-    const staging = prometheusConfig(resolveEnvironment("staging")) as { scrape_configs: Job[] };
+    const staging = prometheusConfig(monitoredDeployment(resolveEnvironment("staging"))) as {
+      scrape_configs: Job[];
+    };
     expect(staging.scrape_configs.map((j) => j.job_name)).not.toContain("cloudnative-pg");
   });
 });

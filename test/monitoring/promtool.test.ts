@@ -7,8 +7,8 @@ import { parse, stringify } from "yaml";
 import { resolveEnvironment } from "../../environments/index.js";
 import { ALERT_RECEIVER_FILE, alertmanagerConfig } from "../../monitoring/alertmanager-config.js";
 import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
-import { MONITORED_ENVIRONMENTS } from "../../monitoring/files.js";
 import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
+import { MONITORED_ENVIRONMENTS, monitoredDeployment } from "../../stacks/monitored-deployment.js";
 import { amtoolVersion, requireTool, run, tempDir } from "./tools.js";
 
 const TESTS_DIR = "monitoring/prometheus/tests";
@@ -20,7 +20,7 @@ const CNPG_TEST = "cloudnative-pg-test.yml";
  * resolves rule globs and checks that credential files exist.
  */
 function layOut(envName: string): string {
-  const env = resolveEnvironment(envName);
+  const env = monitoredDeployment(resolveEnvironment(envName));
   const dir = tempDir(`prom-${envName}`);
   const sa = join(dir, "serviceaccount");
   mkdirSync(join(dir, "alerts"), { recursive: true });
@@ -83,7 +83,7 @@ describe("alert rules", () => {
   });
 
   it("test CloudNativePG's rules as prod generates them", () => {
-    const prod = rulesYaml(resolveEnvironment("prod"));
+    const prod = rulesYaml(monitoredDeployment(resolveEnvironment("prod")));
     expect(Object.keys(prod)).toContain("cloudnative-pg.yml");
     const generated = readFileSync("monitoring/prometheus/alerts/cloudnative-pg.yml", "utf8");
     expect(generated).toBe(prod["cloudnative-pg.yml"]);

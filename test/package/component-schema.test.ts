@@ -20,7 +20,9 @@ const SUPPORTED = [
   "Alertmanager",
   "Backups",
   "Grafana",
+  "Jaeger",
   "McpBackend",
+  "OtelCollector",
   "PgvectorPostgres",
   "Prometheus",
   "Redis",
@@ -67,8 +69,6 @@ const NOT_YET: Record<string, { error: string; why: string }> = {
     error: "'ServiceMeshArgs.mesh'",
     why: '`mesh` is a literal union ("istio" | "linkerd") with mesh-specific fields (the lead is wiring it now)',
   },
-  Jaeger: { error: "'TracingArgs.env'", why: "takes the environment model (issue 12 step 2)" },
-  OtelCollector: { error: "'TracingArgs.env'", why: "takes the environment model (issue 12 step 2)" },
   AppImage: {
     error: "'AppImageArgs.platform'",
     why: "`platform: null` means the engine's own platform: a distinct value the schema cannot express",
@@ -272,6 +272,31 @@ describe("the Pulumi component package", () => {
       instance: "string?",
     });
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
+  });
+
+  it("infers Jaeger's and OtelCollector's inputs and outputs", () => {
+    const j = resource("Jaeger");
+    expect(compactAll(j.inputProperties)).toEqual({
+      namespace: "string",
+      namespaceRef: "input string?",
+      image: "string",
+      networkPolicies: "boolean?",
+      instance: "string?",
+    });
+    expect(compactAll(j.properties, true)).toEqual({ otlpEndpoint: "string" });
+    const o = resource("OtelCollector");
+    expect(compactAll(o.inputProperties)).toEqual({
+      namespace: "string",
+      namespaceRef: "input string?",
+      image: "string",
+      exportEndpoint: "string",
+      exportInsecure: "boolean?",
+      networkPolicies: "boolean?",
+      instance: "string?",
+    });
+    expect(o.requiredInputs).toEqual(["exportEndpoint", "image", "namespace"]);
+    expect(compactAll(o.properties, true)).toEqual({ otlpEndpoint: "string" });
+    expect(o.inputProperties.exportInsecure?.description).toContain("Defaults to false");
   });
 
   it("infers Backups's inputs and outputs", () => {

@@ -20,6 +20,7 @@ import { MONITORING_CONFIG as C } from "../../../monitoring/config.js";
 import { prometheusConfig } from "../../../monitoring/prometheus-config.js";
 import { rulesYaml, toYaml } from "../../../monitoring/render.js";
 import { scaleDuration } from "../../../monitoring/time-scale.js";
+import { monitoredDeployment } from "../../../stacks/monitored-deployment.js";
 import { TEST_DIMENSIONS } from "../../app/helpers.js";
 import {
   baseEnv,
@@ -95,7 +96,7 @@ export function loopbackPrometheusConfig(
     evaluationInterval: string;
   },
 ): string {
-  const config = prometheusConfig(env) as {
+  const config = prometheusConfig(monitoredDeployment(env)) as {
     global: Record<string, unknown>;
     rule_files: string[];
     alerting: unknown;
@@ -220,7 +221,7 @@ export async function startStack(processes: Processes, options: StackOptions): P
 
   const promDir = p.tempDir("e2e-prometheus");
   mkdirSync(join(promDir, "alerts"));
-  const rules = rulesYaml(env, { timeScale: options.timeScale });
+  const rules = rulesYaml(monitoredDeployment(env), { timeScale: options.timeScale });
   for (const [file, text] of Object.entries({ ...rules, ...options.extraRules }))
     writeFileSync(join(promDir, "alerts", file), text);
   const podName = `${SERVICE_NAME}-e2e-0`;

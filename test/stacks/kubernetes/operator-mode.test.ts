@@ -4,12 +4,12 @@ import { parse } from "yaml";
 import { REFERENCE_MONITORING, requiredSecrets, resolveEnvironment } from "../../../environments/index.js";
 import {
   MONITORING_CONFIG as C,
-  environmentRuleOptions,
   mcpBackendDashboard,
   ruleFiles,
   rulesYaml,
 } from "../../../monitoring/index.js";
 import { RENDER_CONFIG, renderObjects } from "../../../stacks/kubernetes/render.js";
+import { environmentRuleOptions } from "../../../stacks/monitored-deployment.js";
 import { validateKubeObject } from "../../helpers/kube-schema.js";
 import { find, podTemplates, type RenderedObject, rendered, selects } from "./rendered-objects.js";
 
@@ -88,7 +88,7 @@ describe("prod with monitoring.mode: operator", () => {
       expect(rule.metadata.labels).toMatchObject(SELECTOR);
       expect(spec(rule).groups).toEqual(JSON.parse(JSON.stringify(f.groups)));
       // The same groups and alerts as the bundled Prometheus loads.
-      const bundled = parse(rulesYaml(env)[f.file]!) as {
+      const bundled = parse(rulesYaml(environmentRuleOptions(env))[f.file]!) as {
         groups: { name: string; rules: { alert: string }[] }[];
       };
       const names = (gs: typeof bundled.groups) => gs.map((g) => [g.name, g.rules.map((r) => r.alert)]);

@@ -1,12 +1,10 @@
-/**
+import type { ContainerResources } from "../k8s/kube.js";
+
+/*
  * Requests and limits of the monitoring containers (not in the environment model: they do not vary by
  * environment yet). Ephemeral storage is bounded too: the restricted namespace gets no surprise
  * evictions from a log-spewing sidecar.
  */
-export interface ContainerResources {
-  readonly requests: { readonly cpu: string; readonly memory: string; readonly ephemeralStorage: string };
-  readonly limits: { readonly cpu: string; readonly memory: string; readonly ephemeralStorage: string };
-}
 
 const r = (
   cpu: string,

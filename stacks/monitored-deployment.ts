@@ -1,0 +1,69 @@
+import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
+import { type Environment, resolveEnvironment } from "../environments/index.js";
+import { MONITORING_RESOURCES, mebibytes } from "../infra/monitoring/resources.js";
+import { generatedFiles, type MonitoredDeployment, type RuleOptions } from "../monitoring/index.js";
+
+/** Whether the environment runs Redis and its exporter in the namespace (a managed one has neither). */
+export function inClusterRedis(env: Pick<Environment, "redis">): boolean {
+  return env.redis.enabled && env.redis.engine === "statefulset";
+}
+
+/** What the rules of an environment depend on: its data tier. */
+export function environmentRuleOptions(
+  env: Pick<Environment, "redis" | "database">,
+): Required<Pick<RuleOptions, "redis" | "postgres" | "cloudNativePgInstances">> {
+  return {
+    redis: inClusterRedis(env),
+    postgres: env.database.engine,
+    cloudNativePgInstances: env.database.cloudNativePg.instances,
+  };
+}
+
+/** The environment model as the monitoring generators see it (monitoring/ knows no environment). */
+export function monitoredDeployment(env: Environment): MonitoredDeployment {
+  const p = env.prometheus;
+  const c = env.jaeger.collector;
+  return {
+    namespace: env.kubernetes.namespace,
+    scrapeInterval: p.scrapeInterval,
+    evaluationInterval: p.evaluationInterval,
+    externalLabels: p.externalLabels,
+    ...environmentRuleOptions(env),
+    alertReceiver: p.receiver,
+    jaeger: env.jaeger.enabled,
+    // An unset endpoint fails when the collector's config is rendered (the stack stops earlier).
+    ...(c.enabled
+      ? {
+          otelCollector: {
+            exportEndpoint: c.exportEndpoint ?? "",
+            exportInsecure: c.exportInsecure,
+            memoryLimitMiB: mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * What generated files assume of stack config that has no default: prod's tracing backend is each
+ * deployment's own, shown here as an example host that never resolves.
+ */
+const REVIEW_OVERRIDES = { jaeger: { collector: { exportEndpoint: EXAMPLE_TRACING_BACKEND } } };
+
+/** The environment whose files land where the reference says users look (monitoring/prometheus/...). */
+export const REFERENCE_ENVIRONMENT = "prod";
+/** Environments that run monitoring; dev (Docker, prometheus.enabled = false) has none. */
+export const MONITORED_ENVIRONMENTS = ["staging", "prod"] as const;
+
+/** Every generated monitoring file, from the reference values of each environment. */
+export function monitoringFiles(): Record<string, string> {
+  return generatedFiles(
+    monitoredDeployment(resolveEnvironment(REFERENCE_ENVIRONMENT)),
+    Object.fromEntries(
+      MONITORED_ENVIRONMENTS.map((name) => [
+        name,
+        monitoredDeployment(resolveEnvironment(name, REVIEW_OVERRIDES)),
+      ]),
+    ),
+  );
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../../infra/k8s/manifests.js";
+import {
+  JAEGER_DEFAULTS,
+  jaegerObjects,
+  OTEL_COLLECTOR_DEFAULTS,
+  otelCollectorObjects,
+  validateOtelCollectorArgs,
+} from "../../../infra/monitoring/tracing.js";
+
+/** Jaeger and the OpenTelemetry Collector as building blocks: plain Args, no environment model. */
+const jaeger = { namespace: "observability", image: "jaegertracing/jaeger:2.2.0" };
+const collector = {
+  namespace: "observability",
+  image: "otel/opentelemetry-collector-contrib:0.117.0",
+  exportEndpoint: "tempo.tracing.svc:4317",
+};
+
+const kinds = (objs: KubeObject[]) => objs.map((o) => o.kind).sort();
+const instanceOf = (objs: KubeObject[]) =>
+  (objs.find((o) => o.kind === "Deployment")!.metadata.labels as Record<string, string>)[
+    "app.kubernetes.io/instance"
+  ];
+
+describe("jaegerObjects", () => {
+  it("builds from plain values alone, in the namespace given, with instance jaeger and a NetworkPolicy", () => {
+    expect(JAEGER_DEFAULTS).toEqual({ networkPolicies: true, instance: "jaeger" });
+    const objs = jaegerObjects(jaeger);
+    for (const o of objs) expect([o.kind, o.metadata.namespace]).toEqual([o.kind, "observability"]);
+    expect(kinds(objs)).toEqual(["Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service"]);
+    expect(instanceOf(objs)).toBe("jaeger");
+  });
+
+  it("leaves the NetworkPolicy out when networkPolicies is false", () => {
+    expect(kinds(jaegerObjects({ ...jaeger, networkPolicies: false }))).not.toContain("NetworkPolicy");
+  });
+});
+
+describe("otelCollectorObjects", () => {
+  it("exports to exportEndpoint over TLS by default and opens egress to its port only", () => {
+    expect(OTEL_COLLECTOR_DEFAULTS).toEqual({
+      exportInsecure: false,
+      networkPolicies: true,
+      instance: "otel-collector",
+    });
+    const objs = otelCollectorObjects(collector);
+    const config = (objs.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> })
+      .data["config.yaml"]!;
+    expect(config).toContain("endpoint: tempo.tracing.svc:4317");
+    expect(config).toContain("insecure: false");
+    expect(instanceOf(objs)).toBe("otel-collector");
+    const policy = JSON.stringify(objs.find((o) => o.kind === "NetworkPolicy"));
+    expect(policy).toContain('"port":4317');
+  });
+
+  it("rejects an exportEndpoint without a port, naming the field, before building anything", () => {
+    expect(validateOtelCollectorArgs({ ...collector, exportEndpoint: "tempo" })).toEqual([
+      'exportEndpoint "tempo" must end in :<port>: give the tracing backend\'s OTLP gRPC endpoint as host:port',
+    ]);
+    expect(() => otelCollectorObjects({ ...collector, exportEndpoint: "tempo" })).toThrow(/exportEndpoint/);
+    expect(validateOtelCollectorArgs(collector)).toEqual([]);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { resolveEnvironment } from "../../environments/index.js";
+import { monitoredDeployment } from "../../stacks/monitored-deployment.js";
+
+/** The one adapter from the environment model to what monitoring/ generates from. */
+describe("monitoredDeployment", () => {
+  it("maps prod: CloudNativePG, in-cluster Redis, the collector's export, no Jaeger", () => {
+    const prod = resolveEnvironment("prod", { jaeger: { collector: { exportEndpoint: "tempo:4317" } } });
+    expect(monitoredDeployment(prod)).toEqual({
+      namespace: "production",
+      scrapeInterval: "15s",
+      evaluationInterval: "15s",
+      externalLabels: { cluster: "production", environment: "prod" },
+      redis: true,
+      postgres: "cloudnative-pg",
+      cloudNativePgInstances: prod.database.cloudNativePg.instances,
+      alertReceiver: prod.prometheus.receiver,
+      jaeger: false,
+      otelCollector: { exportEndpoint: "tempo:4317", exportInsecure: true, memoryLimitMiB: 512 },
+    });
+  });
+
+  it("counts a managed Redis as none to scrape and leaves the collector out where none runs", () => {
+    const staging = resolveEnvironment("staging", {
+      redis: { engine: "external", external: { egress: [{ cidr: "10.1.0.0/16", port: 6379 }] } },
+    });
+    const d = monitoredDeployment(staging);
+    expect([d.redis, d.postgres, d.jaeger]).toEqual([false, "statefulset", true]);
+    expect(d).not.toHaveProperty("otelCollector");
+  });
+});
