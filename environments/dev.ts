@@ -144,4 +144,6 @@ export const dev = {
   monitoring: REFERENCE_MONITORING,
   backups: { enabled: false, schedule: "0 2 * * *", retentionDays: 3, storage: "5Gi" },
   operators: "existing",
+  // Kubernetes Secrets from Pulumi config; "external-secrets" reads a secret manager instead.
+  secrets: { backend: "pulumi", keyPrefix: "mcp-stack/dev", refreshInterval: "1h" },
 } satisfies Environment;

@@ -148,4 +148,6 @@ export const prod = {
     storage: "200Gi",
   },
   operators: "install",
+  // Kubernetes Secrets from Pulumi config; "external-secrets" reads a secret manager instead.
+  secrets: { backend: "pulumi", keyPrefix: "mcp-stack/prod", refreshInterval: "1h" },
 } satisfies Environment;

@@ -108,7 +108,8 @@ function engineRules(env: Environment): RuleIssue[] {
         path: "database.external.egress",
         message:
           "engine external needs the address ranges the app may reach, e.g. " +
-          `pulumi config set --path 'mcp-stack:database.external.egress[0]' '{"cidr":"10.20.0.0/16","port":5432}'`,
+          "pulumi config set --path 'mcp-stack:database.external.egress[0].cidr' 10.20.0.0/16 and " +
+          "pulumi config set --path 'mcp-stack:database.external.egress[0].port' 5432",
       });
     if (db.pooler.enabled)
       issues.push({
@@ -121,6 +122,20 @@ function engineRules(env: Environment): RuleIssue[] {
     issues.push({
       path: "database.restore",
       message: `recovery bootstraps a cloudnative-pg cluster (engine is ${db.engine})`,
+    });
+  if (env.secrets.backend === "external-secrets" && env.secrets.store === undefined)
+    issues.push({
+      path: "secrets.store",
+      message:
+        "backend external-secrets needs a store, e.g. " +
+        "pulumi config set --path mcp-stack:secrets.store.provider vault, " +
+        "pulumi config set --path mcp-stack:secrets.store.server https://vault.example.com and " +
+        "pulumi config set --path mcp-stack:secrets.store.role mcp-backend",
+    });
+  if (env.secrets.backend === "external-secrets" && env.target === "docker")
+    issues.push({
+      path: "secrets.backend",
+      message: "the docker target has no External Secrets Operator; use pulumi",
     });
   if (env.redis.engine === "external" && env.redis.external === undefined)
     issues.push({

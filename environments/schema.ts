@@ -435,6 +435,53 @@ const monitoring = z.strictObject({
   }),
 });
 
+/** A secret manager External Secrets reads from, authenticated as each is meant to be from Kubernetes. */
+const secretStore = z.discriminatedUnion("provider", [
+  z.strictObject({
+    /** HashiCorp Vault (KV), Kubernetes auth. */
+    provider: z.literal("vault"),
+    server: z.string().url(),
+    /** The Vault role bound to the store's ServiceAccount. */
+    role: z.string().min(1),
+    /** KV mount; omitted = "secret". */
+    path: z.string().min(1).optional(),
+    /** Kubernetes auth mount; omitted = "kubernetes". */
+    mountPath: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    /** AWS Secrets Manager, through IRSA (a role on the store's ServiceAccount) or EKS Pod Identity. */
+    provider: z.literal("aws-secrets-manager"),
+    region: z.string().min(1),
+    auth: z.enum(["irsa", "pod-identity"]).optional(),
+    /** The IAM role (IRSA). */
+    roleArn: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    /** Azure Key Vault, workload identity. */
+    provider: z.literal("azure-key-vault"),
+    vaultUrl: z.string().url(),
+    clientId: z.string().min(1),
+    tenantId: z.string().min(1).optional(),
+  }),
+]);
+
+/**
+ * Where secret values come from: `pulumi config set --secret` (into Kubernetes Secrets through Pulumi,
+ * encrypted in its state), or a secret manager through the External Secrets Operator, which writes the
+ * same Secrets (names and keys) so the workloads do not change, and the stack never sees a value.
+ */
+const secrets = z.strictObject({
+  backend: z.enum(["pulumi", "external-secrets"]),
+  /** backend external-secrets: the store. */
+  store: secretStore.optional(),
+  /** Remote keys are `<keyPrefix>/<secret config key>`, e.g. mcp-stack/prod/dbPassword. */
+  keyPrefix: z.string().min(1),
+  /** How often External Secrets re-reads the store (a Go duration such as 1h). */
+  refreshInterval: z
+    .string()
+    .regex(/^(\d+(ms|s|m|h))+$/, { message: "must be a duration such as 1h or 30m" }),
+});
+
 /** Operators the data tier runs on: installed by this stack from pinned Helm charts, or already there. */
 const operators = z.enum(["install", "existing"]);
 
@@ -458,8 +505,12 @@ export const environmentSchema = z.strictObject({
   /** Bundled monitoring, or the objects of a Prometheus Operator already in the cluster. */
   monitoring,
   backups,
-  /** CloudNativePG, its Barman Cloud plugin and cert-manager (engine: cloudnative-pg). */
+  /**
+   * CloudNativePG, its Barman Cloud plugin and cert-manager (engine: cloudnative-pg), and the External
+   * Secrets Operator with Reloader (secrets.backend: external-secrets).
+   */
   operators,
+  secrets,
 });
 
 /** An environment as written in dev.ts / staging.ts / prod.ts, before derivation. */

@@ -148,4 +148,6 @@ export const staging = {
     storage: "40Gi",
   },
   operators: "existing",
+  // Kubernetes Secrets from Pulumi config; "external-secrets" reads a secret manager instead.
+  secrets: { backend: "pulumi", keyPrefix: "mcp-stack/staging", refreshInterval: "1h" },
 } satisfies Environment;

@@ -29,7 +29,14 @@ export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets
     },
     { providers: [provider], transformations: env.kubernetes.protectData ? [protectData] : [] },
   );
-  const app = deployAppTier({ env, secrets, namespace: ns.name, image, parent: ns });
+  const app = deployAppTier({
+    env,
+    secrets,
+    namespace: ns.name,
+    image,
+    parent: ns,
+    namespaceResource: ns.resource,
+  });
   const monitoring = deployMonitoringInMode({ env, secrets, namespace: ns.name, parent: ns });
   return {
     namespace: ns.name,

@@ -86,6 +86,18 @@ const DEFAULT_ENV_NAMES: Record<AppSecretEnv, string> = {
   apiKeys: "API_KEYS",
 };
 
+/**
+ * env name → Secret key for the given settings, as AppSecrets delivers them: for a workload whose
+ * Secrets someone else writes under the same names (External Secrets).
+ */
+export function appSecretEnv(
+  fields: readonly AppSecretEnv[],
+  envNames: Partial<Record<AppSecretEnv, string>> = {},
+): Record<string, SecretKeyRef> {
+  const names = { ...DEFAULT_ENV_NAMES, ...envNames };
+  return Object.fromEntries(fields.map((f) => [names[f], APP_SECRET_REFS[f]]));
+}
+
 /** A postgresql:// URL with the password percent-encoded, so any character in it is safe. */
 export function postgresUrl(user: string, password: string, e: DatabaseEndpoint): string {
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${e.host}:${e.port ?? 5432}/${e.database}`;

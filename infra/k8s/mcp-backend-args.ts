@@ -116,6 +116,11 @@ export interface McpBackendArgs {
    */
   readonly secretVersion?: pulumi.Input<string>;
   /**
+   * More pod-template annotations, e.g. Reloader's when External Secrets writes the Secrets (there is
+   * then no Pulumi-side version to hash). Defaults to none.
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
    * Writable paths on the read-only root filesystem, each an emptyDir.
    * Defaults to /tmp, /var/log/mcp-backend and /var/lib/mcp-backend.
    */

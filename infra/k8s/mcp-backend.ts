@@ -29,7 +29,7 @@ import {
 
 import { assertValid, registerNamespaced } from "./register.js";
 
-import { withSecretsChecksum } from "./secrets-checksum.js";
+import { withPodAnnotations, withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./mcp-backend-args.js";
 
@@ -227,7 +227,10 @@ export class McpBackend extends pulumi.ComponentResource {
     this.servicePort = args.servicePort ?? D.servicePort;
     this.selector = selectorLabels(this.serviceName);
     const resources = registerNamespaced(objects, args.namespace, this, (obj) =>
-      withSecretsChecksum(withImage(obj, this.serviceName, args.image) as KubeObject, args.secretVersion),
+      withPodAnnotations(
+        withSecretsChecksum(withImage(obj, this.serviceName, args.image) as KubeObject, args.secretVersion),
+        args.podAnnotations,
+      ),
     );
     this.url = pulumi.interpolate`http://${this.serviceName}.${args.namespace}.svc:${this.servicePort}`;
     const service = resources.find(

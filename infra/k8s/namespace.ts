@@ -17,6 +17,8 @@ export interface EnvironmentNamespaceArgs {
 export class EnvironmentNamespace extends pulumi.ComponentResource {
   /** The namespace name. */
   public readonly name: pulumi.Output<string>;
+  /** The Namespace object, for dependsOn where a namespace is given as a plain string. */
+  public readonly resource: k8s.core.v1.Namespace;
 
   constructor(name: string, args: EnvironmentNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:EnvironmentNamespace", name, {}, opts);
@@ -37,6 +39,7 @@ export class EnvironmentNamespace extends pulumi.ComponentResource {
       { parent: this },
     );
     this.name = ns.metadata.name;
+    this.resource = ns;
     this.registerOutputs({ name: this.name });
   }
 }

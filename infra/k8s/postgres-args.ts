@@ -34,6 +34,8 @@ export interface PgvectorPostgresArgs {
    * then reaches neither until something else restarts them.
    */
   readonly secretVersion?: pulumi.Input<string>;
+  /** More pod-template annotations of Postgres and its exporter (e.g. Reloader's). Defaults to none. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Memory of the Postgres container (request = limit, so it is never overcommitted). */
   readonly memory: string;
   /** CPU of the Postgres container (request = limit). */

@@ -31,7 +31,7 @@ import { setPasswordScript } from "./postgres-password.js";
 
 import { assertValid, registerNamespaced } from "./register.js";
 
-import { withSecretsChecksum } from "./secrets-checksum.js";
+import { withPodAnnotations, withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./postgres-args.js";
 export { SET_PASSWORD_SQL, type SetPasswordTarget, setPasswordScript } from "./postgres-password.js";
@@ -211,7 +211,9 @@ export class PgvectorPostgres extends pulumi.ComponentResource {
     this.selector = selectorLabels(base);
     this.exporterSelector = selectorLabels(this.exporterServiceName);
     // Both the server and the exporter read the password from the Secret as an env var, once.
-    registerNamespaced(objects, args.namespace, this, (obj) => withSecretsChecksum(obj, args.secretVersion));
+    registerNamespaced(objects, args.namespace, this, (obj) =>
+      withPodAnnotations(withSecretsChecksum(obj, args.secretVersion), args.podAnnotations),
+    );
     this.registerOutputs({
       serviceName: this.serviceName,
       exporterServiceName: this.exporterServiceName,

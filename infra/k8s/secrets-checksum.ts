@@ -27,3 +27,28 @@ export function withSecretsChecksum(
     spec: { ...spec, template: { ...spec.template, metadata: { ...metadata, annotations } } },
   };
 }
+
+/**
+ * Add annotations to the pod template of a Deployment or StatefulSet (e.g. Reloader's, when External
+ * Secrets writes the Secrets the pods read); every other object passes unchanged.
+ */
+export function withPodAnnotations(
+  obj: KubeObject | pulumi.Inputs,
+  extra: Readonly<Record<string, string>> | undefined,
+): KubeObject | pulumi.Inputs {
+  const o = obj as KubeObject;
+  if (!extra || Object.keys(extra).length === 0 || (o.kind !== "Deployment" && o.kind !== "StatefulSet"))
+    return obj;
+  const spec = (o as unknown as WithTemplate).spec;
+  const metadata = spec.template.metadata ?? {};
+  return {
+    ...o,
+    spec: {
+      ...spec,
+      template: {
+        ...spec.template,
+        metadata: { ...metadata, annotations: { ...metadata.annotations, ...extra } },
+      },
+    },
+  };
+}

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { namespacePatch } from "../k8s/register.js";
+import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
@@ -38,6 +38,12 @@ export interface AlertmanagerArgs {
    * to HTTPS. Defaults to none (a config that sends nowhere).
    */
   readonly alertReceiver?: pulumi.Input<string>;
+  /**
+   * The Secret `alertmanager-receiver` is written by something else (External Secrets): mounted and
+   * egress opened as with `alertReceiver`, but no value passes through Pulumi. Defaults to false.
+   * Conflicts with `alertReceiver`.
+   */
+  readonly alertReceiverProvided?: boolean;
   /** Add Alertmanager's NetworkPolicy (ingress from Prometheus; egress to DNS and, with a receiver, HTTPS). Defaults to true. */
   readonly networkPolicies?: boolean;
   /** `app.kubernetes.io/instance`. Defaults to "alertmanager". */
@@ -50,7 +56,13 @@ export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
   const name = S.alertmanager.name;
   const chart = newChart("alertmanager");
   const config = args.config;
-  const withSecret = args.alertReceiver !== undefined;
+  assertValid(
+    "Alertmanager",
+    args.alertReceiver !== undefined && args.alertReceiverProvided
+      ? ["alertReceiver and alertReceiverProvided conflict: give the value, or say the Secret exists"]
+      : [],
+  );
+  const withSecret = args.alertReceiver !== undefined || args.alertReceiverProvided === true;
   const instance = args.instance ?? ALERTMANAGER_DEFAULTS.instance;
   const labels = monitoringLabels(name, imageTag(args.image), instance);
   new kube.KubeConfigMap(chart, "config", {

@@ -34,7 +34,9 @@ import { MONITORING_RESOURCES } from "./resources.js";
 export const GRAFANA_UID = 10472;
 /** The Secret with the admin password; GF_SECURITY_ADMIN_PASSWORD reads it through secretKeyRef. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
-const PASSWORD_KEY = "admin-password";
+/** Key of the admin password in GRAFANA_ADMIN_SECRET. */
+export const GRAFANA_ADMIN_PASSWORD_KEY = "admin-password";
+const PASSWORD_KEY = GRAFANA_ADMIN_PASSWORD_KEY;
 
 /** Defaults of GrafanaArgs. */
 export const GRAFANA_DEFAULTS = {

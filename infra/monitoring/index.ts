@@ -7,6 +7,7 @@ export {
   alertmanagerObjects,
 } from "./alertmanager.js";
 export {
+  GRAFANA_ADMIN_PASSWORD_KEY,
   GRAFANA_ADMIN_SECRET,
   GRAFANA_DEFAULTS,
   GRAFANA_UID,

@@ -1,11 +1,12 @@
 import { DATA_SERVICES, HTTP_PATHS, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { AppSecrets, McpBackend, NetworkPolicies, Redis } from "../../infra/index.js";
+import { APP_SECRET_REFS, AppSecrets, McpBackend, NetworkPolicies, Redis } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 import { appSettings } from "./app-config.js";
 import { appTierNetwork } from "./app-network.js";
 import { cloudNativePgArgs, databaseConnection, deployDatabase } from "./database.js";
+import { deployExternalSecrets, externalAppSecretEnv } from "./external-secrets.js";
 
 export interface AppTierInputs {
   readonly env: ResolvedEnvironment;
@@ -13,6 +14,8 @@ export interface AppTierInputs {
   readonly namespace: pulumi.Output<string>;
   readonly image: pulumi.Output<string>;
   readonly parent: pulumi.Resource;
+  /** The Namespace object itself, for resources whose namespace is a plain string. */
+  readonly namespaceResource: pulumi.Resource;
 }
 
 /** The app workload and its data tier (McpBackend, Secrets, Redis, the database engine, policies). */
@@ -21,9 +24,11 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const opts = { parent: inputs.parent };
   const k = env.kubernetes;
   const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
+  // external-secrets: a secret manager holds every value; the stack creates ExternalSecrets instead.
+  const external = env.secrets.backend === "external-secrets";
   const cnpg =
-    env.database.engine === "cloudnative-pg" && secrets.dbPassword !== undefined
-      ? cloudNativePgArgs(env, namespace, secrets.dbPassword, secrets)
+    env.database.engine === "cloudnative-pg" && (external || secrets.dbPassword !== undefined)
+      ? cloudNativePgArgs(env, namespace, external ? undefined : secrets.dbPassword, secrets)
       : undefined;
   const inCluster = env.redis.enabled && env.redis.engine === "statefulset";
   const redis = inCluster
@@ -46,19 +51,34 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     : undefined;
   const redisUrl = env.redis.enabled ? (redis?.url ?? secrets.redisUrl) : undefined;
 
-  const appSecrets = new AppSecrets(
-    "app-secrets",
-    {
-      namespace,
-      database: databaseConnection(env, secrets, cnpg),
-      redisUrl,
-      sentryDsn: env.observability.sentry.enabled ? secrets.sentryDsn : undefined,
-      openaiApiKey: openAi ? secrets.openaiApiKey : undefined,
-      apiKeys: env.runtime.requireApiKeys ? secrets.apiKeys : undefined,
-    },
-    opts,
-  );
-  const database = deployDatabase({ env, secrets, namespace, appSecrets, cnpg, opts });
+  const appSecrets = external
+    ? undefined
+    : new AppSecrets(
+        "app-secrets",
+        {
+          namespace,
+          database: databaseConnection(env, secrets, cnpg),
+          redisUrl,
+          sentryDsn: env.observability.sentry.enabled ? secrets.sentryDsn : undefined,
+          openaiApiKey: openAi ? secrets.openaiApiKey : undefined,
+          apiKeys: env.runtime.requireApiKeys ? secrets.apiKeys : undefined,
+        },
+        opts,
+      );
+  const externalSecrets = external
+    ? deployExternalSecrets(env, cnpg, { ...opts, dependsOn: [inputs.namespaceResource] })
+    : undefined;
+  const podAnnotations = externalSecrets?.podAnnotations;
+  const database = deployDatabase({
+    env,
+    secrets,
+    namespace,
+    cnpg,
+    opts: externalSecrets ? { ...opts, dependsOn: externalSecrets.ready } : opts,
+    passwordSecret: APP_SECRET_REFS.dbPassword,
+    secretVersion: appSecrets?.version,
+    podAnnotations,
+  });
 
   const backend = new McpBackend(
     SERVICE_NAME,
@@ -88,8 +108,9 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       serviceType: k.serviceType,
       pdbMinAvailable: k.pdbMinAvailable,
       config: appSettings(env),
-      secretEnv: appSecrets.secretEnv,
-      secretVersion: appSecrets.version,
+      secretEnv: appSecrets?.secretEnv ?? externalAppSecretEnv(env),
+      secretVersion: appSecrets?.version,
+      podAnnotations,
       metricsPath: HTTP_PATHS.metrics,
     },
     opts,
@@ -104,6 +125,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     appExternalAddress: backend.externalAddress.apply((a) => a ?? null),
     ...database,
     redisService: pulumi.output(redis?.serviceName ?? null),
-    databaseUrl: appSecrets.databaseUrl,
+    // Composed by the stack (pulumi backend); the secret manager's alone with external-secrets.
+    databaseUrl: appSecrets?.databaseUrl ?? pulumi.output(null),
   };
 }

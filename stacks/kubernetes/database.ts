@@ -2,7 +2,6 @@ import { DATA_SERVICES } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
-  type AppSecrets,
   Backups,
   CloudNativePgDatabase,
   type CloudNativePgDatabaseArgs,
@@ -11,6 +10,7 @@ import {
   DataOperators,
   type GivenDatabase,
   PgvectorPostgres,
+  type SecretKeyRef,
 } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
@@ -44,7 +44,8 @@ export function assertDatabaseConfig(env: ResolvedEnvironment, secrets: StackSec
 export function cloudNativePgArgs(
   env: ResolvedEnvironment,
   namespace: pulumi.Input<string>,
-  password: pulumi.Input<string>,
+  /** The role's password; undefined when External Secrets writes the role's Secret. */
+  password: pulumi.Input<string> | undefined,
   secrets: StackSecrets,
 ): CloudNativePgDatabaseArgs {
   const db = env.database;
@@ -89,8 +90,9 @@ export function cloudNativePgArgs(
         ? {
             destinationPath: store.destinationPath,
             endpointURL: store.endpointUrl,
-            accessKeyId: secrets.backupAccessKeyId,
-            secretAccessKey: secrets.backupSecretAccessKey,
+            // With External Secrets the stack holds no value: the pods' IAM role writes the store.
+            accessKeyId: password === undefined ? undefined : secrets.backupAccessKeyId,
+            secretAccessKey: password === undefined ? undefined : secrets.backupSecretAccessKey,
             retentionPolicy: `${env.backups.retentionDays}d`,
             schedule: env.backups.schedule,
             // A restored cluster archives into a folder of its own, never over its origin's.
@@ -136,14 +138,19 @@ export interface DatabaseTierInputs {
   readonly env: ResolvedEnvironment;
   readonly secrets: StackSecrets;
   readonly namespace: pulumi.Output<string>;
-  readonly appSecrets: AppSecrets;
+  /** Where the database's own pods read the password (db-credentials/password). */
+  readonly passwordSecret: SecretKeyRef;
+  /** The Secrets' version (pulumi backend): hashed into the pods' `checksum/secrets`. */
+  readonly secretVersion?: pulumi.Input<string>;
+  /** Reloader's annotations (external-secrets backend). */
+  readonly podAnnotations?: Record<string, string>;
   readonly cnpg: CloudNativePgDatabaseArgs | undefined;
   readonly opts: pulumi.ComponentResourceOptions;
 }
 
 /** The database of the environment's engine; nothing for `external`. Returns its stack outputs. */
 export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulumi.Output<unknown>> {
-  const { env, namespace, appSecrets, opts } = inputs;
+  const { env, namespace, opts } = inputs;
   const db = env.database;
   const k = env.kubernetes;
   if (db.engine === "cloudnative-pg" && inputs.cnpg) {
@@ -173,7 +180,7 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
             host: STATEFULSET_POSTGRES_NAME,
             database: db.name,
             user: db.user,
-            passwordSecret: appSecrets.passwordRef,
+            passwordSecret: inputs.passwordSecret,
           },
           opts,
         )
@@ -185,9 +192,10 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
         image: db.image,
         database: db.name,
         user: db.user,
-        passwordSecret: appSecrets.passwordRef,
+        passwordSecret: inputs.passwordSecret,
         // A password change restarts the pod, whose start hook then sets the role's password.
-        secretVersion: appSecrets.version,
+        secretVersion: inputs.secretVersion,
+        podAnnotations: inputs.podAnnotations,
         memory: db.postgres.memory,
         cpu: db.postgres.cpu,
         tuning: {

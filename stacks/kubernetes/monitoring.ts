@@ -3,6 +3,8 @@ import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   Alertmanager,
   type AlertmanagerArgs,
+  GRAFANA_ADMIN_PASSWORD_KEY,
+  GRAFANA_ADMIN_SECRET,
   Grafana,
   type GrafanaArgs,
   Jaeger,
@@ -78,7 +80,9 @@ export function alertmanagerArgs(
   namespaceRef?: pulumi.Input<string>,
 ): AlertmanagerArgs {
   const kind = env.prometheus.receiver;
-  if (kind !== "null" && alertReceiver === undefined)
+  // With External Secrets the receiver's Secret is written from the secret manager.
+  const provided = env.secrets.backend === "external-secrets" && kind !== "null";
+  if (kind !== "null" && alertReceiver === undefined && !provided)
     throw new StackConfigError(
       `prometheus.receiver is "${kind}" but the alertReceiver secret is not set: set it with \`pulumi config set --secret alertReceiver <value>\` or set prometheus.receiver to "null"`,
     );
@@ -87,7 +91,8 @@ export function alertmanagerArgs(
     namespaceRef,
     image: env.prometheus.alertmanagerImage,
     config: alertmanagerYaml(kind),
-    alertReceiver: kind === "null" ? undefined : alertReceiver,
+    alertReceiver: kind === "null" || provided ? undefined : alertReceiver,
+    alertReceiverProvided: provided,
     networkPolicies: env.kubernetes.networkPolicies,
     instance: `alertmanager-${env.name}`,
   };
@@ -96,15 +101,21 @@ export function alertmanagerArgs(
 /** The model's Grafana as plain Args: datasources for its tracing choice, the MCP Backend dashboard. */
 export function grafanaArgs(
   env: ResolvedEnvironment,
-  adminPassword: pulumi.Input<string>,
+  adminPassword: pulumi.Input<string> | undefined,
   namespaceRef?: pulumi.Input<string>,
 ): GrafanaArgs {
   const k = env.kubernetes;
+  // With External Secrets the admin password's Secret is written from the secret manager.
+  const external = env.secrets.backend === "external-secrets";
+  if (!external && adminPassword === undefined)
+    throw new StackConfigError(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
   return {
     namespace: k.namespace,
     namespaceRef,
     image: env.grafana.image,
-    adminPassword,
+    ...(external
+      ? { adminPasswordSecret: { secretName: GRAFANA_ADMIN_SECRET, key: GRAFANA_ADMIN_PASSWORD_KEY } }
+      : { adminPassword }),
     datasources: grafanaDatasourcesYaml(monitoredDeployment(env)),
     dashboards: { "mcp-backend-dashboard.json": dashboardJson() },
     port: env.grafana.port,
@@ -159,8 +170,6 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
     ).url;
   }
   if (env.grafana.enabled) {
-    if (!secrets.grafanaAdminPassword)
-      throw new StackConfigError(`${env.name}: grafana.enabled needs the grafanaAdminPassword secret`);
     outputs.grafanaUrl = new Grafana(
       "grafana",
       grafanaArgs(env, secrets.grafanaAdminPassword, namespace),

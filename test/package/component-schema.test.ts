@@ -142,6 +142,7 @@ describe("the Pulumi component package", () => {
       config: "{}string?",
       secretEnv: "{}SecretKeyRef?",
       secretVersion: "input string?",
+      podAnnotations: "{}string?",
       writablePaths: "string[]?",
       runAsUser: "number?",
       imagePullPolicy: "ImagePullPolicy?",
@@ -175,6 +176,7 @@ describe("the Pulumi component package", () => {
       user: "string",
       passwordSecret: "SecretKeyRef",
       secretVersion: "input string?",
+      podAnnotations: "{}string?",
       memory: "string",
       cpu: "string",
       tuning: "PostgresTuning",
@@ -268,6 +270,7 @@ describe("the Pulumi component package", () => {
       image: "string",
       config: "string",
       alertReceiver: "input string?",
+      alertReceiverProvided: "boolean?",
       networkPolicies: "boolean?",
       instance: "string?",
     });

@@ -112,8 +112,10 @@ export interface CloudNativePgDatabaseArgs {
   /**
    * The owner's password (a secret Output). Stored in the basic-auth Secret `<name>-app-credentials`;
    * changing it and running `pulumi up` rotates the role (the operator reconciles managed roles).
+   * Defaults to none: that Secret (`username`, `password`) is then written by something else, e.g.
+   * External Secrets, and the component never sees the value.
    */
-  readonly password: pulumi.Input<string>;
+  readonly password?: pulumi.Input<string>;
   /** initdb options. Defaults to data checksums on and no extra SQL. Conflicts with `restore`. */
   readonly initdb?: {
     /** Defaults to true (detects silent corruption; a little CPU on writes). */

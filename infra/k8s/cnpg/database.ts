@@ -49,12 +49,16 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
     super("mcp-stack:infra:CloudNativePgDatabase", name, {}, opts);
     const objects = cloudNativePgObjects(args);
     const n = cloudNativePgNames(args);
-    const secrets = [
-      this.secret(args, n.credentialsSecret, "kubernetes.io/basic-auth", {
-        username: args.owner,
-        password: pulumi.secret(args.password),
-      }),
-    ];
+    // Without a password, something else (External Secrets) writes `<name>-app-credentials`.
+    const secrets =
+      args.password === undefined
+        ? []
+        : [
+            this.secret(args, n.credentialsSecret, "kubernetes.io/basic-auth", {
+              username: args.owner,
+              password: pulumi.secret(args.password),
+            }),
+          ];
     if (args.backup !== false && n.s3Secret)
       secrets.push(
         this.secret(args, n.s3Secret, "Opaque", {

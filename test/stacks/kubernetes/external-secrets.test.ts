@@ -1,0 +1,154 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { kubernetesObjects, REVIEW_CONFIG } from "../../../stacks/kubernetes/render.js";
+import { type MockRunResult, runUnderMocks } from "../../../stacks/mock-run.js";
+import { podTemplates, type RenderedObject } from "./rendered-objects.js";
+
+/** The SDK's marker of a secret value in serialised inputs. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+const VAULT = {
+  ...REVIEW_CONFIG,
+  secrets: {
+    backend: "external-secrets",
+    store: { provider: "vault", server: "https://vault.example.com", role: "mcp-backend" },
+  },
+};
+
+interface ExternalSecretSpec {
+  target: { name: string; template?: { type?: string } };
+  data: { secretKey: string; remoteRef: { key: string } }[];
+}
+
+/** Every Secret name/key a rendered workload or CloudNativePG object reads. */
+function secretsRead(objects: readonly RenderedObject[]): string[] {
+  const out = new Set<string>();
+  for (const pod of podTemplates(objects)) {
+    const spec = pod.spec as unknown as {
+      containers: { env?: { valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[];
+      volumes?: { secret?: { secretName: string; items?: { key: string }[] } }[];
+    };
+    for (const c of spec.containers)
+      for (const e of c.env ?? [])
+        if (e.valueFrom?.secretKeyRef)
+          out.add(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    for (const v of spec.volumes ?? [])
+      if (v.secret)
+        for (const i of v.secret.items ?? [{ key: "*" }]) out.add(`${v.secret.secretName}/${i.key}`);
+  }
+  const cluster = objects.find((o) => o.kind === "Cluster")?.spec as
+    | { managed: { roles: { passwordSecret: { name: string } }[] } }
+    | undefined;
+  for (const r of cluster?.managed.roles ?? []) {
+    out.add(`${r.passwordSecret.name}/username`);
+    out.add(`${r.passwordSecret.name}/password`);
+  }
+  return [...out].sort();
+}
+
+describe("secrets.backend external-secrets (prod, Vault)", () => {
+  let run: MockRunResult;
+  let objects: RenderedObject[];
+  beforeAll(async () => {
+    // No secret config at all: the stack must not need a single value.
+    run = await runUnderMocks("prod", { config: VAULT });
+    objects = kubernetesObjects(run.resources);
+  });
+
+  it("needs no secret value and puts none into any resource (so none into Pulumi state)", () => {
+    const wrapped = run.resources.filter((r) => JSON.stringify(r.inputs).includes(SECRET_SIG));
+    expect(wrapped.map((r) => `${r.type} ${r.name}`)).toEqual([]);
+    expect(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name)).toEqual([]);
+  });
+
+  it("produces, through ExternalSecrets, exactly the Secret names and keys the workloads read", () => {
+    const produced = objects
+      .filter((o) => o.kind === "ExternalSecret")
+      .flatMap((o) => {
+        const spec = o.spec as ExternalSecretSpec;
+        return spec.data.map((d) => `${spec.target.name}/${d.secretKey}`);
+      })
+      .sort();
+    const read = secretsRead(objects).filter((r) => !r.endsWith("/*"));
+    expect(read.length).toBeGreaterThan(4);
+    for (const r of read) expect(produced, r).toContain(r);
+    // Nothing produced that nobody reads, except the admin password Grafana reads by env in its objects.
+    expect(produced.filter((p) => !read.includes(p))).toEqual([]);
+  });
+
+  it("reads every value from <keyPrefix>/<config key> in the store, the names pulumi config uses", () => {
+    const keys = objects
+      .filter((o) => o.kind === "ExternalSecret")
+      .flatMap((o) => (o.spec as ExternalSecretSpec).data.map((d) => d.remoteRef.key));
+    expect(keys).toContain("mcp-stack/prod/databaseUrl");
+    expect(keys).toContain("mcp-stack/prod/dbPassword");
+    expect(keys.every((k) => k.startsWith("mcp-stack/prod/"))).toBe(true);
+  });
+
+  it("authenticates to Vault with Kubernetes auth, as its own ServiceAccount", () => {
+    const store = objects.find((o) => o.kind === "SecretStore")?.spec as {
+      provider: {
+        vault: {
+          server: string;
+          auth: { kubernetes: { role: string; serviceAccountRef: { name: string } } };
+        };
+      };
+    };
+    expect(store.provider.vault.server).toBe("https://vault.example.com");
+    expect(store.provider.vault.auth.kubernetes.role).toBe("mcp-backend");
+    const sa = store.provider.vault.auth.kubernetes.serviceAccountRef.name;
+    expect(objects.some((o) => o.kind === "ServiceAccount" && o.metadata.name === sa)).toBe(true);
+  });
+
+  it("restarts the pods that read a rotated Secret (Reloader), since no version exists on the Pulumi side", () => {
+    for (const name of ["mcp-backend"]) {
+      const pod = podTemplates(objects).find((p) => p.workload === `deployment/${name}`);
+      const annotations = (
+        pod?.object.spec as { template: { metadata: { annotations: Record<string, string> } } }
+      ).template.metadata.annotations;
+      expect(annotations["secret.reloader.stakater.com/reload"]).toContain("db-credentials");
+      expect(annotations["checksum/secrets"]).toBeUndefined();
+    }
+  });
+
+  it("installs the operator (and Reloader) from pinned charts, protected in prod", () => {
+    const releases = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    const charts = releases.map((r) => r.inputs.chart);
+    expect(charts).toEqual(expect.arrayContaining(["external-secrets", "reloader"]));
+    for (const r of releases) expect(r.options.protect).toBe(true);
+  });
+});
+
+describe("secrets.backend external-secrets (staging, AWS with IRSA)", () => {
+  it("annotates the store's ServiceAccount with the IAM role and produces the statefulset engine's password", async () => {
+    const run = await runUnderMocks("staging", {
+      config: {
+        ...REVIEW_CONFIG,
+        secrets: {
+          backend: "external-secrets",
+          store: {
+            provider: "aws-secrets-manager",
+            region: "eu-central-1",
+            roleArn: "arn:aws:iam::123456789012:role/mcp-staging-secrets",
+          },
+        },
+      },
+    });
+    const objects = kubernetesObjects(run.resources);
+    const sa = objects.find(
+      (o) => o.kind === "ServiceAccount" && JSON.stringify(o.metadata).includes("eks.amazonaws.com/role-arn"),
+    );
+    expect(JSON.stringify(sa?.metadata)).toContain("arn:aws:iam::123456789012:role/mcp-staging-secrets");
+    const db = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.name === "db-credentials");
+    expect((db?.spec as ExternalSecretSpec).data.map((d) => d.secretKey).sort()).toEqual(["password", "url"]);
+  });
+});
+
+describe("secrets.backend external-secrets: bad config", () => {
+  it("stops without a store, naming it and the config lines", async () => {
+    await expect(
+      runUnderMocks("prod", { config: { ...REVIEW_CONFIG, secrets: { backend: "external-secrets" } } }),
+    ).rejects.toThrow(
+      /prod: secrets.store: backend external-secrets needs a store.*secrets.store.provider vault/,
+    );
+  });
+});
