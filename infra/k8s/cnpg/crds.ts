@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import type { KubeObject } from "../manifests.js";
+import { schemaIssues } from "../schema-issues.js";
 import { type Cluster, clusterSchema } from "./cluster-crd.js";
 import {
   BARMAN_CLOUD_API_VERSION,
@@ -198,12 +199,5 @@ export const CNPG_SCHEMAS: Readonly<Record<string, z.ZodType<CnpgObject>>> = {
 
 /** Problems of one object against its kind's schema, each with its property path; [] when valid. */
 export function crdIssues(obj: CnpgObject | KubeObject): string[] {
-  const key = `${obj.apiVersion}/${obj.kind}`;
-  const schema = CNPG_SCHEMAS[key];
-  if (!schema) return [`${key}: no schema`];
-  const r = schema.safeParse(obj);
-  if (r.success) return [];
-  return r.error.issues.map(
-    (i) => `${obj.kind} ${obj.metadata?.name ?? "?"}: ${i.path.join(".") || "(root)"}: ${i.message}`,
-  );
+  return schemaIssues(CNPG_SCHEMAS, obj);
 }

@@ -1,5 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { operatorArgsIssues, pinnedRelease } from "../helm-release.js";
 import { assertValid } from "../register.js";
 
 /** Helm repository of the CloudNativePG operator and the Barman Cloud plugin (cloudnative-pg/charts). */
@@ -39,13 +40,7 @@ export interface DataOperatorsArgs {
 
 /** Invariants of {@link DataOperatorsArgs}; [] when valid. */
 export function validateDataOperatorsArgs(args: DataOperatorsArgs): string[] {
-  const issues: string[] = [];
-  if (args.mode !== "install" && args.mode !== "existing")
-    issues.push(`mode "${args.mode}" must be "install" or "existing"`);
-  for (const [k, v] of Object.entries(args.versions ?? {}))
-    if (!/^v?\d+\.\d+\.\d+$/.test(v ?? ""))
-      issues.push(`versions.${k} "${v}" must be an exact chart version`);
-  return issues;
+  return operatorArgsIssues(args.mode, args.versions);
 }
 
 /**
@@ -70,11 +65,7 @@ export class DataOperators extends pulumi.ComponentResource {
       return;
     }
     const release = (id: string, a: k8s.helm.v3.ReleaseArgs, dependsOn: pulumi.Resource[] = []) =>
-      new k8s.helm.v3.Release(
-        `${name}-${id}`,
-        { createNamespace: true, atomic: true, ...a },
-        { parent: this, dependsOn },
-      );
+      pinnedRelease(this, `${name}-${id}`, a, dependsOn);
     const certManager = release("cert-manager", {
       name: "cert-manager",
       chart: "cert-manager",

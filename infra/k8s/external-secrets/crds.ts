@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
 import type { KubeObject } from "../manifests.js";
+import { schemaIssues } from "../schema-issues.js";
 
 export const ESO_API_VERSION = "external-secrets.io/v1";
 
@@ -228,12 +229,5 @@ const SCHEMAS: Readonly<Record<string, z.ZodType<EsoObject>>> = {
 
 /** Problems of one object against its kind's schema, each with its property path; [] when valid. */
 export function esoCrdIssues(obj: EsoObject | KubeObject): string[] {
-  const key = `${obj.apiVersion}/${obj.kind}`;
-  const schema = SCHEMAS[key];
-  if (!schema) return [`${key}: no schema`];
-  const r = schema.safeParse(obj);
-  if (r.success) return [];
-  return r.error.issues.map(
-    (i) => `${obj.kind} ${obj.metadata?.name ?? "?"}: ${i.path.join(".") || "(root)"}: ${i.message}`,
-  );
+  return schemaIssues(SCHEMAS, obj);
 }

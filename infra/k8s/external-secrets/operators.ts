@@ -1,5 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { operatorArgsIssues, pinnedRelease } from "../helm-release.js";
 import { assertValid } from "../register.js";
 
 /** Helm repository of the External Secrets Operator (external-secrets/external-secrets). */
@@ -36,13 +37,7 @@ export interface ExternalSecretsOperatorArgs {
 
 /** Invariants of {@link ExternalSecretsOperatorArgs}; [] when valid. */
 export function validateExternalSecretsOperatorArgs(args: ExternalSecretsOperatorArgs): string[] {
-  const issues: string[] = [];
-  if (args.mode !== "install" && args.mode !== "existing")
-    issues.push(`mode "${args.mode}" must be "install" or "existing"`);
-  for (const [k, v] of Object.entries(args.versions ?? {}))
-    if (!/^v?\d+\.\d+\.\d+$/.test(v ?? ""))
-      issues.push(`versions.${k} "${v}" must be an exact chart version`);
-  return issues;
+  return operatorArgsIssues(args.mode, args.versions);
 }
 
 /**
@@ -62,11 +57,7 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
     this.ready = [];
     if (args.mode === "install") {
       const release = (id: string, a: k8s.helm.v3.ReleaseArgs) =>
-        new k8s.helm.v3.Release(
-          `${name}-${id}`,
-          { createNamespace: true, atomic: true, namespace: this.namespace, ...a },
-          { parent: this },
-        );
+        pinnedRelease(this, `${name}-${id}`, { namespace: this.namespace, ...a });
       this.ready.push(
         release("external-secrets", {
           name: "external-secrets",

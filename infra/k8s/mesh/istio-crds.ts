@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
-import { schemaIssues } from "./crd-issues.js";
+import { schemaIssues } from "../schema-issues.js";
 
 export const ISTIO_SECURITY_API_VERSION = "security.istio.io/v1";
 

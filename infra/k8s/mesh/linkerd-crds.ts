@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
-import { schemaIssues } from "./crd-issues.js";
+import { schemaIssues } from "../schema-issues.js";
 
 export const LINKERD_POLICY_GROUP = "policy.linkerd.io";
 export const LINKERD_SERVER_API_VERSION = "policy.linkerd.io/v1beta3";

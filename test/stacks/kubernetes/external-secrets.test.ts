@@ -102,8 +102,9 @@ describe("secrets.backend external-secrets (prod, Vault)", () => {
   it("restarts the pods that read a rotated Secret (Reloader), since no version exists on the Pulumi side", () => {
     for (const name of ["mcp-backend"]) {
       const pod = podTemplates(objects).find((p) => p.workload === `deployment/${name}`);
+      if (!pod) throw new Error(`deployment/${name} not rendered`);
       const annotations = (
-        pod?.object.spec as { template: { metadata: { annotations: Record<string, string> } } }
+        pod.object.spec as { template: { metadata: { annotations: Record<string, string> } } }
       ).template.metadata.annotations;
       expect(annotations["secret.reloader.stakater.com/reload"]).toContain("db-credentials");
       expect(annotations["checksum/secrets"]).toBeUndefined();
@@ -139,7 +140,8 @@ describe("secrets.backend external-secrets (staging, AWS with IRSA)", () => {
     );
     expect(JSON.stringify(sa?.metadata)).toContain("arn:aws:iam::123456789012:role/mcp-staging-secrets");
     const db = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.name === "db-credentials");
-    expect((db?.spec as ExternalSecretSpec).data.map((d) => d.secretKey).sort()).toEqual(["password", "url"]);
+    if (!db) throw new Error("no ExternalSecret db-credentials");
+    expect((db.spec as ExternalSecretSpec).data.map((d) => d.secretKey).sort()).toEqual(["password", "url"]);
   });
 });
 
