@@ -35,7 +35,10 @@ const flag = (b: boolean) => (b ? "true" : "false");
  * from the model to the app's environment, used by the Kubernetes ConfigMap, the Docker container and
  * the compose file. Secret variables (SECRET_ENV) never appear here.
  */
-export function appSettings(env: ResolvedEnvironment, placement: SettingsPlacement): Record<string, string> {
+export function appEnvironment(
+  env: ResolvedEnvironment,
+  placement: SettingsPlacement,
+): Record<string, string> {
   const { logging, cache, observability: o, database: db, runtime: rt, llm } = env;
   const ttl = env.derived.cacheTtlSeconds;
   const settings: Partial<Record<EnvName, string>> = {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { loadEnvironment, readSecrets } from "./config.js";
-import { deployDocker } from "./docker.js";
-import { deployKubernetes } from "./kubernetes.js";
+import { deployDocker } from "./docker/deploy.js";
+import { deployKubernetes } from "./kubernetes/deploy.js";
 
 /**
  * The whole program behind `pulumi up -s <stack>`: resolve the environment from the stack name and

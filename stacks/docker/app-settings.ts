@@ -1,6 +1,6 @@
 import type { EnvName } from "@mcp-stack/contract";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { appSettings as sharedAppSettings } from "../app-settings.js";
+import { appEnvironment } from "../app-settings.js";
 
 /** One environment variable of the app container, in the order the model lists its settings. */
 export type Setting = readonly [name: EnvName, value: string];
@@ -65,9 +65,9 @@ export function assertDockerSupported(env: ResolvedEnvironment): void {
  * caller from secret Outputs, or as interpolations in the compose file. Exporters that are off are
  * passed as empty strings, as the reference's dev `.env` does.
  */
-export function appSettings(env: ResolvedEnvironment): Setting[] {
+export function dockerAppSettings(env: ResolvedEnvironment): Setting[] {
   return Object.entries(
-    sharedAppSettings(env, { logFile: env.logging.file, blankDisabledExporters: true }),
+    appEnvironment(env, { logFile: env.logging.file, blankDisabledExporters: true }),
   ) as Setting[];
 }
 

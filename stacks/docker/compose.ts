@@ -8,9 +8,9 @@ import { POSTGRES_HEALTHCHECK_TIMING, pgIsReady } from "../../infra/docker/index
 
 import {
   APP_HOST,
-  appSettings,
   assertDockerSupported,
   DB_HOST,
+  dockerAppSettings,
   postgresFlags,
   secretSettings,
 } from "./app-settings.js";
@@ -38,7 +38,7 @@ export function devCompose(env: ResolvedEnvironment): Record<string, unknown> {
   const password = required(COMPOSE_PASSWORD_VAR);
   const { name, user } = env.database;
   const environment: Record<string, string> = {};
-  for (const [k, v] of appSettings(env)) environment[k] = literal(v);
+  for (const [k, v] of dockerAppSettings(env)) environment[k] = literal(v);
   // The password goes into a URL as typed: keep it URL-safe (docs/docker.md).
   environment[ENV.DATABASE_URL] = `postgresql://${user}:${password}@${DB_HOST}:${POSTGRES_PORT}/${name}`;
   for (const s of secretSettings(env)) environment[s.name] = required(s.name);

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { APP_DIRS, METRICS_PORT, MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { appSettings as sharedAppSettings } from "../app-settings.js";
+import { appEnvironment } from "../app-settings.js";
 
 /**
  * LOG_FILE on Kubernetes: an absolute path is kept (staging, prod: /var/log/mcp-backend/app.log); a
@@ -13,8 +13,8 @@ export function kubernetesLogFile(file: string): string {
 }
 
 /** Every non-secret app setting of the environment, placed for Kubernetes: the ConfigMap's data. */
-export function appSettings(env: ResolvedEnvironment): Record<string, string> {
-  return sharedAppSettings(env, {
+export function kubernetesAppConfig(env: ResolvedEnvironment): Record<string, string> {
+  return appEnvironment(env, {
     logFile: kubernetesLogFile(env.logging.file),
     dataDir: APP_DIRS.data,
     // Behind a LoadBalancer the app port is public; the scrape port is reachable by Prometheus only.

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import { APP_SECRET_REFS, AppSecrets, McpBackend, NetworkPolicies, Redis } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
-import { appSettings } from "./app-config.js";
+import { kubernetesAppConfig } from "./app-config.js";
 import { appTierNetwork } from "./app-network.js";
 import { cloudNativePgArgs, databaseConnection, deployDatabase } from "./database.js";
 import { deployExternalSecrets, externalAppSecretEnv } from "./external-secrets.js";
@@ -107,7 +107,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       terminationGracePeriodSeconds: k.terminationGracePeriodSeconds,
       serviceType: k.serviceType,
       pdbMinAvailable: k.pdbMinAvailable,
-      config: appSettings(env),
+      config: kubernetesAppConfig(env),
       secretEnv: appSecrets?.secretEnv ?? externalAppSecretEnv(env),
       secretVersion: appSecrets?.version,
       podAnnotations,

@@ -2,7 +2,7 @@ import { ENV } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
 import { resolveEnvironment } from "../../environments/index.js";
 import {
-  appSettings,
+  dockerAppSettings,
   dockerSupportIssues,
   postgresFlags,
   secretSettings,
@@ -33,19 +33,19 @@ describe("docker target support", () => {
 
 describe("app settings", () => {
   it("passes no credential as a plain setting", () => {
-    const names = appSettings(resolveEnvironment("dev", {})).map(([n]) => n);
+    const names = dockerAppSettings(resolveEnvironment("dev", {})).map(([n]) => n);
     for (const secret of [ENV.DATABASE_URL, ENV.OPENAI_API_KEY, ENV.API_KEYS, ENV.CACHE_REDIS_URL])
       expect(names).not.toContain(secret);
   });
 
   it("sets each variable once", () => {
-    const names = appSettings(resolveEnvironment("dev", {})).map(([n]) => n);
+    const names = dockerAppSettings(resolveEnvironment("dev", {})).map(([n]) => n);
     expect(new Set(names).size).toBe(names.length);
   });
 
   it("follows an override of the model", () => {
     const env = resolveEnvironment("dev", { cache: { maxSize: 2500 }, runtime: { workers: 3 } });
-    const settings = Object.fromEntries(appSettings(env));
+    const settings = Object.fromEntries(dockerAppSettings(env));
     expect(settings[ENV.CACHE_MAX_SIZE]).toBe("2500");
     expect(settings[ENV.WORKERS]).toBe("3");
   });

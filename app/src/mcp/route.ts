@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AppError, ERRORS, type ErrorCode } from "../lib/errors.js";
 import { jsonRpcCode } from "../plugins/app/error-handler.js";
-import type { RouteDeps } from "../routes/index.js";
+import type { RouteDeps } from "../routes/deps.js";
 import { JsonRpcError, JsonRpcRequest, JsonRpcResponse } from "../schemas/mcp.js";
 import { registerTools } from "./tools/index.js";
 

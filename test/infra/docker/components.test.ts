@@ -10,7 +10,7 @@ import {
   validateDevAppArgs,
   validateDevDatabaseArgs,
 } from "../../../infra/docker/index.js";
-import { deployDocker } from "../../../stacks/docker.js";
+import { deployDocker } from "../../../stacks/docker/deploy.js";
 
 const inputs = new Map<string, Record<string, unknown>>();
 

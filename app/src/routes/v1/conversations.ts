@@ -10,7 +10,7 @@ import {
   ListConversationsInput,
 } from "../../schemas/conversation.js";
 import { BODY_ERRORS, COMMON_ERRORS, errorResponses } from "../../schemas/error.js";
-import type { RouteDeps } from "../index.js";
+import type { RouteDeps } from "../deps.js";
 
 const tags = ["conversations"];
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { AnswerInput, AnswerOutput } from "../../schemas/answer.js";
 import { BODY_ERRORS, COMMON_ERRORS, errorResponses } from "../../schemas/error.js";
 import { SearchInput, SearchOutput } from "../../schemas/search.js";
-import type { RouteDeps } from "../index.js";
+import type { RouteDeps } from "../deps.js";
 
 // The OpenAI embedder (EMBEDDING_PROVIDER=openai) embeds the query, so search can fail upstream too.
 const errors = errorResponses(...BODY_ERRORS, "UPSTREAM_FAILED", ...COMMON_ERRORS);

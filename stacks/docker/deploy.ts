@@ -2,19 +2,19 @@ import { fileURLToPath } from "node:url";
 import { ENV, SERVICE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { memoryBytes, type ResolvedEnvironment } from "../environments/index.js";
-import { DevApp, DevDatabase } from "../infra/docker/index.js";
-import type { StackSecrets } from "./config.js";
+import { memoryBytes, type ResolvedEnvironment } from "../../environments/index.js";
+import { DevApp, DevDatabase } from "../../infra/docker/index.js";
+import type { StackSecrets } from "../config.js";
+import { StackConfigError } from "../errors.js";
 import {
   APP_HOST,
-  appSettings,
   assertDockerSupported,
   DB_HOST,
+  dockerAppSettings,
   postgresFlags,
   secretSettings,
-} from "./docker/app-settings.js";
-import { CONTAINER_LAYOUT, DEV_COMMAND, DOCKERFILE, HOST_PATHS } from "./docker/layout.js";
-import { StackConfigError } from "./errors.js";
+} from "./app-settings.js";
+import { CONTAINER_LAYOUT, DEV_COMMAND, DOCKERFILE, HOST_PATHS } from "./layout.js";
 
 /** What a Docker deployment of an environment exports. */
 export interface DockerOutputs {
@@ -27,7 +27,7 @@ export interface DockerOutputs {
 }
 
 /** Repo root: the build context and the base of the bind mounts (Docker needs absolute host paths). */
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
 /**
  * The reference's development compose file on a local Docker engine: a network, Postgres (pgvector)
@@ -58,7 +58,7 @@ export function deployDocker(
     memoryMb: Math.floor(memoryBytes(env.database.postgres.memory) / 2 ** 20),
   });
 
-  const environment: Record<string, pulumi.Input<string>> = Object.fromEntries(appSettings(env));
+  const environment: Record<string, pulumi.Input<string>> = Object.fromEntries(dockerAppSettings(env));
   environment[ENV.DATABASE_URL] = db.url;
   for (const { name, secret } of secretSettings(env)) {
     const value = secrets[secret];

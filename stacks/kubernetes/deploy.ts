@@ -1,14 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResolvedEnvironment } from "../environments/index.js";
-import { EnvironmentNamespace, protectData } from "../infra/index.js";
-import type { StackSecrets } from "./config.js";
-import { appImage } from "./image.js";
-import { deployAppTier } from "./kubernetes/app-tier.js";
-import { assertClusterNamed, clusterProvider, readClusterConfig } from "./kubernetes/cluster.js";
-import { consoles } from "./kubernetes/consoles.js";
-import { assertDatabaseConfig } from "./kubernetes/database.js";
-import { assertTracingBackend } from "./kubernetes/monitoring.js";
-import { deployMonitoringInMode, withoutBundledMonitoring } from "./kubernetes/monitoring-operator.js";
+import type { ResolvedEnvironment } from "../../environments/index.js";
+import { EnvironmentNamespace, protectData } from "../../infra/index.js";
+import type { StackSecrets } from "../config.js";
+import { appImage } from "../image.js";
+import { deployAppTier } from "./app-tier.js";
+import { assertClusterNamed, clusterProvider, readClusterConfig } from "./cluster.js";
+import { consoles } from "./consoles.js";
+import { assertDatabaseConfig } from "./database.js";
+import { assertTracingBackend } from "./monitoring.js";
+import { deployMonitoringInMode, withoutBundledMonitoring } from "./monitoring-operator.js";
 
 /** Compose the infra components of an environment on Kubernetes. */
 export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets, config: pulumi.Config) {
