@@ -34,11 +34,11 @@ export function generatedFiles(
   deployments: Readonly<Record<string, MonitoredDeployment>>,
 ): Record<string, string> {
   const files: Record<string, string> = {
-    "monitoring/prometheus/prometheus.yml": prometheusYaml(reference),
-    "monitoring/grafana/mcp-backend-dashboard.json": dashboardJson(),
+    "monitoring/generated/reference/prometheus.yml": prometheusYaml(reference),
+    "monitoring/generated/reference/grafana/mcp-backend-dashboard.json": dashboardJson(),
   };
   for (const [file, text] of Object.entries(rulesYaml(reference)))
-    files[`monitoring/prometheus/alerts/${file}`] = text;
+    files[`monitoring/generated/reference/alerts/${file}`] = text;
   for (const [name, d] of Object.entries(deployments)) Object.assign(files, deploymentFiles(name, d));
   return files;
 }

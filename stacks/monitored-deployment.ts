@@ -50,7 +50,7 @@ export function monitoredDeployment(env: Environment): MonitoredDeployment {
  */
 const REVIEW_OVERRIDES = { jaeger: { collector: { exportEndpoint: EXAMPLE_TRACING_BACKEND } } };
 
-/** The environment whose files land where the reference says users look (monitoring/prometheus/...). */
+/** The environment whose files are the reference copies (monitoring/generated/reference/: the reference design keeps them in monitoring/prometheus/). */
 export const REFERENCE_ENVIRONMENT = "prod";
 /** Environments that run monitoring; dev (Docker, prometheus.enabled = false) has none. */
 export const MONITORED_ENVIRONMENTS = ["staging", "prod"] as const;

@@ -263,7 +263,7 @@ export function dashboardRows(options: DashboardOptions = {}): readonly RowSpec[
 /** The rows as the bundled Prometheus sees them. */
 export const ROWS: readonly RowSpec[] = dashboardRows();
 
-/** The dashboard at monitoring/grafana/mcp-backend-dashboard.json. */
+/** The dashboard at monitoring/generated/reference/grafana/mcp-backend-dashboard.json. */
 export function mcpBackendDashboard(options: DashboardOptions = {}) {
   return dashboard({
     uid: SERVICE_NAME,

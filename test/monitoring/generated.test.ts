@@ -8,9 +8,9 @@ describe("generated monitoring files", () => {
   it("include the paths the reference names", () => {
     expect(Object.keys(files)).toEqual(
       expect.arrayContaining([
-        "monitoring/prometheus/prometheus.yml",
-        "monitoring/prometheus/alerts/mcp-backend.yml",
-        "monitoring/grafana/mcp-backend-dashboard.json",
+        "monitoring/generated/reference/prometheus.yml",
+        "monitoring/generated/reference/alerts/mcp-backend.yml",
+        "monitoring/generated/reference/grafana/mcp-backend-dashboard.json",
         "monitoring/generated/prod/otel-collector.yaml",
         "monitoring/generated/staging/prometheus.yml",
       ]),

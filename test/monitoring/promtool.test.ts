@@ -85,9 +85,9 @@ describe("alert rules", () => {
   it("test CloudNativePG's rules as prod generates them", () => {
     const prod = rulesYaml(monitoredDeployment(resolveEnvironment("prod")));
     expect(Object.keys(prod)).toContain("cloudnative-pg.yml");
-    const generated = readFileSync("monitoring/prometheus/alerts/cloudnative-pg.yml", "utf8");
+    const generated = readFileSync("monitoring/generated/reference/alerts/cloudnative-pg.yml", "utf8");
     expect(generated).toBe(prod["cloudnative-pg.yml"]);
-    expect(run("promtool", ["check", "rules", "monitoring/prometheus/alerts/cloudnative-pg.yml"])).toContain(
+    expect(run("promtool", ["check", "rules", "monitoring/generated/reference/alerts/cloudnative-pg.yml"])).toContain(
       "SUCCESS: 5 rules found",
     );
   });
