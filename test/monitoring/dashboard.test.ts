@@ -12,7 +12,9 @@ interface Panel {
   fieldConfig?: { defaults: { unit?: string } };
 }
 
-const dashboard = JSON.parse(readFileSync("monitoring/generated/reference/grafana/mcp-backend-dashboard.json", "utf8")) as {
+const dashboard = JSON.parse(
+  readFileSync("monitoring/generated/reference/grafana/mcp-backend-dashboard.json", "utf8"),
+) as {
   panels: Panel[];
   __inputs: { name: string; type: string; pluginId: string }[];
   templating: { list: { name: string; type: string; query: string }[] };

@@ -87,9 +87,9 @@ describe("alert rules", () => {
     expect(Object.keys(prod)).toContain("cloudnative-pg.yml");
     const generated = readFileSync("monitoring/generated/reference/alerts/cloudnative-pg.yml", "utf8");
     expect(generated).toBe(prod["cloudnative-pg.yml"]);
-    expect(run("promtool", ["check", "rules", "monitoring/generated/reference/alerts/cloudnative-pg.yml"])).toContain(
-      "SUCCESS: 5 rules found",
-    );
+    expect(
+      run("promtool", ["check", "rules", "monitoring/generated/reference/alerts/cloudnative-pg.yml"]),
+    ).toContain("SUCCESS: 5 rules found");
   });
 });
 
