@@ -8,13 +8,17 @@ const SECTIONS: Record<string, string> = {
   "1-load": "Load (autocannon)",
   "2-faults": "Faults under load",
   "3-loss-fuzz": "Nothing lost, fuzz",
+  "4-bounds": "Resource bounds",
 };
 
 /** What the figures mean; kept here so a regenerated doc keeps them. */
 const NOTES = `## Notes
 
+- **Memory.** The heap levels off (the cache evicts at CACHE_MAX_SIZE instead of growing); RSS grows
+  slowly with the database because PGlite's WebAssembly memory grows with its working set and is
+  never handed back. \`RELIABILITY_BOUNDS_DURATION\` sets that run's length (60 s by default).
 - **Shorter than the issue's 60 s.** Each load run lasts \`RELIABILITY_DURATION\` seconds, 20 by default
-  (the whole command then takes about 6 minutes on 2 shared cores); \`RELIABILITY_DURATION=60 npm run
+  (the whole command then takes about 7 minutes on 2 shared cores); \`RELIABILITY_DURATION=60 npm run
   test:reliability\` gives the issue's length. Fault runs last a few seconds of load each.
 - **Rate limit off.** Every run sets \`RATE_LIMIT_PER_MINUTE=0\`: with the default 120 a minute per key,
   a load generator on one address is answered 429 almost at once.
