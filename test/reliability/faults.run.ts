@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DB_RETRY_AFTER_SECONDS } from "../../app/src/plugins/app/error-handler.js";
 import { type ChildApp, startChildApp } from "../app/lifecycle/child-app.js";
+import { startPgBouncer } from "../helpers/postgres-server.js";
 import { startRedisServer } from "../helpers/redis-server.js";
 import { startProxy } from "./proxy.js";
 import { closedLoop, record, sleep, startDatabaseProcess } from "./support.js";
@@ -158,10 +159,15 @@ describe("faults under load", () => {
   });
 
   it("rolling restart of 2 instances behind a local proxy: 0 failed", async () => {
-    // PGlite over pglite-socket: Debian's Postgres here has no pgvector package.
-    const db = await startDatabaseProcess(await tempDir("mcp-f4-"), undefined, 6);
+    // PGlite over pglite-socket (Debian's Postgres here has no pgvector package) behind PgBouncer in
+    // transaction mode with one server connection: pglite-socket feeds every client connection into
+    // PGlite's one session, so three instances' transactions would interleave; the pooler hands the
+    // one connection to one transaction at a time, as CloudNativePG's Pooler does in production.
+    const db = await startDatabaseProcess(await tempDir("mcp-f4-"), undefined, 2);
     cleanups.push(() => db.stop());
-    const env = { DATABASE_URL: db.url, DB_POOL_SIZE: "1", DB_MAX_OVERFLOW: "0" };
+    const bouncer = await startPgBouncer({ server: db, poolMode: "transaction", defaultPoolSize: 1 });
+    cleanups.push(() => bouncer.stop());
+    const env = { DATABASE_URL: bouncer.url, DB_POOL_SIZE: "2", DB_MAX_OVERFLOW: "0" };
     const proxy = await startProxy();
     cleanups.push(() => proxy.close());
     const instances = [await app(env), await app(env)];
@@ -199,7 +205,7 @@ describe("faults under load", () => {
       {
         name: "rolling restart of 2 instances behind a local proxy",
         value: `${load.tally.failed} failed of ${load.tally.ok + load.tally.failed}; old instances exited ${codes.join(", ")}`,
-        how: `faults.run.ts, ${CLIENTS} clients through proxy.ts (ready-checked round robin), PGlite over pglite-socket, each old instance: new one up, removed from rotation, 1 s preStop, SIGTERM`,
+        how: `faults.run.ts, ${CLIENTS} clients through proxy.ts (ready-checked round robin), PGlite over pglite-socket behind PgBouncer (transaction mode, 1 server connection), each old instance: new one up, removed from rotation, 1 s preStop, SIGTERM`,
       },
     ]);
     expect(load.tally.samples).toEqual([]);
