@@ -39,7 +39,8 @@ const NOTES = `## Notes
   spent queued behind CPU-bound work — the local embedder and PGlite run on the same event loop, and an
   ingest of up to 40 messages embeds every chunk. The maximum is a request that queued behind a run of
   such ingests while the CPU was shared (load average 3–4 on 2 cores). Nothing is dropped or
-  timed out (0 errors). What shortens it: fewer connections per process (\`WORKER_CONNECTIONS\`), more
+  timed out (0 errors). What shortens it: fewer connections per process (\`WORKER_CONNECTIONS\`, at the price
+  of refusing the ones beyond it), more
   workers on Postgres, a remote embedder; the listen backlog and keep-alive settings would not.
 - **The rolling restart goes through PgBouncer** (transaction mode, one server connection) in front of
   pglite-socket. Without it, three instances on one pglite-socket (old, old, new) failed 27 of 3239
