@@ -1,7 +1,8 @@
 /**
  * Builds the fastify app: config → databases (migrated) → cache → store → services → hooks
  * (deadline, telemetry, rate limit, auth) → REST routes, MCP endpoint and probes. Timeouts, body
- * limit, connection limit and graceful close live here.
+ * limit (with a lingering close for bodies answered early), connection limit and graceful close live
+ * here.
  */
 import Fastify, {
   type FastifyBaseLogger,
@@ -22,6 +23,7 @@ import { mcpRoutes } from "./mcp/route.js";
 import { KeyRing, registerAuth } from "./plugins/app/auth.js";
 import { deadlineOf, registerDeadline } from "./plugins/app/deadline.js";
 import { registerErrorHandler } from "./plugins/app/error-handler.js";
+import { registerLingeringClose } from "./plugins/app/lingering-close.js";
 import { useZodSchemas } from "./plugins/app/zod-schemas.js";
 import { registerRateLimit } from "./plugins/external/rate-limit.js";
 import { registerSwagger } from "./plugins/external/swagger.js";
@@ -141,6 +143,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     app.removeContentTypeParser("text/plain");
     useZodSchemas(app);
     registerErrorHandler(app);
+    // An answer before the whole body is read (413, 401) drains the rest, so the client sees it.
+    registerLingeringClose(app);
     registerDeadline(app, config.runtime.requestTimeoutSeconds);
     if (options.telemetry) await app.register(options.telemetry.fastifyPlugin);
     // Before the routes it documents (it collects them as they are added); after /metrics, which

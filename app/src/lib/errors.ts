@@ -61,7 +61,7 @@ export const ERRORS = {
   DB_UNAVAILABLE: {
     status: 503,
     message: "The database is unavailable; retry later",
-    when: "The database cannot be reached.",
+    when: "The database cannot be reached; Retry-After (seconds) says when to try again.",
   },
   TIMEOUT: { status: 504, message: "The request timed out", when: "The request ran past REQUEST_TIMEOUT." },
 } as const satisfies Record<string, { status: number; message: string; when: string }>;

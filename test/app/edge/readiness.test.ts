@@ -1,6 +1,7 @@
 /**
  * Readiness follows the database without a restart (pg driver over pglite-socket, stopped and
- * started again on the same port), and turns false while the app drains.
+ * started again on the same port), data routes answer 503 with Retry-After meanwhile, and it turns
+ * false while the app drains.
  */
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { HTTP_PATHS } from "@mcp-stack/contract";
@@ -8,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { PostgresDatabase } from "../../../app/src/db/postgres-database.js";
+import { DB_RETRY_AFTER_SECONDS } from "../../../app/src/plugins/app/error-handler.js";
 import { freePort } from "../../helpers/redis-server.js";
 import { openTestPglite, startApp } from "../helpers.js";
 
@@ -64,6 +66,7 @@ describe("readiness", () => {
     expect(down.json()).toEqual({ status: "unavailable", checks: { database: "unavailable" } });
     const refused = await search();
     expect(refused.statusCode).toBe(503);
+    expect(refused.headers["retry-after"]).toBe(String(DB_RETRY_AFTER_SECONDS));
     expect(refused.json()).toEqual({
       error: { code: "DB_UNAVAILABLE", message: "The database is unavailable; retry later" },
     });

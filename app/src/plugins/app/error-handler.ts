@@ -40,7 +40,14 @@ export function jsonRpcCode(code: ErrorCode): number {
   return code === "INVALID_JSON" ? -32700 : ERRORS[code].status < 500 ? -32600 : -32603;
 }
 
+/**
+ * Retry-After on a database outage (seconds): about two readiness periods, by which time the load
+ * balancer has taken the instance out or the database is back (the pool reconnects by itself).
+ */
+export const DB_RETRY_AFTER_SECONDS = 5;
+
 function send(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.code === "DB_UNAVAILABLE") reply.header("retry-after", String(DB_RETRY_AFTER_SECONDS));
   if (request.url.startsWith(HTTP_PATHS.mcp)) {
     const code = jsonRpcCode(error.code);
     return reply
