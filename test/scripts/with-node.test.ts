@@ -77,13 +77,13 @@ describe("scripts/with-node.sh", () => {
 });
 
 describe("the two README commands run on the pinned node", () => {
-  it("README starts with exactly ./scripts/start.sh and ./scripts/test-all.sh; CI runs the second", () => {
+  it("README starts with exactly `bash scripts/start.sh` and ./scripts/test-all.sh; CI runs the second", () => {
     const block = /```bash\n([\s\S]*?)```/.exec(read("README.md"))?.[1] ?? "";
     const commands = block
       .trim()
       .split("\n")
       .map((l) => l.replace(/\s+#.*$/, "").trim());
-    expect(commands).toEqual(["./scripts/start.sh", "./scripts/test-all.sh"]);
+    expect(commands).toEqual(["bash scripts/start.sh", "./scripts/test-all.sh"]);
     expect(read(".ci/run")).toMatch(/^\.\/scripts\/test-all\.sh$/m);
   });
 
