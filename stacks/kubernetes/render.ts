@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXAMPLE_TRACING_BACKEND, IMAGE_NAME } from "@mcp-stack/contract";
+import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ENVIRONMENT_NAMES, type EnvironmentName, SECRET_KEYS } from "../../environments/index.js";
 import { IMAGE_CONFIG_KEYS } from "../image.js";
@@ -61,8 +62,8 @@ export function placeholderSecrets(): Record<string, string> {
 const SECRET_TOKEN = /RENDERSECRET([A-Za-z0-9]+?)XX/g;
 
 /** The Pulumi SDK's marker of a secret value in serialised inputs: `{ [SIG]: SECRET_SIG, value }`. */
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
 /** Inputs with Pulumi's secret wrappers replaced by their values (undefined fields dropped). */
 export function unwrapSecrets(value: unknown): unknown {

@@ -3,19 +3,9 @@
  * once some of them are acknowledged, then the checks after a restart. Shared by the seeded CI
  * test (`kill-nine.test.ts`) and the long run (`scripts/reliability/`), which only scale it.
  */
+// The same seed sends the same conversations (mulberry32, the bench corpus's generator).
+import { rng as prng } from "../../../app/bench/corpus.js";
 import type { ChildApp } from "./child-app.js";
-
-/** A small deterministic PRNG (mulberry32): the same seed sends the same conversations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SentConversation {
   id: string;

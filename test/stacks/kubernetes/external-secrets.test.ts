@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { kubernetesObjects, REVIEW_CONFIG } from "../../../stacks/kubernetes/render.js";
 import { type MockRunResult, runUnderMocks } from "../../../stacks/mock-run.js";
+import { SECRET_SIG } from "../../helpers/component-mocks.js";
 import { podTemplates, type RenderedObject } from "./rendered-objects.js";
-
-/** The SDK's marker of a secret value in serialised inputs. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 const VAULT = {
   ...REVIEW_CONFIG,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES } from "../../../environments/index.js";
 import { RENDER_CONFIG, unwrapSecrets } from "../../../stacks/kubernetes/render.js";
+import { SECRET_SIG } from "../../helpers/component-mocks.js";
 import { runStackWithSecrets, TEST_SECRETS } from "../../helpers/stack.js";
 
 const RENDERED_DIR = join(import.meta.dirname, "..", "..", "..", "rendered");
@@ -93,7 +94,7 @@ describe("secrets never leak", () => {
       url: "postgresql://app:managed-pw-1@db-primary.prod.internal:5432/mcp",
       "replica-url": "postgresql://app:managed-pw-1@db-replica.prod.internal:5432/mcp",
     });
-    expect(JSON.stringify(secret?.inputs.stringData)).toContain("1b47061264138c4ac30d75fd1eb44270");
+    expect(JSON.stringify(secret?.inputs.stringData)).toContain(SECRET_SIG);
   });
 
   it("points staging's DATABASE_URL straight at the headless postgres Service (no pooler there)", async () => {

@@ -1,37 +1,20 @@
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CloudNativePgDatabase, DataOperators, validateDataOperatorsArgs } from "../../../../infra/index.js";
+import {
+  outputValue,
+  type Registered,
+  recordRegistrations,
+  SECRET_SIG,
+} from "../../../helpers/component-mocks.js";
 import { PROD } from "./fixtures.js";
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-const registered: Registered[] = [];
-// The SDK's marker of a secret value in serialised inputs.
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+let registered: Registered[] = [];
 
 beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push({
-          type: args.type,
-          name: args.name,
-          inputs: args.inputs as Record<string, unknown>,
-        });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "mcp-stack",
-    "cnpg",
-    false,
-  );
+  registered = await recordRegistrations("cnpg");
 });
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+const value = outputValue;
 
 /** Every string in `v` outside secret-wrapped values. */
 function plainStrings(v: unknown): string[] {

@@ -1,37 +1,24 @@
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   ExternalSecrets,
   ExternalSecretsOperator,
   validateExternalSecretsOperatorArgs,
 } from "../../../../infra/index.js";
+import {
+  outputValue,
+  type Registered,
+  recordRegistrations,
+  SECRET_SIG,
+} from "../../../helpers/component-mocks.js";
 import { APP_SECRETS, AWS, AZURE, args, VAULT } from "./fixtures.js";
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-const registered: Registered[] = [];
-// The SDK's marker of a secret value in serialised inputs.
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+let registered: Registered[] = [];
 
 beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(a) {
-        registered.push({ type: a.type, name: a.name, inputs: a.inputs as Record<string, unknown> });
-        return { id: `${a.name}-id`, state: a.inputs };
-      },
-      call: (a) => a.inputs,
-    },
-    "mcp-stack",
-    "external-secrets",
-    false,
-  );
+  registered = await recordRegistrations("external-secrets");
 });
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+const value = outputValue;
 
 // A namespace per component keeps resource names (and so URNs) distinct between the tests.
 async function build(name: string, a: Parameters<typeof args>[0], extra = {}) {

@@ -1,31 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ServiceMesh, validateServiceMeshArgs } from "../../../../infra/index.js";
+import { outputValue, type Registered, recordRegistrations } from "../../../helpers/component-mocks.js";
 import { meshArgs } from "./fixtures.js";
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-const registered: Registered[] = [];
+let registered: Registered[] = [];
 
 beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource(a) {
-        registered.push({ type: a.type, name: a.name, inputs: a.inputs as Record<string, unknown> });
-        return { id: `${a.name}-id`, state: a.inputs };
-      },
-      call: (a) => a.inputs,
-    },
-    "mcp-stack",
-    "mesh",
-    false,
-  );
+  registered = await recordRegistrations("mesh");
 });
 
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+const value = outputValue;
 
 describe("ServiceMesh", () => {
   for (const mesh of ["istio", "linkerd"] as const)
