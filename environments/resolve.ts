@@ -15,21 +15,24 @@ export type ResolvedEnvironment = Environment & { readonly derived: Derived };
 
 /** Thrown when an environment (after overrides) breaks the schema or a cross-field rule. */
 export class EnvironmentValidationError extends Error {
-  constructor(
-    readonly environment: string,
-    readonly issues: readonly RuleIssue[],
-  ) {
+  readonly environment: string;
+  readonly issues: readonly RuleIssue[];
+  constructor(environment: string, issues: readonly RuleIssue[]) {
     super(
       `Invalid environment "${environment}":\n${issues.map((i) => `  - ${environment}: ${i.path}: ${i.message}`).join("\n")}`,
     );
+    this.environment = environment;
+    this.issues = issues;
     this.name = "EnvironmentValidationError";
   }
 }
 
 /** Thrown for a name that is not one of dev, staging, prod. */
 export class UnknownEnvironmentError extends Error {
-  constructor(readonly environment: string) {
+  readonly environment: string;
+  constructor(environment: string) {
     super(`Unknown environment "${environment}". Valid environments: ${ENVIRONMENT_NAMES.join(", ")}`);
+    this.environment = environment;
     this.name = "UnknownEnvironmentError";
   }
 }

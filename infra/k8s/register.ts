@@ -3,11 +3,12 @@ import { type KubeObject, registerObjects } from "./manifests.js";
 
 /** Thrown by a component's constructor when its Args break an invariant; lists every issue. */
 export class InvalidArgsError extends Error {
-  constructor(
-    readonly component: string,
-    readonly issues: readonly string[],
-  ) {
+  readonly component: string;
+  readonly issues: readonly string[];
+  constructor(component: string, issues: readonly string[]) {
     super(`Invalid ${component} args:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.component = component;
+    this.issues = issues;
     this.name = "InvalidArgsError";
   }
 }
