@@ -4,11 +4,17 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const run = promisify(execFile);
-const printer = ["tsx", "--conditions=@mcp-stack/source", "environments/print.ts"];
+// As the npm script runs it (package.json "env"): Node's type stripping and the repository's loader.
+const printer = [
+  "--conditions=@mcp-stack/source",
+  "--import",
+  "./scripts/loader/register.ts",
+  "environments/print.ts",
+];
 
 describe("npm run env", () => {
   it("prints the resolved prod model as YAML with derived values and secrets masked", async () => {
-    const { stdout } = await run("npx", [...printer, "prod"]);
+    const { stdout } = await run(process.execPath, [...printer, "prod"]);
     const model = parse(stdout);
     expect(model.name).toBe("prod");
     expect(model.derived.postgres.sharedBuffers).toBe("4GB");
@@ -17,7 +23,7 @@ describe("npm run env", () => {
   });
 
   it("exits non-zero on an unknown environment and lists the valid ones", async () => {
-    const failure = await run("npx", [...printer, "nosuchenv"]).then(
+    const failure = await run(process.execPath, [...printer, "nosuchenv"]).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
