@@ -187,8 +187,10 @@ export interface Config {
 
 /** Start-up stops with this; the message names every offending variable. */
 export class ConfigError extends Error {
-  constructor(readonly issues: { variable: string; message: string }[]) {
+  readonly issues: { variable: string; message: string }[];
+  constructor(issues: { variable: string; message: string }[]) {
     super(`Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join("; ")}`);
+    this.issues = issues;
     this.name = "ConfigError";
   }
 }

@@ -18,10 +18,12 @@ const ChatResponse = z.object({
 });
 
 export class OpenAiAnswerer implements Answerer {
-  constructor(
-    private readonly options: OpenAiClientOptions,
-    readonly model: string,
-  ) {}
+  private readonly options: OpenAiClientOptions;
+  readonly model: string;
+  constructor(options: OpenAiClientOptions, model: string) {
+    this.options = options;
+    this.model = model;
+  }
 
   async answer(
     question: string,

@@ -9,11 +9,14 @@ export class BurstLogger {
   private lastLogAt = Number.NEGATIVE_INFINITY;
   private suppressed = 0;
 
-  constructor(
-    private readonly logger: Pick<Logger, "warn">,
-    private readonly clock: Clock,
-    private readonly windowMs = BURST_WINDOW_MS,
-  ) {}
+  private readonly logger: Pick<Logger, "warn">;
+  private readonly clock: Clock;
+  private readonly windowMs: number;
+  constructor(logger: Pick<Logger, "warn">, clock: Clock, windowMs: number = BURST_WINDOW_MS) {
+    this.logger = logger;
+    this.clock = clock;
+    this.windowMs = windowMs;
+  }
 
   /** Logs the first failure, then at most one line per window carrying how many were not logged. */
   failure(fields: Record<string, unknown>, err: unknown): void {

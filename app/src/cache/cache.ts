@@ -19,12 +19,16 @@ export class BackendCache implements Cache {
   // so an ingest during an outage can't leave pre-ingest results reachable once the backend is back.
   private readonly pendingBumps = new Set<string>();
 
-  constructor(
-    private readonly store: CacheStore,
-    private readonly ttls: CacheTtls,
-    private readonly burst: BurstLogger,
-    private readonly hooks: CacheHooks = {},
-  ) {}
+  private readonly store: CacheStore;
+  private readonly ttls: CacheTtls;
+  private readonly burst: BurstLogger;
+  private readonly hooks: CacheHooks;
+  constructor(store: CacheStore, ttls: CacheTtls, burst: BurstLogger, hooks: CacheHooks = {}) {
+    this.store = store;
+    this.ttls = ttls;
+    this.burst = burst;
+    this.hooks = hooks;
+  }
 
   async get<V>(key: CacheKey): Promise<V | undefined> {
     const k = await this.resolve(key);

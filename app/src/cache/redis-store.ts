@@ -26,7 +26,10 @@ export const DEFAULT_REDIS_TUNING: RedisTuning = {
 };
 
 export class RedisStore implements CacheStore {
-  private constructor(private readonly client: Redis) {}
+  private readonly client: Redis;
+  private constructor(client: Redis) {
+    this.client = client;
+  }
 
   /**
    * Connects, but resolves even when Redis is down (the cache then misses until a reconnect succeeds):

@@ -17,10 +17,12 @@ export class PgliteDatabase implements Database {
   /** Statements and transactions started and not yet finished (PGlite runs one at a time). */
   private active = 0;
 
-  private constructor(
-    /** The PGlite instance, exposed so tests and the bench can serve it over pglite-socket. */
-    readonly pglite: PGlite,
-  ) {}
+  /** The PGlite instance, exposed so tests and the bench can serve it over pglite-socket. */
+  readonly pglite: PGlite;
+
+  private constructor(pglite: PGlite) {
+    this.pglite = pglite;
+  }
 
   /**
    * Opens (creating if needed) a database under `dataDir`; in memory when `dataDir` is undefined.

@@ -52,10 +52,12 @@ export function contentWords(text: string): string[] {
 export class LocalEmbedder implements Embedder {
   readonly provider = "local";
 
-  constructor(
-    readonly dimensions = 384,
-    readonly model = "local-hash-v1",
-  ) {}
+  readonly dimensions: number;
+  readonly model: string;
+  constructor(dimensions: number = 384, model: string = "local-hash-v1") {
+    this.dimensions = dimensions;
+    this.model = model;
+  }
 
   async embed(texts: readonly string[]): Promise<number[][]> {
     return texts.map((text) => this.embedOne(text));

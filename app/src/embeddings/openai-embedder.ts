@@ -20,7 +20,9 @@ export class OpenAiEmbedder implements Embedder {
   readonly model: string;
   readonly dimensions: number;
 
-  constructor(private readonly options: OpenAiEmbedderOptions) {
+  private readonly options: OpenAiEmbedderOptions;
+  constructor(options: OpenAiEmbedderOptions) {
+    this.options = options;
     this.model = options.model;
     this.dimensions = options.dimensions;
   }

@@ -70,14 +70,18 @@ export type ErrorCode = keyof typeof ERRORS;
 
 /** A coded error; its status comes from {@link ERRORS}. */
 export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
   readonly status: number;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string = ERRORS[code].message,
-    readonly details?: unknown,
+    details?: unknown,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.code = code;
+    this.details = details;
     this.name = "AppError";
     this.status = ERRORS[code].status;
   }

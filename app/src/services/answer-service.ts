@@ -7,11 +7,14 @@ import type { RequestContext } from "./context.js";
 import type { SearchService } from "./search-service.js";
 
 export class AnswerService {
-  constructor(
-    private readonly search: SearchService,
-    private readonly answerer: Answerer,
-    private readonly cache: Cache,
-  ) {}
+  private readonly search: SearchService;
+  private readonly answerer: Answerer;
+  private readonly cache: Cache;
+  constructor(search: SearchService, answerer: Answerer, cache: Cache) {
+    this.search = search;
+    this.answerer = answerer;
+    this.cache = cache;
+  }
 
   answer(input: AnswerInput, ctx: RequestContext): Promise<AnswerOutput> {
     return untilAborted(ctx.signal, () =>

@@ -46,11 +46,11 @@ export class ConversationService {
   private readonly chunking: ChunkOptions;
   private readonly now: () => Date;
 
-  constructor(
-    private readonly store: ConversationStore,
-    private readonly embedder: Embedder,
-    options: ConversationServiceOptions = {},
-  ) {
+  private readonly store: ConversationStore;
+  private readonly embedder: Embedder;
+  constructor(store: ConversationStore, embedder: Embedder, options: ConversationServiceOptions = {}) {
+    this.store = store;
+    this.embedder = embedder;
     this.cache = options.cache ?? new DisabledCache();
     this.hooks = options.hooks ?? {};
     this.chunking = options.chunking ?? {};

@@ -12,12 +12,16 @@ import type { RequestContext } from "./context.js";
 import type { ServiceHooks } from "./hooks.js";
 
 export class SearchService {
-  constructor(
-    private readonly store: ConversationStore,
-    private readonly embedder: Embedder,
-    private readonly cache: Cache,
-    private readonly hooks: ServiceHooks = {},
-  ) {}
+  private readonly store: ConversationStore;
+  private readonly embedder: Embedder;
+  private readonly cache: Cache;
+  private readonly hooks: ServiceHooks;
+  constructor(store: ConversationStore, embedder: Embedder, cache: Cache, hooks: ServiceHooks = {}) {
+    this.store = store;
+    this.embedder = embedder;
+    this.cache = cache;
+    this.hooks = hooks;
+  }
 
   /** A search request (REST or MCP): counted, cached, bounded by the request's deadline. */
   async search(input: SearchInput, ctx: RequestContext): Promise<SearchOutput> {

@@ -68,7 +68,10 @@ interface HitRow {
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 export class ConversationStore {
-  constructor(private readonly db: Databases) {}
+  private readonly db: Databases;
+  constructor(db: Databases) {
+    this.db = db;
+  }
 
   /**
    * What is stored for `id` in `tenantId`. An id that belongs to another tenant is a 403: the caller

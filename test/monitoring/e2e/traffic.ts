@@ -23,13 +23,17 @@ export class Traffic {
   /** `x-worker-id` of every answer: both cluster workers must serve. */
   readonly workers = new Set<string>();
 
-  constructor(
-    private readonly baseUrl: string,
-    /** Sets whether the provider's embeddings fail (what turns an ingest into a 502). */
-    private readonly failEmbeddings: (fail: boolean) => void,
-    /** Pause between requests: a steady rate without starving the machine. */
-    private readonly pauseMs = 15,
-  ) {}
+  private readonly baseUrl: string;
+  /** Sets whether the provider's embeddings fail (what turns an ingest into a 502). */
+  private readonly failEmbeddings: (fail: boolean) => void;
+  /** Pause between requests: a steady rate without starving the machine. */
+  private readonly pauseMs: number;
+
+  constructor(baseUrl: string, failEmbeddings: (fail: boolean) => void, pauseMs = 15) {
+    this.baseUrl = baseUrl;
+    this.failEmbeddings = failEmbeddings;
+    this.pauseMs = pauseMs;
+  }
 
   set(mix: TrafficMix): void {
     this.mix = mix;
