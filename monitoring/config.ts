@@ -18,6 +18,8 @@ export const MONITORING_CONFIG = {
     cadvisor: "kubernetes-cadvisor",
     /** CloudNativePG instance pods (exporter on 9187), discovered by their prometheus.io annotations. */
     cloudnativePg: "cloudnative-pg",
+    /** CloudNativePG Pooler pods (PgBouncer's exporter on 9127), discovered the same way. */
+    cloudnativePgPooler: "cloudnative-pg-pooler",
   },
   /** Team label of every alert (the reference's). */
   team: "backend",
@@ -58,6 +60,12 @@ export const MONITORING_CONFIG = {
      * time; 2 h on top means one scheduled backup was missed or failed.
      */
     cnpgBackupMaxAgeSeconds: 26 * 3600,
+    /**
+     * Seconds the oldest client has queued in a Pooler for a server connection. Transaction pooling
+     * hands a server connection over in milliseconds; a client queued for a second means every server
+     * connection of the pool is busy (default_pool_size too small, or Postgres itself slow).
+     */
+    cnpgPoolerMaxWaitSeconds: 1,
   },
   /** `for` durations: the reference's for its seven alerts, reasons for the rest. */
   for: {
@@ -82,6 +90,8 @@ export const MONITORING_CONFIG = {
     cnpgArchiving: "5m",
     /** The age only grows; 15 m rides out the metric's refresh after a backup completes. */
     cnpgBackupAge: "15m",
+    /** Like the app's pool alert: a burst queues briefly, 5 m of queueing is a pool too small. */
+    cnpgPoolerWait: "5m",
   },
   /** Rate windows. */
   windows: {

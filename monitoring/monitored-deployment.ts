@@ -23,6 +23,8 @@ export interface PrometheusTargets {
   readonly redis: boolean;
   /** How PostgreSQL runs, which decides the exporter job (none for "external"). */
   readonly postgres: PostgresMode;
+  /** Whether the CloudNativePG Cluster has Poolers (a scrape job and alerts for them). Defaults to true. */
+  readonly cloudNativePgPoolers?: boolean;
 }
 
 /** A running OpenTelemetry Collector: its export and the container memory limit its config is sized to. */

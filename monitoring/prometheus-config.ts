@@ -1,4 +1,6 @@
 import {
+  CNPG_POD_LABELS,
+  CNPG_POD_ROLES,
   HTTP_PATHS,
   MONITORING_PATHS as P,
   MONITORING_SERVICES as S,
@@ -62,25 +64,40 @@ function appJob(namespace: string): Json {
   };
 }
 
-/**
- * CloudNativePG instance pods, one target per pod, on the port their `prometheus.io/port` annotation
- * names (9187, set by CloudNativePgDatabase through `inheritedMetadata`). Only pods of a Cluster
- * (label `cnpg.io/cluster`) are kept. In prometheus.yml when the engine is cloudnative-pg.
- */
-export function cloudNativePgJob(namespace: string): Json {
+/** A CloudNativePG pod role: `instance` (PostgreSQL) or `pooler` (PgBouncer); both carry cnpg.io/cluster. */
+type CnpgPodRole = (typeof CNPG_POD_ROLES)[keyof typeof CNPG_POD_ROLES];
+
+/** The discovery label of a pod label: Prometheus turns every character not allowed in a name into `_`. */
+const podLabel = (label: string) => `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+
+function cnpgPodJob(jobName: string, namespace: string, role: CnpgPodRole): Json {
   return {
-    job_name: C.jobs.cloudnativePg,
+    job_name: jobName,
     kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [namespace] } }],
     relabel_configs: [
       { source_labels: [annotation("scrape")], action: "keep", regex: "true" },
-      {
-        source_labels: ["__meta_kubernetes_pod_labelpresent_cnpg_io_cluster"],
-        action: "keep",
-        regex: "true",
-      },
+      { source_labels: [podLabel(CNPG_POD_LABELS.podRole)], action: "keep", regex: role },
       ...perPodRelabels(),
     ],
   };
+}
+
+/**
+ * CloudNativePG instance pods, one target per pod, on the port their `prometheus.io/port` annotation
+ * names (9187, set by CloudNativePgDatabase through `inheritedMetadata`). Only pods whose
+ * `cnpg.io/podRole` is `instance` are kept: Pooler pods carry the same cluster label. In prometheus.yml
+ * when the engine is cloudnative-pg.
+ */
+export function cloudNativePgJob(namespace: string): Json {
+  return cnpgPodJob(C.jobs.cloudnativePg, namespace, CNPG_POD_ROLES.instance);
+}
+
+/**
+ * CloudNativePG Pooler pods (PgBouncer's exporter on 9127, annotated by the Pooler's pod template; a
+ * Pooler does not inherit the Cluster's metadata), one target per pod.
+ */
+export function cloudNativePgPoolerJob(namespace: string): Json {
+  return cnpgPodJob(C.jobs.cloudnativePgPooler, namespace, CNPG_POD_ROLES.pooler);
 }
 
 /** Container metrics of the namespace from every kubelet, through the API server's node proxy. */
@@ -131,6 +148,9 @@ export function prometheusConfig(t: PrometheusTargets): Json {
       ? [staticJob(C.jobs.postgres, `${S.postgresExporter.name}:${S.postgresExporter.port}`)]
       : []),
     ...(t.postgres === "cloudnative-pg" ? [cloudNativePgJob(ns)] : []),
+    ...(t.postgres === "cloudnative-pg" && (t.cloudNativePgPoolers ?? true)
+      ? [cloudNativePgPoolerJob(ns)]
+      : []),
   ];
   return {
     global: {

@@ -20,7 +20,7 @@ export function prometheusYaml(t: PrometheusTargets): string {
 
 /** The rules files of a deployment, by file name; `timeScale` for end-to-end tests only. */
 export function rulesYaml(
-  t: Pick<MonitoredDeployment, "redis" | "postgres" | "cloudNativePgInstances">,
+  t: Pick<MonitoredDeployment, "redis" | "postgres" | "cloudNativePgInstances" | "cloudNativePgPoolers">,
   options: Pick<RuleOptions, "timeScale"> = {},
 ): Record<string, string> {
   return Object.fromEntries(
@@ -28,6 +28,7 @@ export function rulesYaml(
       redis: t.redis,
       postgres: t.postgres,
       cloudNativePgInstances: t.cloudNativePgInstances,
+      cloudNativePgPoolers: t.cloudNativePgPoolers,
       timeScale: options.timeScale,
     }).map((f) => [f.file, toYaml({ groups: f.groups })]),
   );

@@ -11,11 +11,12 @@ export function inClusterRedis(env: Pick<Environment, "redis">): boolean {
 /** What the rules of an environment depend on: its data tier. */
 export function environmentRuleOptions(
   env: Pick<Environment, "redis" | "database">,
-): Required<Pick<RuleOptions, "redis" | "postgres" | "cloudNativePgInstances">> {
+): Required<Pick<RuleOptions, "redis" | "postgres" | "cloudNativePgInstances" | "cloudNativePgPoolers">> {
   return {
     redis: inClusterRedis(env),
     postgres: env.database.engine,
     cloudNativePgInstances: env.database.cloudNativePg.instances,
+    cloudNativePgPoolers: env.database.pooler.enabled,
   };
 }
 

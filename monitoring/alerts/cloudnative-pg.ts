@@ -10,11 +10,14 @@ export interface CloudNativePgAlertOptions {
    * instances − 1 standbys. With 1, the replica alert is left out. Defaults to 3.
    */
   readonly instances?: number;
+  /** Whether the Cluster has Poolers (CloudNativePgDatabaseArgs.pooler); adds their alerts. Defaults to true. */
+  readonly poolers?: boolean;
 }
 
 // The instance manager's exporter, one target per pod; `namespace` and `pod` come from the scrape
 // job's relabelling. One Cluster per namespace, so `namespace` names the cluster.
 const cnpg = [eq("job", C.jobs.cloudnativePg)];
+const pooler = [eq("job", C.jobs.cloudnativePgPooler)];
 const T = C.thresholds;
 
 function replicasRule(instances: number): AlertRule {
@@ -86,11 +89,40 @@ ${sel(X.cnpgArchiverLastArchivedTime, cnpg)}`,
   },
 ];
 
-/** A CloudNativePG Cluster and its Barman Cloud backups. */
+/** PgBouncer in the Poolers, scraped on 9127 by the cloudnative-pg-pooler job. */
+const poolerRules: AlertRule[] = [
+  {
+    alert: "CloudNativePgPoolerDown",
+    // The pod's exporter unreachable, or reachable and reporting its PgBouncer down.
+    expr: `(${sel(X.up, pooler)} == 0)
+or
+(${sel(X.cnpgPoolerUp, pooler)} == 0)`,
+    for: C.for.dataTierDown,
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "A PgBouncer pod of a Pooler is down",
+      description:
+        "PgBouncer in {{ $labels.pod }} ({{ $labels.namespace }}) does not answer; the Pooler's Service sends the app's connections to its other pods, which now carry the load alone",
+    },
+  },
+  {
+    alert: "CloudNativePgPoolerWaiting",
+    expr: `max by (namespace, pod) (${sel(X.cnpgPoolerMaxWait, pooler)}) > ${T.cnpgPoolerMaxWaitSeconds}`,
+    for: C.for.cnpgPoolerWait,
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "Clients queue in a Pooler for a server connection",
+      description: `The oldest client in {{ $labels.pod }} has waited {{ $value | humanizeDuration }} for a PostgreSQL connection (threshold: ${T.cnpgPoolerMaxWaitSeconds}s): every server connection of its pool is busy`,
+    },
+  },
+];
+
+/** A CloudNativePG Cluster, its Poolers and its Barman Cloud backups. */
 export function cloudNativePgAlerts(options: CloudNativePgAlertOptions = {}): AlertGroup {
   const instances = options.instances ?? 3;
+  const poolers = options.poolers ?? true;
   return {
     name: "mcp_backend_cloudnative_pg",
-    rules: [...rules, ...(instances > 1 ? [replicasRule(instances)] : [])],
+    rules: [...rules, ...(instances > 1 ? [replicasRule(instances)] : []), ...(poolers ? poolerRules : [])],
   };
 }

@@ -20,6 +20,8 @@ export interface RuleOptions {
   readonly postgres?: PostgresMode;
   /** Instances of the CloudNativePG Cluster, with postgres "cloudnative-pg". Defaults to 3. */
   readonly cloudNativePgInstances?: number;
+  /** Whether the CloudNativePG Cluster has Poolers, with postgres "cloudnative-pg". Defaults to true. */
+  readonly cloudNativePgPoolers?: boolean;
   /**
    * The job of cAdvisor's container metrics. Defaults to the bundled Prometheus' `kubernetes-cadvisor`
    * (MONITORING_CONFIG.jobs.cadvisor); an Operator's Prometheus has its own (kube-prometheus-stack:
@@ -85,7 +87,14 @@ export function ruleFiles(options: RuleOptions = {}): RulesFile[] {
   if (postgres === "cloudnative-pg")
     files.push({
       file: "cloudnative-pg.yml",
-      groups: [finished(cloudNativePgAlerts({ instances: options.cloudNativePgInstances }))],
+      groups: [
+        finished(
+          cloudNativePgAlerts({
+            instances: options.cloudNativePgInstances,
+            poolers: options.cloudNativePgPoolers,
+          }),
+        ),
+      ],
     });
   return files;
 }

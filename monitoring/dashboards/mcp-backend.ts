@@ -10,6 +10,9 @@ import { eq, quantile, rate, sel, sumBy } from "../promql.js";
 import { dashboard, type RowSpec } from "./builder.js";
 
 const job = [eq("job", C.jobs.app)];
+const postgres = [eq("job", C.jobs.postgres)];
+const cnpg = [eq("job", C.jobs.cloudnativePg)];
+const pooler = [eq("job", C.jobs.cloudnativePgPooler)];
 const w = C.windows.dashboard;
 const ratio = (num: string, den: string) => `${num}\n/\n${den}`;
 const percentiles = (metric: typeof M.httpRequestDuration | typeof M.dbQueryDuration, by: string[] = []) =>
@@ -149,12 +152,37 @@ export function dashboardRows(options: DashboardOptions = {}): readonly RowSpec[
         },
         {
           title: "Postgres connections",
+          description:
+            "Server connections against max_connections: postgres_exporter's on a single instance, the instance manager's on the CloudNativePG primary (the busiest instance).",
           unit: "short",
           targets: [
-            { expr: sumBy([], sel(X.pgStatActivityCount, [eq("job", C.jobs.postgres)])), legend: "in use" },
             {
-              expr: `max(${sel(X.pgSettingsMaxConnections, [eq("job", C.jobs.postgres)])})`,
+              expr: `${sumBy([], sel(X.pgStatActivityCount, postgres))}\nor\nmax(${sumBy(["pod"], sel(X.cnpgBackends, cnpg))})`,
+              legend: "in use",
+            },
+            {
+              expr: `max(${sel(X.pgSettingsMaxConnections, postgres)})\nor\nmax(${sel(X.cnpgSetting, [...cnpg, eq("name", "max_connections")])})`,
               legend: "max_connections",
+            },
+          ],
+        },
+        {
+          title: "Connection pooler (CloudNativePG)",
+          description:
+            "PgBouncer in each Pooler pod: clients served and queued, server connections in use (CloudNativePgPoolerWaiting fires when the oldest queued client has waited over 1 s). Empty without Poolers.",
+          unit: "short",
+          targets: [
+            {
+              expr: sumBy(["pod"], sel(X.cnpgPoolerClientsActive, pooler)),
+              legend: "{{pod}} clients active",
+            },
+            {
+              expr: sumBy(["pod"], sel(X.cnpgPoolerClientsWaiting, pooler)),
+              legend: "{{pod}} clients waiting",
+            },
+            {
+              expr: sumBy(["pod"], sel(X.cnpgPoolerServersActive, pooler)),
+              legend: "{{pod}} servers active",
             },
           ],
         },

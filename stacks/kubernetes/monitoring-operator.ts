@@ -3,6 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   type CloudNativePgDatabaseArgs,
+  CNPG_ANY_POOLER_SELECTOR,
+  CNPG_POOLER_METRICS_PORT_NAME,
   OperatorMonitoring,
   type OperatorMonitoringComponentArgs,
   type ScrapeTarget,
@@ -57,7 +59,20 @@ export function scrapeTargets(env: ResolvedEnvironment): {
       port: METRICS_PORT_NAME,
       job: C.jobs.postgres,
     });
-  // CloudNativePG's instances: its own PodMonitor (cloudNativePgPodMonitorArgs).
+  // CloudNativePG's instances: its own PodMonitor (cloudNativePgPodMonitorArgs). Its Poolers: ours, since
+  // the Pooler's own enablePodMonitor is deprecated and would need its own labels and relabelling.
+  const poolers: ScrapeTarget[] =
+    env.database.engine === "cloudnative-pg" && env.database.pooler.enabled
+      ? [
+          {
+            name: C.jobs.cloudnativePgPooler,
+            selector: { ...CNPG_ANY_POOLER_SELECTOR },
+            port: CNPG_POOLER_METRICS_PORT_NAME,
+            job: C.jobs.cloudnativePgPooler,
+            instanceIsPod: true,
+          },
+        ]
+      : [];
   return {
     podMonitors: [
       {
@@ -68,6 +83,7 @@ export function scrapeTargets(env: ResolvedEnvironment): {
         job: C.jobs.app,
         instanceIsPod: true,
       },
+      ...poolers,
     ],
     serviceMonitors,
   };

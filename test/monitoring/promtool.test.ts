@@ -89,7 +89,7 @@ describe("alert rules", () => {
     expect(generated).toBe(prod["cloudnative-pg.yml"]);
     expect(
       run("promtool", ["check", "rules", "monitoring/generated/reference/alerts/cloudnative-pg.yml"]),
-    ).toContain("SUCCESS: 5 rules found");
+    ).toContain("SUCCESS: 7 rules found");
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveEnvironment } from "../../environments/index.js";
-import { monitoredDeployment } from "../../stacks/monitored-deployment.js";
+import { allAlerts, prometheusConfig } from "../../monitoring/index.js";
+import { environmentRuleOptions, monitoredDeployment } from "../../stacks/monitored-deployment.js";
 
 /** The one adapter from the environment model to what monitoring/ generates from. */
 describe("monitoredDeployment", () => {
@@ -14,6 +15,7 @@ describe("monitoredDeployment", () => {
       redis: true,
       postgres: "cloudnative-pg",
       cloudNativePgInstances: prod.database.cloudNativePg.instances,
+      cloudNativePgPoolers: true,
       alertReceiver: prod.prometheus.receiver,
       jaeger: false,
       otelCollector: { exportEndpoint: "tempo:4317", exportInsecure: true, memoryLimitMiB: 512 },
@@ -27,5 +29,27 @@ describe("monitoredDeployment", () => {
     const d = monitoredDeployment(staging);
     expect([d.redis, d.postgres, d.jaeger]).toEqual([false, "statefulset", true]);
     expect(d).not.toHaveProperty("otelCollector");
+  });
+
+  it("drops the Pooler job and alerts for a CloudNativePG Cluster without Poolers", () => {
+    const prod = resolveEnvironment("prod", { jaeger: { collector: { exportEndpoint: "tempo:4317" } } });
+    // Not a valid prod (its connection budget needs the Poolers): only the mapping is under test.
+    const withoutPoolers = {
+      ...prod,
+      database: { ...prod.database, pooler: { ...prod.database.pooler, enabled: false } },
+    };
+    const d = monitoredDeployment(withoutPoolers);
+    expect(d.cloudNativePgPoolers).toBe(false);
+    const jobs = (prometheusConfig(d) as { scrape_configs: { job_name: string }[] }).scrape_configs.map(
+      (j) => j.job_name,
+    );
+    expect(jobs).toContain("cloudnative-pg");
+    expect(jobs).not.toContain("cloudnative-pg-pooler");
+    const alerts = allAlerts(environmentRuleOptions(withoutPoolers)).map((a) => a.alert);
+    expect(alerts).toContain("CloudNativePgInstanceDown");
+    expect(alerts.filter((a) => a.startsWith("CloudNativePgPooler"))).toEqual([]);
+    expect(allAlerts(environmentRuleOptions(prod)).map((a) => a.alert)).toContain(
+      "CloudNativePgPoolerWaiting",
+    );
   });
 });

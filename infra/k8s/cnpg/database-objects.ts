@@ -2,9 +2,7 @@ import { PART_OF } from "@mcp-stack/contract";
 import { imageTag, recommendedLabels } from "../kube.js";
 import type { KubeObject } from "../manifests.js";
 import { CNPG_METRICS_PORT } from "../postgres-args.js";
-
 import { assertValid } from "../register.js";
-
 import {
   BARMAN_CLOUD_API_VERSION,
   BARMAN_CLOUD_PLUGIN,
@@ -17,7 +15,6 @@ import {
   type Pooler,
   type ScheduledBackup,
 } from "./crds.js";
-
 import {
   type CloudNativePgDatabaseArgs,
   CNPG_DEFAULTS,
@@ -26,6 +23,7 @@ import {
   POOLER_RESOURCES,
   validateCloudNativePgDatabaseArgs,
 } from "./database-args.js";
+import { CNPG_POOLER_METRICS_PORT } from "./pods.js";
 
 /** The pgvector extension, created in the app database once, at bootstrap. */
 export const PGVECTOR_SQL = "CREATE EXTENSION IF NOT EXISTS vector";
@@ -190,7 +188,14 @@ function pooler(
         },
       },
       template: {
-        metadata: { labels },
+        // A Pooler does not inherit the Cluster's metadata: its own annotations for pod discovery.
+        metadata: {
+          labels,
+          annotations: {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(CNPG_POOLER_METRICS_PORT),
+          },
+        },
         spec: { containers: [{ name: "pgbouncer", resources: given?.resources ?? POOLER_RESOURCES }] },
       },
     },

@@ -42,6 +42,7 @@ describe("prod with monitoring.mode: operator", () => {
     const operatorKinds = objects.filter((o) => o.apiVersion === OPERATOR_GROUP).map((o) => o.kind);
     expect(operatorKinds.sort()).toEqual([
       "PodMonitor",
+      "PodMonitor",
       "PrometheusRule",
       "PrometheusRule",
       "PrometheusRule",
@@ -108,6 +109,38 @@ describe("prod with monitoring.mode: operator", () => {
     expect((cluster.inheritedMetadata as Spec).labels).toMatchObject(SELECTOR);
   });
 
+  it("scrapes the Poolers' PgBouncer pods on their metrics port as job cloudnative-pg-pooler, and lets the Operator's Prometheus in", () => {
+    const pm = find(objects, "PodMonitor", C.jobs.cloudnativePgPooler);
+    expect(pm.metadata.labels).toMatchObject(SELECTOR);
+    const matchLabels = (spec(pm).selector as Spec).matchLabels as Record<string, string>;
+    // The labels CloudNativePG 1.30 puts on Pooler and instance pods (pkg/specs/pgbouncer/deployments.go, pods.go).
+    const poolerPod = {
+      "cnpg.io/cluster": "postgres",
+      "cnpg.io/podRole": "pooler",
+      "cnpg.io/poolerName": "postgres-pooler",
+    };
+    const instancePod = { "cnpg.io/cluster": "postgres", "cnpg.io/podRole": "instance" };
+    expect(selects(matchLabels, poolerPod)).toBe(true);
+    expect(selects(matchLabels, instancePod)).toBe(false);
+    const [endpoint] = spec(pm).podMetricsEndpoints as Spec[];
+    // The container port CloudNativePG declares for PgBouncer's exporter is named "metrics".
+    expect(endpoint).toMatchObject({ port: "metrics" });
+    expect(relabelJob(endpoint!)).toBe(C.jobs.cloudnativePgPooler);
+    for (const pooler of ["postgres-pooler", "postgres-pooler-ro"]) {
+      const ingress = spec(find(objects, "NetworkPolicy", pooler)).ingress as {
+        from: Spec[];
+        ports: { port: number }[];
+      }[];
+      const metrics = ingress.find((r) => r.ports.some((p) => p.port === 9127));
+      expect(metrics?.from, pooler).toEqual([
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+        },
+      ]);
+    }
+  });
+
   it("ships the dashboard as a ConfigMap for Grafana's sidecar in the monitoring namespace", () => {
     const cm = find(objects, "ConfigMap", "mcp-backend-dashboard");
     expect(cm.metadata.namespace).toBe(REFERENCE_MONITORING.operator.dashboards.namespace);
@@ -136,7 +169,7 @@ describe("operator mode's selector labels", () => {
   it("follow monitoring.operator.selectorLabels onto every monitor, rule and CloudNativePG's PodMonitor", async () => {
     const objects = await renderOperatorProd({ operator: { selectorLabels: { release: "kps" } } });
     const selected = objects.filter((o) => o.apiVersion === OPERATOR_GROUP);
-    expect(selected.length).toBe(5);
+    expect(selected.length).toBe(6);
     for (const o of selected) expect(o.metadata.labels, o.metadata.name).toMatchObject({ release: "kps" });
     const cluster = spec(find(objects, "Cluster", "postgres"));
     expect((cluster.inheritedMetadata as Spec).labels).toMatchObject({ release: "kps" });
