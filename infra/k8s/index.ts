@@ -2,6 +2,7 @@ export * from "./app-secrets.js";
 export * from "./backups.js";
 export * from "./cnpg/index.js";
 export * from "./external-secrets/index.js";
+export * from "./flows.js";
 export * from "./kube.js";
 export { type KubeObject, type RegisterOptions, registerObjects, resourceName, synth } from "./manifests.js";
 export * from "./mcp-backend.js";
