@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 
 import {
+  addServiceAccount,
   imageTag,
   isPinnedImage,
   newChart,
@@ -94,6 +95,7 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
     partOf: PART_OF,
   });
   const chart = newChart(name);
+  addServiceAccount(chart, name, labels);
   const claimName = backupClaimName(name);
   new k8s.KubePersistentVolumeClaim(chart, "pvc", {
     metadata: { name: claimName, labels },
@@ -124,6 +126,7 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
             metadata: { labels },
             spec: {
               restartPolicy: "Never",
+              serviceAccountName: name,
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               // Exception: the image's postgres user 999, which owns the dumps (and old WAL) on the backup volume.

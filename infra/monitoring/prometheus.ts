@@ -76,10 +76,6 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
   const config = args.config;
   const rules = args.rules ?? {};
 
-  new kube.KubeServiceAccount(chart, "sa", {
-    metadata: { name, namespace: ns, labels },
-    automountServiceAccountToken: false,
-  });
   // Cluster-scoped, so named after the namespace: staging and prod may share a cluster.
   const roleName = `${name}-${ns}`;
   new kube.KubeClusterRole(chart, "role", {
@@ -114,7 +110,6 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     namespace: ns,
     image: args.image,
     uid: PROMETHEUS_UID,
-    serviceAccountName: name,
     // SECURITY EXCEPTION (listed in test/stacks/kubernetes/security.test.ts): the token is mounted
     // because Prometheus calls the API server for kubernetes_sd_configs (pod discovery) and the
     // cAdvisor node proxy; its ClusterRole grants only get/list/watch on those resources. Every

@@ -95,9 +95,11 @@ describe("PgvectorPostgres", () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       "ConfigMap/postgres-config",
       "ConfigMap/postgres-init",
+      "ServiceAccount/postgres",
       "StatefulSet/postgres",
       "Service/postgres",
       "PodDisruptionBudget/postgres",
+      "ServiceAccount/postgres-exporter",
       "Deployment/postgres-exporter",
       "Service/postgres-exporter",
       "PodDisruptionBudget/postgres-exporter",
