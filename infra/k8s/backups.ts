@@ -49,6 +49,8 @@ export interface BackupsArgs {
   readonly mountPath?: string;
   /** Name of the CronJob and PVC prefix. Defaults to "postgres-backup". */
   readonly name?: string;
+  /** Annotations of the Job's pod template (e.g. a service mesh's native-sidecar switch). Defaults to none. */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /** Invariants of {@link BackupsArgs}; an empty list means valid. */
@@ -123,7 +125,7 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
           activeDeadlineSeconds: 4 * 3600,
           ttlSecondsAfterFinished: 7 * 24 * 3600,
           template: {
-            metadata: { labels },
+            metadata: { labels, ...(args.podAnnotations ? { annotations: { ...args.podAnnotations } } : {}) },
             spec: {
               restartPolicy: "Never",
               serviceAccountName: name,

@@ -7,7 +7,7 @@ export * from "./kube.js";
 export { type KubeObject, type RegisterOptions, registerObjects, resourceName, synth } from "./manifests.js";
 export * from "./mcp-backend.js";
 export * from "./mesh/index.js";
-export { EnvironmentNamespace, type EnvironmentNamespaceArgs } from "./namespace.js";
+export { EnvironmentNamespace, type EnvironmentNamespaceArgs, PodSecurityLevel } from "./namespace.js";
 export * from "./network-policies.js";
 export * from "./postgres.js";
 export * from "./protect.js";

@@ -94,6 +94,8 @@ export interface WorkloadSpec {
   readonly mountApiToken?: boolean;
   /** Pod annotations (config checksums). */
   readonly annotations?: Record<string, string>;
+  /** More pod-template labels (never selectors), e.g. a service mesh's opt-out. */
+  readonly podLabels?: Record<string, string>;
 }
 
 /**
@@ -130,7 +132,10 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
       strategy: s.pvc ? { type: "Recreate" } : { type: "RollingUpdate" },
       selector: { matchLabels: { app: s.name } },
       template: {
-        metadata: { labels, ...(s.annotations ? { annotations: s.annotations } : {}) },
+        metadata: {
+          labels: { ...s.podLabels, ...labels },
+          ...(s.annotations ? { annotations: s.annotations } : {}),
+        },
         spec: {
           serviceAccountName: s.name,
           automountServiceAccountToken: s.mountApiToken ?? false,

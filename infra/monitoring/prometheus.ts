@@ -59,6 +59,16 @@ export interface PrometheusArgs {
   readonly networkPolicies?: boolean;
   /** `app.kubernetes.io/instance`. Defaults to "prometheus". */
   readonly instance?: string;
+  /**
+   * More labels on its pod template, e.g. `sidecar.istio.io/inject: "false"` to keep it off a service
+   * mesh. Defaults to none.
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * More annotations on its pod template, e.g. `linkerd.io/inject: disabled` to keep it off a service
+   * mesh. Defaults to none.
+   */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -155,7 +165,8 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
       mountPath: P.prometheusData,
       storageClass: args.storageClass,
     },
-    annotations: { "checksum/config": checksum(config, ...Object.values(rules)) },
+    podLabels: args.podLabels,
+    annotations: { ...args.podAnnotations, "checksum/config": checksum(config, ...Object.values(rules)) },
   });
   const policy =
     (args.networkPolicies ?? d.networkPolicies) ? monitoringNetworkPolicy(ns, name, prometheusFlows()) : [];

@@ -81,7 +81,11 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
   }
   const cluster = CNPG_CLUSTER_NAME;
   const instances = "postgres-instances";
-  const groups: PodGroup[] = [{ name: instances, selector: cnpgInstanceSelector(cluster) }];
+  // CloudNativePG runs the instances as a ServiceAccount named after the cluster, each Pooler as one
+  // named after the Pooler: the identities the mesh's policies name.
+  const groups: PodGroup[] = [
+    { name: instances, selector: cnpgInstanceSelector(cluster), serviceAccount: cluster },
+  ];
   const operator = {
     name: "cnpg-operator",
     namespaceSelector: { "kubernetes.io/metadata.name": CNPG_OPERATOR_NAMESPACE },
@@ -107,7 +111,7 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
       ]
     : [];
   for (const [group, pooler] of poolers as [string, string][]) {
-    groups.push({ name: group, selector: cnpgPoolerSelector(pooler) });
+    groups.push({ name: group, selector: cnpgPoolerSelector(pooler), serviceAccount: pooler });
     flows.push({ from: SERVICE_NAME, to: group, port: POSTGRES_PORT });
     flows.push({ from: group, to: instances, port: POSTGRES_PORT });
     for (const port of API_SERVER_PORTS) flows.push({ from: group, toExternal: API_SERVER, port });

@@ -47,9 +47,12 @@ export interface Pooler {
       /** pgbouncer.ini settings, all strings. */
       readonly parameters?: Readonly<Record<string, string>>;
     };
-    /** Pod template; only labels and the pgbouncer container's resources are set here. */
+    /** Pod template; only labels, annotations and the pgbouncer container's resources are set here. */
     readonly template?: {
-      readonly metadata?: { readonly labels?: Readonly<Record<string, string>> };
+      readonly metadata?: {
+        readonly labels?: Readonly<Record<string, string>>;
+        readonly annotations?: Readonly<Record<string, string>>;
+      };
       readonly spec: {
         readonly containers: readonly { readonly name: string; readonly resources?: CpuMemoryResources }[];
       };
@@ -121,7 +124,9 @@ export const poolerSchema: z.ZodType<Pooler> = z.strictObject({
     }),
     template: z
       .strictObject({
-        metadata: z.strictObject({ labels: stringMap.optional() }).optional(),
+        metadata: z
+          .strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() })
+          .optional(),
         spec: z.strictObject({
           containers: z.array(
             z.strictObject({ name: z.string().min(1), resources: resourcesSchema.optional() }),

@@ -152,7 +152,11 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
     inheritedMetadata: {
       // CloudNativePG puts these on its PodMonitor too: how the Operator's Prometheus selects it.
       labels: { ...cnpgLabels(args, args.name, "database"), ...args.podMonitorLabels },
-      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(CNPG_METRICS_PORT) },
+      annotations: {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": String(CNPG_METRICS_PORT),
+        ...args.podAnnotations,
+      },
     },
     enableSuperuserAccess: false,
   };
@@ -190,7 +194,7 @@ function pooler(
         },
       },
       template: {
-        metadata: { labels },
+        metadata: { labels, ...(args.podAnnotations ? { annotations: { ...args.podAnnotations } } : {}) },
         spec: { containers: [{ name: "pgbouncer", resources: given?.resources ?? POOLER_RESOURCES }] },
       },
     },
