@@ -78,6 +78,11 @@ export interface Flow {
 export interface NetworkFlows {
   readonly groups: PodGroup[];
   readonly flows: Flow[];
+  /**
+   * Whether this part's NetworkPolicies open the far side of its flows with groups owned elsewhere (as
+   * NetworkPoliciesArgs.peerPolicies). Defaults to true.
+   */
+  readonly peerPolicies?: boolean;
 }
 
 /** The source "any": every client. */
@@ -163,26 +168,54 @@ export function validateFlows(model: NetworkFlows): string[] {
 
 /**
  * Several components' flow models as one (the namespace's): a group keeps the definition of the part
- * that owns it (the owner knows its pods' labels), flows appear once. Two owners of one group, or two
- * owners disagreeing, is a mistake reported by {@link validateFlows} as a duplicate.
+ * that owns it (the owner knows its pods' labels); two owners of one group are reported by
+ * {@link validateFlows} as a duplicate. A flow is kept once, and only where the NetworkPolicies let it
+ * through: a part that opens its peers' side (`peerPolicies`, the default) is taken at its word;
+ * otherwise each end it does not own must be opened by that end's owner too (the destination's owner
+ * may do so with a flow from "any").
  */
 export function mergeFlows(...parts: readonly NetworkFlows[]): NetworkFlows {
   const groups = new Map<string, PodGroup>();
+  const owner = new Map<string, number>();
   const owners: PodGroup[] = [];
-  for (const g of parts.flatMap((p) => p.groups)) {
-    const known = groups.get(g.name);
-    if (g.owned === false) {
-      if (!known) groups.set(g.name, g);
-      continue;
+  parts.forEach((part, i) => {
+    for (const g of part.groups) {
+      const known = groups.get(g.name);
+      if (g.owned === false) {
+        if (!known) groups.set(g.name, g);
+        continue;
+      }
+      if (owner.has(g.name)) owners.push(g);
+      else {
+        groups.set(g.name, g);
+        owner.set(g.name, i);
+      }
     }
-    if (known && known.owned !== false) owners.push(g);
-    else groups.set(g.name, g);
-  }
+  });
+  const declares = (i: number, f: Flow, asDestination: boolean) =>
+    parts[i]!.flows.some(
+      (x) =>
+        x.to === f.to &&
+        x.port === f.port &&
+        (x.protocol ?? FlowProtocol.TCP) === (f.protocol ?? FlowProtocol.TCP) &&
+        (x.from === f.from || (asDestination && x.from === ANY)),
+    );
+  const opened = (i: number, f: Flow) => {
+    if (parts[i]!.peerPolicies ?? true) return true;
+    const src = f.from !== undefined && f.from !== ANY ? owner.get(f.from) : undefined;
+    const dst = f.to !== undefined ? owner.get(f.to) : undefined;
+    return (
+      (src === undefined || src === i || declares(src, f, false)) &&
+      (dst === undefined || dst === i || declares(dst, f, true))
+    );
+  };
   const flows = new Map<string, Flow>();
-  for (const f of parts.flatMap((p) => p.flows)) {
-    // Externals of one name may differ (several ranges of one managed database): key on all of it.
-    const key = `${flowKey(f)} ${JSON.stringify([f.fromExternal, f.toExternal])}`;
-    if (!flows.has(key)) flows.set(key, f);
-  }
+  parts.forEach((part, i) => {
+    for (const f of part.flows) {
+      // Externals of one name may differ (several ranges of one managed database): key on all of it.
+      const key = `${flowKey(f)} ${JSON.stringify([f.fromExternal, f.toExternal])}`;
+      if (!flows.has(key) && opened(i, f)) flows.set(key, f);
+    }
+  });
   return { groups: [...groups.values(), ...owners], flows: [...flows.values()] };
 }

@@ -132,6 +132,8 @@ export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
 export function alertmanagerFlows(withReceiver: boolean): NetworkFlows {
   const name = S.alertmanager.name;
   return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
     groups: [monitoringGroup(name), namedPeer(S.prometheus.name)],
     flows: [
       { from: S.prometheus.name, to: name, port: S.alertmanager.port },

@@ -197,6 +197,8 @@ export function grafanaFlows(args: Pick<GrafanaArgs, "port" | "jaegerEgress">): 
   const name = S.grafana.name;
   const jaeger = args.jaegerEgress ?? GRAFANA_DEFAULTS.jaegerEgress;
   return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
     groups: [
       monitoringGroup(name),
       namedPeer(S.prometheus.name),

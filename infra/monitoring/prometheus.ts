@@ -188,6 +188,8 @@ export function prometheusFlows(): NetworkFlows {
     S.alertmanager.name,
   ];
   return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
     groups: [monitoringGroup(name), ...peers.map(namedPeer)],
     flows: [
       { from: S.grafana.name, to: name, port: S.prometheus.port },

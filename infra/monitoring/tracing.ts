@@ -124,6 +124,8 @@ export function jaegerObjects(args: JaegerArgs): KubeObject[] {
 export function jaegerFlows(): NetworkFlows {
   const j = S.jaeger;
   return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
     groups: [monitoringGroup(j.name), namedPeer(SERVICE_NAME)],
     flows: [
       { from: SERVICE_NAME, to: j.name, port: j.ports.otlpGrpc },
@@ -210,6 +212,8 @@ export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
 export function otelCollectorFlows(args: Pick<OtelCollectorArgs, "exportEndpoint">): NetworkFlows {
   const o = S.otelCollector;
   return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
     groups: [monitoringGroup(o.name), namedPeer(SERVICE_NAME)],
     flows: [
       { from: SERVICE_NAME, to: o.name, port: o.ports.otlpGrpc },

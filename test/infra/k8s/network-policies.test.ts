@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Flow,
   mergeFlows,
+  type NetworkFlows,
   networkPolicyObjects,
   type PodGroup,
   validateFlows,
@@ -81,6 +82,26 @@ describe("the flow model", () => {
     // Two owners of one group are a mistake the validation names.
     const twice = mergeFlows({ groups, flows: [] }, { groups: [groups[0]!], flows: [] });
     expect(validateFlows(twice)).toEqual(['groups[3].name "app" is defined twice']);
+  });
+
+  it("keeps a flow of a part that opens only its own side when the other end's owner opens it too", () => {
+    const app = {
+      groups: [groups[0]!, { name: "jaeger", selector: { j: "1" }, owned: false }],
+      flows: [{ from: "app", to: "jaeger", port: 4317 }],
+    };
+    const jaeger: NetworkFlows = {
+      peerPolicies: false,
+      groups: [
+        { name: "jaeger", selector: { j: "1" } },
+        { name: "app", selector: { a: "1" }, owned: false },
+      ],
+      flows: [
+        { from: "app", to: "jaeger", port: 4317 },
+        { from: "app", to: "jaeger", port: 4318 },
+        { from: "any", to: "jaeger", port: 16686 },
+      ],
+    };
+    expect(mergeFlows(app, jaeger).flows.map((f) => f.port)).toEqual([4317, 16686]);
   });
 });
 
