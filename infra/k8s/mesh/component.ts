@@ -30,8 +30,8 @@ export class ServiceMesh extends pulumi.ComponentResource {
   public readonly optOutAnnotations: Record<string, string>;
   /** `Kind/name` of every policy object. */
   public readonly policyNames: string[];
-  /** Every resource, for dependsOn. */
-  public readonly resources: pulumi.CustomResource[];
+  /** URNs of the policy objects, resolved once all are registered (depend on the component to wait for them). */
+  public readonly policyUrns: pulumi.Output<string[]>;
 
   constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:ServiceMesh", name, {}, opts);
@@ -43,7 +43,7 @@ export class ServiceMesh extends pulumi.ComponentResource {
     this.optOutLabels = r.optOutLabels;
     this.optOutAnnotations = r.optOutAnnotations;
     this.policyNames = r.objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    this.resources = r.objects.map((o) => {
+    const resources = r.objects.map((o) => {
       const metadata = { ...o.metadata, namespace: args.namespace };
       return new k8s.apiextensions.CustomResource(
         resourceName({ apiVersion: o.apiVersion, kind: o.kind, metadata }),
@@ -51,6 +51,7 @@ export class ServiceMesh extends pulumi.ComponentResource {
         { parent: this },
       );
     });
+    this.policyUrns = pulumi.all(resources.map((x) => x.urn));
     this.registerOutputs({
       mesh: this.mesh,
       namespaceLabels: this.namespaceLabels,
@@ -59,6 +60,7 @@ export class ServiceMesh extends pulumi.ComponentResource {
       optOutLabels: this.optOutLabels,
       optOutAnnotations: this.optOutAnnotations,
       policyNames: this.policyNames,
+      policyUrns: this.policyUrns,
     });
   }
 }

@@ -13,14 +13,15 @@ const value = outputValue;
 
 describe("ServiceMesh", () => {
   for (const mesh of ["istio", "linkerd"] as const)
-    it(`registers every ${mesh} policy as a CustomResource parented to it, in the namespace`, async () => {
+    it(`registers every ${mesh} policy as a CustomResource in the namespace`, async () => {
       const c = new ServiceMesh(`mesh-${mesh}`, meshArgs(mesh, { namespace: `ns-${mesh}` }));
-      const urns = await Promise.all(c.resources.map((r) => value(r.urn)));
-      expect(urns.length).toBe(c.policyNames.length);
+      const urns = await value(c.policyUrns);
       for (const urn of urns) expect(urn).toContain("::mcp-stack:infra:ServiceMesh$kubernetes:");
       const mine = registered.filter(
         (r) => (r.inputs.metadata as { namespace?: string })?.namespace === `ns-${mesh}`,
       );
+      expect(mine.length).toBe(c.policyNames.length);
+      expect(urns.length).toBe(c.policyNames.length);
       expect(
         mine.map((r) => `${r.inputs.kind}/${(r.inputs.metadata as { name: string }).name}`).sort(),
       ).toEqual([...c.policyNames].sort());
