@@ -1,4 +1,4 @@
-import { type KubeObject, selects } from "./objects.js";
+import { type KubeObject, podTemplates, selects } from "./objects.js";
 
 /**
  * What a service mesh enforces, read from rendered Istio (security.istio.io) and Linkerd
@@ -160,4 +160,76 @@ export function meshPolicies(objects: readonly KubeObject[]): KubeObject[] {
   return objects.filter(
     (o) => o.apiVersion.startsWith("security.istio.io/") || o.apiVersion.startsWith("policy.linkerd.io/"),
   );
+}
+
+/** Workloads allowed off the mesh in an injected namespace, and why. */
+export const MESH_EXEMPT: Readonly<Record<string, string>> = {
+  "deployment/prometheus":
+    "scrapes every metrics port in plaintext, the same path with and without a mesh (docs/security.md)",
+};
+
+/** The mesh a namespace is injected for, from its labels (Istio) or annotations (Linkerd). */
+export function injectedMesh(ns: KubeObject | undefined): "istio" | "linkerd" | undefined {
+  const m = (ns?.metadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+  if (m.labels?.["istio-injection"] === "enabled" || m.labels?.["istio.io/rev"]) return "istio";
+  if (m.annotations?.["linkerd.io/inject"] === "enabled") return "linkerd";
+  return undefined;
+}
+
+/**
+ * A namespace the model meshes (or that is injected) denies by default and demands mTLS: Istio's
+ * namespace-wide STRICT PeerAuthentication and allow-nothing policy, workload PeerAuthentications only
+ * relaxing named ports; Linkerd's default-deny annotation and deny-by-default Servers. No pod opts out
+ * of the mesh unless listed in MESH_EXEMPT.
+ */
+export function meshViolations(objects: readonly KubeObject[], wanted: string): string[] {
+  const ns = objects.find((o) => o.kind === "Namespace");
+  const name = ns?.metadata.name ?? "namespace";
+  const mesh = injectedMesh(ns);
+  if (!mesh)
+    return wanted === "none"
+      ? []
+      : [`namespace ${name}: the model asks for mesh ${wanted}, but it is not injected`];
+  const out: string[] = [];
+  if (mesh === "istio") {
+    const pas = istio(objects, "PeerAuthentication") as unknown as IstioPeerAuthentication[];
+    if (!pas.some((p) => !p.spec.selector && p.spec.mtls?.mode === "STRICT"))
+      out.push(`namespace ${name}: no namespace-wide STRICT PeerAuthentication`);
+    for (const p of pas.filter((x) => x.spec.selector && x.spec.mtls?.mode !== "STRICT"))
+      out.push(
+        `PeerAuthentication ${p.metadata.name}: workload mode ${p.spec.mtls?.mode ?? "unset"}, not STRICT`,
+      );
+    const aps = istio(objects, "AuthorizationPolicy") as unknown as IstioAuthorizationPolicy[];
+    if (
+      !aps.some(
+        (p) =>
+          !p.spec.selector && (p.spec.rules ?? []).length === 0 && (p.spec.action ?? "ALLOW") === "ALLOW",
+      )
+    )
+      out.push(`namespace ${name}: no namespace-wide allow-nothing AuthorizationPolicy`);
+  } else {
+    const ann = (ns!.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+    if (ann["config.linkerd.io/default-inbound-policy"] !== "deny")
+      out.push(`namespace ${name}: Linkerd's default inbound policy is not deny`);
+    for (const s of linkerd(objects, "Server") as unknown as LinkerdServer[])
+      if ((s.spec.accessPolicy ?? "deny") !== "deny")
+        out.push(`Server ${s.metadata.name}: accessPolicy ${s.spec.accessPolicy}`);
+  }
+  for (const pod of podTemplates(objects)) {
+    const meta = templateMeta(pod.object);
+    const off =
+      meta.labels?.["sidecar.istio.io/inject"] === "false" ||
+      meta.annotations?.["linkerd.io/inject"] === "disabled";
+    if (off && !(pod.workload in MESH_EXEMPT)) out.push(`${pod.workload}: opts out of the mesh`);
+  }
+  return out;
+}
+
+type TemplateMeta = { labels?: Record<string, string>; annotations?: Record<string, string> };
+function templateMeta(o: KubeObject): TemplateMeta {
+  const spec = o.spec as {
+    template?: { metadata?: TemplateMeta };
+    jobTemplate?: { spec: { template: { metadata?: TemplateMeta } } };
+  };
+  return (spec.template ?? spec.jobTemplate?.spec.template)?.metadata ?? {};
 }
