@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { violations } from "../../../policy/rules/index.js";
 import {
   istioAllows,
   istioMtlsMode,
   linkerdAllows,
   type MeshClient,
   meshPolicies,
+  meshViolations,
 } from "../../../policy/rules/mesh.js";
 import {
   allowed,
@@ -173,6 +175,11 @@ describe.each(["staging", "prod"] as const)("%s with a mesh", (env) => {
       expect(meshPolicies(objects).length).toBeGreaterThan(5);
       for (const o of objects)
         expect(() => validateKubeObject(o), `${o.kind}/${o.metadata.name}`).not.toThrow();
+    });
+
+    it("passes the security walk and the mesh's default-deny rule", () => {
+      expect(violations(objects, true)).toEqual([]);
+      expect(meshViolations(objects, mesh)).toEqual([]);
     });
 
     it("injects the namespace and keeps only the bundled Prometheus off the mesh", () => {
