@@ -9,11 +9,14 @@
 export {
   Alertmanager,
   Backups,
+  EnvironmentNamespace,
   Grafana,
   Jaeger,
   McpBackend,
+  NetworkPolicies,
   OtelCollector,
   PgvectorPostgres,
   Prometheus,
   Redis,
+  ServiceMesh,
 } from "./infra/index.js";

@@ -146,4 +146,6 @@ export const dev = {
   operators: "existing",
   // Kubernetes Secrets from Pulumi config; "external-secrets" reads a secret manager instead.
   secrets: { backend: "pulumi", keyPrefix: "mcp-stack/dev", refreshInterval: "1h" },
+  // No mesh on a laptop cluster (docs/security.md).
+  mesh: "none",
 } satisfies Environment;

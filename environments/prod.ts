@@ -150,4 +150,7 @@ export const prod = {
   operators: "install",
   // Kubernetes Secrets from Pulumi config; "external-secrets" reads a secret manager instead.
   secrets: { backend: "pulumi", keyPrefix: "mcp-stack/prod", refreshInterval: "1h" },
+  // mTLS between services, as the reference asks of production; Linkerd taken as present in the
+  // cluster (why Linkerd, and why not installed here: docs/security.md).
+  mesh: "linkerd",
 } satisfies Environment;

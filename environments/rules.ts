@@ -137,6 +137,18 @@ function engineRules(env: Environment): RuleIssue[] {
       path: "secrets.backend",
       message: "the docker target has no External Secrets Operator; use pulumi",
     });
+  if (env.mesh !== "none" && env.target === "docker")
+    issues.push({
+      path: "mesh",
+      message: `the docker target has no service mesh; use none (mesh is ${env.mesh})`,
+    });
+  if (env.mesh !== "none" && !env.kubernetes.networkPolicies)
+    issues.push({
+      path: "kubernetes.networkPolicies",
+      message:
+        `mesh ${env.mesh} accepts plaintext on the ports of clients off the mesh (Prometheus' scrape, ` +
+        "the public port) and leaves who reaches them to the NetworkPolicies: turn them on",
+    });
   if (env.redis.engine === "external" && env.redis.external === undefined)
     issues.push({
       path: "redis.external.egress",

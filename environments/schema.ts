@@ -482,6 +482,13 @@ const secrets = z.strictObject({
     .regex(/^(\d+(ms|s|m|h))+$/, { message: "must be a duration such as 1h or 30m" }),
 });
 
+/**
+ * Service mesh of the namespace: mTLS between the workloads and authorization mirroring the
+ * NetworkPolicy flows (infra/k8s/mesh/). The mesh's control plane is taken as present, never installed
+ * by this stack (it is cluster-wide, shared by every namespace); docs/security.md says how to choose.
+ */
+const mesh = z.enum(["none", "linkerd", "istio"]);
+
 /** Operators the data tier runs on: installed by this stack from pinned Helm charts, or already there. */
 const operators = z.enum(["install", "existing"]);
 
@@ -511,6 +518,7 @@ export const environmentSchema = z.strictObject({
    */
   operators,
   secrets,
+  mesh,
 });
 
 /** An environment as written in dev.ts / staging.ts / prod.ts, before derivation. */

@@ -150,4 +150,6 @@ export const staging = {
   operators: "existing",
   // Kubernetes Secrets from Pulumi config; "external-secrets" reads a secret manager instead.
   secrets: { backend: "pulumi", keyPrefix: "mcp-stack/staging", refreshInterval: "1h" },
+  // Set to prod's mesh where the staging cluster runs it (docs/security.md).
+  mesh: "none",
 } satisfies Environment;

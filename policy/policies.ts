@@ -11,6 +11,7 @@ import {
   imageViolations,
   type KubeObject,
   loadBalancerViolations,
+  meshViolations,
   type NamespaceModel,
   namespaceModels,
   networkViolations,
@@ -148,6 +149,17 @@ export const networkPolicyCoverage: StackValidationPolicy = {
   },
 };
 
+export const meshDefaultDeny: StackValidationPolicy = {
+  name: "mesh-default-deny",
+  description:
+    "Where the model names a service mesh (or the namespace is injected), the namespace is injected, denies by default and demands mTLS, and no pod opts out of the mesh but the listed exemptions.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const objects = stackObjects(args.resources);
+    for (const v of meshViolations(objects, stackModel(objects)?.mesh ?? "none")) report(v);
+  },
+};
+
 export const protectProdData: StackValidationPolicy = {
   name: "protect-prod-data",
   description:
@@ -171,5 +183,6 @@ export const POLICIES = [
   loadBalancersOnlyWhereAsked,
   podDisruptionBudgets,
   networkPolicyCoverage,
+  meshDefaultDeny,
   protectProdData,
 ];

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 
 import {
+  addServiceAccount,
   imageTag,
   isPinnedImage,
   newChart,
@@ -48,6 +49,8 @@ export interface BackupsArgs {
   readonly mountPath?: string;
   /** Name of the CronJob and PVC prefix. Defaults to "postgres-backup". */
   readonly name?: string;
+  /** Annotations of the Job's pod template (e.g. a service mesh's native-sidecar switch). Defaults to none. */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /** Invariants of {@link BackupsArgs}; an empty list means valid. */
@@ -94,6 +97,7 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
     partOf: PART_OF,
   });
   const chart = newChart(name);
+  addServiceAccount(chart, name, labels);
   const claimName = backupClaimName(name);
   new k8s.KubePersistentVolumeClaim(chart, "pvc", {
     metadata: { name: claimName, labels },
@@ -121,9 +125,10 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
           activeDeadlineSeconds: 4 * 3600,
           ttlSecondsAfterFinished: 7 * 24 * 3600,
           template: {
-            metadata: { labels },
+            metadata: { labels, ...(args.podAnnotations ? { annotations: { ...args.podAnnotations } } : {}) },
             spec: {
               restartPolicy: "Never",
+              serviceAccountName: name,
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               // Exception: the image's postgres user 999, which owns the dumps (and old WAL) on the backup volume.

@@ -238,3 +238,20 @@ export const EXPORTER_RESOURCES: ContainerResources = {
   requests: { cpu: "50m", memory: "64Mi", ephemeralStorage: "32Mi" },
   limits: { cpu: "200m", memory: "128Mi", ephemeralStorage: "64Mi" },
 };
+
+/**
+ * A ServiceAccount of the workload's own, without a token: the identity a service mesh's policies name
+ * (a pod on the namespace's `default` account would share it with every other such pod). A pod that
+ * calls the API server mounts its token explicitly.
+ */
+export function addServiceAccount(
+  chart: Chart,
+  name: string,
+  labels: Record<string, string>,
+  namespace?: string,
+): void {
+  new k8s.KubeServiceAccount(chart, `${name}-sa`, {
+    metadata: { name, ...(namespace ? { namespace } : {}), labels },
+    automountServiceAccountToken: false,
+  });
+}

@@ -1,16 +1,29 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+/** Pod Security Admission levels. */
+export const PodSecurityLevel = {
+  Restricted: "restricted",
+  Baseline: "baseline",
+  Privileged: "privileged",
+} as const;
+export type PodSecurityLevel = (typeof PodSecurityLevel)[keyof typeof PodSecurityLevel];
+
 export interface EnvironmentNamespaceArgs {
   /** Namespace name (`production` for prod, as in the reference). */
   readonly name: string;
-  /** Labels added to the namespace. Defaults to none. */
+  /** Labels added to the namespace (e.g. Istio's `istio-injection: enabled`). Defaults to none. */
   readonly labels?: Record<string, string>;
+  /**
+   * Annotations added to the namespace (e.g. Linkerd's `linkerd.io/inject: enabled`, which every pod
+   * created in it inherits). Defaults to none.
+   */
+  readonly annotations?: Record<string, string>;
   /**
    * Pod Security Admission level enforced on the namespace.
    * Defaults to "restricted"; every container the stack owns meets it.
    */
-  readonly podSecurity?: "restricted" | "baseline" | "privileged";
+  readonly podSecurity?: PodSecurityLevel;
 }
 
 /** The namespace an environment deploys into, with Pod Security Admission enforced. */
@@ -22,7 +35,8 @@ export class EnvironmentNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: EnvironmentNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:infra:EnvironmentNamespace", name, {}, opts);
-    const level = args.podSecurity ?? "restricted";
+    const level = args.podSecurity ?? PodSecurityLevel.Restricted;
+    const annotations = args.annotations ?? {};
     const ns = new k8s.core.v1.Namespace(
       args.name,
       {
@@ -34,6 +48,7 @@ export class EnvironmentNamespace extends pulumi.ComponentResource {
             "pod-security.kubernetes.io/warn": level,
             "pod-security.kubernetes.io/audit": level,
           },
+          ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
         },
       },
       { parent: this },

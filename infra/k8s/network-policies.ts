@@ -2,97 +2,46 @@ import { PART_OF } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 
+import { ANY, type ExternalTarget, type Flow, KUBE_DNS, type PodGroup, validateFlows } from "./flows.js";
 import { MANAGED_BY, newChart, port } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
 
 import { assertValid, registerNamespaced } from "./register.js";
 
-/** A set of pods in the namespace, by labels. */
-export interface PodGroup {
-  /** Short name, used in policy names ("mcp-backend", "prometheus"). */
-  readonly name: string;
-  /** Pod labels that select the group. */
-  readonly selector: Readonly<Record<string, string>>;
-  /**
-   * Whether this component owns the group's pods: then it gets one policy with all its ingress and
-   * egress rules. Groups owned elsewhere (e.g. Prometheus) only get the allow rules of their flows
-   * with owned groups. Defaults to true.
-   */
-  readonly owned?: boolean;
-}
-
-/** An allowed connection. */
-export interface Flow {
-  /**
-   * Source group name, "any" (any client, inside or outside the cluster), or a source outside the
-   * namespace (e.g. an operator's namespace) for ingress to an owned group.
-   */
-  readonly from: string | ExternalTarget;
-  /** Destination group name, or an egress target outside the namespace. */
-  readonly to: string | ExternalTarget;
-  readonly port: number;
-  /** Defaults to "TCP". */
-  readonly protocol?: "TCP" | "UDP";
-}
-
-/** An egress destination outside the namespace. */
-export interface ExternalTarget {
-  /** Name used in rule comments and policy names. */
-  readonly name: string;
-  /** Namespace labels; omitted = any namespace. */
-  readonly namespaceSelector?: Readonly<Record<string, string>>;
-  /** Pod labels within those namespaces; omitted = any pod. */
-  readonly podSelector?: Readonly<Record<string, string>>;
-  /** An IP range instead of selectors (e.g. "0.0.0.0/0" for an external API). */
-  readonly cidr?: string;
-}
-
 export interface NetworkPoliciesArgs {
   /** Namespace of the policies (they select pods only in it). */
   readonly namespace: pulumi.Input<string>;
   /** The pod groups flows refer to. */
-  readonly groups: readonly PodGroup[];
+  readonly groups: PodGroup[];
   /** Allowed connections; everything else is denied. */
-  readonly flows: readonly Flow[];
+  readonly flows: Flow[];
   /** A namespace-wide default deny of ingress and egress. Defaults to true. */
   readonly defaultDeny?: boolean;
   /** DNS egress to kube-system (UDP and TCP 53) for every owned group. Defaults to true. */
   readonly allowDns?: boolean;
+  /**
+   * Also open the far side of flows with groups owned elsewhere (a policy of its own for that one flow).
+   * False when the owner of those groups opens its side itself (the monitoring components, whose peers
+   * are the app tier's). Defaults to true.
+   */
+  readonly peerPolicies?: boolean;
 }
 
 /** Invariants of {@link NetworkPoliciesArgs}; an empty list means valid. */
-export function validateNetworkPoliciesArgs(args: NetworkPoliciesArgs): string[] {
-  const issues: string[] = [];
-  const names = new Set<string>();
-  for (const g of args.groups) {
-    if (names.has(g.name)) issues.push(`group "${g.name}" is defined twice`);
-    names.add(g.name);
-    if (Object.keys(g.selector).length === 0)
-      issues.push(`group "${g.name}" has an empty selector, which would select every pod`);
-  }
-  for (const f of args.flows) {
-    if (typeof f.from === "string" && f.from !== "any" && !names.has(f.from))
-      issues.push(`flow from unknown group "${f.from}"`);
-    if (typeof f.to === "string" && !names.has(f.to)) issues.push(`flow to unknown group "${f.to}"`);
-    if (typeof f.from !== "string" && typeof f.to !== "string")
-      issues.push(`a flow from ${f.from.name} to ${f.to.name} never touches the namespace`);
-    if (f.from === "any" && typeof f.to !== "string")
-      issues.push("a flow from any to an external target is meaningless");
-  }
-  return issues;
+export function validateNetworkPoliciesArgs(args: Omit<NetworkPoliciesArgs, "namespace">): string[] {
+  return validateFlows(args);
 }
 
-const DNS: ExternalTarget = {
-  name: "kube-dns",
-  namespaceSelector: { "kubernetes.io/metadata.name": "kube-system" },
-};
-
-function peer(t: ExternalTarget): k8s.NetworkPolicyPeer {
-  if (t.cidr) return { ipBlock: { cidr: t.cidr } };
-  return {
-    namespaceSelector: { matchLabels: { ...t.namespaceSelector } },
-    podSelector: t.podSelector ? { matchLabels: { ...t.podSelector } } : undefined,
-  };
+/** Peers of an external party; undefined (no peer list: anywhere) when it names neither pods nor a range. */
+function peer(t: ExternalTarget): k8s.NetworkPolicyPeer[] | undefined {
+  if (t.cidr) return [{ ipBlock: { cidr: t.cidr } }];
+  if (!t.namespaceSelector && !t.podSelector) return undefined;
+  return [
+    {
+      namespaceSelector: { matchLabels: { ...t.namespaceSelector } },
+      podSelector: t.podSelector ? { matchLabels: { ...t.podSelector } } : undefined,
+    },
+  ];
 }
 
 function labels(component: string): Record<string, string> {
@@ -108,7 +57,7 @@ function labels(component: string): Record<string, string> {
  * The policies: default deny, one policy per owned group with its ingress and egress rules (so every
  * pod is selected by a policy of both types), and narrow allow policies for groups owned elsewhere.
  */
-export function networkPolicyObjects(args: NetworkPoliciesArgs): KubeObject[] {
+export function networkPolicyObjects(args: Omit<NetworkPoliciesArgs, "namespace">): KubeObject[] {
   assertValid("NetworkPolicies", validateNetworkPoliciesArgs(args));
   const chart = newChart("network-policies");
   const group = new Map(args.groups.map((g) => [g.name, g]));
@@ -125,7 +74,7 @@ export function networkPolicyObjects(args: NetworkPoliciesArgs): KubeObject[] {
     (args.allowDns ?? true)
       ? [
           {
-            to: [peer(DNS)],
+            to: peer(KUBE_DNS),
             ports: [
               { port: port(53), protocol: "UDP" },
               { port: port(53), protocol: "TCP" },
@@ -134,24 +83,19 @@ export function networkPolicyObjects(args: NetworkPoliciesArgs): KubeObject[] {
         ]
       : [];
 
+  // A peer list: a group of the namespace, "any" (no list: every client), or an external party.
+  const peers = (name: string | undefined, external: ExternalTarget | undefined) =>
+    name === ANY ? undefined : name !== undefined ? [{ podSelector: sel(name) }] : peer(external!);
+  const rule = <K extends "from" | "to">(key: K, f: Flow, list: k8s.NetworkPolicyPeer[] | undefined) =>
+    (list ? { [key]: list, ports: ports(f) } : { ports: ports(f) }) as {
+      [P in K]?: k8s.NetworkPolicyPeer[];
+    } & {
+      ports: k8s.NetworkPolicyPort[];
+    };
   const ingressTo = (name: string): k8s.NetworkPolicyIngressRule[] =>
-    args.flows
-      .filter((f) => f.to === name)
-      .map((f) =>
-        f.from === "any"
-          ? { ports: ports(f) }
-          : {
-              from: [typeof f.from === "string" ? { podSelector: sel(f.from) } : peer(f.from)],
-              ports: ports(f),
-            },
-      );
+    args.flows.filter((f) => f.to === name).map((f) => rule("from", f, peers(f.from, f.fromExternal)));
   const egressFrom = (name: string): k8s.NetworkPolicyEgressRule[] =>
-    args.flows
-      .filter((f) => f.from === name)
-      .map((f) => ({
-        to: [typeof f.to === "string" ? { podSelector: sel(f.to) } : peer(f.to)],
-        ports: ports(f),
-      }));
+    args.flows.filter((f) => f.from === name).map((f) => rule("to", f, peers(f.to, f.toExternal)));
 
   for (const g of args.groups) {
     if (g.owned === false) continue;
@@ -165,33 +109,30 @@ export function networkPolicyObjects(args: NetworkPoliciesArgs): KubeObject[] {
       },
     });
   }
-  // Flows touching groups owned elsewhere: open only the foreign side of that one flow.
+  if (!(args.peerPolicies ?? true)) return synth(chart);
+  // Flows between a group of the namespace and one owned elsewhere: open only the foreign side of that flow.
   for (const f of args.flows) {
-    const to = typeof f.to === "string" ? f.to : undefined;
-    if (typeof f.from !== "string") continue;
-    const fromForeign = f.from !== "any" && group.get(f.from)?.owned === false;
-    const toForeign = to !== undefined && group.get(to)?.owned === false;
-    if (fromForeign && to) {
-      new k8s.KubeNetworkPolicy(chart, `allow-${f.from}-to-${to}-${f.port}`, {
-        metadata: { name: `allow-${f.from}-to-${to}-${f.port}`, labels: labels(f.from) },
+    const { from, to } = f;
+    if (from === undefined || to === undefined) continue;
+    const fromForeign = from !== ANY && group.get(from)?.owned === false;
+    const toForeign = group.get(to)?.owned === false;
+    if (fromForeign) {
+      new k8s.KubeNetworkPolicy(chart, `allow-${from}-to-${to}-${f.port}`, {
+        metadata: { name: `allow-${from}-to-${to}-${f.port}`, labels: labels(from) },
         spec: {
-          podSelector: sel(f.from),
+          podSelector: sel(from),
           policyTypes: ["Egress"],
           egress: [{ to: [{ podSelector: sel(to) }], ports: ports(f) }],
         },
       });
     }
-    if (toForeign && to) {
-      new k8s.KubeNetworkPolicy(chart, `allow-${f.from}-to-${to}-${f.port}-in`, {
-        metadata: { name: `allow-${f.from}-to-${to}-${f.port}-ingress`, labels: labels(to) },
+    if (toForeign) {
+      new k8s.KubeNetworkPolicy(chart, `allow-${from}-to-${to}-${f.port}-in`, {
+        metadata: { name: `allow-${from}-to-${to}-${f.port}-ingress`, labels: labels(to) },
         spec: {
           podSelector: sel(to),
           policyTypes: ["Ingress"],
-          ingress: [
-            f.from === "any"
-              ? { ports: ports(f) }
-              : { from: [{ podSelector: sel(f.from) }], ports: ports(f) },
-          ],
+          ingress: [rule("from", f, peers(from, undefined))],
         },
       });
     }

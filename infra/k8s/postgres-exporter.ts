@@ -3,6 +3,7 @@ import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 
 import {
+  addServiceAccount,
   EXPORTER_RESOURCES,
   imageTag,
   port,
@@ -30,6 +31,7 @@ export function postgresExporter(chart: Chart, args: PgvectorPostgresArgs): void
     partOf: PART_OF,
   });
   const selector = selectorLabels(name);
+  addServiceAccount(chart, name, labels);
   new k8s.KubeDeployment(chart, "exporter", {
     metadata: { name, labels },
     spec: {
@@ -38,6 +40,7 @@ export function postgresExporter(chart: Chart, args: PgvectorPostgresArgs): void
       template: {
         metadata: { labels },
         spec: {
+          serviceAccountName: name,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPod(),

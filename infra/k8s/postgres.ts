@@ -4,6 +4,7 @@ import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 
 import {
+  addServiceAccount,
   checksum,
   imageTag,
   newChart,
@@ -107,6 +108,7 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: strin
     partOf: PART_OF,
   });
   const selector = selectorLabels(name);
+  addServiceAccount(chart, name, labels);
   new k8s.KubeStatefulSet(chart, "sts", {
     metadata: { name, labels },
     spec: {
@@ -120,6 +122,7 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: strin
         // Mounted ConfigMaps update in place, but Postgres reads postgresql.conf only at start: the hash rolls it.
         metadata: { labels, annotations: { "checksum/config": configHash } },
         spec: {
+          serviceAccountName: name,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           // Exception: the image's postgres user 999 (see POSTGRES_UID); fsGroup 999 owns the volumes.

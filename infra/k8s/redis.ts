@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 
 import {
+  addServiceAccount,
   type ContainerResources,
   checksum,
   EXPORTER_RESOURCES,
@@ -131,6 +132,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
   });
   const selector = selectorLabels(name);
   const chart = newChart(name);
+  addServiceAccount(chart, name, labels);
   const tmp = scratch("tmp", "/tmp", "64Mi");
   const conf = redisConf(args);
   new k8s.KubeConfigMap(chart, "conf", {
@@ -148,6 +150,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
       template: {
         metadata: { labels, annotations: { "checksum/config": checksum(conf) } },
         spec: {
+          serviceAccountName: name,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           // redis-server runs as any UID (the image only chowns when started as root), so the default

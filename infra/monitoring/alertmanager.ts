@@ -2,10 +2,11 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/cont
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
+import { type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
-import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
@@ -120,15 +121,26 @@ export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
     ],
     annotations: { "checksum/config": checksum(config) },
   });
-  if (args.networkPolicies ?? ALERTMANAGER_DEFAULTS.networkPolicies) {
-    addNetworkPolicy(chart, ns, {
-      name,
-      ingress: [{ peer: S.prometheus.name, ports: [S.alertmanager.port] }],
-      // Webhook, Slack and PagerDuty are HTTPS endpoints outside the cluster.
-      egress: withSecret ? [{ peer: "any", ports: [443] }, DNS_EGRESS] : [DNS_EGRESS],
-    });
-  }
-  return synth(chart);
+  const policy =
+    (args.networkPolicies ?? ALERTMANAGER_DEFAULTS.networkPolicies)
+      ? monitoringNetworkPolicy(ns, name, alertmanagerFlows(withSecret))
+      : [];
+  return [...synth(chart), ...policy];
+}
+
+/** Alertmanager's flows: Prometheus sends it alerts; with a receiver it calls that receiver over HTTPS. */
+export function alertmanagerFlows(withReceiver: boolean): NetworkFlows {
+  const name = S.alertmanager.name;
+  return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
+    groups: [monitoringGroup(name), namedPeer(S.prometheus.name)],
+    flows: [
+      { from: S.prometheus.name, to: name, port: S.alertmanager.port },
+      // Webhook, Slack and PagerDuty are HTTPS endpoints outside the cluster, at addresses of their own.
+      ...(withReceiver ? [{ from: name, toExternal: { name: "alert-receivers" }, port: 443 }] : []),
+    ],
+  };
 }
 
 /** Alertmanager with the given config and, when alertReceiver is set, its receiver secret mounted. */

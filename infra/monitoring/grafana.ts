@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
 import { grafanaProviderYaml } from "../../monitoring/render.js";
+import { ANY, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import type { SecretKeyRef } from "../k8s/mcp-backend-args.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
@@ -18,7 +19,7 @@ import {
   scratch,
   tcpProbe,
 } from "./kube.js";
-import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
@@ -186,21 +187,30 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
     },
     annotations: { "checksum/config": checksum(datasources, provider, ...Object.values(dashboards)) },
   });
-  if (args.networkPolicies ?? d.networkPolicies) {
-    addNetworkPolicy(chart, ns, {
-      name,
+  const policy =
+    (args.networkPolicies ?? d.networkPolicies) ? monitoringNetworkPolicy(ns, name, grafanaFlows(args)) : [];
+  return [...synth(chart), ...policy];
+}
+
+/** Grafana's flows: its UI from anywhere; it queries Prometheus and, with a Jaeger datasource, Jaeger. */
+export function grafanaFlows(args: Pick<GrafanaArgs, "port" | "jaegerEgress">): NetworkFlows {
+  const name = S.grafana.name;
+  const jaeger = args.jaegerEgress ?? GRAFANA_DEFAULTS.jaegerEgress;
+  return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
+    groups: [
+      monitoringGroup(name),
+      namedPeer(S.prometheus.name),
+      ...(jaeger ? [namedPeer(S.jaeger.name)] : []),
+    ],
+    flows: [
       // Users reach the UI through port-forward or an ingress controller of their choice.
-      ingress: [{ peer: "any", ports: [httpPort] }],
-      egress: [
-        { peer: S.prometheus.name, ports: [S.prometheus.port] },
-        ...((args.jaegerEgress ?? d.jaegerEgress)
-          ? [{ peer: S.jaeger.name, ports: [S.jaeger.ports.ui] }]
-          : []),
-        DNS_EGRESS,
-      ],
-    });
-  }
-  return synth(chart);
+      { from: ANY, to: name, port: args.port ?? GRAFANA_DEFAULTS.port },
+      { from: name, to: S.prometheus.name, port: S.prometheus.port },
+      ...(jaeger ? [{ from: name, to: S.jaeger.name, port: S.jaeger.ports.ui }] : []),
+    ],
+  };
 }
 
 /** Grafana with the Prometheus (and Jaeger) datasources and the MCP Backend dashboard provisioned. */

@@ -4,6 +4,7 @@ export {
   ALERTMANAGER_UID,
   Alertmanager,
   type AlertmanagerArgs,
+  alertmanagerFlows,
   alertmanagerObjects,
 } from "./alertmanager.js";
 export {
@@ -13,6 +14,7 @@ export {
   GRAFANA_UID,
   Grafana,
   type GrafanaArgs,
+  grafanaFlows,
   grafanaObjects,
   validateGrafanaArgs,
 } from "./grafana.js";
@@ -26,7 +28,13 @@ export {
   type ScrapeTarget,
   validateOperatorMonitoringArgs,
 } from "./operator-objects.js";
-export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
+export {
+  PROMETHEUS_UID,
+  Prometheus,
+  type PrometheusArgs,
+  prometheusFlows,
+  prometheusObjects,
+} from "./prometheus.js";
 export { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 export {
   endpointPort,
@@ -34,11 +42,13 @@ export {
   JAEGER_UID,
   Jaeger,
   type JaegerArgs,
+  jaegerFlows,
   jaegerObjects,
   OTEL_COLLECTOR_DEFAULTS,
   OTEL_COLLECTOR_UID,
   OtelCollector,
   type OtelCollectorArgs,
+  otelCollectorFlows,
   otelCollectorObjects,
   validateOtelCollectorArgs,
 } from "./tracing.js";

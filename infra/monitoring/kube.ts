@@ -3,6 +3,7 @@ import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
 
 import {
+  addServiceAccount,
   type ContainerResources,
   httpProbe,
   imageTag,
@@ -86,8 +87,6 @@ export interface WorkloadSpec {
   readonly volumes: readonly (ConfigVolume | Scratch)[];
   /** A PVC mounted at `mountPath`, sized `size`. Defaults to none. */
   readonly pvc?: { size: string; mountPath: string; storageClass?: string };
-  /** ServiceAccount. Defaults to the namespace's default account. */
-  readonly serviceAccountName?: string;
   /**
    * Mount the service account token. Defaults to false: only a pod that calls the API server needs it,
    * and a listed exception of the security test must say why.
@@ -95,11 +94,13 @@ export interface WorkloadSpec {
   readonly mountApiToken?: boolean;
   /** Pod annotations (config checksums). */
   readonly annotations?: Record<string, string>;
+  /** More pod-template labels (never selectors), e.g. a service mesh's opt-out. */
+  readonly podLabels?: Record<string, string>;
 }
 
 /**
- * Deployment (one replica; Recreate when a RWO volume is attached), Service, PodDisruptionBudget and
- * optional PVC, all with the recommended labels.
+ * ServiceAccount (its mesh identity, no token), Deployment (one replica; Recreate when a RWO volume is
+ * attached), Service, PodDisruptionBudget and optional PVC, all with the recommended labels.
  */
 export function addWorkload(chart: Chart, s: WorkloadSpec): void {
   const labels = monitoringLabels(s.name, imageTag(s.image), s.instance);
@@ -122,6 +123,7 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
     volumes.push({ name: "data", persistentVolumeClaim: { claimName: `${s.name}-data` } });
     mounts.push({ name: "data", mountPath: s.pvc.mountPath });
   }
+  addServiceAccount(chart, s.name, labels, s.namespace);
   new k8s.KubeDeployment(chart, `${s.name}-deployment`, {
     metadata: meta,
     spec: {
@@ -130,9 +132,12 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
       strategy: s.pvc ? { type: "Recreate" } : { type: "RollingUpdate" },
       selector: { matchLabels: { app: s.name } },
       template: {
-        metadata: { labels, ...(s.annotations ? { annotations: s.annotations } : {}) },
+        metadata: {
+          labels: { ...s.podLabels, ...labels },
+          ...(s.annotations ? { annotations: s.annotations } : {}),
+        },
         spec: {
-          ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
+          serviceAccountName: s.name,
           automountServiceAccountToken: s.mountApiToken ?? false,
           securityContext: restrictedPod(s.uid),
           containers: [

@@ -1,4 +1,5 @@
 import {
+  DATA_SERVICES,
   METRICS_PORT,
   MONITORING_PATHS as P,
   MONITORING_SERVICES as S,
@@ -6,10 +7,11 @@ import {
 } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
+import { API_SERVER, API_SERVER_PORTS, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
-import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
@@ -57,6 +59,16 @@ export interface PrometheusArgs {
   readonly networkPolicies?: boolean;
   /** `app.kubernetes.io/instance`. Defaults to "prometheus". */
   readonly instance?: string;
+  /**
+   * More labels on its pod template, e.g. `sidecar.istio.io/inject: "false"` to keep it off a service
+   * mesh. Defaults to none.
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * More annotations on its pod template, e.g. `linkerd.io/inject: disabled` to keep it off a service
+   * mesh. Defaults to none.
+   */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -74,10 +86,6 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
   const config = args.config;
   const rules = args.rules ?? {};
 
-  new kube.KubeServiceAccount(chart, "sa", {
-    metadata: { name, namespace: ns, labels },
-    automountServiceAccountToken: false,
-  });
   // Cluster-scoped, so named after the namespace: staging and prod may share a cluster.
   const roleName = `${name}-${ns}`;
   new kube.KubeClusterRole(chart, "role", {
@@ -112,7 +120,6 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     namespace: ns,
     image: args.image,
     uid: PROMETHEUS_UID,
-    serviceAccountName: name,
     // SECURITY EXCEPTION (listed in test/stacks/kubernetes/security.test.ts): the token is mounted
     // because Prometheus calls the API server for kubernetes_sd_configs (pod discovery) and the
     // cAdvisor node proxy; its ClusterRole grants only get/list/watch on those resources. Every
@@ -158,24 +165,41 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
       mountPath: P.prometheusData,
       storageClass: args.storageClass,
     },
-    annotations: { "checksum/config": checksum(config, ...Object.values(rules)) },
+    podLabels: args.podLabels,
+    annotations: { ...args.podAnnotations, "checksum/config": checksum(config, ...Object.values(rules)) },
   });
-  if (args.networkPolicies ?? d.networkPolicies) {
-    addNetworkPolicy(chart, ns, {
-      name,
-      ingress: [{ peer: "grafana", ports: [S.prometheus.port] }],
-      egress: [
-        { peer: SERVICE_NAME, ports: [METRICS_PORT] },
-        { peer: S.redisExporter.name, ports: [S.redisExporter.port] },
-        { peer: S.postgresExporter.name, ports: [S.postgresExporter.port] },
-        { peer: S.alertmanager.name, ports: [S.alertmanager.port] },
-        // The API server (service discovery, cAdvisor proxy) is not a pod: only an ipBlock reaches it.
-        { peer: "any", ports: [443, 6443] },
-        DNS_EGRESS,
-      ],
-    });
-  }
-  return synth(chart);
+  const policy =
+    (args.networkPolicies ?? d.networkPolicies) ? monitoringNetworkPolicy(ns, name, prometheusFlows()) : [];
+  return [...synth(chart), ...policy];
+}
+
+/**
+ * Prometheus's flows: Grafana queries it; it scrapes the app's metrics port and the exporters (Redis's
+ * runs in the Redis pod), sends alerts to Alertmanager and reaches the API server (service discovery, the
+ * cAdvisor proxy). Scrape targets the app tier adds (CloudNativePG's) are opened by the app tier.
+ */
+export function prometheusFlows(): NetworkFlows {
+  const name = S.prometheus.name;
+  const peers = [
+    S.grafana.name,
+    SERVICE_NAME,
+    DATA_SERVICES.redis,
+    S.postgresExporter.name,
+    S.alertmanager.name,
+  ];
+  return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
+    groups: [monitoringGroup(name), ...peers.map(namedPeer)],
+    flows: [
+      { from: S.grafana.name, to: name, port: S.prometheus.port },
+      { from: name, to: SERVICE_NAME, port: METRICS_PORT },
+      { from: name, to: DATA_SERVICES.redis, port: S.redisExporter.port },
+      { from: name, to: S.postgresExporter.name, port: S.postgresExporter.port },
+      { from: name, to: S.alertmanager.name, port: S.alertmanager.port },
+      ...API_SERVER_PORTS.map((port) => ({ from: name, toExternal: API_SERVER, port })),
+    ],
+  };
 }
 
 /** Prometheus with the given config and rules, on a PVC, scraping through Kubernetes service discovery. */

@@ -2,6 +2,7 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { otelCollectorYaml } from "../../monitoring/render.js";
+import { ANY, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import {
@@ -14,7 +15,7 @@ import {
   scratch,
   tcpProbe,
 } from "./kube.js";
-import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 
 /**
@@ -112,21 +113,29 @@ export function jaegerObjects(args: JaegerArgs): KubeObject[] {
     readinessProbe: httpProbe("/status", j.ports.health, { periodSeconds: 5, failureThreshold: 3 }),
     volumes: [scratch("tmp", "/tmp", "256Mi")],
   });
-  if (args.networkPolicies ?? JAEGER_DEFAULTS.networkPolicies) {
-    addNetworkPolicy(chart, ns, {
-      name: j.name,
-      ingress: [
-        {
-          peer: SERVICE_NAME,
-          ports: [j.ports.otlpGrpc, j.ports.otlpHttp, `udp/${j.ports.agentCompact}`, j.ports.zipkin],
-        },
-        // The UI: Grafana's Jaeger datasource and users through port-forward.
-        { peer: "any", ports: [j.ports.ui] },
-      ],
-      egress: [DNS_EGRESS],
-    });
-  }
-  return synth(chart);
+  const policy =
+    (args.networkPolicies ?? JAEGER_DEFAULTS.networkPolicies)
+      ? monitoringNetworkPolicy(ns, j.name, jaegerFlows())
+      : [];
+  return [...synth(chart), ...policy];
+}
+
+/** Jaeger's flows: the app sends spans (OTLP, the agent's UDP, Zipkin); the UI is open to any client. */
+export function jaegerFlows(): NetworkFlows {
+  const j = S.jaeger;
+  return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
+    groups: [monitoringGroup(j.name), namedPeer(SERVICE_NAME)],
+    flows: [
+      { from: SERVICE_NAME, to: j.name, port: j.ports.otlpGrpc },
+      { from: SERVICE_NAME, to: j.name, port: j.ports.otlpHttp },
+      { from: SERVICE_NAME, to: j.name, port: j.ports.agentCompact, protocol: FlowProtocol.UDP },
+      { from: SERVICE_NAME, to: j.name, port: j.ports.zipkin },
+      // The UI: Grafana's Jaeger datasource and users through port-forward.
+      { from: ANY, to: j.name, port: j.ports.ui },
+    ],
+  };
 }
 
 /** The port of a `host:port` endpoint, or undefined when it does not end in `:<port>`. */
@@ -192,15 +201,27 @@ export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
     ],
     annotations: { "checksum/config": checksum(config) },
   });
-  if (args.networkPolicies ?? d.networkPolicies) {
-    addNetworkPolicy(chart, ns, {
-      name: o.name,
-      ingress: [{ peer: SERVICE_NAME, ports: [o.ports.otlpGrpc, o.ports.otlpHttp] }],
-      // The tracing backend lives in another namespace (or outside the cluster).
-      egress: [{ peer: "any", ports: [endpointPort(args.exportEndpoint)!] }, DNS_EGRESS],
-    });
-  }
-  return synth(chart);
+  const policy =
+    (args.networkPolicies ?? d.networkPolicies)
+      ? monitoringNetworkPolicy(ns, o.name, otelCollectorFlows(args))
+      : [];
+  return [...synth(chart), ...policy];
+}
+
+/** The collector's flows: the app sends spans (OTLP); it exports to the tracing backend's port. */
+export function otelCollectorFlows(args: Pick<OtelCollectorArgs, "exportEndpoint">): NetworkFlows {
+  const o = S.otelCollector;
+  return {
+    // Each workload opens its own side only; the far side is its peer's (the app tier's) to open.
+    peerPolicies: false,
+    groups: [monitoringGroup(o.name), namedPeer(SERVICE_NAME)],
+    flows: [
+      { from: SERVICE_NAME, to: o.name, port: o.ports.otlpGrpc },
+      { from: SERVICE_NAME, to: o.name, port: o.ports.otlpHttp },
+      // The tracing backend lives in another namespace or outside the cluster, at an address of its own.
+      { from: o.name, toExternal: { name: "tracing-backend" }, port: endpointPort(args.exportEndpoint)! },
+    ],
+  };
 }
 
 /** Jaeger all-in-one: in-memory traces, OTLP for the app, the UI for Grafana and users. */

@@ -10,6 +10,8 @@ export interface NamespaceModel {
   readonly protectData: boolean;
   /** Services that may be of type LoadBalancer, by name. */
   readonly loadBalancers: readonly string[];
+  /** The service mesh the namespace must be injected for ("none": no requirement). */
+  readonly mesh: string;
 }
 
 /** The reference models, by namespace (the app's Service is the only one a model can expose). */
@@ -22,6 +24,7 @@ export function namespaceModels(): ReadonlyMap<string, NamespaceModel> {
       networkPolicies: env.kubernetes.networkPolicies,
       protectData: env.kubernetes.protectData,
       loadBalancers: env.kubernetes.serviceType === "LoadBalancer" ? [IMAGE_NAME] : [],
+      mesh: env.mesh,
     });
   }
   return out;

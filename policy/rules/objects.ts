@@ -28,6 +28,7 @@ export interface ContainerSpec {
 }
 
 export interface PodSpec {
+  serviceAccountName?: string;
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
   securityContext?: Record<string, unknown>;

@@ -34,6 +34,9 @@ export function podSecurityViolations(pod: PodTemplate): string[] {
     !excepted(pod, undefined, "no-service-account-token")
   )
     out.push(`${at}: service account token automounted`);
+  // Its own identity: what a mesh's policies name, and what RBAC would bind to (never shared `default`).
+  if ((pod.spec.serviceAccountName ?? "default") === "default")
+    out.push(`${at}: runs as the namespace's default ServiceAccount`);
   if (pod.spec.hostNetwork || pod.spec.hostPID || pod.spec.hostIPC)
     out.push(`${at}: shares a host namespace`);
   if ((pod.spec.volumes ?? []).some((v) => v.hostPath)) out.push(`${at}: mounts a hostPath`);

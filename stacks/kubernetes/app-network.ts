@@ -13,6 +13,8 @@ import {
 
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
+  API_SERVER,
+  API_SERVER_PORTS,
   CNPG_METRICS_PORT,
   CNPG_OPERATOR_NAMESPACE,
   CNPG_POOLER_METRICS_PORT,
@@ -35,8 +37,6 @@ export const MONITORING_SELECTORS = {
 } as const;
 
 const HTTPS = 443;
-/** The API server is not a pod: only an ipBlock reaches it (443 on managed clusters, 6443 elsewhere). */
-const API_SERVER_PORTS = [443, 6443];
 
 interface DatabaseNetwork {
   readonly groups: PodGroup[];
@@ -59,7 +59,7 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
       groups: [],
       flows: (db.external?.egress ?? []).map((e) => ({
         from: SERVICE_NAME,
-        to: { name: "external-postgres", cidr: e.cidr },
+        toExternal: { name: "external-postgres", cidr: e.cidr },
         port: e.port,
       })),
       scraped: [],
@@ -81,23 +81,26 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
   }
   const cluster = CNPG_CLUSTER_NAME;
   const instances = "postgres-instances";
-  const groups: PodGroup[] = [{ name: instances, selector: cnpgInstanceSelector(cluster) }];
+  // CloudNativePG runs the instances as a ServiceAccount named after the cluster, each Pooler as one
+  // named after the Pooler: the identities the mesh's policies name.
+  const groups: PodGroup[] = [
+    { name: instances, selector: cnpgInstanceSelector(cluster), serviceAccount: cluster },
+  ];
   const operator = {
     name: "cnpg-operator",
     namespaceSelector: { "kubernetes.io/metadata.name": CNPG_OPERATOR_NAMESPACE },
     podSelector: { "app.kubernetes.io/name": "cloudnative-pg" },
   };
-  const apiServer = { name: "kube-apiserver", cidr: "0.0.0.0/0" };
   const flows: Flow[] = [
     { from: instances, to: instances, port: POSTGRES_PORT },
     { from: instances, to: instances, port: CNPG_STATUS_PORT },
-    { from: operator, to: instances, port: CNPG_STATUS_PORT },
-    ...API_SERVER_PORTS.map((port) => ({ from: instances, to: apiServer, port })),
+    { fromExternal: operator, to: instances, port: CNPG_STATUS_PORT },
+    ...API_SERVER_PORTS.map((port) => ({ from: instances, toExternal: API_SERVER, port })),
   ];
   if (env.backups.enabled && env.backups.objectStore)
     flows.push({
       from: instances,
-      to: { name: "object-store", cidr: "0.0.0.0/0" },
+      toExternal: { name: "object-store", cidr: "0.0.0.0/0" },
       port: objectStorePort(env.backups.objectStore.endpointUrl),
     });
   const scraped: [string, number][] = [[instances, CNPG_METRICS_PORT]];
@@ -108,10 +111,10 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
       ]
     : [];
   for (const [group, pooler] of poolers as [string, string][]) {
-    groups.push({ name: group, selector: cnpgPoolerSelector(pooler) });
+    groups.push({ name: group, selector: cnpgPoolerSelector(pooler), serviceAccount: pooler });
     flows.push({ from: SERVICE_NAME, to: group, port: POSTGRES_PORT });
     flows.push({ from: group, to: instances, port: POSTGRES_PORT });
-    for (const port of API_SERVER_PORTS) flows.push({ from: group, to: apiServer, port });
+    for (const port of API_SERVER_PORTS) flows.push({ from: group, toExternal: API_SERVER, port });
     scraped.push([group, CNPG_POOLER_METRICS_PORT]);
   }
   if (poolers.length === 0) flows.push({ from: SERVICE_NAME, to: instances, port: POSTGRES_PORT });
@@ -158,7 +161,7 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   }
   if (env.redis.enabled && env.redis.engine === "external")
     for (const e of env.redis.external?.egress ?? [])
-      flows.push({ from: SERVICE_NAME, to: { name: "external-redis", cidr: e.cidr }, port: e.port });
+      flows.push({ from: SERVICE_NAME, toExternal: { name: "external-redis", cidr: e.cidr }, port: e.port });
   const tracing = env.observability.tracing;
   if (tracing !== "none") {
     const collector = tracing === "jaeger" ? "jaeger" : "otel-collector";
@@ -169,14 +172,19 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
     const prometheus = scrapingPrometheus(env);
     if (typeof prometheus === "string")
       groups.push({ name: prometheus, selector: MONITORING_SELECTORS.prometheus, owned: false });
-    flows.push({ from: prometheus, to: SERVICE_NAME, port: METRICS_PORT });
-    for (const [to, port] of db.scraped) flows.push({ from: prometheus, to, port });
-    if (inClusterRedis) flows.push({ from: prometheus, to: DATA_SERVICES.redis, port: REDIS_EXPORTER_PORT });
+    const from = typeof prometheus === "string" ? { from: prometheus } : { fromExternal: prometheus };
+    flows.push({ ...from, to: SERVICE_NAME, port: METRICS_PORT });
+    for (const [to, port] of db.scraped) flows.push({ ...from, to, port });
+    if (inClusterRedis) flows.push({ ...from, to: DATA_SERVICES.redis, port: REDIS_EXPORTER_PORT });
   }
   const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
   if (openAi || env.observability.sentry.enabled) {
     // OpenAI and Sentry are outside the cluster; HTTPS only (cluster-internal ranges still need a rule).
-    flows.push({ from: SERVICE_NAME, to: { name: "internet-https", cidr: "0.0.0.0/0" }, port: HTTPS });
+    flows.push({
+      from: SERVICE_NAME,
+      toExternal: { name: "internet-https", cidr: "0.0.0.0/0" },
+      port: HTTPS,
+    });
   }
   return { groups, flows };
 }

@@ -1,7 +1,14 @@
 import { DATA_SERVICES, HTTP_PATHS, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { APP_SECRET_REFS, AppSecrets, McpBackend, NetworkPolicies, Redis } from "../../infra/index.js";
+import {
+  APP_SECRET_REFS,
+  AppSecrets,
+  McpBackend,
+  type MeshRendering,
+  NetworkPolicies,
+  Redis,
+} from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 import { kubernetesAppConfig } from "./app-config.js";
 import { appTierNetwork } from "./app-network.js";
@@ -16,6 +23,8 @@ export interface AppTierInputs {
   readonly parent: pulumi.Resource;
   /** The Namespace object itself, for resources whose namespace is a plain string. */
   readonly namespaceResource: pulumi.Resource;
+  /** The service mesh's settings for the workloads; undefined with `mesh: none`. */
+  readonly mesh?: MeshRendering;
 }
 
 /** The app workload and its data tier (McpBackend, Secrets, Redis, the database engine, policies). */
@@ -24,11 +33,19 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const opts = { parent: inputs.parent };
   const k = env.kubernetes;
   const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
+  // The mesh's pod settings (Istio: probe rewrite, no metrics merging, native sidecar); none on Linkerd,
+  // whose namespace annotations every pod inherits.
+  const meshPods = Object.keys(inputs.mesh?.podAnnotations ?? {}).length
+    ? { podAnnotations: { ...inputs.mesh!.podAnnotations } }
+    : {};
   // external-secrets: a secret manager holds every value; the stack creates ExternalSecrets instead.
   const external = env.secrets.backend === "external-secrets";
   const cnpg =
     env.database.engine === "cloudnative-pg" && (external || secrets.dbPassword !== undefined)
-      ? cloudNativePgArgs(env, namespace, external ? undefined : secrets.dbPassword, secrets)
+      ? {
+          ...cloudNativePgArgs(env, namespace, external ? undefined : secrets.dbPassword, secrets),
+          ...meshPods,
+        }
       : undefined;
   const inCluster = env.redis.enabled && env.redis.engine === "statefulset";
   const redis = inCluster
@@ -68,7 +85,10 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const externalSecrets = external
     ? deployExternalSecrets(env, cnpg, { ...opts, dependsOn: [inputs.namespaceResource] })
     : undefined;
-  const podAnnotations = externalSecrets?.podAnnotations;
+  const podAnnotations =
+    externalSecrets || meshPods.podAnnotations
+      ? { ...externalSecrets?.podAnnotations, ...meshPods.podAnnotations }
+      : undefined;
   const database = deployDatabase({
     env,
     secrets,
@@ -78,6 +98,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     passwordSecret: APP_SECRET_REFS.dbPassword,
     secretVersion: appSecrets?.version,
     podAnnotations,
+    jobAnnotations: meshPods.podAnnotations,
   });
 
   const backend = new McpBackend(

@@ -142,8 +142,10 @@ export interface DatabaseTierInputs {
   readonly passwordSecret: SecretKeyRef;
   /** The Secrets' version (pulumi backend): hashed into the pods' `checksum/secrets`. */
   readonly secretVersion?: pulumi.Input<string>;
-  /** Reloader's annotations (external-secrets backend). */
+  /** Reloader's annotations (external-secrets backend) and the mesh's. */
   readonly podAnnotations?: Record<string, string>;
+  /** The backup Job's pod annotations (the mesh's). */
+  readonly jobAnnotations?: Record<string, string>;
   readonly cnpg: CloudNativePgDatabaseArgs | undefined;
   readonly opts: pulumi.ComponentResourceOptions;
 }
@@ -181,6 +183,7 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
             database: db.name,
             user: db.user,
             passwordSecret: inputs.passwordSecret,
+            podAnnotations: inputs.jobAnnotations,
           },
           opts,
         )

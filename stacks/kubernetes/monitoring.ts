@@ -9,6 +9,7 @@ import {
   type GrafanaArgs,
   Jaeger,
   type JaegerArgs,
+  type MeshRendering,
   OtelCollector,
   type OtelCollectorArgs,
   Prometheus,
@@ -30,6 +31,8 @@ export interface MonitoringInputs {
   readonly secrets: StackSecrets;
   readonly namespace: pulumi.Output<string>;
   readonly parent: pulumi.Resource;
+  /** The service mesh's settings; the bundled Prometheus is kept off it (stacks/kubernetes/mesh.ts). */
+  readonly mesh?: MeshRendering;
 }
 
 /** The collector has no tracing backend: exporting to a host that does not exist drops every span. */
@@ -53,6 +56,7 @@ export function assertTracingBackend(env: ResolvedEnvironment): void {
 export function prometheusArgs(
   env: ResolvedEnvironment,
   namespaceRef?: pulumi.Input<string>,
+  mesh?: MeshRendering,
 ): PrometheusArgs {
   const k = env.kubernetes;
   const watched = monitoredDeployment(env);
@@ -67,6 +71,7 @@ export function prometheusArgs(
     storageClass: k.storageClass,
     networkPolicies: k.networkPolicies,
     instance: `prometheus-${env.name}`,
+    ...(mesh ? { podLabels: mesh.optOutLabels, podAnnotations: mesh.optOutAnnotations } : {}),
   };
 }
 
@@ -162,7 +167,11 @@ export function deployMonitoring(inputs: MonitoringInputs): Record<string, pulum
   const opts = { parent };
   const outputs: Record<string, pulumi.Output<unknown>> = {};
   if (env.prometheus.enabled) {
-    outputs.prometheusUrl = new Prometheus("prometheus", prometheusArgs(env, namespace), opts).url;
+    outputs.prometheusUrl = new Prometheus(
+      "prometheus",
+      prometheusArgs(env, namespace, inputs.mesh),
+      opts,
+    ).url;
     outputs.alertmanagerUrl = new Alertmanager(
       "alertmanager",
       alertmanagerArgs(env, secrets.alertReceiver, namespace),

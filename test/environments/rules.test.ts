@@ -22,6 +22,19 @@ describe("cross-field rules", () => {
     for (const name of ENVIRONMENT_NAMES) expect(() => resolveEnvironment(name)).not.toThrow();
   });
 
+  it("rejects a mesh on the docker target and a mesh without NetworkPolicies, and an unknown mesh", () => {
+    expect(errorOf("dev", { mesh: "istio" })).toContain(
+      "  - dev: mesh: the docker target has no service mesh; use none (mesh is istio)",
+    );
+    expect(errorOf("prod", { kubernetes: { networkPolicies: false } })).toContain(
+      "  - prod: kubernetes.networkPolicies: mesh linkerd accepts plaintext on the ports of clients off the mesh",
+    );
+    expect(() =>
+      resolveEnvironment("prod", { mesh: "none", kubernetes: { networkPolicies: false } }),
+    ).not.toThrow();
+    expect(errorOf("prod", { mesh: "consul" })).toMatch(/mesh: .*"none".*"linkerd".*"istio"/);
+  });
+
   it("rejects an HPA whose minimum exceeds its maximum", () => {
     expect(errorOf("prod", { kubernetes: { hpa: { minReplicas: 30 } } })).toBe(
       'Invalid environment "prod":\n  - prod: kubernetes.hpa.minReplicas: minReplicas 30 exceeds maxReplicas 20',

@@ -1,6 +1,9 @@
+import * as istioSecurity from "@kubernetes-models/istio/security.istio.io/v1";
 import * as prometheusOperator from "@kubernetes-models/prometheus-operator";
 import * as kubernetesModels from "kubernetes-models";
 import { CNPG_SCHEMAS, crdIssues } from "../../infra/k8s/cnpg/crds.js";
+import { ISTIO_SECURITY_API_VERSION, istioCrdIssues } from "../../infra/k8s/mesh/istio-crds.js";
+import { LINKERD_POLICY_GROUP, linkerdCrdIssues } from "../../infra/k8s/mesh/linkerd-crds.js";
 
 /** Anything that looks like a Kubernetes object. */
 export interface KubeLike {
@@ -33,6 +36,21 @@ export function validateKubeObject(obj: KubeLike): void {
   if (`${obj.apiVersion}/${obj.kind}` in CNPG_SCHEMAS) {
     const issues = crdIssues(obj as Parameters<typeof crdIssues>[0]);
     if (issues.length > 0) throw new Error(issues.join("; "));
+    return;
+  }
+  // Linkerd's policy kinds: the strict schemas written from its published CRDs.
+  if (obj.apiVersion.startsWith(`${LINKERD_POLICY_GROUP}/`)) {
+    const issues = linkerdCrdIssues(obj);
+    if (issues.length > 0) throw new Error(issues.join("; "));
+    return;
+  }
+  // Istio's: the strict schemas (unknown fields) and @kubernetes-models/istio (types, enums).
+  if (obj.apiVersion === ISTIO_SECURITY_API_VERSION) {
+    const issues = istioCrdIssues(obj);
+    if (issues.length > 0) throw new Error(issues.join("; "));
+    const Ctor = (istioSecurity as unknown as Record<string, ModelCtor | undefined>)[obj.kind];
+    if (!Ctor) throw new Error(`${obj.apiVersion}/${obj.kind}: no schema for this kind`);
+    new Ctor(obj).validate();
     return;
   }
   const mod = groupModule(obj.apiVersion);

@@ -19,13 +19,16 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as
 const SUPPORTED = [
   "Alertmanager",
   "Backups",
+  "EnvironmentNamespace",
   "Grafana",
   "Jaeger",
   "McpBackend",
+  "NetworkPolicies",
   "OtelCollector",
   "PgvectorPostgres",
   "Prometheus",
   "Redis",
+  "ServiceMesh",
 ] as const;
 
 /**
@@ -45,10 +48,6 @@ const NOT_YET: Record<string, { error: string; why: string }> = {
     error: "'DataOperatorsArgs.mode'",
     why: '`mode` is a literal union ("install" | "existing") with mode-specific fields',
   },
-  EnvironmentNamespace: {
-    error: "'EnvironmentNamespaceArgs.podSecurity'",
-    why: "`podSecurity` is a literal union; being reshaped with the lead's mesh work on namespaces",
-  },
   ExternalSecrets: {
     error: "'ExternalSecretsArgs.store'",
     why: "`store` is a union of provider-specific store shapes (the lead is wiring it now)",
@@ -57,17 +56,9 @@ const NOT_YET: Record<string, { error: string; why: string }> = {
     error: "'ExternalSecretsOperatorArgs.mode'",
     why: '`mode` is a literal union ("install" | "existing")',
   },
-  NetworkPolicies: {
-    error: "'NetworkPoliciesArgs.groups'",
-    why: 'readonly arrays and flow peers that are a union of a group name and "any"',
-  },
   OperatorMonitoring: {
     error: "OperatorMonitoringComponentArgs",
     why: "its Args nest the rule groups and scrape targets built in TypeScript (arrays of object unions)",
-  },
-  ServiceMesh: {
-    error: "'ServiceMeshArgs.mesh'",
-    why: '`mesh` is a literal union ("istio" | "linkerd") with mesh-specific fields (the lead is wiring it now)',
   },
   AppImage: {
     error: "'AppImageArgs.platform'",
@@ -234,6 +225,8 @@ describe("the Pulumi component package", () => {
       storageClass: "string?",
       networkPolicies: "boolean?",
       instance: "string?",
+      podLabels: "{}string?",
+      podAnnotations: "{}string?",
     });
     expect(r.requiredInputs).toEqual(["config", "image", "namespace"]);
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
@@ -302,6 +295,81 @@ describe("the Pulumi component package", () => {
     expect(o.inputProperties.exportInsecure?.description).toContain("Defaults to false");
   });
 
+  it("infers NetworkPolicies' inputs and outputs: the flow model as plain types", () => {
+    const r = resource("NetworkPolicies");
+    expect(compactAll(r.inputProperties)).toEqual({
+      namespace: "input string",
+      groups: "PodGroup[]",
+      flows: "Flow[]",
+      defaultDeny: "boolean?",
+      allowDns: "boolean?",
+      peerPolicies: "boolean?",
+    });
+    expect(r.requiredInputs).toEqual(["flows", "groups", "namespace"]);
+    expect(compactAll(r.properties, true)).toEqual({ policyNames: "string[]" });
+    const type = (n: string) => schema.types[`${PROVIDER}:index:${n}`] as Record<string, unknown>;
+    expect(compactAll(type("Flow").properties as never)).toEqual({
+      from: "string?",
+      fromExternal: "ExternalTarget?",
+      to: "string?",
+      toExternal: "ExternalTarget?",
+      port: "number",
+      protocol: "FlowProtocol?",
+    });
+    expect(compactAll(type("PodGroup").properties as never)).toEqual({
+      name: "string",
+      selector: "{}string",
+      owned: "boolean?",
+      serviceAccount: "string?",
+      meshed: "boolean?",
+    });
+    expect(compactAll(type("ExternalTarget").properties as never)).toMatchObject({
+      cidr: "string?",
+      meshIdentity: "MeshIdentity?",
+    });
+  });
+
+  it("infers ServiceMesh's inputs and outputs, the mesh as an enum", () => {
+    const r = resource("ServiceMesh");
+    expect(compactAll(r.inputProperties)).toEqual({
+      mesh: "MeshKind",
+      namespace: "string",
+      groups: "PodGroup[]",
+      flows: "Flow[]",
+      opaquePorts: "number[]?",
+      trustDomain: "string?",
+      istioRevision: "string?",
+      linkerdDefaultInboundPolicy: "LinkerdInboundPolicy?",
+    });
+    expect(compactAll(r.properties, true)).toEqual({
+      mesh: "MeshKind",
+      namespaceLabels: "{}string",
+      namespaceAnnotations: "{}string",
+      podAnnotations: "{}string",
+      optOutLabels: "{}string",
+      optOutAnnotations: "{}string",
+      policyNames: "string[]",
+      policyUrns: "string[]",
+    });
+    expect((schema.types[`${PROVIDER}:index:MeshKind`] as { enum: unknown }).enum).toEqual([
+      { name: "Istio", value: "istio" },
+      { name: "Linkerd", value: "linkerd" },
+    ]);
+  });
+
+  it("infers EnvironmentNamespace's inputs and outputs", () => {
+    const r = resource("EnvironmentNamespace");
+    expect(compactAll(r.inputProperties)).toEqual({
+      name: "string",
+      labels: "{}string?",
+      annotations: "{}string?",
+      podSecurity: "PodSecurityLevel?",
+    });
+    expect(r.requiredInputs).toEqual(["name"]);
+    expect(compactAll(r.properties, true)).toMatchObject({ name: "string" });
+    expect(r.inputProperties.podSecurity?.description).toContain('Defaults to "restricted"');
+  });
+
   it("infers Backups's inputs and outputs", () => {
     const r = resource("Backups");
     expect(compactAll(r.inputProperties)).toEqual({
@@ -318,6 +386,7 @@ describe("the Pulumi component package", () => {
       passwordSecret: "SecretKeyRef",
       mountPath: "string?",
       name: "string?",
+      podAnnotations: "{}string?",
     });
     expect(compactAll(r.properties, true)).toEqual({
       claimName: "string",

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/index.js";
 import {
   loadBalancersOnlyWhereAsked,
+  meshDefaultDeny,
   networkPolicyCoverage,
   noSecretsInConfigMaps,
   POLICIES,
@@ -72,7 +73,7 @@ describe("the policy pack over every environment", () => {
   });
 
   it("declares every policy mandatory, named and described", () => {
-    expect(POLICIES.length).toBe(10);
+    expect(POLICIES.length).toBe(11);
     for (const p of POLICIES) {
       expect(p.enforcementLevel, p.name).toBe("mandatory");
       expect(p.description.length, p.name).toBeGreaterThan(30);
@@ -194,6 +195,31 @@ describe("each policy passes a good resource and reports a bad one", () => {
     );
     expect(await runStackPolicy(networkPolicyCoverage, without)).toEqual([
       "deployment/mcp-backend: no NetworkPolicy with both Ingress and Egress selects it",
+    ]);
+  });
+
+  it("mesh-default-deny: prod (Linkerd) passes; a relaxed default, an opted-out pod and no injection fail", async () => {
+    expect(await runStackPolicy(meshDefaultDeny, stacks.get("staging")!)).toEqual([]);
+    const prod = structuredClone(stacks.get("prod")!);
+    expect(await runStackPolicy(meshDefaultDeny, prod)).toEqual([]);
+    const ns = prod.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+    const annotations = (ns.props.metadata as { annotations: Record<string, string> }).annotations;
+    annotations["config.linkerd.io/default-inbound-policy"] = "all-unauthenticated";
+    const redis = prod.find(
+      (r) =>
+        r.type === "kubernetes:apps/v1:StatefulSet" &&
+        (r.props.metadata as { name: string }).name === "redis",
+    )!;
+    const template = (redis.props.spec as { template: { metadata: { annotations: Record<string, string> } } })
+      .template.metadata;
+    template.annotations["linkerd.io/inject"] = "disabled";
+    expect(await runStackPolicy(meshDefaultDeny, prod)).toEqual([
+      "namespace production: Linkerd's default inbound policy is not deny",
+      "statefulset/redis: opts out of the mesh",
+    ]);
+    delete annotations["linkerd.io/inject"];
+    expect(await runStackPolicy(meshDefaultDeny, prod)).toEqual([
+      "namespace production: the model asks for mesh linkerd, but it is not injected",
     ]);
   });
 

@@ -155,6 +155,11 @@ export interface CloudNativePgDatabaseArgs {
   }[];
   /** app.kubernetes.io/instance. Defaults to the name. */
   readonly instance?: string;
+  /**
+   * More annotations on every pod the operator creates, instances, their Jobs and the Poolers (through
+   * `inheritedMetadata` and the Poolers' templates), e.g. a service mesh's settings. Defaults to none.
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 export const CNPG_DEFAULTS = {

@@ -150,7 +150,11 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
     inheritedMetadata: {
       // CloudNativePG puts these on its PodMonitor too: how the Operator's Prometheus selects it.
       labels: { ...cnpgLabels(args, args.name, "database"), ...args.podMonitorLabels },
-      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(CNPG_METRICS_PORT) },
+      annotations: {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": String(CNPG_METRICS_PORT),
+        ...args.podAnnotations,
+      },
     },
     enableSuperuserAccess: false,
   };
@@ -188,12 +192,14 @@ function pooler(
         },
       },
       template: {
-        // A Pooler does not inherit the Cluster's metadata: its own annotations for pod discovery.
+        // A Pooler does not inherit the Cluster's metadata: its own annotations for pod discovery (and
+        // whatever the pods need besides, e.g. a mesh's).
         metadata: {
           labels,
           annotations: {
             "prometheus.io/scrape": "true",
             "prometheus.io/port": String(CNPG_POOLER_METRICS_PORT),
+            ...args.podAnnotations,
           },
         },
         spec: { containers: [{ name: "pgbouncer", resources: given?.resources ?? POOLER_RESOURCES }] },

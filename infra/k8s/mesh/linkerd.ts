@@ -1,11 +1,4 @@
-import {
-  type MeshPort,
-  meshedSources,
-  plaintextPorts,
-  portProtocol,
-  SERVICE_MESH_DEFAULTS,
-  type ServiceMeshArgs,
-} from "./args.js";
+import { meshedGroups, SERVICE_MESH_DEFAULTS, type ServiceMeshArgs } from "./args.js";
 import { meshLabels } from "./labels.js";
 import {
   LINKERD_POLICY_API_VERSION,
@@ -15,28 +8,27 @@ import {
   type LinkerdObject,
   type MeshTLSAuthentication,
   type NetworkAuthentication,
-  type ProxyProtocol,
   type Server,
 } from "./linkerd-crds.js";
 
-/** The NetworkAuthentication of plaintext clients (Prometheus, operators off the mesh). */
+/** The NetworkAuthentication of plaintext clients (Prometheus, the public port, operators off the mesh). */
 export const PLAINTEXT_CLIENTS = "plaintext-clients";
 
-const PROXY_PROTOCOL: Record<NonNullable<MeshPort["protocol"]>, ProxyProtocol> = {
-  http: "HTTP/1",
-  http2: "HTTP/2",
-  grpc: "gRPC",
-  tcp: "opaque",
+/** The pod annotation that keeps a pod of an injected namespace out of Linkerd's mesh. */
+export const LINKERD_OPT_OUT_ANNOTATIONS: Readonly<Record<string, string>> = {
+  "linkerd.io/inject": "disabled",
 };
 
 /**
- * Namespace annotations: injection, the default inbound policy for ports no Server describes, and the
- * opaque ports (Postgres and Redis are in Linkerd's own default list too; naming them keeps them opaque
- * whatever the control plane's setting).
+ * Namespace annotations, inherited by every pod: injection; the proxy as a native sidecar (ready before
+ * the app connects, and Jobs such as backups and CloudNativePG's initdb finish); the default inbound
+ * policy for ports no Server describes; the opaque ports (Postgres and Redis are in Linkerd's own
+ * default list too; naming them keeps them opaque whatever the control plane's setting).
  */
 export function linkerdNamespaceAnnotations(args: ServiceMeshArgs): Record<string, string> {
   return {
     "linkerd.io/inject": "enabled",
+    "config.beta.linkerd.io/proxy-enable-native-sidecar": "true",
     "config.linkerd.io/default-inbound-policy":
       args.linkerdDefaultInboundPolicy ?? SERVICE_MESH_DEFAULTS.linkerdDefaultInboundPolicy,
     "config.linkerd.io/opaque-ports": [...(args.opaquePorts ?? SERVICE_MESH_DEFAULTS.opaquePorts)]
@@ -46,15 +38,15 @@ export function linkerdNamespaceAnnotations(args: ServiceMeshArgs): Record<strin
 }
 
 /**
- * One Server per port of every meshed workload (accessPolicy deny), and per port an AuthorizationPolicy
- * requiring a MeshTLSAuthentication of its meshed sources (ServiceAccounts, or "*" for "any"), or the
- * plaintext NetworkAuthentication on plaintext ports. Kubelet probes stay authorized: Linkerd adds
- * probe routes to a Server with no HTTPRoute.
+ * One Server per inbound port of every meshed group (accessPolicy deny), and per port one
+ * AuthorizationPolicy: on a plaintext port, the NetworkAuthentication of every address (the
+ * NetworkPolicies decide who reaches it); otherwise a MeshTLSAuthentication of the sources'
+ * ServiceAccounts. Kubelet probes stay authorized: Linkerd adds probe routes to a Server with no
+ * HTTPRoute.
  */
 export function linkerdObjects(args: ServiceMeshArgs): LinkerdObject[] {
   const objects: LinkerdObject[] = [];
   const policy = (
-    name: string,
     server: string,
     authKind: string,
     authName: string,
@@ -62,54 +54,45 @@ export function linkerdObjects(args: ServiceMeshArgs): LinkerdObject[] {
   ): LinkerdAuthorizationPolicy => ({
     apiVersion: LINKERD_POLICY_API_VERSION,
     kind: "AuthorizationPolicy",
-    metadata: { name, labels: meshLabels(component) },
+    metadata: { name: server, labels: meshLabels(component) },
     spec: {
       targetRef: { group: LINKERD_POLICY_GROUP, kind: "Server", name: server },
       requiredAuthenticationRefs: [{ group: LINKERD_POLICY_GROUP, kind: authKind, name: authName }],
     },
   });
   let plaintextUsed = false;
-  for (const w of args.workloads) {
-    if (w.meshed === false) continue;
-    const plaintext = plaintextPorts(args, w);
-    for (const p of w.ports ?? []) {
-      const server = `${w.name}-${p.name}`;
-      const protocol = portProtocol(args, p);
+  for (const { group, ports } of meshedGroups(args)) {
+    for (const p of ports) {
+      const server = `${group.name}-${p.port}`;
       objects.push({
         apiVersion: LINKERD_SERVER_API_VERSION,
         kind: "Server",
-        metadata: { name: server, labels: meshLabels(w.name) },
+        metadata: { name: server, labels: meshLabels(group.name) },
         spec: {
-          podSelector: { matchLabels: { ...w.selector } },
+          podSelector: { matchLabels: { ...group.selector } },
           port: p.port,
-          proxyProtocol: protocol ? PROXY_PROTOCOL[protocol] : "unknown",
+          proxyProtocol: p.opaque ? "opaque" : "unknown",
           accessPolicy: "deny",
         },
       } satisfies Server);
-      if (plaintext.includes(p.port)) {
+      if (p.plaintext) {
         plaintextUsed = true;
-        objects.push(
-          policy(`${server}-plaintext`, server, "NetworkAuthentication", PLAINTEXT_CLIENTS, w.name),
-        );
+        objects.push(policy(server, "NetworkAuthentication", PLAINTEXT_CLIENTS, group.name));
+        continue;
       }
-      const sources = meshedSources(args, w, p.port);
-      if (sources.length === 0) continue;
-      const refs = new Map<string, { namespace: string; serviceAccount: string }>();
-      for (const s of sources) if (s !== "any") refs.set(`${s.namespace}/${s.serviceAccount}`, s);
-      const spec: MeshTLSAuthentication["spec"] = sources.includes("any")
-        ? { identities: ["*"] }
-        : {
-            identityRefs: [...refs.entries()]
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([, s]) => ({ kind: "ServiceAccount", name: s.serviceAccount, namespace: s.namespace })),
-          };
       objects.push({
         apiVersion: LINKERD_POLICY_API_VERSION,
         kind: "MeshTLSAuthentication",
-        metadata: { name: `${server}-clients`, labels: meshLabels(w.name) },
-        spec,
-      });
-      objects.push(policy(server, server, "MeshTLSAuthentication", `${server}-clients`, w.name));
+        metadata: { name: `${server}-clients`, labels: meshLabels(group.name) },
+        spec: {
+          identityRefs: p.identities.map((s) => ({
+            kind: "ServiceAccount",
+            name: s.serviceAccount,
+            namespace: s.namespace,
+          })),
+        },
+      } satisfies MeshTLSAuthentication);
+      objects.push(policy(server, "MeshTLSAuthentication", `${server}-clients`, group.name));
     }
   }
   if (plaintextUsed)

@@ -3,16 +3,13 @@ import {
   type BackupsArgs,
   backupScript,
   backupsObjects,
-  networkPolicyObjects,
   type PgvectorPostgresArgs,
-  type PodGroup,
   postgresObjects,
   postgresqlConf,
   postgresUrl,
   type RedisArgs,
   redisConf,
   validateBackupsArgs,
-  validateNetworkPoliciesArgs,
   validatePostgresArgs,
   validateRedisArgs,
 } from "../../../infra/index.js";
@@ -98,9 +95,11 @@ describe("PgvectorPostgres", () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       "ConfigMap/postgres-config",
       "ConfigMap/postgres-init",
+      "ServiceAccount/postgres",
       "StatefulSet/postgres",
       "Service/postgres",
       "PodDisruptionBudget/postgres",
+      "ServiceAccount/postgres-exporter",
       "Deployment/postgres-exporter",
       "Service/postgres-exporter",
       "PodDisruptionBudget/postgres-exporter",
@@ -221,45 +220,5 @@ describe("Backups", () => {
     expect(validateBackupsArgs({ ...args, schedule: "daily" })).toEqual([
       'schedule "daily" is not a five-field cron expression',
     ]);
-  });
-});
-
-describe("NetworkPolicies", () => {
-  const groups: PodGroup[] = [
-    { name: "app", selector: { app: "app" } },
-    { name: "db", selector: { app: "db" } },
-    { name: "prometheus", selector: { "app.kubernetes.io/name": "prometheus" }, owned: false },
-  ];
-
-  it("rejects flows to unknown groups and groups that would select every pod", () => {
-    expect(
-      validateNetworkPoliciesArgs({
-        namespace: "ns",
-        groups: [...groups, { name: "all", selector: {} }],
-        flows: [{ from: "app", to: "cache", port: 6379 }],
-      }),
-    ).toEqual([
-      'group "all" has an empty selector, which would select every pod',
-      'flow to unknown group "cache"',
-    ]);
-  });
-
-  it("gives owned groups one policy of both types and foreign groups only their side of a flow", () => {
-    const objs = networkPolicyObjects({
-      namespace: "ns",
-      groups,
-      flows: [
-        { from: "app", to: "db", port: 5432 },
-        { from: "prometheus", to: "app", port: 8000 },
-      ],
-    });
-    expect(objs.map((o) => o.metadata.name)).toEqual([
-      "default-deny-all",
-      "app",
-      "db",
-      "allow-prometheus-to-app-8000",
-    ]);
-    const foreign = objs[3] as unknown as { spec: { policyTypes: string[] } };
-    expect(foreign.spec.policyTypes).toEqual(["Egress"]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { networkPolicyObjects } from "../../../infra/k8s/network-policies.js";
 import { PROMETHEUS_DEFAULTS, prometheusObjects } from "../../../infra/monitoring/prometheus.js";
+import { allowed } from "../../../policy/rules/network.js";
 
 /** Prometheus as a building block: plain Args, no environment model. */
 const minimal = {
@@ -44,5 +46,21 @@ describe("prometheusObjects", () => {
 
   it("leaves the NetworkPolicy out when networkPolicies is false", () => {
     expect(find("NetworkPolicy", prometheusObjects({ ...minimal, networkPolicies: false }))).toEqual([]);
+  });
+
+  it("scrapes the Redis pod's exporter by the Redis pod's own labels (the exporter runs in it)", () => {
+    // Prometheus's own policy beside an app tier that opens Redis's side: the scrape is allowed.
+    const appTier = networkPolicyObjects({
+      groups: [
+        { name: "redis", selector: { "app.kubernetes.io/name": "redis" } },
+        { name: "prometheus", selector: { "app.kubernetes.io/name": "prometheus" }, owned: false },
+      ],
+      flows: [{ from: "prometheus", to: "redis", port: 9121 }],
+      peerPolicies: false,
+    });
+    const objects = [...prometheusObjects(minimal), ...appTier];
+    const redisPod = { app: "redis", "app.kubernetes.io/name": "redis" };
+    expect(allowed(objects, { "app.kubernetes.io/name": "prometheus" }, redisPod, 9121)).toBe(true);
+    expect(allowed(objects, { "app.kubernetes.io/name": "prometheus" }, redisPod, 6379)).toBe(false);
   });
 });

@@ -27,7 +27,13 @@ describe("jaegerObjects", () => {
     expect(JAEGER_DEFAULTS).toEqual({ networkPolicies: true, instance: "jaeger" });
     const objs = jaegerObjects(jaeger);
     for (const o of objs) expect([o.kind, o.metadata.namespace]).toEqual([o.kind, "observability"]);
-    expect(kinds(objs)).toEqual(["Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service"]);
+    expect(kinds(objs)).toEqual([
+      "Deployment",
+      "NetworkPolicy",
+      "PodDisruptionBudget",
+      "Service",
+      "ServiceAccount",
+    ]);
     expect(instanceOf(objs)).toBe("jaeger");
   });
 

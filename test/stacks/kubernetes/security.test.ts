@@ -54,6 +54,19 @@ describe.each(ENVIRONMENT_NAMES)("%s pods are secure by default", (env) => {
     expect(violations(objects, NETWORK_POLICIES[env])).toEqual([]);
   });
 
+  it("run every workload as a ServiceAccount of its own, rendered without a token", () => {
+    const accounts = objects.filter((o) => o.kind === "ServiceAccount");
+    const used = podTemplates(objects).map((p) => p.spec.serviceAccountName);
+    expect(new Set(used).size, used.join()).toBe(used.length);
+    for (const name of used) {
+      const sa = accounts.find((a) => a.metadata.name === name);
+      expect(sa, name).toBeDefined();
+      expect((sa as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, name).toBe(
+        false,
+      );
+    }
+  });
+
   it("need each listed exception that applies to one of its workloads", () => {
     const pods = podTemplates(objects);
     for (const e of EXCEPTIONS) {
@@ -164,6 +177,7 @@ describe("the security walk over monitoring pods", () => {
       runAsUser: 472,
     };
     grafana.spec.automountServiceAccountToken = true;
+    delete grafana.spec.serviceAccountName;
     delete spec("alertmanager").metadata.labels["app.kubernetes.io/instance"];
     const withoutPdb = objects.filter(
       (o) => !(o.kind === "PodDisruptionBudget" && o.metadata.name === "otel-collector"),
@@ -173,6 +187,7 @@ describe("the security walk over monitoring pods", () => {
       expect.arrayContaining([
         "deployment/grafana/grafana: runAsUser 472 < 10000",
         "deployment/grafana: service account token automounted",
+        "deployment/grafana: runs as the namespace's default ServiceAccount",
         "deployment/alertmanager: pod template lacks label app.kubernetes.io/instance",
         "deployment/otel-collector: no PodDisruptionBudget",
       ]),

@@ -24,12 +24,12 @@ describe("Istio rendering", () => {
     expect(policy("allow-nothing").spec).toEqual({});
   });
 
-  it("accepts plaintext only on the metrics port and the targets of flows from unmeshed clients", () => {
+  it("accepts plaintext only on ports a plaintext source reaches: Prometheus' scrape, the public port, the operator", () => {
     const pa = r.objects.filter(
       (o) => o.kind === "PeerAuthentication" && o.metadata.name !== "default",
     ) as PeerAuthentication[];
     expect(Object.fromEntries(pa.map((p) => [p.metadata.name, p.spec.portLevelMtls]))).toEqual({
-      "mcp-backend-plaintext-ports": { "9464": { mode: "PERMISSIVE" } },
+      "mcp-backend-plaintext-ports": { "3000": { mode: "PERMISSIVE" }, "9464": { mode: "PERMISSIVE" } },
       "postgres-instances-plaintext-ports": {
         "8000": { mode: "PERMISSIVE" },
         "9187": { mode: "PERMISSIVE" },
@@ -39,7 +39,7 @@ describe("Istio rendering", () => {
     for (const p of pa) expect(p.spec.mtls.mode).toBe("STRICT");
   });
 
-  it("allows each flow's source principal on its port, and any authenticated client for 'any'", () => {
+  it("allows each flow's source principal on its port, and anyone the NetworkPolicies let through on plaintext ports", () => {
     expect(policy("postgres-pooler").spec).toEqual({
       selector: { matchLabels: { "cnpg.io/poolerName": "postgres-pooler" } },
       action: "ALLOW",
@@ -51,8 +51,15 @@ describe("Istio rendering", () => {
       ],
     });
     expect(policy("mcp-backend").spec.rules).toEqual([
-      { from: [{ source: { principals: ["*"] } }], to: [{ operation: { ports: ["3000"] } }] },
+      { to: [{ operation: { ports: ["3000"] } }] },
       { to: [{ operation: { ports: ["9464"] } }] },
+    ]);
+    expect(policy("redis").spec.rules).toEqual([
+      {
+        from: [{ source: { principals: ["cluster.local/ns/production/sa/mcp-backend"] } }],
+        to: [{ operation: { ports: ["6379"] } }],
+      },
+      { to: [{ operation: { ports: ["9121"] } }] },
     ]);
     expect(policy("postgres-instances").spec.rules).toEqual([
       {
@@ -71,33 +78,38 @@ describe("Istio rendering", () => {
       { to: [{ operation: { ports: ["8000"] } }] },
       { to: [{ operation: { ports: ["9187"] } }] },
     ]);
-    // Prometheus is off the mesh: no policies of its own.
+    // Prometheus is off the mesh: no policies of its own; no rule for the egress and UDP flows.
     expect(r.objects.some((o) => o.metadata.name.startsWith("prometheus"))).toBe(false);
+    expect(JSON.stringify(r.objects)).not.toMatch(/"(443|6831)"/);
   });
 
-  it("names a cross-namespace peer by its ServiceAccount principal", () => {
+  it("names a cross-namespace meshed peer by its ServiceAccount principal, in the trust domain given", () => {
     const only = serviceMeshRendering(
       meshArgs("istio", {
+        trustDomain: "prod.example",
         flows: [
           {
-            from: { name: "ingress", namespace: "ingress-nginx", serviceAccount: "ingress-nginx" },
+            fromExternal: {
+              name: "ingress",
+              namespaceSelector: { "kubernetes.io/metadata.name": "ingress-nginx" },
+              meshIdentity: { namespace: "ingress-nginx", serviceAccount: "ingress-nginx" },
+            },
             to: "mcp-backend",
             port: 3000,
           },
         ],
-        metricsPort: undefined,
       }),
     );
     const p = only.objects.find((o) => o.metadata.name === "mcp-backend") as AuthorizationPolicy;
     expect(p.spec.rules).toEqual([
       {
-        from: [{ source: { principals: ["cluster.local/ns/ingress-nginx/sa/ingress-nginx"] } }],
+        from: [{ source: { principals: ["prod.example/ns/ingress-nginx/sa/ingress-nginx"] } }],
         to: [{ operation: { ports: ["3000"] } }],
       },
     ]);
   });
 
-  it("returns the injection label, the pod annotations and the TCP Service ports of Postgres and Redis", () => {
+  it("returns the injection label, the pod annotations and the opt-out label", () => {
     expect(r.namespaceLabels).toEqual({ "istio-injection": "enabled" });
     expect(serviceMeshRendering(meshArgs("istio", { istioRevision: "1-30" })).namespaceLabels).toEqual({
       "istio.io/rev": "1-30",
@@ -105,13 +117,10 @@ describe("Istio rendering", () => {
     expect(r.podAnnotations).toEqual({
       "sidecar.istio.io/rewriteAppHTTPProbers": "true",
       "prometheus.istio.io/merge-metrics": "false",
-      "proxy.istio.io/config": '{"holdApplicationUntilProxyStarts":true}',
+      "sidecar.istio.io/nativeSidecar": "true",
     });
-    expect(r.tcpServicePorts).toEqual([
-      { workload: "postgres-pooler", port: 5432, name: "tcp-pgbouncer", appProtocol: "tcp" },
-      { workload: "postgres-instances", port: 5432, name: "tcp-postgresql", appProtocol: "tcp" },
-      { workload: "redis", port: 6379, name: "tcp-redis", appProtocol: "tcp" },
-    ]);
+    expect(r.optOutLabels).toEqual({ "sidecar.istio.io/inject": "false" });
+    expect(r.namespaceAnnotations).toEqual({});
   });
 
   it("renders objects valid against the schemas and @kubernetes-models/istio", () => {

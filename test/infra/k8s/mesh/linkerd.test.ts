@@ -15,9 +15,10 @@ const get = <T>(kind: string, name: string) =>
   r.objects.find((o) => o.kind === kind && o.metadata.name === name) as T;
 
 describe("Linkerd rendering", () => {
-  it("annotates the namespace: injection, default deny, Postgres and Redis opaque", () => {
+  it("annotates the namespace: injection, native sidecars, default deny, Postgres and Redis opaque", () => {
     expect(r.namespaceAnnotations).toEqual({
       "linkerd.io/inject": "enabled",
+      "config.beta.linkerd.io/proxy-enable-native-sidecar": "true",
       "config.linkerd.io/default-inbound-policy": "deny",
       "config.linkerd.io/opaque-ports": "5432,6379",
     });
@@ -28,56 +29,59 @@ describe("Linkerd rendering", () => {
       "config.linkerd.io/default-inbound-policy": "all-authenticated",
     });
     expect(r.namespaceLabels).toEqual({});
-    expect(r.tcpServicePorts).toEqual([]);
+    expect(r.optOutAnnotations).toEqual({ "linkerd.io/inject": "disabled" });
   });
 
-  it("declares one deny-by-default Server per workload port, opaque for the databases", () => {
+  it("declares one deny-by-default Server per inbound port of a meshed group, opaque for the databases", () => {
     const servers = r.objects.filter((o) => o.kind === "Server") as Server[];
     expect(
       Object.fromEntries(servers.map((s) => [s.metadata.name, [s.spec.port, s.spec.proxyProtocol]])),
     ).toEqual({
-      "mcp-backend-http": [3000, "HTTP/1"],
-      "mcp-backend-metrics": [9464, "HTTP/1"],
-      "postgres-pooler-pgbouncer": [5432, "opaque"],
-      "postgres-instances-postgresql": [5432, "opaque"],
-      "postgres-instances-status": [8000, "unknown"],
-      "postgres-instances-metrics": [9187, "HTTP/1"],
-      "redis-redis": [6379, "opaque"],
-      "redis-metrics": [9121, "HTTP/1"],
+      "mcp-backend-3000": [3000, "unknown"],
+      "mcp-backend-9464": [9464, "unknown"],
+      "postgres-pooler-5432": [5432, "opaque"],
+      "postgres-instances-5432": [5432, "opaque"],
+      "postgres-instances-8000": [8000, "unknown"],
+      "postgres-instances-9187": [9187, "unknown"],
+      "redis-6379": [6379, "opaque"],
+      "redis-9121": [9121, "unknown"],
     });
     for (const s of servers) expect(s.spec.accessPolicy).toBe("deny");
   });
 
-  it("authorizes each flow's ServiceAccounts by mTLS identity, and any meshed client for 'any'", () => {
+  it("authorizes each flow's ServiceAccounts by mTLS identity", () => {
     expect(
-      get<MeshTLSAuthentication>("MeshTLSAuthentication", "postgres-instances-postgresql-clients").spec,
+      get<MeshTLSAuthentication>("MeshTLSAuthentication", "postgres-instances-5432-clients").spec,
     ).toEqual({
       identityRefs: [
         { kind: "ServiceAccount", name: "postgres", namespace: "production" },
         { kind: "ServiceAccount", name: "postgres-pooler", namespace: "production" },
       ],
     });
-    expect(get<MeshTLSAuthentication>("MeshTLSAuthentication", "mcp-backend-http-clients").spec).toEqual({
-      identities: ["*"],
-    });
-    expect(get<LinkerdAuthorizationPolicy>("AuthorizationPolicy", "redis-redis").spec).toEqual({
-      targetRef: { group: "policy.linkerd.io", kind: "Server", name: "redis-redis" },
+    expect(get<LinkerdAuthorizationPolicy>("AuthorizationPolicy", "redis-6379").spec).toEqual({
+      targetRef: { group: "policy.linkerd.io", kind: "Server", name: "redis-6379" },
       requiredAuthenticationRefs: [
-        { group: "policy.linkerd.io", kind: "MeshTLSAuthentication", name: "redis-redis-clients" },
+        { group: "policy.linkerd.io", kind: "MeshTLSAuthentication", name: "redis-6379-clients" },
       ],
     });
   });
 
-  it("lets plaintext clients (Prometheus, the operator) reach only their ports", () => {
+  it("lets plaintext clients (Prometheus, the public port's, the operator) reach only their ports", () => {
     const plaintext = r.objects
-      .filter((o) => o.kind === "AuthorizationPolicy" && o.metadata.name.endsWith("-plaintext"))
+      .filter(
+        (o) =>
+          o.kind === "AuthorizationPolicy" &&
+          (o as LinkerdAuthorizationPolicy).spec.requiredAuthenticationRefs[0]!.kind ===
+            "NetworkAuthentication",
+      )
       .map((o) => (o as LinkerdAuthorizationPolicy).spec.targetRef.name)
       .sort();
     expect(plaintext).toEqual([
-      "mcp-backend-metrics",
-      "postgres-instances-metrics",
-      "postgres-instances-status",
-      "redis-metrics",
+      "mcp-backend-3000",
+      "mcp-backend-9464",
+      "postgres-instances-8000",
+      "postgres-instances-9187",
+      "redis-9121",
     ]);
     expect(get("NetworkAuthentication", "plaintext-clients")).toMatchObject({
       spec: { networks: [{ cidr: "0.0.0.0/0" }, { cidr: "::/0" }] },
@@ -91,9 +95,9 @@ describe("Linkerd rendering", () => {
 
 describe("Linkerd schemas", () => {
   it("reject an unknown field and a protocol Linkerd does not know", () => {
-    const s = get<Server>("Server", "redis-redis");
+    const s = get<Server>("Server", "redis-6379");
     expect(linkerdCrdIssues({ ...s, spec: { ...s.spec, protocol: "opaque" } } as never)).toEqual([
-      expect.stringMatching(/^Server redis-redis: spec: Unrecognized key: "protocol"/),
+      expect.stringMatching(/^Server redis-6379: spec: Unrecognized key: "protocol"/),
     ]);
     expect(
       serverSchema.safeParse({ ...s, spec: { ...s.spec, proxyProtocol: "tcp" } }).error!.issues[0]!.path,
@@ -101,7 +105,7 @@ describe("Linkerd schemas", () => {
   });
 
   it("require exactly one of identities and identityRefs", () => {
-    const m = get<MeshTLSAuthentication>("MeshTLSAuthentication", "mcp-backend-http-clients");
+    const m = get<MeshTLSAuthentication>("MeshTLSAuthentication", "redis-6379-clients");
     expect(meshTlsAuthenticationSchema.safeParse({ ...m, spec: {} }).success).toBe(false);
   });
 });
