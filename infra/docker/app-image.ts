@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 
 /** Credentials for pushing to a registry. */
 export interface RegistryCredentials {
@@ -45,7 +46,7 @@ export class AppImage extends pulumi.ComponentResource {
   public readonly ref: pulumi.Output<string>;
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:AppImage", name, {}, opts);
+    super(componentType("AppImage"), name, {}, componentOptions("AppImage", opts));
     const push = args.push ?? true;
     const image = new docker.Image(
       name,

@@ -1,6 +1,7 @@
 import { APP_PORT, IMAGE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 import { AppImage } from "./app-image.js";
 
 /** A host directory bind-mounted into the container. */
@@ -74,7 +75,7 @@ export class DevApp extends pulumi.ComponentResource {
   public readonly url: string;
 
   constructor(name: string, args: DevAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:DevApp", name, {}, opts);
+    super(componentType("DevApp"), name, {}, componentOptions("DevApp", opts));
     validateDevAppArgs(args);
     const port = args.port ?? APP_PORT;
     const hostPort = args.hostPort ?? port;

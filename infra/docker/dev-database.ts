@@ -1,6 +1,7 @@
 import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 
 export interface DevDatabaseArgs {
   /** Pinned Postgres image with pgvector, e.g. `pgvector/pgvector:0.8.0-pg16`. */
@@ -74,7 +75,7 @@ export class DevDatabase extends pulumi.ComponentResource {
   public readonly hostUrl: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: DevDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:DevDatabase", name, {}, opts);
+    super(componentType("DevDatabase"), name, {}, componentOptions("DevDatabase", opts));
     validateDevDatabaseArgs(args);
     const aliases = args.aliases ?? ["db"];
     const hostPort = args.hostPort === undefined ? POSTGRES_PORT : args.hostPort;

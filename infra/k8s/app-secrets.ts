@@ -1,6 +1,7 @@
 import { PART_OF } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 import { MANAGED_BY } from "./kube.js";
 import type { SecretKeyRef } from "./mcp-backend-args.js";
 
@@ -125,7 +126,7 @@ export class AppSecrets extends pulumi.ComponentResource {
   public readonly version: pulumi.Output<string>;
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:AppSecrets", name, {}, opts);
+    super(componentType("AppSecrets"), name, {}, componentOptions("AppSecrets", opts));
     const envNames = { ...DEFAULT_ENV_NAMES, ...args.envNames };
     const db = args.database;
     const composed = "password" in db ? db : undefined;

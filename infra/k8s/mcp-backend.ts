@@ -2,7 +2,7 @@ import { METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import {
   checksum,
   httpProbe,
@@ -19,16 +19,13 @@ import {
   spreadConstraints,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import {
   MCP_BACKEND_DEFAULTS as D,
   type McpBackendArgs,
   minimumReplicas,
   validateMcpBackendArgs,
 } from "./mcp-backend-args.js";
-
 import { assertValid, registerNamespaced } from "./register.js";
-
 import { withPodAnnotations, withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./mcp-backend-args.js";
@@ -221,7 +218,7 @@ export class McpBackend extends pulumi.ComponentResource {
   public readonly externalAddress: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: McpBackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:McpBackend", name, {}, opts);
+    super(componentType("McpBackend"), name, {}, componentOptions("McpBackend", opts));
     const objects = mcpBackendObjects(args);
     this.serviceName = args.name ?? D.name;
     this.servicePort = args.servicePort ?? D.servicePort;

@@ -2,7 +2,7 @@ import { PART_OF, REDIS_EXPORTER_PORT, REDIS_PORT } from "@mcp-stack/contract";
 
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import {
   type ContainerResources,
   checksum,
@@ -20,7 +20,6 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import { assertValid, registerNamespaced } from "./register.js";
 
 /** One RDB `save <seconds> <changes>` rule. */
@@ -246,7 +245,7 @@ export class Redis extends pulumi.ComponentResource {
   public readonly selector: Record<string, string>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Redis", name, {}, opts);
+    super(componentType("Redis"), name, {}, componentOptions("Redis", opts));
     const objects = redisObjects(args);
     this.serviceName = args.name ?? "redis";
     this.exporterServiceName = `${this.serviceName}-exporter`;

@@ -2,6 +2,7 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/cont
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
+import { componentOptions, componentType } from "../component-type.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
@@ -137,7 +138,7 @@ export class Alertmanager extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Alertmanager", name, {}, opts);
+    super(componentType("Alertmanager"), name, {}, componentOptions("Alertmanager", opts));
     const deps: pulumi.Resource[] = [];
     if (args.alertReceiver !== undefined) {
       deps.push(

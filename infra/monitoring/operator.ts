@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 import { type KubeObject, registerObjects } from "../k8s/manifests.js";
 import { assertValid } from "../k8s/register.js";
 import {
@@ -25,7 +26,7 @@ export class OperatorMonitoring extends pulumi.ComponentResource {
   public readonly ruleNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: OperatorMonitoringComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:OperatorMonitoring", name, {}, opts);
+    super(componentType("OperatorMonitoring"), name, {}, componentOptions("OperatorMonitoring", opts));
     assertValid("OperatorMonitoring", validateOperatorMonitoringArgs(args));
     const ref = args.namespaceRef;
     const patch = (obj: KubeObject): pulumi.Inputs =>

@@ -6,6 +6,7 @@ import {
 } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
+import { componentOptions, componentType } from "../component-type.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
@@ -184,7 +185,7 @@ export class Prometheus extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Prometheus", name, {}, opts);
+    super(componentType("Prometheus"), name, {}, componentOptions("Prometheus", opts));
     registerObjects(prometheusObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.url = pulumi.output(`http://${S.prometheus.name}:${S.prometheus.port}`);
     this.registerOutputs({ url: this.url });

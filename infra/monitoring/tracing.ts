@@ -2,6 +2,7 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { otelCollectorYaml } from "../../monitoring/render.js";
+import { componentOptions, componentType } from "../component-type.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import {
@@ -209,7 +210,7 @@ export class Jaeger extends pulumi.ComponentResource {
   public readonly otlpEndpoint: pulumi.Output<string>;
 
   constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Jaeger", name, {}, opts);
+    super(componentType("Jaeger"), name, {}, componentOptions("Jaeger", opts));
     registerObjects(jaegerObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.jaeger.name}:${S.jaeger.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });
@@ -222,7 +223,7 @@ export class OtelCollector extends pulumi.ComponentResource {
   public readonly otlpEndpoint: pulumi.Output<string>;
 
   constructor(name: string, args: OtelCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:OtelCollector", name, {}, opts);
+    super(componentType("OtelCollector"), name, {}, componentOptions("OtelCollector", opts));
     registerObjects(otelCollectorObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.otelCollector.name}:${S.otelCollector.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });

@@ -157,7 +157,7 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
     const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
     const cluster = new CloudNativePgDatabase(CNPG_CLUSTER_NAME, inputs.cnpg, {
       ...opts,
-      dependsOn: operators.ready,
+      dependsOn: [operators],
     });
     return {
       databaseService: pulumi.output(cluster.primaryHost),

@@ -1,8 +1,8 @@
 import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../../component-type.js";
 import { registerNamespaced } from "../register.js";
-
 import type { CloudNativePgDatabaseArgs } from "./database-args.js";
 import { cloudNativePgNames, cloudNativePgObjects, cnpgLabels, S3_KEYS } from "./database-objects.js";
 
@@ -46,7 +46,7 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
   public readonly resources: pulumi.CustomResource[];
 
   constructor(name: string, args: CloudNativePgDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:CloudNativePgDatabase", name, {}, opts);
+    super(componentType("CloudNativePgDatabase"), name, {}, componentOptions("CloudNativePgDatabase", opts));
     const objects = cloudNativePgObjects(args);
     const n = cloudNativePgNames(args);
     // Without a password, something else (External Secrets) writes `<name>-app-credentials`.
