@@ -16,9 +16,10 @@ export {
   grafanaObjects,
   validateGrafanaArgs,
 } from "./grafana.js";
-export { OperatorMonitoring, type OperatorMonitoringComponentArgs } from "./operator.js";
+export { OperatorMonitoring } from "./operator.js";
 export {
   OPERATOR_MONITORING_DEFAULTS,
+  type OperatorDashboardsArgs,
   type OperatorMonitoringArgs,
   type OperatorRuleGroup,
   operatorMonitoringObjects,

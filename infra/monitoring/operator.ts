@@ -8,14 +8,6 @@ import {
   validateOperatorMonitoringArgs,
 } from "./operator-objects.js";
 
-export interface OperatorMonitoringComponentArgs extends OperatorMonitoringArgs {
-  /**
-   * `namespace` as an Output (a Namespace resource's name), so the objects in it wait for it. Objects
-   * in other namespaces (the dashboards) keep their plain name. Defaults to `namespace` as a string.
-   */
-  readonly namespaceRef?: pulumi.Input<string>;
-}
-
 /**
  * What a Prometheus Operator needs to monitor the namespace (PodMonitors, ServiceMonitors,
  * PrometheusRules) and Grafana's sidecar needs to show it (dashboard ConfigMaps), one Pulumi resource
@@ -25,7 +17,7 @@ export class OperatorMonitoring extends pulumi.ComponentResource {
   /** Names of the PrometheusRule objects. */
   public readonly ruleNames: pulumi.Output<string[]>;
 
-  constructor(name: string, args: OperatorMonitoringComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: OperatorMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentType("OperatorMonitoring"), name, {}, componentOptions("OperatorMonitoring", opts));
     assertValid("OperatorMonitoring", validateOperatorMonitoringArgs(args));
     const ref = args.namespaceRef;
