@@ -54,3 +54,10 @@ export function positiveInt(field: string, value: number, min = 1): string[] {
     ? []
     : [`${field} must be an integer ≥ ${min} (got ${value})`];
 }
+
+/** A port number, 1-65535, with a message naming the field; an undefined port is left to its default. */
+export function portIssues(field: string, port: number | undefined): string[] {
+  return port === undefined || (Number.isInteger(port) && port >= 1 && port <= 65535)
+    ? []
+    : [`${field} ${port} is not a port (1-65535)`];
+}

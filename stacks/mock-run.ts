@@ -74,7 +74,7 @@ interface RecordableMonitor {
  * wrapping the mock monitor: `mocks.newResource` sees inputs and provider only, and protect /
  * retainOnDelete are exactly what a test must see as Pulumi would.
  */
-function recordOptions(into: Map<string, RegisteredOptions>): void {
+export function recordOptions(into: Map<string, RegisteredOptions>): void {
   const monitor = (settings as unknown as { getMonitor(): RecordableMonitor | undefined }).getMonitor();
   if (!monitor || typeof monitor.registerResource !== "function")
     throw new Error("@pulumi/pulumi's mock monitor no longer has registerResource");

@@ -5,6 +5,7 @@ export {
   Alertmanager,
   type AlertmanagerArgs,
   alertmanagerObjects,
+  validateAlertmanagerArgs,
 } from "./alertmanager.js";
 export {
   GRAFANA_ADMIN_PASSWORD_KEY,
@@ -27,7 +28,13 @@ export {
   type ScrapeTarget,
   validateOperatorMonitoringArgs,
 } from "./operator-objects.js";
-export { PROMETHEUS_UID, Prometheus, type PrometheusArgs, prometheusObjects } from "./prometheus.js";
+export {
+  PROMETHEUS_UID,
+  Prometheus,
+  type PrometheusArgs,
+  prometheusObjects,
+  validatePrometheusArgs,
+} from "./prometheus.js";
 export { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 export {
   endpointPort,
@@ -41,5 +48,6 @@ export {
   OtelCollector,
   type OtelCollectorArgs,
   otelCollectorObjects,
+  validateJaegerArgs,
   validateOtelCollectorArgs,
 } from "./tracing.js";

@@ -7,8 +7,9 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { componentOptions, componentType } from "../component-type.js";
+import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { namespacePatch } from "../k8s/register.js";
+import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
 import { addNetworkPolicy, DNS_EGRESS } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
@@ -179,6 +180,22 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
   return synth(chart);
 }
 
+const RULES_FILE = /^[A-Za-z0-9._-]+\.ya?ml$/;
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+
+/** Invariants of {@link PrometheusArgs}; [] when valid. */
+export function validatePrometheusArgs(args: PrometheusArgs): string[] {
+  const issues: string[] = [];
+  if (!isPinnedImage(args.image))
+    issues.push(`image "${args.image}" must be pinned to a version (not latest)`);
+  if (args.config.trim() === "") issues.push("config is empty: give the prometheus.yml to run");
+  for (const file of Object.keys(args.rules ?? {}))
+    if (!RULES_FILE.test(file)) issues.push(`rules.${file} must be a file name ending in .yml`);
+  if (args.retention !== undefined && !DURATION.test(args.retention))
+    issues.push(`retention "${args.retention}" must be a Prometheus duration such as 15d`);
+  return issues;
+}
+
 /** Prometheus with the given config and rules, on a PVC, scraping through Kubernetes service discovery. */
 export class Prometheus extends pulumi.ComponentResource {
   /** In-cluster URL of the Prometheus API. */
@@ -186,6 +203,7 @@ export class Prometheus extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentType("Prometheus"), name, {}, componentOptions("Prometheus", opts));
+    assertValid("Prometheus", validatePrometheusArgs(args));
     registerObjects(prometheusObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.url = pulumi.output(`http://${S.prometheus.name}:${S.prometheus.port}`);
     this.registerOutputs({ url: this.url });

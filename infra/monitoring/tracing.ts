@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { otelCollectorYaml } from "../../monitoring/render.js";
 import { componentOptions, componentType } from "../component-type.js";
+import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import {
@@ -136,6 +137,11 @@ export function endpointPort(endpoint: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Invariants of {@link JaegerArgs}; [] when valid. */
+export function validateJaegerArgs(args: JaegerArgs): string[] {
+  return isPinnedImage(args.image) ? [] : [`image "${args.image}" must be pinned to a version (not latest)`];
+}
+
 /** Every problem of the Args at once, each naming its field (empty when valid). */
 export function validateOtelCollectorArgs(args: OtelCollectorArgs): string[] {
   return endpointPort(args.exportEndpoint ?? "") === undefined
@@ -211,6 +217,7 @@ export class Jaeger extends pulumi.ComponentResource {
 
   constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentType("Jaeger"), name, {}, componentOptions("Jaeger", opts));
+    assertValid("Jaeger", validateJaegerArgs(args));
     registerObjects(jaegerObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.jaeger.name}:${S.jaeger.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });

@@ -67,16 +67,18 @@ describe("DevDatabase", () => {
     expect(await value(db.hostUrl!)).toBe("postgresql://mcp:p%40ss%2Fword@localhost:5432/mcp_dev");
   });
 
-  it("publishes no port when hostPort is null", async () => {
-    const db = new DevDatabase("db-private", { ...dbArgs, hostPort: null });
+  it("publishes no port when publishPort is false", async () => {
+    const db = new DevDatabase("db-private", { ...dbArgs, publishPort: false });
     await value(db.container.urn);
     expect(inputs.get("docker:index/container:Container::db-private")?.ports).toEqual([]);
     expect(db.hostUrl).toBeUndefined();
   });
 
   it("rejects an unpinned or latest image", () => {
-    expect(() => validateDevDatabaseArgs({ ...dbArgs, image: "pgvector/pgvector:latest" })).toThrow(/pinned/);
-    expect(() => validateDevDatabaseArgs({ ...dbArgs, image: "pgvector/pgvector" })).toThrow(/pinned/);
+    for (const image of ["pgvector/pgvector:latest", "pgvector/pgvector"])
+      expect(validateDevDatabaseArgs({ ...dbArgs, image })).toEqual([
+        `image "${image}" must be pinned to a tag or digest, never latest`,
+      ]);
   });
 });
 
@@ -106,9 +108,9 @@ describe("DevApp", () => {
   });
 
   it("rejects a relative bind mount, which Docker cannot resolve", () => {
-    expect(() =>
+    expect(
       validateDevAppArgs({ ...appArgs, mounts: [{ hostPath: "./app", containerPath: "/app/app" }] }),
-    ).toThrow(/hostPath "\.\/app" must be absolute/);
+    ).toEqual(['mounts[0].hostPath "./app" must be absolute (Docker resolves no relative paths)']);
   });
 });
 
