@@ -153,56 +153,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
           // non-root 10001 applies and fsGroup makes /data writable.
           securityContext: restrictedPod(),
           terminationGracePeriodSeconds: 30,
-          containers: [
-            {
-              name: "redis",
-              image: args.image,
-              imagePullPolicy: "Always",
-              command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
-              args: [
-                "--maxmemory",
-                args.maxmemory,
-                "--maxmemory-policy",
-                args.maxmemoryPolicy ?? "allkeys-lru",
-              ],
-              ports: [{ containerPort: REDIS_PORT, name: "redis" }],
-              resources: resourceRequirements(args.resources),
-              livenessProbe: {
-                tcpSocket: { port: port(REDIS_PORT) },
-                initialDelaySeconds: 15,
-                periodSeconds: 20,
-                timeoutSeconds: 5,
-                failureThreshold: 3,
-              },
-              readinessProbe: {
-                exec: { command: ["redis-cli", "ping"] },
-                initialDelaySeconds: 5,
-                periodSeconds: 5,
-                timeoutSeconds: 3,
-                failureThreshold: 2,
-              },
-              securityContext: restrictedContainer(),
-              volumeMounts: [
-                { name: "data", mountPath: "/data" },
-                { name: "config", mountPath: "/usr/local/etc/redis", readOnly: true },
-                tmp.mount,
-              ],
-            },
-            {
-              name: "redis-exporter",
-              image: args.exporterImage,
-              imagePullPolicy: "Always",
-              env: [{ name: "REDIS_ADDR", value: `redis://localhost:${REDIS_PORT}` }],
-              ports: [{ containerPort: REDIS_EXPORTER_PORT, name: "metrics" }],
-              resources: resourceRequirements(EXPORTER_RESOURCES),
-              livenessProbe: { tcpSocket: { port: port(REDIS_EXPORTER_PORT) }, periodSeconds: 20 },
-              readinessProbe: {
-                httpGet: { path: "/health", port: port(REDIS_EXPORTER_PORT) },
-                periodSeconds: 10,
-              },
-              securityContext: restrictedContainer(),
-            },
-          ],
+          containers: [redisContainer(args, tmp), exporterContainer(args)],
           volumes: [{ name: "config", configMap: { name: `${name}-config` } }, tmp.volume],
         },
       },
@@ -232,6 +183,57 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
     spec: { maxUnavailable: port(1), selector: { matchLabels: selector } },
   });
   return synth(chart);
+}
+
+/** Redis itself: the config file, maxmemory on the command line, data on the claim. */
+function redisContainer(args: RedisArgs, tmp: ReturnType<typeof scratch>): k8s.Container {
+  return {
+    name: "redis",
+    image: args.image,
+    imagePullPolicy: "Always",
+    command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
+    args: ["--maxmemory", args.maxmemory, "--maxmemory-policy", args.maxmemoryPolicy ?? "allkeys-lru"],
+    ports: [{ containerPort: REDIS_PORT, name: "redis" }],
+    resources: resourceRequirements(args.resources),
+    livenessProbe: {
+      tcpSocket: { port: port(REDIS_PORT) },
+      initialDelaySeconds: 15,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+    readinessProbe: {
+      exec: { command: ["redis-cli", "ping"] },
+      initialDelaySeconds: 5,
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 2,
+    },
+    securityContext: restrictedContainer(),
+    volumeMounts: [
+      { name: "data", mountPath: "/data" },
+      { name: "config", mountPath: "/usr/local/etc/redis", readOnly: true },
+      tmp.mount,
+    ],
+  };
+}
+
+/** The exporter sidecar, scraping Redis over localhost. */
+function exporterContainer(args: RedisArgs): k8s.Container {
+  return {
+    name: "redis-exporter",
+    image: args.exporterImage,
+    imagePullPolicy: "Always",
+    env: [{ name: "REDIS_ADDR", value: `redis://localhost:${REDIS_PORT}` }],
+    ports: [{ containerPort: REDIS_EXPORTER_PORT, name: "metrics" }],
+    resources: resourceRequirements(EXPORTER_RESOURCES),
+    livenessProbe: { tcpSocket: { port: port(REDIS_EXPORTER_PORT) }, periodSeconds: 20 },
+    readinessProbe: {
+      httpGet: { path: "/health", port: port(REDIS_EXPORTER_PORT) },
+      periodSeconds: 10,
+    },
+    securityContext: restrictedContainer(),
+  };
 }
 
 /** Redis 7 as the app's cache: persistent (RDB + AOF), memory-bounded with LRU eviction, with metrics. */

@@ -62,20 +62,15 @@ export interface PrometheusArgs {
 }
 
 /**
- * Prometheus's objects: ServiceAccount and cluster RBAC for service discovery and the kubelet's
- * cAdvisor endpoint, ConfigMaps for prometheus.yml and the rules, PVC, Deployment, Service and
- * (unless networkPolicies is false) its NetworkPolicy. A plain function so tests need no stack.
+ * Prometheus's ServiceAccount and the cluster-wide read it needs for service discovery and the
+ * kubelet's cAdvisor metrics.
  */
-export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
-  const d = PROMETHEUS_DEFAULTS;
-  const ns = args.namespace;
-  const chart = newChart("prometheus");
-  const name = S.prometheus.name;
-  const instance = args.instance ?? d.instance;
-  const labels = monitoringLabels(name, imageTag(args.image), instance);
-  const config = args.config;
-  const rules = args.rules ?? {};
-
+function addDiscoveryIdentity(
+  chart: ReturnType<typeof newChart>,
+  name: string,
+  ns: string,
+  labels: Record<string, string>,
+): void {
   new kube.KubeServiceAccount(chart, "sa", {
     metadata: { name, namespace: ns, labels },
     automountServiceAccountToken: false,
@@ -100,6 +95,24 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
     subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
   });
+}
+
+/**
+ * Prometheus's objects: ServiceAccount and cluster RBAC for service discovery and the kubelet's
+ * cAdvisor endpoint, ConfigMaps for prometheus.yml and the rules, PVC, Deployment, Service and
+ * (unless networkPolicies is false) its NetworkPolicy. A plain function so tests need no stack.
+ */
+export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
+  const d = PROMETHEUS_DEFAULTS;
+  const ns = args.namespace;
+  const chart = newChart("prometheus");
+  const name = S.prometheus.name;
+  const instance = args.instance ?? d.instance;
+  const labels = monitoringLabels(name, imageTag(args.image), instance);
+  const config = args.config;
+  const rules = args.rules ?? {};
+
+  addDiscoveryIdentity(chart, name, ns, labels);
   new kube.KubeConfigMap(chart, "config", {
     metadata: { name: `${name}-config`, namespace: ns, labels },
     data: { "prometheus.yml": config },
