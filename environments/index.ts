@@ -13,4 +13,4 @@ export {
 } from "./resolve.js";
 export { checkRules, type RuleIssue } from "./rules.js";
 export { ENVIRONMENT_NAMES, type Environment, type EnvironmentName, environmentSchema } from "./schema.js";
-export { requiredSecrets, SECRET_KEYS, type SecretKey, secretValues } from "./secrets.js";
+export { requiredSecrets, SECRET_KEYS, type SecretKey, workloadSecretKeys } from "./secrets.js";

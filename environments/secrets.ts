@@ -45,14 +45,14 @@ export type SecretKey = keyof typeof SECRET_KEYS;
 /** The secrets an environment cannot be deployed without. */
 export function requiredSecrets(env: Environment): SecretKey[] {
   // With External Secrets the values live in the secret manager; the stack holds none of them.
-  return env.secrets.backend === "external-secrets" ? [] : secretValues(env);
+  return env.secrets.backend === "external-secrets" ? [] : workloadSecretKeys(env);
 }
 
 /**
  * The secret values an environment's workloads read, by config key: from `pulumi config --secret`
  * (backend pulumi), or from the secret manager under `<secrets.keyPrefix>/<key>` (external-secrets).
  */
-export function secretValues(env: Environment): SecretKey[] {
+export function workloadSecretKeys(env: Environment): SecretKey[] {
   const keys: SecretKey[] = [];
   if (env.database.engine === "external") {
     keys.push("databaseUrl");

@@ -11,6 +11,13 @@ export interface RegisteredOptions {
   readonly provider: string;
   /** URN of the parent. */
   readonly parent: string;
+  /** Old types this resource answers to (`aliases: [{ type }]`), as the engine receives the alias specs. */
+  readonly aliasTypes: readonly string[];
+  /**
+   * Alias URNs in full: what the SDK sends when it computes aliases itself, children's inherited ones
+   * included (an engine without alias specs; with them the engine derives the same URNs).
+   */
+  readonly aliasUrns: readonly string[];
 }
 
 /** A resource as the program registered it: its type token, name, inputs after resolution, options. */
@@ -39,7 +46,7 @@ const PROJECT = "mcp-stack";
  * The SDK's own "every queued registration has been answered" promise. It is exported at runtime but
  * marked @internal in the typings, so it is looked up, and a missing one is a loud error after an upgrade.
  */
-function waitForRPCs(): Promise<void> {
+export function waitForRPCs(): Promise<void> {
   const fn = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
   if (typeof fn !== "function")
     throw new Error("@pulumi/pulumi no longer exports runtime/settings.waitForRPCs");
@@ -54,6 +61,8 @@ interface RegisterRequest {
   getRetainondelete?(): boolean | undefined;
   getProvider(): string;
   getParent(): string;
+  getAliasesList(): { getUrn(): string; getSpec(): { getType(): string } | undefined }[];
+  getAliasurnsList(): string[];
 }
 
 interface RecordableMonitor {
@@ -65,7 +74,7 @@ interface RecordableMonitor {
  * wrapping the mock monitor: `mocks.newResource` sees inputs and provider only, and protect /
  * retainOnDelete are exactly what a test must see as Pulumi would.
  */
-function recordOptions(into: Map<string, RegisteredOptions>): void {
+export function recordOptions(into: Map<string, RegisteredOptions>): void {
   const monitor = (settings as unknown as { getMonitor(): RecordableMonitor | undefined }).getMonitor();
   if (!monitor || typeof monitor.registerResource !== "function")
     throw new Error("@pulumi/pulumi's mock monitor no longer has registerResource");
@@ -76,6 +85,17 @@ function recordOptions(into: Map<string, RegisteredOptions>): void {
       retainOnDelete: req.getRetainondelete?.() ?? false,
       provider: req.getProvider(),
       parent: req.getParent(),
+      aliasTypes: req
+        .getAliasesList()
+        .map((a) => a.getSpec()?.getType() ?? "")
+        .filter((t) => t !== ""),
+      aliasUrns: [
+        ...req.getAliasurnsList(),
+        ...req
+          .getAliasesList()
+          .map((a) => a.getUrn())
+          .filter((u) => u !== ""),
+      ],
     });
     return register(req, callback);
   };
@@ -127,7 +147,14 @@ function computedOutputs(type: string, inputs: Record<string, unknown>): Record<
 export async function runUnderMocks(stack: string, options: MockRunOptions = {}): Promise<MockRunResult> {
   const resources: RegisteredResource[] = [];
   const sentOptions = new Map<string, RegisteredOptions>();
-  const noOptions: RegisteredOptions = { protect: false, retainOnDelete: false, provider: "", parent: "" };
+  const noOptions: RegisteredOptions = {
+    protect: false,
+    retainOnDelete: false,
+    provider: "",
+    parent: "",
+    aliasTypes: [],
+    aliasUrns: [],
+  };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {

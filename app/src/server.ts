@@ -51,7 +51,7 @@ declare module "fastify" {
  * The part of the telemetry bundle (`app/src/telemetry/app-telemetry.ts`) buildApp plugs in:
  * a fastify plugin registered before the routes, and hooks for the services and the cache.
  */
-export interface AppTelemetry {
+export interface TelemetryPlugins {
   fastifyPlugin: FastifyPluginAsync;
   serviceHooks?: ServiceHooks;
   cacheHooks?: CacheHooks;
@@ -73,7 +73,7 @@ export interface BuildAppOptions {
   /** Overrides the tenant (tests); defaults to the one the API key maps to (`default` with auth off). */
   context?: (request: FastifyRequest) => Omit<RequestContext, "signal">;
   /** Metrics, HTTP spans and /metrics. None when omitted. */
-  telemetry?: AppTelemetry;
+  telemetry?: TelemetryPlugins;
 }
 
 /** Builds a ready-to-listen app with migrations applied. Close it with `app.close()`. */

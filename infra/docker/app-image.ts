@@ -1,10 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
+import { assertValid } from "../validation.js";
 
 /** Credentials for pushing to a registry. */
 export interface RegistryCredentials {
   /** Registry host, e.g. `ghcr.io`. */
   readonly server: string;
+  /** Registry user name. */
   readonly username: pulumi.Input<string>;
   /** Pass a secret Output. */
   readonly password: pulumi.Input<string>;
@@ -19,11 +22,13 @@ export interface AppImageArgs {
   readonly dockerfile?: string;
   /** Build target (stage). Defaults to "runtime". */
   readonly target?: string;
+  /** Platform to build for. Defaults to "linux/amd64" (what clusters run). Conflicts with `nativePlatform`. */
+  readonly platform?: string;
   /**
-   * Platform to build for. Defaults to "linux/amd64" (what clusters run); null builds for the engine's
-   * own platform (dev on an arm64 laptop, without emulation).
+   * Build for the Docker engine's own platform (dev on an arm64 laptop, without emulation) instead of
+   * `platform`. Defaults to false.
    */
-  readonly platform?: string | null;
+  readonly nativePlatform?: boolean;
   /**
    * Registry to push to. Defaults to none: the image is pushed with the Docker CLI's stored
    * credentials, unless `push` is false.
@@ -31,6 +36,17 @@ export interface AppImageArgs {
   readonly registry?: RegistryCredentials;
   /** Push after building. Defaults to true; false keeps the image on the local engine (dev). */
   readonly push?: boolean;
+}
+
+/** Invariants of {@link AppImageArgs}; [] when valid. */
+export function validateAppImageArgs(args: AppImageArgs): string[] {
+  const issues: string[] = [];
+  if (args.imageName.trim() === "") issues.push("imageName must not be empty");
+  if (args.platform !== undefined && args.nativePlatform)
+    issues.push("platform conflicts with nativePlatform: give a platform, or build for the engine's own");
+  if (args.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/.test(args.platform))
+    issues.push(`platform "${args.platform}" is not an os/arch platform such as linux/amd64`);
+  return issues;
 }
 
 /**
@@ -45,7 +61,8 @@ export class AppImage extends pulumi.ComponentResource {
   public readonly ref: pulumi.Output<string>;
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:AppImage", name, {}, opts);
+    super(componentType("AppImage"), name, {}, componentOptions("AppImage", opts));
+    assertValid("AppImage", validateAppImageArgs(args));
     const push = args.push ?? true;
     const image = new docker.Image(
       name,
@@ -55,7 +72,7 @@ export class AppImage extends pulumi.ComponentResource {
           context: args.context,
           dockerfile: args.dockerfile ?? "app/Dockerfile",
           target: args.target ?? "runtime",
-          platform: args.platform === null ? undefined : (args.platform ?? "linux/amd64"),
+          platform: args.nativePlatform ? undefined : (args.platform ?? "linux/amd64"),
         },
         skipPush: !push,
         registry: args.registry && {

@@ -1,7 +1,10 @@
 import { APP_PORT, IMAGE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
+import { assertValid, portIssues } from "../validation.js";
 import { AppImage } from "./app-image.js";
+import type { RestartPolicy } from "./restart-policy.js";
 
 /** A host directory bind-mounted into the container. */
 export interface BindMount {
@@ -30,41 +33,43 @@ export interface DevAppArgs {
   /** Name of the Docker network to join. */
   readonly network: pulumi.Input<string>;
   /** Host names of the container on the network. Defaults to ["app"] (the reference's service name). */
-  readonly aliases?: readonly string[];
+  readonly aliases?: string[];
   /** Port the app listens on in the container. Defaults to APP_PORT (8000). */
   readonly port?: number;
   /** Host port published for the app. Defaults to the container port. */
   readonly hostPort?: number;
   /** Bind mounts (source for hot reload, logs). Defaults to none. */
-  readonly mounts?: readonly BindMount[];
+  readonly mounts?: BindMount[];
   /** Command. Defaults to the image's CMD. */
-  readonly command?: readonly string[];
+  readonly command?: string[];
   /** Working directory. Defaults to the image's WORKDIR. */
   readonly workingDir?: string;
   /** Restart policy. Defaults to "unless-stopped". */
-  readonly restart?: "no" | "on-failure" | "always" | "unless-stopped";
-  /**
-   * Resources the container is created after, e.g. a DevDatabase container that waits for its
-   * healthcheck. Defaults to none.
-   */
-  readonly after?: readonly pulumi.Resource[];
+  readonly restart?: RestartPolicy;
 }
 
-/** Check args before creating anything; the message names the field and the value. */
-export function validateDevAppArgs(args: DevAppArgs): void {
-  for (const m of args.mounts ?? []) {
+/** Invariants of {@link DevAppArgs}; [] when valid. */
+export function validateDevAppArgs(args: DevAppArgs): string[] {
+  const issues: string[] = [];
+  (args.mounts ?? []).forEach((m, i) => {
     if (!m.hostPath.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(m.hostPath))
-      throw new Error(
-        `DevApp: mounts hostPath "${m.hostPath}" must be absolute (Docker resolves no relative paths)`,
+      issues.push(
+        `mounts[${i}].hostPath "${m.hostPath}" must be absolute (Docker resolves no relative paths)`,
       );
     if (!m.containerPath.startsWith("/"))
-      throw new Error(`DevApp: mounts containerPath "${m.containerPath}" must be absolute`);
-  }
+      issues.push(`mounts[${i}].containerPath "${m.containerPath}" must be absolute`);
+  });
+  issues.push(...portIssues("port", args.port), ...portIssues("hostPort", args.hostPort));
+  if (args.aliases !== undefined && args.aliases.length === 0)
+    issues.push('aliases must not be empty; omit it for ["app"]');
+  return issues;
 }
 
 /**
  * The app for development, as the reference's compose `app` service: built from the Dockerfile's dev
- * stage on the local engine (never pushed), source bind-mounted for hot reload, port published.
+ * stage on the local engine (never pushed), source bind-mounted for hot reload, port published. The
+ * component's `dependsOn` also orders the container (e.g. after a DevDatabase's container, which waits
+ * for its healthcheck).
  */
 export class DevApp extends pulumi.ComponentResource {
   /** Local image ID of the dev build; a rebuild replaces the container. */
@@ -74,8 +79,8 @@ export class DevApp extends pulumi.ComponentResource {
   public readonly url: string;
 
   constructor(name: string, args: DevAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:DevApp", name, {}, opts);
-    validateDevAppArgs(args);
+    super(componentType("DevApp"), name, {}, componentOptions("DevApp", opts));
+    assertValid("DevApp", validateDevAppArgs(args));
     const port = args.port ?? APP_PORT;
     const hostPort = args.hostPort ?? port;
 
@@ -86,7 +91,7 @@ export class DevApp extends pulumi.ComponentResource {
         context: args.context,
         dockerfile: args.dockerfile,
         target: args.target ?? "dev",
-        platform: null,
+        nativePlatform: true,
         push: false,
       },
       { parent: this },
@@ -115,7 +120,8 @@ export class DevApp extends pulumi.ComponentResource {
         restart: args.restart ?? "unless-stopped",
       },
       // A fixed name and host port cannot exist twice: replace by deleting first.
-      { parent: this, deleteBeforeReplace: true, dependsOn: [...(args.after ?? [])] },
+      // The component's own dependsOn orders only the component; the container is what must wait.
+      { parent: this, deleteBeforeReplace: true, dependsOn: opts?.dependsOn },
     );
     this.url = `http://localhost:${hostPort}`;
     this.registerOutputs({ image: this.image, url: this.url });

@@ -1,6 +1,9 @@
 import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
+import { assertValid, portIssues } from "../validation.js";
+import type { RestartPolicy } from "./restart-policy.js";
 
 export interface DevDatabaseArgs {
   /** Pinned Postgres image with pgvector, e.g. `pgvector/pgvector:0.8.0-pg16`. */
@@ -14,17 +17,19 @@ export interface DevDatabaseArgs {
   /** Name of the Docker network to join. */
   readonly network: pulumi.Input<string>;
   /** Host names of the container on that network. Defaults to ["db"] (the reference's service name). */
-  readonly aliases?: readonly string[];
-  /** Host port published for Postgres, or null for none. Defaults to 5432 (the reference). */
-  readonly hostPort?: number | null;
+  readonly aliases?: string[];
+  /** Publish Postgres on a host port. Defaults to true; false keeps it on the Docker network only. */
+  readonly publishPort?: boolean;
+  /** Host port published for Postgres. Defaults to 5432 (the reference). Needs `publishPort`. */
+  readonly hostPort?: number;
   /** Name of the named volume holding PGDATA. Defaults to `<name>-data`. */
   readonly volumeName?: string;
   /** Extra arguments to `postgres`, e.g. ["-c", "shared_buffers=256MB"]. Defaults to none. */
-  readonly postgresArgs?: readonly string[];
+  readonly postgresArgs?: string[];
   /** Memory limit in MB. Defaults to no limit. */
   readonly memoryMb?: number;
   /** Restart policy. Defaults to "unless-stopped". */
-  readonly restart?: "no" | "on-failure" | "always" | "unless-stopped";
+  readonly restart?: RestartPolicy;
   /**
    * Seconds `pulumi up` waits for the healthcheck to pass before failing the create.
    * Defaults to 120 (first start runs initdb).
@@ -48,12 +53,19 @@ export const POSTGRES_HEALTHCHECK_TIMING = {
   startPeriod: "10s",
 } as const;
 
-/** Check args before creating anything; the message names the field and the value. */
-export function validateDevDatabaseArgs(args: DevDatabaseArgs): void {
+/** Invariants of {@link DevDatabaseArgs}; [] when valid. */
+export function validateDevDatabaseArgs(args: DevDatabaseArgs): string[] {
+  const issues: string[] = [];
   if (/:latest$/.test(args.image) || !/[:@]/.test(args.image.split("/").pop() ?? ""))
-    throw new Error(`DevDatabase: image "${args.image}" must be pinned to a tag or digest, never latest`);
-  if (args.hostPort != null && (args.hostPort < 1 || args.hostPort > 65535))
-    throw new Error(`DevDatabase: hostPort ${args.hostPort} is not a port (1-65535)`);
+    issues.push(`image "${args.image}" must be pinned to a tag or digest, never latest`);
+  issues.push(...portIssues("hostPort", args.hostPort));
+  if (args.publishPort === false && args.hostPort !== undefined)
+    issues.push("hostPort is set but publishPort is false: drop hostPort, or publish the port");
+  if (args.aliases !== undefined && args.aliases.length === 0)
+    issues.push('aliases must not be empty; omit it for ["db"]');
+  if (args.memoryMb !== undefined && !(Number.isInteger(args.memoryMb) && args.memoryMb > 0))
+    issues.push(`memoryMb ${args.memoryMb} must be a positive whole number of MB`);
+  return issues;
 }
 
 /**
@@ -74,10 +86,10 @@ export class DevDatabase extends pulumi.ComponentResource {
   public readonly hostUrl: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: DevDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:DevDatabase", name, {}, opts);
-    validateDevDatabaseArgs(args);
+    super(componentType("DevDatabase"), name, {}, componentOptions("DevDatabase", opts));
+    assertValid("DevDatabase", validateDevDatabaseArgs(args));
     const aliases = args.aliases ?? ["db"];
-    const hostPort = args.hostPort === undefined ? POSTGRES_PORT : args.hostPort;
+    const hostPort = args.publishPort === false ? undefined : (args.hostPort ?? POSTGRES_PORT);
     this.host = aliases[0] ?? name;
 
     const volume = new docker.Volume(
@@ -105,7 +117,7 @@ export class DevDatabase extends pulumi.ComponentResource {
         envs,
         command: args.postgresArgs?.length ? ["postgres", ...args.postgresArgs] : undefined,
         networksAdvanced: [{ name: args.network, aliases: [...aliases] }],
-        ports: hostPort === null ? [] : [{ internal: POSTGRES_PORT, external: hostPort }],
+        ports: hostPort === undefined ? [] : [{ internal: POSTGRES_PORT, external: hostPort }],
         volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
         memory: args.memoryMb,
         restart: args.restart ?? "unless-stopped",
@@ -125,7 +137,7 @@ export class DevDatabase extends pulumi.ComponentResource {
         pulumi.interpolate`postgresql://${args.user}:${encoded}@${host}:${port}/${args.database}`,
       );
     this.url = url(this.host, POSTGRES_PORT);
-    this.hostUrl = hostPort === null ? undefined : url("localhost", hostPort);
+    this.hostUrl = hostPort === undefined ? undefined : url("localhost", hostPort);
     this.registerOutputs({ volumeName: this.volumeName, url: this.url, hostUrl: this.hostUrl });
   }
 }

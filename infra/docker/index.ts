@@ -1,4 +1,4 @@
-export { AppImage, type AppImageArgs, type RegistryCredentials } from "./app-image.js";
+export { AppImage, type AppImageArgs, type RegistryCredentials, validateAppImageArgs } from "./app-image.js";
 export { type BindMount, DevApp, type DevAppArgs, validateDevAppArgs } from "./dev-app.js";
 export {
   DevDatabase,
@@ -7,3 +7,4 @@ export {
   pgIsReady,
   validateDevDatabaseArgs,
 } from "./dev-database.js";
+export { RestartPolicy } from "./restart-policy.js";

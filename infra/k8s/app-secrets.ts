@@ -1,8 +1,10 @@
 import { PART_OF } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 import { MANAGED_BY } from "./kube.js";
 import type { SecretKeyRef } from "./mcp-backend-args.js";
+import { assertValid } from "./register.js";
 
 /** Where the app's database lives; the URL is composed from this and the password. */
 export interface DatabaseEndpoint {
@@ -14,33 +16,50 @@ export interface DatabaseEndpoint {
   readonly database: string;
 }
 
-/** A database the stack runs: the URLs are composed from the role, its password and the endpoints. */
-export interface ComposedDatabase {
-  /** Database role of the app. */
-  readonly user: string;
-  /** Its password (a secret Output from `pulumi config --secret`). URL-encoded into the URLs. */
-  readonly password: pulumi.Input<string>;
-  /** Where DATABASE_URL points. */
-  readonly primary: DatabaseEndpoint;
-  /** Where DATABASE_REPLICA_URL points. Defaults to none (no replica URL). */
+/**
+ * The app's database, one of two ways (one shape, so every Pulumi language can pass it):
+ * - composed, when the stack runs it: `user`, `password` and `primary` (and optionally `replica`); the
+ *   URLs are composed from them and `db-credentials` also holds `username` and `password` for the
+ *   database's own pods;
+ * - given, for a managed service: `url` (and optionally `replicaUrl`) as they are.
+ * Setting fields of both ways is an error naming them.
+ */
+export interface AppDatabaseArgs {
+  /** Composed: database role of the app. */
+  readonly user?: string;
+  /** Composed: its password (a secret Output from `pulumi config --secret`). URL-encoded into the URLs. */
+  readonly password?: pulumi.Input<string>;
+  /** Composed: where DATABASE_URL points. */
+  readonly primary?: DatabaseEndpoint;
+  /** Composed: where DATABASE_REPLICA_URL points. Defaults to none (no replica URL). */
   readonly replica?: DatabaseEndpoint;
+  /** Given: DATABASE_URL as it is (a secret Output). */
+  readonly url?: pulumi.Input<string>;
+  /** Given: DATABASE_REPLICA_URL. Defaults to none. */
+  readonly replicaUrl?: pulumi.Input<string>;
 }
 
-/** A database outside the stack (a managed service): its URLs as given, secret Outputs. */
-export interface GivenDatabase {
-  readonly url: pulumi.Input<string>;
-  /** DATABASE_REPLICA_URL. Defaults to none. */
-  readonly replicaUrl?: pulumi.Input<string>;
+/** Env variable names the Secrets' keys feed, each defaulting to the app contract's name. */
+export interface AppSecretEnvNames {
+  /** Defaults to "DATABASE_URL". */
+  readonly databaseUrl?: string;
+  /** Defaults to "DATABASE_REPLICA_URL". */
+  readonly databaseReplicaUrl?: string;
+  /** Defaults to "CACHE_REDIS_URL". */
+  readonly redisUrl?: string;
+  /** Defaults to "SENTRY_DSN". */
+  readonly sentryDsn?: string;
+  /** Defaults to "OPENAI_API_KEY". */
+  readonly openaiApiKey?: string;
+  /** Defaults to "API_KEYS". */
+  readonly apiKeys?: string;
 }
 
 export interface AppSecretsArgs {
   /** Namespace of the Secrets. */
   readonly namespace: pulumi.Input<string>;
-  /**
-   * The database: composed (the stack runs it; `db-credentials` then also holds `username` and
-   * `password` for the database's own pods) or given (a managed service).
-   */
-  readonly database: ComposedDatabase | GivenDatabase;
+  /** The database: composed (the stack runs it) or given (a managed service); see AppDatabaseArgs. */
+  readonly database: AppDatabaseArgs;
   /** CACHE_REDIS_URL. Defaults to none. */
   readonly redisUrl?: pulumi.Input<string>;
   /** SENTRY_DSN. Defaults to none. */
@@ -50,7 +69,45 @@ export interface AppSecretsArgs {
   /** API_KEYS (`key:tenant,…`). Defaults to none. */
   readonly apiKeys?: pulumi.Input<string>;
   /** Names of the env variables each Secret key feeds. Defaults to the app contract's names. */
-  readonly envNames?: Partial<Record<AppSecretEnv, string>>;
+  readonly envNames?: AppSecretEnvNames;
+}
+
+const COMPOSED = ["user", "password", "primary", "replica"] as const;
+const GIVEN = ["url", "replicaUrl"] as const;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Invariants of {@link AppSecretsArgs}; [] when valid. */
+export function validateAppSecretsArgs(args: AppSecretsArgs): string[] {
+  const issues: string[] = [];
+  const db = args.database;
+  const composed = COMPOSED.filter((k) => db[k] !== undefined);
+  const given = GIVEN.filter((k) => db[k] !== undefined);
+  if (composed.length > 0 && given.length > 0)
+    issues.push(
+      `database.${given[0]} is a given URL but database.${composed.join(", database.")} compose one: give either url (a managed service) or user, password and primary`,
+    );
+  else if (given.length > 0) {
+    if (db.url === undefined) issues.push("database.url is required with database.replicaUrl");
+  } else
+    for (const k of ["user", "password", "primary"] as const)
+      if (db[k] === undefined)
+        issues.push(
+          `database.${k} is required to compose the URLs (or give database.url for a managed service)`,
+        );
+  if (db.user !== undefined && db.user.trim() === "") issues.push("database.user must not be empty");
+  for (const [side, e] of [
+    ["primary", db.primary],
+    ["replica", db.replica],
+  ] as const) {
+    if (e === undefined) continue;
+    if (e.port !== undefined && (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535))
+      issues.push(`database.${side}.port ${e.port} is not a port (1-65535)`);
+    if (e.host.trim() === "") issues.push(`database.${side}.host must not be empty`);
+  }
+  for (const [k, v] of Object.entries(args.envNames ?? {}))
+    if (typeof v === "string" && !ENV_NAME.test(v))
+      issues.push(`envNames.${k} "${v}" is not an environment variable name`);
+  return issues;
 }
 
 /** The settings AppSecrets can deliver. */
@@ -92,7 +149,7 @@ const DEFAULT_ENV_NAMES: Record<AppSecretEnv, string> = {
  */
 export function appSecretEnv(
   fields: readonly AppSecretEnv[],
-  envNames: Partial<Record<AppSecretEnv, string>> = {},
+  envNames: AppSecretEnvNames = {},
 ): Record<string, SecretKeyRef> {
   const names = { ...DEFAULT_ENV_NAMES, ...envNames };
   return Object.fromEntries(fields.map((f) => [names[f], APP_SECRET_REFS[f]]));
@@ -125,17 +182,18 @@ export class AppSecrets extends pulumi.ComponentResource {
   public readonly version: pulumi.Output<string>;
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:AppSecrets", name, {}, opts);
+    super(componentType("AppSecrets"), name, {}, componentOptions("AppSecrets", opts));
+    assertValid("AppSecrets", validateAppSecretsArgs(args));
     const envNames = { ...DEFAULT_ENV_NAMES, ...args.envNames };
     const db = args.database;
-    const composed = "password" in db ? db : undefined;
-    const password = composed ? pulumi.secret(composed.password) : undefined;
+    // Valid Args either give a URL or compose one from user, password and primary.
+    const composed =
+      db.url === undefined ? { user: db.user!, password: pulumi.secret(db.password!) } : undefined;
+    const password = composed?.password;
     const compose = (e: DatabaseEndpoint) =>
-      pulumi.secret((password as pulumi.Output<string>).apply((p) => postgresUrl(composed!.user, p, e)));
-    this.databaseUrl = composed ? compose(composed.primary) : pulumi.secret((db as GivenDatabase).url);
-    const replicaUrl = composed
-      ? composed.replica && compose(composed.replica)
-      : (db as GivenDatabase).replicaUrl;
+      pulumi.secret(composed!.password.apply((p) => postgresUrl(composed!.user, p, e)));
+    this.databaseUrl = composed ? compose(db.primary!) : pulumi.secret(db.url!);
+    const replicaUrl = composed ? db.replica && compose(db.replica) : db.replicaUrl;
     const values: Partial<Record<AppSecretEnv, pulumi.Input<string>>> = {
       databaseUrl: this.databaseUrl,
       databaseReplicaUrl: replicaUrl,

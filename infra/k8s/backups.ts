@@ -1,7 +1,7 @@
 import { PART_OF } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import {
   addServiceAccount,
   imageTag,
@@ -16,10 +16,8 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import type { SecretKeyRef } from "./mcp-backend-args.js";
 import { POSTGRES_UID } from "./postgres-args.js";
-
 import { assertValid, positiveInt, registerNamespaced } from "./register.js";
 
 export interface BackupsArgs {
@@ -175,7 +173,7 @@ export class Backups extends pulumi.ComponentResource {
   public readonly selector: Record<string, string>;
 
   constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Backups", name, {}, opts);
+    super(componentType("Backups"), name, {}, componentOptions("Backups", opts));
     const objects = backupsObjects(args);
     this.cronJobName = args.name ?? "postgres-backup";
     this.claimName = backupClaimName(this.cronJobName);

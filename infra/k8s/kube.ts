@@ -21,7 +21,9 @@ export interface ResourceQuantities {
 
 /** Requests and limits of one container. */
 export interface ContainerResources {
+  /** What the scheduler reserves. */
   readonly requests: ResourceQuantities;
+  /** What the container may use at most (memory above it is OOM-killed). */
   readonly limits: ResourceQuantities;
 }
 

@@ -5,10 +5,15 @@ import { positiveInt } from "./register.js";
 
 /** An HTTP probe of the app (path and the four timings). */
 export interface HttpProbe {
+  /** HTTP path probed on the container port, e.g. "/health/live". */
   readonly path: string;
+  /** Seconds after the container starts before the first probe. */
   readonly initialDelaySeconds: number;
+  /** Seconds between probes. */
   readonly periodSeconds: number;
+  /** Seconds a probe may take. */
   readonly timeoutSeconds: number;
+  /** Failed probes in a row before the probe counts as failed. */
   readonly failureThreshold: number;
 }
 
@@ -18,20 +23,27 @@ export type ScalingPolicyType = (typeof ScalingPolicyType)[keyof typeof ScalingP
 
 /** One HPA scaling policy (autoscaling/v2 HPAScalingPolicy). */
 export interface ScalingPolicy {
+  /** What `value` counts. */
   readonly type: ScalingPolicyType;
+  /** Pods, or percent of the current replicas, that may change per period. */
   readonly value: number;
+  /** Length of the period, in seconds. */
   readonly periodSeconds: number;
 }
 
 /** One HPA scaling direction (autoscaling/v2 HPAScalingRules). */
 export interface ScalingRules {
+  /** Seconds of past recommendations considered, so replicas do not flap. */
   readonly stabilizationWindowSeconds: number;
+  /** The allowed changes per period. */
   readonly policies: ScalingPolicy[];
 }
 
 /** Scale-up and scale-down rules of an HPA (autoscaling/v2 HorizontalPodAutoscalerBehavior). */
 export interface ScalingBehavior {
+  /** Rules when adding replicas. */
   readonly scaleUp: ScalingRules;
+  /** Rules when removing replicas. */
   readonly scaleDown: ScalingRules;
 }
 
@@ -49,7 +61,9 @@ export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPol
 
 /** A HorizontalPodAutoscaler that owns the Deployment's replica count. */
 export interface AutoscalingArgs {
+  /** Fewest replicas, at least 1. */
   readonly minReplicas: number;
+  /** Most replicas, at least minReplicas. */
   readonly maxReplicas: number;
   /** Target average CPU utilisation (% of requests). Defaults to 70. */
   readonly cpuUtilization?: number;
@@ -61,7 +75,9 @@ export interface AutoscalingArgs {
 
 /** Where an environment variable's value lives in a Secret. */
 export interface SecretKeyRef {
+  /** Name of the Secret. */
   readonly secretName: string;
+  /** Key in it. */
   readonly key: string;
 }
 
@@ -215,7 +231,7 @@ export function validateMcpBackendArgs(args: McpBackendArgs): string[] {
     );
   for (const key of Object.keys(args.secretEnv ?? {})) {
     if (args.config && key in args.config)
-      issues.push(`${key} is both in config (ConfigMap) and secretEnv (Secret); keep it in one`);
+      issues.push(`secretEnv.${key} is also in config (ConfigMap); keep it in one of them`);
   }
   return issues;
 }

@@ -2,7 +2,7 @@ import { METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import {
   checksum,
   httpProbe,
@@ -19,16 +19,14 @@ import {
   spreadConstraints,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import {
+  type AutoscalingArgs,
   MCP_BACKEND_DEFAULTS as D,
   type McpBackendArgs,
   minimumReplicas,
   validateMcpBackendArgs,
 } from "./mcp-backend-args.js";
-
 import { assertValid, registerNamespaced } from "./register.js";
-
 import { withPodAnnotations, withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./mcp-backend-args.js";
@@ -74,13 +72,6 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
 
   const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) => scratch(volumeName(p), p));
   const uid = args.runAsUser ?? D.runAsUser;
-  const env: k8s.EnvVar[] = Object.entries(args.secretEnv ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([envName, ref]) => ({
-      name: envName,
-      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-    }));
-  const preStop = args.preStopSleepSeconds ?? D.preStopSleepSeconds;
   // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
   const configHash = checksum(JSON.stringify(config));
 
@@ -117,25 +108,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
           securityContext: restrictedPod(uid),
           topologySpreadConstraints: spreadConstraints(selector),
           affinity: preferOnePerNode(selector),
-          containers: [
-            {
-              name,
-              image: typeof args.image === "string" ? args.image : IMAGE_PLACEHOLDER,
-              imagePullPolicy: args.imagePullPolicy ?? D.imagePullPolicy,
-              ports: [
-                { containerPort, name: "http", protocol: "TCP" },
-                { containerPort: metricsPort, name: METRICS_PORT_NAME, protocol: "TCP" },
-              ],
-              envFrom: [{ configMapRef: { name: configName } }],
-              env,
-              resources: resourceRequirements(args.resources),
-              livenessProbe: httpProbe(args.livenessProbe.path, containerPort, args.livenessProbe),
-              readinessProbe: httpProbe(args.readinessProbe.path, containerPort, args.readinessProbe),
-              lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${preStop}`] } } },
-              securityContext: restrictedContainer(uid),
-              volumeMounts: scratchDirs.map((s) => s.mount),
-            },
-          ],
+          containers: [appContainer(args, name, configName, scratchDirs, uid)],
           volumes: scratchDirs.map((s) => s.volume),
         },
       },
@@ -151,32 +124,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     },
   });
 
-  const a = args.autoscaling;
-  if (a) {
-    new k8s.KubeHorizontalPodAutoscalerV2(chart, "hpa", {
-      metadata: { name: `${name}-hpa`, labels },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-        minReplicas: a.minReplicas,
-        maxReplicas: a.maxReplicas,
-        metrics: (
-          [
-            ["cpu", a.cpuUtilization ?? D.cpuUtilization],
-            ["memory", a.memoryUtilization ?? D.memoryUtilization],
-          ] as const
-        ).map(([resource, averageUtilization]) => ({
-          type: "Resource",
-          resource: { name: resource, target: { type: "Utilization", averageUtilization } },
-        })),
-        behavior: a.behavior
-          ? {
-              scaleUp: { ...a.behavior.scaleUp, policies: [...a.behavior.scaleUp.policies] },
-              scaleDown: { ...a.behavior.scaleDown, policies: [...a.behavior.scaleDown.policies] },
-            }
-          : undefined,
-      },
-    });
-  }
+  if (args.autoscaling) addAutoscaler(chart, name, labels, args.autoscaling);
 
   new k8s.KubePodDisruptionBudget(chart, "pdb", {
     metadata: { name, labels },
@@ -186,6 +134,74 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     },
   });
   return synth(chart);
+}
+
+/** The app container: ports, settings from the ConfigMap and secrets by key, probes, a drain on stop. */
+function appContainer(
+  args: McpBackendArgs,
+  name: string,
+  configName: string,
+  scratchDirs: ReturnType<typeof scratch>[],
+  uid: number,
+): k8s.Container {
+  const containerPort = args.containerPort ?? D.containerPort;
+  const metricsPort = args.metricsPort ?? D.metricsPort;
+  const env: k8s.EnvVar[] = Object.entries(args.secretEnv ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([envName, ref]) => ({
+      name: envName,
+      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+    }));
+  const preStop = args.preStopSleepSeconds ?? D.preStopSleepSeconds;
+  return {
+    name,
+    image: typeof args.image === "string" ? args.image : IMAGE_PLACEHOLDER,
+    imagePullPolicy: args.imagePullPolicy ?? D.imagePullPolicy,
+    ports: [
+      { containerPort, name: "http", protocol: "TCP" },
+      { containerPort: metricsPort, name: METRICS_PORT_NAME, protocol: "TCP" },
+    ],
+    envFrom: [{ configMapRef: { name: configName } }],
+    env,
+    resources: resourceRequirements(args.resources),
+    livenessProbe: httpProbe(args.livenessProbe.path, containerPort, args.livenessProbe),
+    readinessProbe: httpProbe(args.readinessProbe.path, containerPort, args.readinessProbe),
+    lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${preStop}`] } } },
+    securityContext: restrictedContainer(uid),
+    volumeMounts: scratchDirs.map((s) => s.mount),
+  };
+}
+
+/** The HPA that owns the Deployment's replica count. */
+function addAutoscaler(
+  chart: ReturnType<typeof newChart>,
+  name: string,
+  labels: Record<string, string>,
+  a: AutoscalingArgs,
+): void {
+  new k8s.KubeHorizontalPodAutoscalerV2(chart, "hpa", {
+    metadata: { name: `${name}-hpa`, labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+      minReplicas: a.minReplicas,
+      maxReplicas: a.maxReplicas,
+      metrics: (
+        [
+          ["cpu", a.cpuUtilization ?? D.cpuUtilization],
+          ["memory", a.memoryUtilization ?? D.memoryUtilization],
+        ] as const
+      ).map(([resource, averageUtilization]) => ({
+        type: "Resource",
+        resource: { name: resource, target: { type: "Utilization", averageUtilization } },
+      })),
+      behavior: a.behavior
+        ? {
+            scaleUp: { ...a.behavior.scaleUp, policies: [...a.behavior.scaleUp.policies] },
+            scaleDown: { ...a.behavior.scaleDown, policies: [...a.behavior.scaleDown.policies] },
+          }
+        : undefined,
+    },
+  });
 }
 
 /** Put the image (e.g. a pushed digest, known only at deploy time) into the app container. */
@@ -221,7 +237,7 @@ export class McpBackend extends pulumi.ComponentResource {
   public readonly externalAddress: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: McpBackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:McpBackend", name, {}, opts);
+    super(componentType("McpBackend"), name, {}, componentOptions("McpBackend", opts));
     const objects = mcpBackendObjects(args);
     this.serviceName = args.name ?? D.name;
     this.servicePort = args.servicePort ?? D.servicePort;

@@ -5,14 +5,23 @@ import type { SecretKeyRef } from "./mcp-backend-args.js";
 
 /** postgresql.conf tuning (the reference's Performance Tuning → Database Tuning). */
 export interface PostgresTuning {
+  /** shared_buffers, e.g. "256MB" (about a quarter of the memory). */
   readonly sharedBuffers: string;
+  /** effective_cache_size, e.g. "768MB" (what the planner assumes the OS caches). */
   readonly effectiveCacheSize: string;
+  /** max_connections. */
   readonly maxConnections: number;
+  /** work_mem per sort or hash, e.g. "4MB". */
   readonly workMem: string;
+  /** maintenance_work_mem (VACUUM, CREATE INDEX), e.g. "64MB". */
   readonly maintenanceWorkMem: string;
+  /** random_page_cost (1.1 on SSDs). */
   readonly randomPageCost: number;
+  /** effective_io_concurrency (200 on SSDs). */
   readonly effectiveIoConcurrency: number;
+  /** wal_buffers, e.g. "16MB". */
   readonly walBuffers: string;
+  /** checkpoint_completion_target, 0 to 1. */
   readonly checkpointCompletionTarget: number;
 }
 

@@ -2,7 +2,7 @@ import { PART_OF, POSTGRES_PORT } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import {
   addServiceAccount,
   checksum,
@@ -18,7 +18,6 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import {
   initScripts,
   type PgvectorPostgresArgs,
@@ -27,11 +26,8 @@ import {
   validatePostgresArgs,
 } from "./postgres-args.js";
 import { postgresExporter } from "./postgres-exporter.js";
-
 import { setPasswordScript } from "./postgres-password.js";
-
 import { assertValid, registerNamespaced } from "./register.js";
-
 import { withPodAnnotations, withSecretsChecksum } from "./secrets-checksum.js";
 
 export * from "./postgres-args.js";
@@ -206,7 +202,7 @@ export class PgvectorPostgres extends pulumi.ComponentResource {
   public readonly exporterSelector: Record<string, string>;
 
   constructor(name: string, args: PgvectorPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:PgvectorPostgres", name, {}, opts);
+    super(componentType("PgvectorPostgres"), name, {}, componentOptions("PgvectorPostgres", opts));
     const objects = postgresObjects(args);
     const base = args.name ?? "postgres";
     this.serviceName = base;

@@ -2,7 +2,7 @@ import { PART_OF, REDIS_EXPORTER_PORT, REDIS_PORT } from "@mcp-stack/contract";
 
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import {
   addServiceAccount,
   type ContainerResources,
@@ -21,7 +21,6 @@ import {
   selectorLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import { assertValid, registerNamespaced } from "./register.js";
 
 /** One RDB `save <seconds> <changes>` rule. */
@@ -157,56 +156,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
           // non-root 10001 applies and fsGroup makes /data writable.
           securityContext: restrictedPod(),
           terminationGracePeriodSeconds: 30,
-          containers: [
-            {
-              name: "redis",
-              image: args.image,
-              imagePullPolicy: "Always",
-              command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
-              args: [
-                "--maxmemory",
-                args.maxmemory,
-                "--maxmemory-policy",
-                args.maxmemoryPolicy ?? "allkeys-lru",
-              ],
-              ports: [{ containerPort: REDIS_PORT, name: "redis" }],
-              resources: resourceRequirements(args.resources),
-              livenessProbe: {
-                tcpSocket: { port: port(REDIS_PORT) },
-                initialDelaySeconds: 15,
-                periodSeconds: 20,
-                timeoutSeconds: 5,
-                failureThreshold: 3,
-              },
-              readinessProbe: {
-                exec: { command: ["redis-cli", "ping"] },
-                initialDelaySeconds: 5,
-                periodSeconds: 5,
-                timeoutSeconds: 3,
-                failureThreshold: 2,
-              },
-              securityContext: restrictedContainer(),
-              volumeMounts: [
-                { name: "data", mountPath: "/data" },
-                { name: "config", mountPath: "/usr/local/etc/redis", readOnly: true },
-                tmp.mount,
-              ],
-            },
-            {
-              name: "redis-exporter",
-              image: args.exporterImage,
-              imagePullPolicy: "Always",
-              env: [{ name: "REDIS_ADDR", value: `redis://localhost:${REDIS_PORT}` }],
-              ports: [{ containerPort: REDIS_EXPORTER_PORT, name: "metrics" }],
-              resources: resourceRequirements(EXPORTER_RESOURCES),
-              livenessProbe: { tcpSocket: { port: port(REDIS_EXPORTER_PORT) }, periodSeconds: 20 },
-              readinessProbe: {
-                httpGet: { path: "/health", port: port(REDIS_EXPORTER_PORT) },
-                periodSeconds: 10,
-              },
-              securityContext: restrictedContainer(),
-            },
-          ],
+          containers: [redisContainer(args, tmp), exporterContainer(args)],
           volumes: [{ name: "config", configMap: { name: `${name}-config` } }, tmp.volume],
         },
       },
@@ -238,6 +188,57 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
   return synth(chart);
 }
 
+/** Redis itself: the config file, maxmemory on the command line, data on the claim. */
+function redisContainer(args: RedisArgs, tmp: ReturnType<typeof scratch>): k8s.Container {
+  return {
+    name: "redis",
+    image: args.image,
+    imagePullPolicy: "Always",
+    command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
+    args: ["--maxmemory", args.maxmemory, "--maxmemory-policy", args.maxmemoryPolicy ?? "allkeys-lru"],
+    ports: [{ containerPort: REDIS_PORT, name: "redis" }],
+    resources: resourceRequirements(args.resources),
+    livenessProbe: {
+      tcpSocket: { port: port(REDIS_PORT) },
+      initialDelaySeconds: 15,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+    readinessProbe: {
+      exec: { command: ["redis-cli", "ping"] },
+      initialDelaySeconds: 5,
+      periodSeconds: 5,
+      timeoutSeconds: 3,
+      failureThreshold: 2,
+    },
+    securityContext: restrictedContainer(),
+    volumeMounts: [
+      { name: "data", mountPath: "/data" },
+      { name: "config", mountPath: "/usr/local/etc/redis", readOnly: true },
+      tmp.mount,
+    ],
+  };
+}
+
+/** The exporter sidecar, scraping Redis over localhost. */
+function exporterContainer(args: RedisArgs): k8s.Container {
+  return {
+    name: "redis-exporter",
+    image: args.exporterImage,
+    imagePullPolicy: "Always",
+    env: [{ name: "REDIS_ADDR", value: `redis://localhost:${REDIS_PORT}` }],
+    ports: [{ containerPort: REDIS_EXPORTER_PORT, name: "metrics" }],
+    resources: resourceRequirements(EXPORTER_RESOURCES),
+    livenessProbe: { tcpSocket: { port: port(REDIS_EXPORTER_PORT) }, periodSeconds: 20 },
+    readinessProbe: {
+      httpGet: { path: "/health", port: port(REDIS_EXPORTER_PORT) },
+      periodSeconds: 10,
+    },
+    securityContext: restrictedContainer(),
+  };
+}
+
 /** Redis 7 as the app's cache: persistent (RDB + AOF), memory-bounded with LRU eviction, with metrics. */
 export class Redis extends pulumi.ComponentResource {
   public readonly serviceName: string;
@@ -249,7 +250,7 @@ export class Redis extends pulumi.ComponentResource {
   public readonly selector: Record<string, string>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Redis", name, {}, opts);
+    super(componentType("Redis"), name, {}, componentOptions("Redis", opts));
     const objects = redisObjects(args);
     this.serviceName = args.name ?? "redis";
     this.exporterServiceName = `${this.serviceName}-exporter`;

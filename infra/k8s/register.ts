@@ -1,22 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type KubeObject, registerObjects } from "./manifests.js";
 
-/** Thrown by a component's constructor when its Args break an invariant; lists every issue. */
-export class InvalidArgsError extends Error {
-  readonly component: string;
-  readonly issues: readonly string[];
-  constructor(component: string, issues: readonly string[]) {
-    super(`Invalid ${component} args:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
-    this.component = component;
-    this.issues = issues;
-    this.name = "InvalidArgsError";
-  }
-}
-
-/** Throw InvalidArgsError when `issues` is not empty. */
-export function assertValid(component: string, issues: readonly string[]): void {
-  if (issues.length > 0) throw new InvalidArgsError(component, issues);
-}
+// The validation shape every component shares; re-exported where the Kubernetes components import it.
+export { assertValid, InvalidArgsError, positiveInt } from "../validation.js";
 
 /**
  * Register synthesised objects in `namespace`, parented to the component. The namespace is a Pulumi
@@ -51,11 +37,4 @@ export function namespacePatch(namespace: pulumi.Input<string> | undefined) {
     namespace === undefined || obj.metadata.namespace === undefined
       ? obj
       : { ...obj, metadata: { ...obj.metadata, namespace } };
-}
-
-/** Positive integer check with a message naming the field. */
-export function positiveInt(field: string, value: number, min = 1): string[] {
-  return Number.isInteger(value) && value >= min
-    ? []
-    : [`${field} must be an integer ≥ ${min} (got ${value})`];
 }

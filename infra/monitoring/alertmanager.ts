@@ -2,7 +2,9 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/cont
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
+import { componentOptions, componentType } from "../component-type.js";
 import { type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
@@ -51,18 +53,24 @@ export interface AlertmanagerArgs {
   readonly instance?: string;
 }
 
+/** Invariants of {@link AlertmanagerArgs}; [] when valid. */
+export function validateAlertmanagerArgs(args: AlertmanagerArgs): string[] {
+  const issues: string[] = [];
+  if (!isPinnedImage(args.image))
+    issues.push(`image "${args.image}" must be pinned to a version (not latest)`);
+  if (args.config.trim() === "") issues.push("config is empty: give the alertmanager.yml to run");
+  if (args.alertReceiver !== undefined && args.alertReceiverProvided)
+    issues.push("alertReceiver and alertReceiverProvided conflict: give the value, or say the Secret exists");
+  return issues;
+}
+
 /** Alertmanager's objects (the Secret is created with Pulumi directly, never through cdk8s). */
 export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
   const ns = args.namespace;
   const name = S.alertmanager.name;
   const chart = newChart("alertmanager");
   const config = args.config;
-  assertValid(
-    "Alertmanager",
-    args.alertReceiver !== undefined && args.alertReceiverProvided
-      ? ["alertReceiver and alertReceiverProvided conflict: give the value, or say the Secret exists"]
-      : [],
-  );
+  assertValid("Alertmanager", validateAlertmanagerArgs(args));
   const withSecret = args.alertReceiver !== undefined || args.alertReceiverProvided === true;
   const instance = args.instance ?? ALERTMANAGER_DEFAULTS.instance;
   const labels = monitoringLabels(name, imageTag(args.image), instance);
@@ -149,7 +157,7 @@ export class Alertmanager extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: AlertmanagerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Alertmanager", name, {}, opts);
+    super(componentType("Alertmanager"), name, {}, componentOptions("Alertmanager", opts));
     const deps: pulumi.Resource[] = [];
     if (args.alertReceiver !== undefined) {
       deps.push(

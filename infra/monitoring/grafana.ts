@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
 import { grafanaProviderYaml } from "../../monitoring/render.js";
+import { componentOptions, componentType } from "../component-type.js";
 import { ANY, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import type { SecretKeyRef } from "../k8s/mcp-backend-args.js";
@@ -219,7 +220,7 @@ export class Grafana extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Grafana", name, {}, opts);
+    super(componentType("Grafana"), name, {}, componentOptions("Grafana", opts));
     assertValid("Grafana", validateGrafanaArgs(args));
     const placed = namespacePatch(args.namespaceRef);
     const objects = grafanaObjects(args);

@@ -6,6 +6,7 @@ export {
   type AlertmanagerArgs,
   alertmanagerFlows,
   alertmanagerObjects,
+  validateAlertmanagerArgs,
 } from "./alertmanager.js";
 export {
   GRAFANA_ADMIN_PASSWORD_KEY,
@@ -18,9 +19,10 @@ export {
   grafanaObjects,
   validateGrafanaArgs,
 } from "./grafana.js";
-export { OperatorMonitoring, type OperatorMonitoringComponentArgs } from "./operator.js";
+export { OperatorMonitoring } from "./operator.js";
 export {
   OPERATOR_MONITORING_DEFAULTS,
+  type OperatorDashboardsArgs,
   type OperatorMonitoringArgs,
   type OperatorRuleGroup,
   operatorMonitoringObjects,
@@ -34,6 +36,7 @@ export {
   type PrometheusArgs,
   prometheusFlows,
   prometheusObjects,
+  validatePrometheusArgs,
 } from "./prometheus.js";
 export { MONITORING_RESOURCES, mebibytes } from "./resources.js";
 export {
@@ -50,5 +53,6 @@ export {
   type OtelCollectorArgs,
   otelCollectorFlows,
   otelCollectorObjects,
+  validateJaegerArgs,
   validateOtelCollectorArgs,
 } from "./tracing.js";

@@ -1,4 +1,7 @@
 import { PART_OF } from "@mcp-stack/contract";
+import type * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { z } from "zod";
 import { MANAGED_BY } from "../k8s/kube.js";
 import type { KubeObject } from "../k8s/manifests.js";
 
@@ -26,7 +29,7 @@ export interface ScrapeTarget {
   /** Object name, e.g. "mcp-backend". */
   readonly name: string;
   /** Labels of the pods (PodMonitor) or Services (ServiceMonitor) to scrape. */
-  readonly selector: Readonly<Record<string, string>>;
+  readonly selector: Record<string, string>;
   /** Name of the container port (PodMonitor) or Service port (ServiceMonitor), e.g. "metrics". */
   readonly port: string;
   /** HTTP path. Defaults to "/metrics". */
@@ -47,6 +50,16 @@ export interface OperatorRuleGroup {
   readonly rules: readonly object[];
 }
 
+/** Dashboards as ConfigMaps for Grafana's sidecar. */
+export interface OperatorDashboardsArgs {
+  /** Namespace the sidecar watches. */
+  readonly namespace: string;
+  /** Labels the sidecar selects ConfigMaps by (kube-prometheus-stack: `grafana_dashboard: "1"`). */
+  readonly labels: Record<string, string>;
+  /** Dashboard JSON by file name (e.g. `mcp-backend-dashboard.json`); one ConfigMap each. */
+  readonly files: Record<string, string>;
+}
+
 export interface OperatorMonitoringArgs {
   /** Namespace of the monitors and rules: the namespace of the pods they scrape. */
   readonly namespace: string;
@@ -55,24 +68,25 @@ export interface OperatorMonitoringArgs {
    * selects them (kube-prometheus-stack: `release: <Helm release name>`). Required: an empty set is
    * selected only by a Prometheus that selects everything.
    */
-  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly selectorLabels: Record<string, string>;
+  /**
+   * `namespace` as an Output (a Namespace resource's name), so the objects in it wait for it. Objects
+   * in other namespaces (the dashboards) keep their plain name. Defaults to `namespace` as a string.
+   */
+  readonly namespaceRef?: pulumi.Input<string>;
   /** Pods scraped directly, one PodMonitor each. Defaults to none. */
-  readonly podMonitors?: readonly ScrapeTarget[];
+  readonly podMonitors?: ScrapeTarget[];
   /** Exporters scraped through their Service, one ServiceMonitor each. Defaults to none. */
-  readonly serviceMonitors?: readonly ScrapeTarget[];
+  readonly serviceMonitors?: ScrapeTarget[];
   /** Scrape interval of every endpoint. Defaults to the Prometheus' own (kube-prometheus-stack: 30s). */
   readonly scrapeInterval?: string;
-  /** Rule groups by PrometheusRule name (one per rules file, e.g. "mcp-backend"). Defaults to none. */
-  readonly rules?: Readonly<Record<string, readonly OperatorRuleGroup[]>>;
   /**
-   * Dashboards as ConfigMaps for Grafana's sidecar: where they go, the labels the sidecar watches, and
-   * the files by name (e.g. `mcp-backend-dashboard.json`). Defaults to none.
+   * Rules files by PrometheusRule name (e.g. "mcp-backend"): each a Prometheus rules file (YAML with
+   * `groups:`), as Prometheus itself loads them; its groups become the PrometheusRule's. Defaults to none.
    */
-  readonly dashboards?: {
-    readonly namespace: string;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly files: Readonly<Record<string, string>>;
-  };
+  readonly rules?: Record<string, string>;
+  /** Dashboards as ConfigMaps for Grafana's sidecar. Defaults to none. */
+  readonly dashboards?: OperatorDashboardsArgs;
   /** app.kubernetes.io/instance of every object. Defaults to "prometheus-operator-objects". */
   readonly instance?: string;
 }
@@ -83,6 +97,34 @@ export const OPERATOR_MONITORING_DEFAULTS = {
 } as const;
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const rulesFile = z.strictObject({
+  groups: z.array(
+    z.looseObject({
+      name: z.string().min(1),
+      interval: z.string().optional(),
+      rules: z.array(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+
+/** A rules file's groups, or the problems of its text (each naming `rules.<name>` and the path in it). */
+function parseRulesFile(name: string, text: string): { groups: OperatorRuleGroup[]; issues: string[] } {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    return { groups: [], issues: [`rules.${name} is not YAML: ${(e as Error).message.split("\n")[0]}`] };
+  }
+  const r = rulesFile.safeParse(doc);
+  if (r.success) return { groups: r.data.groups, issues: [] };
+  return {
+    groups: [],
+    issues: r.error.issues.map(
+      (i) => `rules.${name} is not a rules file: ${i.path.join(".") || "(root)"}: ${i.message}`,
+    ),
+  };
+}
 
 /** Invariants of {@link OperatorMonitoringArgs}; an empty list means valid. */
 export function validateOperatorMonitoringArgs(args: OperatorMonitoringArgs): string[] {
@@ -96,16 +138,19 @@ export function validateOperatorMonitoringArgs(args: OperatorMonitoringArgs): st
     ["podMonitors", args.podMonitors ?? []],
     ["serviceMonitors", args.serviceMonitors ?? []],
   ] as const)
-    for (const t of targets) {
-      if (!NAME.test(t.name)) issues.push(`${kind}: "${t.name}" is not a valid object name`);
-      if (names.has(`${kind}/${t.name}`)) issues.push(`${kind}: "${t.name}" is defined twice`);
+    targets.forEach((t, i) => {
+      const at = `${kind}[${i}]`;
+      if (!NAME.test(t.name)) issues.push(`${at}.name "${t.name}" is not a valid object name`);
+      if (names.has(`${kind}/${t.name}`)) issues.push(`${at}.name "${t.name}" is defined twice`);
       names.add(`${kind}/${t.name}`);
       if (Object.keys(t.selector).length === 0)
-        issues.push(`${kind}: "${t.name}" has an empty selector, which would scrape every pod or Service`);
-      if (t.job === "") issues.push(`${kind}: "${t.name}" has an empty job`);
-    }
-  for (const name of Object.keys(args.rules ?? {}))
-    if (!NAME.test(name)) issues.push(`rules: "${name}" is not a valid object name`);
+        issues.push(`${at}.selector of "${t.name}" is empty, which would scrape every pod or Service`);
+      if (t.job === "") issues.push(`${at}.job of "${t.name}" is empty`);
+    });
+  for (const [name, text] of Object.entries(args.rules ?? {})) {
+    if (!NAME.test(name)) issues.push(`rules.${name} is not a valid object name`);
+    issues.push(...parseRulesFile(name, text).issues);
+  }
   if (args.dashboards && Object.keys(args.dashboards.labels).length === 0)
     issues.push("dashboards.labels is empty: Grafana's sidecar loads only ConfigMaps with its label");
   return issues;
@@ -177,12 +222,12 @@ export function operatorMonitoringObjects(args: OperatorMonitoringArgs): KubeObj
         endpoints: [endpoint(t, args.scrapeInterval)],
       },
     });
-  for (const [name, groups] of Object.entries(args.rules ?? {}))
+  for (const [name, text] of Object.entries(args.rules ?? {}))
     objects.push({
       apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
       kind: "PrometheusRule",
       metadata: meta(name),
-      spec: { groups: groups.map((g) => ({ ...g, rules: [...g.rules] })) },
+      spec: { groups: parseRulesFile(name, text).groups },
     });
   const d = args.dashboards;
   for (const [file, text] of Object.entries(d?.files ?? {})) {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 import { type KubeObject, registerObjects } from "../k8s/manifests.js";
 import { assertValid } from "../k8s/register.js";
 import {
@@ -6,14 +7,6 @@ import {
   operatorMonitoringObjects,
   validateOperatorMonitoringArgs,
 } from "./operator-objects.js";
-
-export interface OperatorMonitoringComponentArgs extends OperatorMonitoringArgs {
-  /**
-   * `namespace` as an Output (a Namespace resource's name), so the objects in it wait for it. Objects
-   * in other namespaces (the dashboards) keep their plain name. Defaults to `namespace` as a string.
-   */
-  readonly namespaceRef?: pulumi.Input<string>;
-}
 
 /**
  * What a Prometheus Operator needs to monitor the namespace (PodMonitors, ServiceMonitors,
@@ -24,8 +17,8 @@ export class OperatorMonitoring extends pulumi.ComponentResource {
   /** Names of the PrometheusRule objects. */
   public readonly ruleNames: pulumi.Output<string[]>;
 
-  constructor(name: string, args: OperatorMonitoringComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:OperatorMonitoring", name, {}, opts);
+  constructor(name: string, args: OperatorMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(componentType("OperatorMonitoring"), name, {}, componentOptions("OperatorMonitoring", opts));
     assertValid("OperatorMonitoring", validateOperatorMonitoringArgs(args));
     const ref = args.namespaceRef;
     const patch = (obj: KubeObject): pulumi.Inputs =>

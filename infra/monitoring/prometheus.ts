@@ -7,9 +7,11 @@ import {
 } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
+import { componentOptions, componentType } from "../component-type.js";
 import { API_SERVER, API_SERVER_PORTS, type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { namespacePatch } from "../k8s/register.js";
+import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
@@ -72,20 +74,16 @@ export interface PrometheusArgs {
 }
 
 /**
- * Prometheus's objects: ServiceAccount and cluster RBAC for service discovery and the kubelet's
- * cAdvisor endpoint, ConfigMaps for prometheus.yml and the rules, PVC, Deployment, Service and
- * (unless networkPolicies is false) its NetworkPolicy. A plain function so tests need no stack.
+ * The cluster-wide read Prometheus's ServiceAccount needs for service discovery and the
+ * kubelet's cAdvisor metrics.
  */
-export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
-  const d = PROMETHEUS_DEFAULTS;
-  const ns = args.namespace;
-  const chart = newChart("prometheus");
-  const name = S.prometheus.name;
-  const instance = args.instance ?? d.instance;
-  const labels = monitoringLabels(name, imageTag(args.image), instance);
-  const config = args.config;
-  const rules = args.rules ?? {};
-
+function addDiscoveryIdentity(
+  chart: ReturnType<typeof newChart>,
+  name: string,
+  ns: string,
+  labels: Record<string, string>,
+): void {
+  // The ServiceAccount itself is the workload's (addWorkload); this is what it may read.
   // Cluster-scoped, so named after the namespace: staging and prod may share a cluster.
   const roleName = `${name}-${ns}`;
   new kube.KubeClusterRole(chart, "role", {
@@ -106,6 +104,24 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
     subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
   });
+}
+
+/**
+ * Prometheus's objects: ServiceAccount and cluster RBAC for service discovery and the kubelet's
+ * cAdvisor endpoint, ConfigMaps for prometheus.yml and the rules, PVC, Deployment, Service and
+ * (unless networkPolicies is false) its NetworkPolicy. A plain function so tests need no stack.
+ */
+export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
+  const d = PROMETHEUS_DEFAULTS;
+  const ns = args.namespace;
+  const chart = newChart("prometheus");
+  const name = S.prometheus.name;
+  const instance = args.instance ?? d.instance;
+  const labels = monitoringLabels(name, imageTag(args.image), instance);
+  const config = args.config;
+  const rules = args.rules ?? {};
+
+  addDiscoveryIdentity(chart, name, ns, labels);
   new kube.KubeConfigMap(chart, "config", {
     metadata: { name: `${name}-config`, namespace: ns, labels },
     data: { "prometheus.yml": config },
@@ -202,13 +218,30 @@ export function prometheusFlows(): NetworkFlows {
   };
 }
 
+const RULES_FILE = /^[A-Za-z0-9._-]+\.ya?ml$/;
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+
+/** Invariants of {@link PrometheusArgs}; [] when valid. */
+export function validatePrometheusArgs(args: PrometheusArgs): string[] {
+  const issues: string[] = [];
+  if (!isPinnedImage(args.image))
+    issues.push(`image "${args.image}" must be pinned to a version (not latest)`);
+  if (args.config.trim() === "") issues.push("config is empty: give the prometheus.yml to run");
+  for (const file of Object.keys(args.rules ?? {}))
+    if (!RULES_FILE.test(file)) issues.push(`rules.${file} must be a file name ending in .yml`);
+  if (args.retention !== undefined && !DURATION.test(args.retention))
+    issues.push(`retention "${args.retention}" must be a Prometheus duration such as 15d`);
+  return issues;
+}
+
 /** Prometheus with the given config and rules, on a PVC, scraping through Kubernetes service discovery. */
 export class Prometheus extends pulumi.ComponentResource {
   /** In-cluster URL of the Prometheus API. */
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Prometheus", name, {}, opts);
+    super(componentType("Prometheus"), name, {}, componentOptions("Prometheus", opts));
+    assertValid("Prometheus", validatePrometheusArgs(args));
     registerObjects(prometheusObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.url = pulumi.output(`http://${S.prometheus.name}:${S.prometheus.port}`);
     this.registerOutputs({ url: this.url });

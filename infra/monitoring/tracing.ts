@@ -2,7 +2,9 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { otelCollectorYaml } from "../../monitoring/render.js";
+import { componentOptions, componentType } from "../component-type.js";
 import { ANY, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
 import {
@@ -144,6 +146,11 @@ export function endpointPort(endpoint: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Invariants of {@link JaegerArgs}; [] when valid. */
+export function validateJaegerArgs(args: JaegerArgs): string[] {
+  return isPinnedImage(args.image) ? [] : [`image "${args.image}" must be pinned to a version (not latest)`];
+}
+
 /** Every problem of the Args at once, each naming its field (empty when valid). */
 export function validateOtelCollectorArgs(args: OtelCollectorArgs): string[] {
   return endpointPort(args.exportEndpoint ?? "") === undefined
@@ -230,7 +237,8 @@ export class Jaeger extends pulumi.ComponentResource {
   public readonly otlpEndpoint: pulumi.Output<string>;
 
   constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:Jaeger", name, {}, opts);
+    super(componentType("Jaeger"), name, {}, componentOptions("Jaeger", opts));
+    assertValid("Jaeger", validateJaegerArgs(args));
     registerObjects(jaegerObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.jaeger.name}:${S.jaeger.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });
@@ -243,7 +251,7 @@ export class OtelCollector extends pulumi.ComponentResource {
   public readonly otlpEndpoint: pulumi.Output<string>;
 
   constructor(name: string, args: OtelCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:OtelCollector", name, {}, opts);
+    super(componentType("OtelCollector"), name, {}, componentOptions("OtelCollector", opts));
     registerObjects(otelCollectorObjects(args), { parent: this, patch: namespacePatch(args.namespaceRef) });
     this.otlpEndpoint = pulumi.output(`http://${S.otelCollector.name}:${S.otelCollector.ports.otlpGrpc}`);
     this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });

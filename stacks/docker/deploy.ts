@@ -67,22 +67,25 @@ export function deployDocker(
     environment[name] = value;
   }
 
-  const app = new DevApp(`${prefix}-app`, {
-    context: REPO_ROOT,
-    dockerfile: DOCKERFILE.path,
-    target: DOCKERFILE.devTarget,
-    environment,
-    network: network.name,
-    aliases: [APP_HOST],
-    mounts: [
-      { hostPath: `${REPO_ROOT}/${HOST_PATHS.app}`, containerPath: CONTAINER_LAYOUT.appDir },
-      { hostPath: `${REPO_ROOT}/${HOST_PATHS.logs}`, containerPath: CONTAINER_LAYOUT.logsDir },
-    ],
-    command: DEV_COMMAND,
-    workingDir: CONTAINER_LAYOUT.root,
+  const app = new DevApp(
+    `${prefix}-app`,
+    {
+      context: REPO_ROOT,
+      dockerfile: DOCKERFILE.path,
+      target: DOCKERFILE.devTarget,
+      environment,
+      network: network.name,
+      aliases: [APP_HOST],
+      mounts: [
+        { hostPath: `${REPO_ROOT}/${HOST_PATHS.app}`, containerPath: CONTAINER_LAYOUT.appDir },
+        { hostPath: `${REPO_ROOT}/${HOST_PATHS.logs}`, containerPath: CONTAINER_LAYOUT.logsDir },
+      ],
+      command: [...DEV_COMMAND],
+      workingDir: CONTAINER_LAYOUT.root,
+    },
     // Created only after the database container's create returned, i.e. after pg_isready passed.
-    after: [db.container],
-  });
+    { dependsOn: [db.container] },
+  );
 
   return { appUrl: app.url, databaseUrl: db.hostUrl, image: app.image };
 }

@@ -2,13 +2,12 @@ import { DATA_SERVICES } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
+  type AppDatabaseArgs,
   Backups,
   CloudNativePgDatabase,
   type CloudNativePgDatabaseArgs,
-  type ComposedDatabase,
   cloudNativePgNames,
   DataOperators,
-  type GivenDatabase,
   PgvectorPostgres,
   type SecretKeyRef,
 } from "../../infra/index.js";
@@ -84,7 +83,7 @@ export function cloudNativePgArgs(
           reservePoolSize: db.pooler.reservePoolSize,
           readOnly: db.readReplica,
         }
-      : false,
+      : { enabled: false },
     backup:
       env.backups.enabled && store
         ? {
@@ -98,7 +97,7 @@ export function cloudNativePgArgs(
             // A restored cluster archives into a folder of its own, never over its origin's.
             serverName: restore && "serverName" in restore ? `${CNPG_CLUSTER_NAME}-restored` : undefined,
           }
-        : false,
+        : { enabled: false },
     restore:
       restore === undefined
         ? undefined
@@ -113,7 +112,7 @@ export function databaseConnection(
   env: ResolvedEnvironment,
   secrets: StackSecrets,
   cnpg: CloudNativePgDatabaseArgs | undefined,
-): ComposedDatabase | GivenDatabase {
+): AppDatabaseArgs {
   const db = env.database;
   if (db.engine === "external") {
     const url = secrets.databaseUrl;
@@ -159,7 +158,7 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
     const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
     const cluster = new CloudNativePgDatabase(CNPG_CLUSTER_NAME, inputs.cnpg, {
       ...opts,
-      dependsOn: operators.ready,
+      dependsOn: [operators],
     });
     return {
       databaseService: pulumi.output(cluster.primaryHost),

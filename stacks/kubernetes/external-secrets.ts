@@ -13,7 +13,7 @@ import {
   GRAFANA_ADMIN_PASSWORD_KEY,
   GRAFANA_ADMIN_SECRET,
   type SecretKeyRef,
-  type StoreArgs,
+  type SecretStoreArgs,
   type TargetSecretArgs,
 } from "../../infra/index.js";
 
@@ -76,7 +76,7 @@ export function externalAppSecretEnv(env: ResolvedEnvironment): Record<string, S
 }
 
 /** The model's store as the building block's Args. */
-function storeArgs(env: ResolvedEnvironment): StoreArgs {
+function storeArgs(env: ResolvedEnvironment): SecretStoreArgs {
   const s = env.secrets.store;
   if (s === undefined)
     throw new Error(`${env.name}: secrets.store is required (checked by the model's rules)`);
@@ -102,7 +102,7 @@ export function deployExternalSecrets(
       refreshInterval: env.secrets.refreshInterval,
       secrets: externalSecretTargets(env, cnpg),
     },
-    { ...opts, dependsOn: operator.ready },
+    { ...opts, dependsOn: [operator] },
   );
-  return { podAnnotations: external.podAnnotations, ready: external.resources };
+  return { podAnnotations: external.podAnnotations, ready: [external] };
 }

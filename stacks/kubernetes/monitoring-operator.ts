@@ -6,11 +6,11 @@ import {
   CNPG_ANY_POOLER_SELECTOR,
   CNPG_POOLER_METRICS_PORT_NAME,
   OperatorMonitoring,
-  type OperatorMonitoringComponentArgs,
+  type OperatorMonitoringArgs,
   type ScrapeTarget,
   selectorLabels,
 } from "../../infra/index.js";
-import { MONITORING_CONFIG as C, dashboardJson, ruleFiles } from "../../monitoring/index.js";
+import { MONITORING_CONFIG as C, dashboardJson, ruleFiles, toYaml } from "../../monitoring/index.js";
 import { environmentRuleOptions, inClusterRedis } from "../monitored-deployment.js";
 import { deployMonitoring, type MonitoringInputs } from "./monitoring.js";
 
@@ -93,7 +93,7 @@ export function scrapeTargets(env: ResolvedEnvironment): {
 export function operatorMonitoringArgs(
   env: ResolvedEnvironment,
   namespaceRef?: pulumi.Input<string>,
-): OperatorMonitoringComponentArgs {
+): OperatorMonitoringArgs {
   const op = env.monitoring.operator;
   const scraped = env.prometheus.enabled;
   const files = ruleFiles({ ...environmentRuleOptions(env), cadvisorJob: op.cadvisorJob });
@@ -104,7 +104,7 @@ export function operatorMonitoringArgs(
     scrapeInterval: env.prometheus.scrapeInterval,
     ...(scraped ? scrapeTargets(env) : {}),
     rules: scraped
-      ? Object.fromEntries(files.map((f) => [f.file.replace(/\.yml$/, ""), f.groups]))
+      ? Object.fromEntries(files.map((f) => [f.file.replace(/\.yml$/, ""), toYaml({ groups: f.groups })]))
       : undefined,
     dashboards: env.grafana.enabled
       ? {

@@ -4,26 +4,35 @@ import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import * as pluginEntry from "../../index.js";
-import { analyzePackage, compactAll, PROVIDER } from "./component-schema.js";
+import { analyzePackage, compact, compactAll, PROVIDER } from "./component-schema.js";
 
 /**
  * The package as a Pulumi component package (PulumiPlugin.yaml): the schema the Node SDK's analyzer
  * infers from index.ts's components is what `pulumi package add` turns into a Python, Go, C#, Java or
  * YAML SDK. Pinned here per component: type token, inputs (type, optional, plain or Input, described)
- * and outputs. The engine's token is `<package>:index:<Class>`; the classes themselves still register
- * as `mcp-stack:infra:<Class>` (changing that renames every deployed resource's URN).
+ * and outputs. The token is `<package>:index:<Class>`, and the classes register under that same token
+ * from TypeScript (with an alias to their old `mcp-stack:infra:<Class>`; test/infra/component-type.test.ts).
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
 
 const SUPPORTED = [
   "Alertmanager",
+  "AppImage",
+  "AppSecrets",
   "Backups",
+  "CloudNativePgDatabase",
+  "DataOperators",
+  "DevApp",
+  "DevDatabase",
   "EnvironmentNamespace",
+  "ExternalSecrets",
+  "ExternalSecretsOperator",
   "Grafana",
   "Jaeger",
   "McpBackend",
   "NetworkPolicies",
+  "OperatorMonitoring",
   "OtelCollector",
   "PgvectorPostgres",
   "Prometheus",
@@ -31,48 +40,9 @@ const SUPPORTED = [
   "ServiceMesh",
 ] as const;
 
-/**
- * Exported components the analyzer cannot take yet, each with the analyzer's complaint (a substring) and
- * why it was not reshaped in this change. The list may only shrink: an entry the analyzer accepts fails.
- */
-const NOT_YET: Record<string, { error: string; why: string }> = {
-  AppSecrets: {
-    error: "Union types are not supported for component 'AppSecrets' property 'AppSecretsArgs.database'",
-    why: "`database` is a union of two shapes (composed vs given URL): needs one interface plus validation",
-  },
-  CloudNativePgDatabase: {
-    error: "'CloudNativePgDatabaseArgs.storage'",
-    why: "inline object types, and `pooler` / `backup` take `false` as a value (`X | false`)",
-  },
-  DataOperators: {
-    error: "'DataOperatorsArgs.mode'",
-    why: '`mode` is a literal union ("install" | "existing") with mode-specific fields',
-  },
-  ExternalSecrets: {
-    error: "'ExternalSecretsArgs.store'",
-    why: "`store` is a union of provider-specific store shapes (the lead is wiring it now)",
-  },
-  ExternalSecretsOperator: {
-    error: "'ExternalSecretsOperatorArgs.mode'",
-    why: '`mode` is a literal union ("install" | "existing")',
-  },
-  OperatorMonitoring: {
-    error: "OperatorMonitoringComponentArgs",
-    why: "its Args nest the rule groups and scrape targets built in TypeScript (arrays of object unions)",
-  },
-  AppImage: {
-    error: "'AppImageArgs.platform'",
-    why: "`platform: null` means the engine's own platform: a distinct value the schema cannot express",
-  },
-  DevApp: {
-    error: "'DevAppArgs.aliases'",
-    why: "readonly arrays, `null` values and Resource[] dependencies",
-  },
-  DevDatabase: { error: "'DevDatabaseArgs.aliases'", why: "readonly arrays and `hostPort: null` (none)" },
-};
-
-const { schema, rejected } = analyzePackage(pkg, SUPPORTED);
+const { schema } = analyzePackage(pkg, SUPPORTED);
 const resource = (name: string) => schema.resources[`${PROVIDER}:index:${name}`]!;
+const type = (name: string) => schema.types[`${PROVIDER}:index:${name}`] as Record<string, unknown>;
 
 describe("the Pulumi component package", () => {
   it("is a nodejs plugin whose entry point is index.ts, loaded like the stacks (tsx, source condition)", () => {
@@ -102,6 +72,11 @@ describe("the Pulumi component package", () => {
     const undocumented = [
       ...Object.entries(schema.resources).flatMap(([token, r]) =>
         Object.entries(r.inputProperties)
+          .filter(([, p]) => !p.description)
+          .map(([k]) => `${token}.${k}`),
+      ),
+      ...Object.entries(schema.types).flatMap(([token, t]) =>
+        Object.entries(t.properties ?? {})
           .filter(([, p]) => !p.description)
           .map(([k]) => `${token}.${k}`),
       ),
@@ -395,9 +370,238 @@ describe("the Pulumi component package", () => {
     });
   });
 
+  it("infers AppSecrets's inputs and outputs: the database composed or given, in one type", () => {
+    const r = resource("AppSecrets");
+    expect(compactAll(r.inputProperties)).toEqual({
+      namespace: "input string",
+      database: "AppDatabaseArgs",
+      redisUrl: "input string?",
+      sentryDsn: "input string?",
+      openaiApiKey: "input string?",
+      apiKeys: "input string?",
+      envNames: "AppSecretEnvNames?",
+    });
+    expect(r.requiredInputs).toEqual(["database", "namespace"]);
+    expect(compactAll(r.properties, true)).toEqual({
+      secretEnv: "{}SecretKeyRef",
+      passwordRef: "SecretKeyRef",
+      userRef: "SecretKeyRef",
+      databaseUrl: "string",
+      version: "string",
+    });
+    expect(compactAll(type("AppDatabaseArgs").properties as never)).toEqual({
+      user: "string?",
+      password: "input string?",
+      primary: "DatabaseEndpoint?",
+      replica: "DatabaseEndpoint?",
+      url: "input string?",
+      replicaUrl: "input string?",
+    });
+  });
+
+  it("infers CloudNativePgDatabase's inputs and outputs, pooler and backup switched off by enabled", () => {
+    const r = resource("CloudNativePgDatabase");
+    expect(compactAll(r.inputProperties)).toEqual({
+      name: "string",
+      namespace: "input string",
+      instances: "number?",
+      image: "string?",
+      storage: "CloudNativePgStorageArgs",
+      resources: "CpuMemoryResources",
+      parameters: "{}string?",
+      podAntiAffinityType: "PodAntiAffinityType?",
+      podAnnotations: "{}string?",
+      database: "string",
+      owner: "string",
+      password: "input string?",
+      initdb: "CloudNativePgInitdbArgs?",
+      restore: "CloudNativePgRestoreArgs?",
+      pooler: "CloudNativePgPoolerArgs?",
+      backup: "CloudNativePgBackupArgs",
+      enablePodMonitor: "boolean?",
+      podMonitorLabels: "{}string?",
+      podMonitorRelabelings: "CloudNativePgRelabeling[]?",
+      instance: "string?",
+    });
+    expect(r.requiredInputs).toEqual([
+      "backup",
+      "database",
+      "name",
+      "namespace",
+      "owner",
+      "resources",
+      "storage",
+    ]);
+    expect(compactAll(r.properties, true)).toEqual({
+      primaryHost: "string",
+      replicaHost: "string",
+      directPrimaryHost: "string",
+      port: "number",
+      database: "string",
+      user: "string",
+      credentialsSecretName: "string",
+      clusterName: "string",
+      poolerName: "string?",
+      objectStoreName: "string?",
+    });
+    const pooler = type("CloudNativePgPoolerArgs").properties as Record<string, { description?: string }>;
+    expect(compact(pooler.enabled as never)).toBe("boolean?");
+    expect(pooler.enabled?.description).toContain("Defaults to true");
+    expect(compactAll(type("CloudNativePgBackupArgs").properties as never).destinationPath).toBe("string?");
+    expect(type("PoolMode").enum).toEqual([
+      { name: "Session", value: "session", description: expect.any(String) },
+      { name: "Transaction", value: "transaction", description: expect.any(String) },
+    ]);
+  });
+
+  it("infers DataOperators's and ExternalSecretsOperator's inputs: an OperatorMode enum, versions as a type", () => {
+    const d = resource("DataOperators");
+    expect(compactAll(d.inputProperties)).toEqual({
+      mode: "OperatorMode",
+      namespace: "string?",
+      certManagerNamespace: "string?",
+      versions: "DataOperatorVersions?",
+    });
+    expect(compactAll(d.properties, true)).toEqual({ namespace: "string" });
+    const e = resource("ExternalSecretsOperator");
+    expect(compactAll(e.inputProperties)).toEqual({
+      mode: "OperatorMode",
+      namespace: "string?",
+      reloader: "boolean?",
+      versions: "ExternalSecretsOperatorVersions?",
+    });
+    expect(compactAll(e.properties, true)).toEqual({ namespace: "string" });
+    expect((type("OperatorMode").enum as { value: string }[]).map((m) => m.value)).toEqual([
+      "install",
+      "existing",
+    ]);
+  });
+
+  it("infers ExternalSecrets's inputs and outputs: one store type whose provider is an enum", () => {
+    const r = resource("ExternalSecrets");
+    expect(compactAll(r.inputProperties)).toEqual({
+      namespace: "string",
+      store: "SecretStoreArgs",
+      storeKind: "SecretStoreKind?",
+      storeName: "string?",
+      serviceAccountName: "string?",
+      refreshInterval: "string?",
+      secrets: "TargetSecretArgs[]",
+    });
+    expect(compactAll(r.properties, true)).toEqual({
+      secretNames: "string[]",
+      secretKeys: "{}string[]",
+      storeName: "string",
+      storeKind: "SecretStoreKind",
+      serviceAccountName: "string?",
+      podAnnotations: "{}string",
+    });
+    expect(compactAll(type("SecretStoreArgs").properties as never)).toEqual({
+      provider: "SecretStoreProvider",
+      server: "string?",
+      path: "string?",
+      version: "VaultKvVersion?",
+      vaultNamespace: "string?",
+      mountPath: "string?",
+      role: "string?",
+      audiences: "string[]?",
+      region: "string?",
+      auth: "AwsStoreAuth?",
+      roleArn: "string?",
+      assumeRole: "string?",
+      vaultUrl: "string?",
+      clientId: "string?",
+      tenantId: "string?",
+    });
+    expect((type("SecretStoreProvider").enum as { value: string }[]).map((m) => m.value)).toEqual([
+      "vault",
+      "aws-secrets-manager",
+      "azure-key-vault",
+    ]);
+  });
+
+  it("infers OperatorMonitoring's inputs and outputs: rules as rules files, like Prometheus'", () => {
+    const r = resource("OperatorMonitoring");
+    expect(compactAll(r.inputProperties)).toEqual({
+      namespace: "string",
+      selectorLabels: "{}string",
+      namespaceRef: "input string?",
+      podMonitors: "ScrapeTarget[]?",
+      serviceMonitors: "ScrapeTarget[]?",
+      scrapeInterval: "string?",
+      rules: "{}string?",
+      dashboards: "OperatorDashboardsArgs?",
+      instance: "string?",
+    });
+    expect(r.requiredInputs).toEqual(["namespace", "selectorLabels"]);
+    expect(compactAll(r.properties, true)).toEqual({ ruleNames: "string[]" });
+  });
+
+  it("infers AppImage's, DevApp's and DevDatabase's inputs and outputs", () => {
+    expect(compactAll(resource("AppImage").inputProperties)).toEqual({
+      imageName: "string",
+      context: "string",
+      dockerfile: "string?",
+      target: "string?",
+      platform: "string?",
+      nativePlatform: "boolean?",
+      registry: "RegistryCredentials?",
+      push: "boolean?",
+    });
+    expect(compactAll(resource("AppImage").properties, true)).toEqual({ imageName: "string", ref: "string" });
+    const container = "/docker/v5.2.0/schema.json#/resources/docker:index%2Fcontainer:Container";
+    const app = resource("DevApp");
+    expect(compactAll(app.inputProperties)).toEqual({
+      context: "string",
+      dockerfile: "string?",
+      target: "string?",
+      imageName: "string?",
+      environment: "input {}string",
+      network: "input string",
+      aliases: "string[]?",
+      port: "number?",
+      hostPort: "number?",
+      mounts: "BindMount[]?",
+      command: "string[]?",
+      workingDir: "string?",
+      restart: "RestartPolicy?",
+    });
+    expect(compactAll(app.properties, true)).toEqual({ image: "string", container, url: "string" });
+    const db = resource("DevDatabase");
+    expect(compactAll(db.inputProperties)).toEqual({
+      image: "string",
+      database: "string",
+      user: "string",
+      password: "input string",
+      network: "input string",
+      aliases: "string[]?",
+      publishPort: "boolean?",
+      hostPort: "number?",
+      volumeName: "string?",
+      postgresArgs: "string[]?",
+      memoryMb: "number?",
+      restart: "RestartPolicy?",
+      waitTimeoutSeconds: "number?",
+    });
+    expect(db.requiredInputs).toEqual(["database", "image", "network", "password", "user"]);
+    expect(compactAll(db.properties, true)).toEqual({
+      container,
+      volumeName: "string",
+      host: "string",
+      url: "string",
+      hostUrl: "string?",
+    });
+    expect((type("RestartPolicy").enum as { value: string }[]).map((m) => m.value)).toEqual([
+      "no",
+      "on-failure",
+      "always",
+      "unless-stopped",
+    ]);
+  });
+
   it("turns the shared Args types into schema types and literal sets into enums", () => {
-    const type = (n: string) => schema.types[`${PROVIDER}:index:${n}`] as Record<string, unknown>;
-    expect(compactAll(type("SecretKeyRef").properties as never)).toEqual({
+    // SecretKeyRef is also an output's type (AppSecrets.secretEnv), so the schema lets it be an Input.
+    expect(compactAll(type("SecretKeyRef").properties as never, true)).toEqual({
       secretName: "string",
       key: "string",
     });
@@ -406,27 +610,23 @@ describe("the Pulumi component package", () => {
       memory: "string",
       ephemeralStorage: "string",
     });
-    expect(type("ServiceType").enum).toEqual([
+    // Enum members come in the order TypeScript holds the union's members, which is not the source's.
+    const byValue = (e: unknown) =>
+      [...(e as { value: string }[])].sort((a, b) => a.value.localeCompare(b.value));
+    expect(byValue(type("ServiceType").enum)).toEqual([
       { name: "ClusterIP", value: "ClusterIP" },
       { name: "LoadBalancer", value: "LoadBalancer" },
       { name: "NodePort", value: "NodePort" },
     ]);
-    expect(type("AofFsync").enum).toEqual([
+    expect(byValue(type("AofFsync").enum)).toEqual([
       { name: "Always", value: "always" },
       { name: "Everysec", value: "everysec" },
       { name: "No", value: "no" },
     ]);
   });
 
-  it.each(Object.entries(NOT_YET))(
-    "does not offer %s yet: the analyzer rejects its Args",
-    (name, { error }) => {
-      expect(rejected(name)).toContain(error);
-    },
-  );
-
-  it("accounts for every exported component: supported or listed with a reason", async () => {
+  it("offers every exported component: the building blocks TypeScript imports are the ones other languages get", async () => {
     const all = getPulumiComponents(await import("../../infra/index.js")).map((c) => c.name);
-    expect(all.sort()).toEqual([...SUPPORTED, ...Object.keys(NOT_YET)].sort());
+    expect(all.sort()).toEqual([...SUPPORTED].sort());
   });
 });

@@ -133,10 +133,10 @@ describe("the packed package, installed into a fresh project", () => {
   it("creates the components with the consumer's names", () => {
     const components = result.created.filter((r) => r.type.startsWith("mcp-stack:"));
     expect(components.map((c) => `${c.type} ${c.name}`).sort()).toEqual([
-      "mcp-stack:infra:McpBackend shop-assistant",
-      "mcp-stack:infra:PgvectorPostgres shop-db",
-      "mcp-stack:infra:Prometheus shop-prometheus",
-      "mcp-stack:infra:Redis shop-cache",
+      "mcp-stack:index:McpBackend shop-assistant",
+      "mcp-stack:index:PgvectorPostgres shop-db",
+      "mcp-stack:index:Prometheus shop-prometheus",
+      "mcp-stack:index:Redis shop-cache",
     ]);
   });
 

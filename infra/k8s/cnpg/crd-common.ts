@@ -27,13 +27,17 @@ export interface SecretKeyRefSpec {
 
 /** CPU and memory of one side of a ResourceRequirements; quantities are strings ("500m", "1Gi"). */
 export interface CpuMemory {
+  /** CPU, e.g. "500m". */
   readonly cpu: string;
+  /** Memory, e.g. "1Gi". */
   readonly memory: string;
 }
 
 /** ResourceRequirements restricted to CPU and memory. */
 export interface CpuMemoryResources {
+  /** What the scheduler reserves. */
   readonly requests: CpuMemory;
+  /** What the container may use at most. */
   readonly limits: CpuMemory;
 }
 

@@ -83,8 +83,19 @@ export interface ScheduledBackup {
   };
 }
 
-export type WalCompression = "bzip2" | "gzip" | "lz4" | "snappy" | "xz" | "zstd";
-export type DataCompression = "bzip2" | "gzip" | "lz4" | "snappy";
+/** Compression of archived WAL files. */
+export const WalCompression = {
+  Bzip2: "bzip2",
+  Gzip: "gzip",
+  Lz4: "lz4",
+  Snappy: "snappy",
+  Xz: "xz",
+  Zstd: "zstd",
+} as const;
+export type WalCompression = (typeof WalCompression)[keyof typeof WalCompression];
+/** Compression of base backups. */
+export const DataCompression = { Bzip2: "bzip2", Gzip: "gzip", Lz4: "lz4", Snappy: "snappy" } as const;
+export type DataCompression = (typeof DataCompression)[keyof typeof DataCompression];
 
 /** `barmancloud.cnpg.io/v1` ObjectStore: where the plugin archives WAL and base backups. */
 export interface ObjectStore {

@@ -13,8 +13,31 @@ export { cnpgSchedule, cronIssues } from "./schedule.js";
  */
 export const CNPG_POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie";
 
+/** PgBouncer's pool_mode: when a server connection goes back to the pool. */
+export const PoolMode = {
+  /** After the client disconnects: every session feature works, little sharing. */
+  Session: "session",
+  /** After each transaction: many clients share few server connections; no session state. */
+  Transaction: "transaction",
+} as const;
+export type PoolMode = (typeof PoolMode)[keyof typeof PoolMode];
+
+/** How strictly the operator keeps two instances off one node. */
+export const PodAntiAffinityType = {
+  /** Spread when the scheduler can. */
+  Preferred: "preferred",
+  /** Never two on one node; an instance stays Pending without a free node. */
+  Required: "required",
+} as const;
+export type PodAntiAffinityType = (typeof PodAntiAffinityType)[keyof typeof PodAntiAffinityType];
+
 /** PgBouncer settings of the Pooler. */
 export interface CloudNativePgPoolerArgs {
+  /**
+   * Run the Pooler. Defaults to true; false = no Pooler, the app connects to the `<name>-rw` /
+   * `<name>-ro` Services directly (the other pooler settings must then be left out).
+   */
+  readonly enabled?: boolean;
   /** Name of the Pooler and of its Service (DATABASE_URL's host). Defaults to `<name>-pooler`. */
   readonly name?: string;
   /** PgBouncer pods. Defaults to 2 (one can be drained while the other serves). */
@@ -24,7 +47,7 @@ export interface CloudNativePgPoolerArgs {
    * connections share few server ones. Session-level features (SET, advisory locks, LISTEN) then need
    * the direct `<name>-rw` Service.
    */
-  readonly poolMode?: "session" | "transaction";
+  readonly poolMode?: PoolMode;
   /** max_client_conn of each PgBouncer. Defaults to 1000. */
   readonly maxClientConn?: number;
   /** default_pool_size (server connections per database/user pair, per PgBouncer). Defaults to 20. */
@@ -42,8 +65,13 @@ export interface CloudNativePgPoolerArgs {
 
 /** Continuous backup to an S3-compatible object store through the Barman Cloud plugin. */
 export interface CloudNativePgBackupArgs {
-  /** `s3://bucket/path`; each cluster writes under `<path>/<serverName>/`. */
-  readonly destinationPath: string;
+  /**
+   * Back up. Defaults to true; false runs without WAL archive and PITR, an explicit opt-out (the other
+   * backup settings must then be left out).
+   */
+  readonly enabled?: boolean;
+  /** `s3://bucket/path`; each cluster writes under `<path>/<serverName>/`. Required unless `enabled` is false. */
+  readonly destinationPath?: string;
   /** Endpoint of an S3-compatible store (MinIO, R2, ...). Defaults to AWS S3. */
   readonly endpointURL?: string;
   /**
@@ -69,19 +97,58 @@ export interface CloudNativePgBackupArgs {
   readonly objectStoreName?: string;
 }
 
+/** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
+export interface CloudNativePgRestoreSourceArgs {
+  /** ObjectStore holding them. Defaults to this component's (backup.objectStoreName). */
+  readonly objectStoreName?: string;
+  /** The old cluster's serverName in that store; must differ from this cluster's own. */
+  readonly serverName: string;
+}
+
+/** A Backup object in the namespace. */
+export interface CloudNativePgBackupRef {
+  /** Name of the Backup. */
+  readonly name: string;
+}
+
 /** Bootstrap from a backup instead of initdb. Exactly one of `source` and `backup`. */
 export interface CloudNativePgRestoreArgs {
   /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
-  readonly source?: {
-    /** ObjectStore holding them. Defaults to this component's (backup.objectStoreName). */
-    readonly objectStoreName?: string;
-    /** The old cluster's serverName in that store; must differ from this cluster's own. */
-    readonly serverName: string;
-  };
+  readonly source?: CloudNativePgRestoreSourceArgs;
   /** A Backup object in the namespace. */
-  readonly backup?: { readonly name: string };
+  readonly backup?: CloudNativePgBackupRef;
   /** RFC 3339 time with an offset (e.g. "2026-08-01T10:00:00Z") to stop replay at. Defaults to the end of WAL. */
   readonly targetTime?: string;
+}
+
+/** The data volume of each instance. */
+export interface CloudNativePgStorageArgs {
+  /** Size, a Kubernetes quantity (e.g. "20Gi"). */
+  readonly size: string;
+  /** StorageClass. Defaults to the cluster's default class. */
+  readonly storageClass?: string;
+}
+
+/** initdb options of a new cluster. */
+export interface CloudNativePgInitdbArgs {
+  /** Defaults to true (detects silent corruption; a little CPU on writes). */
+  readonly dataChecksums?: boolean;
+  /** More SQL run in the app database after `CREATE EXTENSION vector`. Defaults to none. */
+  readonly extraSql?: string[];
+}
+
+/** A relabelling of the PodMonitor's endpoint, as the Prometheus Operator spells it. */
+export interface CloudNativePgRelabeling {
+  /** Defaults to "replace". */
+  readonly action?: string;
+  /** Labels whose values are joined and matched against `regex`. Defaults to none. */
+  readonly sourceLabels?: string[];
+  /** Label written by "replace". Defaults to none. */
+  readonly targetLabel?: string;
+  /** Value written (with `$1`-style references). Defaults to "$1". */
+  readonly replacement?: string;
+  /** Defaults to "(.*)". */
+  readonly regex?: string;
 }
 
 export interface CloudNativePgDatabaseArgs {
@@ -94,17 +161,17 @@ export interface CloudNativePgDatabaseArgs {
   /** Pinned operand image with pgvector. Defaults to CNPG_POSTGRES_IMAGE. */
   readonly image?: string;
   /** Data volume of each instance. */
-  readonly storage: { readonly size: string; readonly storageClass?: string };
+  readonly storage: CloudNativePgStorageArgs;
   /** Requests and limits of each PostgreSQL container. */
   readonly resources: CpuMemoryResources;
   /** postgresql.conf settings, values as strings ("1GB", "200"). Defaults to none (operator defaults). */
-  readonly parameters?: Readonly<Record<string, string>>;
+  readonly parameters?: Record<string, string>;
   /**
    * "required" keeps two instances off one node but leaves an instance Pending when there are fewer
    * nodes than instances (or during a drain of a full cluster); "preferred" spreads when it can.
    * Defaults to "preferred", because the node count is not known here; set "required" where it is.
    */
-  readonly podAntiAffinityType?: "preferred" | "required";
+  readonly podAntiAffinityType?: PodAntiAffinityType;
   /** The app database. */
   readonly database: string;
   /** Its owner, the app's login role (managed role, password from `password`). */
@@ -117,21 +184,19 @@ export interface CloudNativePgDatabaseArgs {
    */
   readonly password?: pulumi.Input<string>;
   /** initdb options. Defaults to data checksums on and no extra SQL. Conflicts with `restore`. */
-  readonly initdb?: {
-    /** Defaults to true (detects silent corruption; a little CPU on writes). */
-    readonly dataChecksums?: boolean;
-    /** More SQL run in the app database after `CREATE EXTENSION vector`. Defaults to none. */
-    readonly extraSql?: readonly string[];
-  };
+  readonly initdb?: CloudNativePgInitdbArgs;
   /** Bootstrap from a backup instead of an empty database. Defaults to none (initdb). Conflicts with `initdb`. */
   readonly restore?: CloudNativePgRestoreArgs;
   /**
-   * The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPoolerArgs; `false` = no
-   * Pooler, the app connects to the `<name>-rw` / `<name>-ro` Services directly.
+   * The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPoolerArgs;
+   * `{ enabled: false }` = no Pooler, the app connects to the `<name>-rw` / `<name>-ro` Services directly.
    */
-  readonly pooler?: CloudNativePgPoolerArgs | false;
-  /** Continuous backup, or `false` to run without WAL archive and PITR (an explicit opt-out). */
-  readonly backup: CloudNativePgBackupArgs | false;
+  readonly pooler?: CloudNativePgPoolerArgs;
+  /**
+   * Continuous backup. Required, so running without one is a decision: `{ enabled: false }` runs
+   * without WAL archive and PITR.
+   */
+  readonly backup: CloudNativePgBackupArgs;
   /** Create a Prometheus Operator PodMonitor. Defaults to false (annotation-based scraping). */
   readonly enablePodMonitor?: boolean;
   /**
@@ -140,19 +205,13 @@ export interface CloudNativePgDatabaseArgs {
    * so these are added to `inheritedMetadata.labels` and reach its pods and Services too. Defaults to
    * none. Needs `enablePodMonitor`.
    */
-  readonly podMonitorLabels?: Readonly<Record<string, string>>;
+  readonly podMonitorLabels?: Record<string, string>;
   /**
    * Relabellings of the PodMonitor's endpoint (Operator spelling: `targetLabel`, `replacement`), e.g. to
    * set the `job` label the alert rules select on. Defaults to none (job `<namespace>/<name>`). Needs
    * `enablePodMonitor`.
    */
-  readonly podMonitorRelabelings?: readonly {
-    readonly action?: string;
-    readonly sourceLabels?: readonly string[];
-    readonly targetLabel?: string;
-    readonly replacement?: string;
-    readonly regex?: string;
-  }[];
+  readonly podMonitorRelabelings?: CloudNativePgRelabeling[];
   /** app.kubernetes.io/instance. Defaults to the name. */
   readonly instance?: string;
   /**
@@ -202,8 +261,25 @@ function quantityIssues(field: string, value: string): string[] {
     : [`${field} "${value}" must be a Kubernetes quantity such as 500m or 4Gi`];
 }
 
+/** The Pooler's settings, or undefined when it is switched off. */
+export function enabledPooler(args: CloudNativePgDatabaseArgs): CloudNativePgPoolerArgs | undefined {
+  return args.pooler?.enabled === false ? undefined : (args.pooler ?? {});
+}
+
+/** The backup settings, or undefined when backup is switched off. */
+export function enabledBackup(args: CloudNativePgDatabaseArgs): CloudNativePgBackupArgs | undefined {
+  return args.backup.enabled === false ? undefined : args.backup;
+}
+
+/** Settings given beside `enabled: false`: they would do nothing, so they are a mistake. */
+function offIssues(field: string, given: object | undefined): string[] {
+  if (given === undefined || !("enabled" in given) || given.enabled !== false) return [];
+  const rest = Object.entries(given).filter(([k, v]) => k !== "enabled" && v !== undefined);
+  return rest.map(([k]) => `${field}.${k} is set but ${field}.enabled is false: drop it, or enable ${field}`);
+}
+
 function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
-  if (args.pooler === false) return [];
+  if (args.pooler?.enabled === false) return offIssues("pooler", args.pooler);
   const p = { ...CNPG_DEFAULTS.pooler, ...args.pooler };
   const issues = [
     ...positiveInt("pooler.instances", p.instances),
@@ -227,8 +303,11 @@ function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
 }
 
 function backupIssues(b: CloudNativePgBackupArgs): string[] {
+  if (b.enabled === false) return offIssues("backup", b);
   const issues: string[] = [];
-  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
+  if (b.destinationPath === undefined)
+    issues.push("backup.destinationPath is required (s3://bucket/path), or set backup.enabled to false");
+  else if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
     issues.push(`backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path`);
   if (b.endpointURL !== undefined && !/^https?:\/\/[^\s/]+/.test(b.endpointURL))
     issues.push(`backup.endpointURL "${b.endpointURL}" must be an http(s) URL`);
@@ -262,13 +341,14 @@ function restoreIssues(args: CloudNativePgDatabaseArgs, r: CloudNativePgRestoreA
   if (r.source) {
     if (!DNS_LABEL.test(r.source.serverName))
       issues.push(`restore.source.serverName "${r.source.serverName}" must be a DNS label`);
-    if (r.source.objectStoreName === undefined && args.backup === false)
+    const backup = enabledBackup(args);
+    if (r.source.objectStoreName === undefined && !backup)
       issues.push(
-        "restore.source.objectStoreName is required when backup is false (no ObjectStore of our own)",
+        "restore.source.objectStoreName is required when backup is disabled (no ObjectStore of our own)",
       );
-    if (args.backup !== false) {
-      const own = args.backup.objectStoreName ?? `${args.name}-backups`;
-      const ownServer = args.backup.serverName ?? args.name;
+    if (backup) {
+      const own = backup.objectStoreName ?? `${args.name}-backups`;
+      const ownServer = backup.serverName ?? args.name;
       if ((r.source.objectStoreName ?? own) === own && r.source.serverName === ownServer)
         issues.push(
           `restore.source.serverName "${ownServer}" is also backup.serverName: the restored cluster would archive over its origin; give it a new backup.serverName`,
@@ -302,7 +382,7 @@ export function validateCloudNativePgDatabaseArgs(args: CloudNativePgDatabaseArg
   if (args.owner === "postgres" || args.owner === "streaming_replica")
     issues.push(`owner "${args.owner}" is reserved by CloudNativePG; use an app role`);
   issues.push(...poolerIssues(args));
-  if (args.backup !== false) issues.push(...backupIssues(args.backup));
+  issues.push(...backupIssues(args.backup));
   if (args.restore) issues.push(...restoreIssues(args, args.restore));
   const podMonitor = args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor;
   for (const field of ["podMonitorLabels", "podMonitorRelabelings"] as const)

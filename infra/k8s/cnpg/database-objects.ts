@@ -20,6 +20,8 @@ import {
   CNPG_DEFAULTS,
   CNPG_POSTGRES_IMAGE,
   cnpgSchedule,
+  enabledBackup,
+  enabledPooler,
   POOLER_RESOURCES,
   validateCloudNativePgDatabaseArgs,
 } from "./database-args.js";
@@ -30,14 +32,14 @@ export const PGVECTOR_SQL = "CREATE EXTENSION IF NOT EXISTS vector";
 
 /** Names of everything the component creates or the operator derives, from the args. */
 export function cloudNativePgNames(args: CloudNativePgDatabaseArgs) {
-  const backup = args.backup === false ? undefined : args.backup;
-  const poolerArgs = args.pooler === false ? undefined : (args.pooler ?? {});
+  const backup = enabledBackup(args);
+  const poolerArgs = enabledPooler(args);
   return {
     cluster: args.name,
     /** The operator's Services: read-write (primary), read-only (replicas), any instance. */
     rwService: `${args.name}-rw`,
     roService: `${args.name}-ro`,
-    /** The read-write Pooler; undefined with `pooler: false`. */
+    /** The read-write Pooler; undefined with the pooler disabled. */
     pooler: poolerArgs ? (poolerArgs.name ?? `${args.name}-pooler`) : undefined,
     /** The read-only Pooler, when `pooler.readOnly`. */
     roPooler: poolerArgs?.readOnly ? `${poolerArgs.name ?? `${args.name}-pooler`}-ro` : undefined,
@@ -172,7 +174,7 @@ function pooler(
   type: "rw" | "ro",
   name: string,
 ): Pooler {
-  const given = args.pooler === false ? {} : args.pooler;
+  const given = enabledPooler(args);
   const p = { ...CNPG_DEFAULTS.pooler, ...given };
   const labels = cnpgLabels(args, name, "connection-pooler");
   return {
@@ -212,8 +214,9 @@ function backupObjects(
   args: CloudNativePgDatabaseArgs,
   n: ReturnType<typeof cloudNativePgNames>,
 ): CnpgObject[] {
-  if (args.backup === false || !n.objectStore) return [];
-  const b = { ...CNPG_DEFAULTS.backup, ...args.backup };
+  const given = enabledBackup(args);
+  if (!given || !n.objectStore) return [];
+  const b = { ...CNPG_DEFAULTS.backup, ...given };
   const labels = cnpgLabels(args, args.name, "backup");
   const store: ObjectStore = {
     apiVersion: BARMAN_CLOUD_API_VERSION,
@@ -221,7 +224,8 @@ function backupObjects(
     metadata: { name: n.objectStore, labels },
     spec: {
       configuration: {
-        destinationPath: b.destinationPath,
+        // Required when backup is enabled (validated).
+        destinationPath: b.destinationPath!,
         ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
         s3Credentials: n.s3Secret
           ? {

@@ -1,8 +1,8 @@
 import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../../component-type.js";
 import { registerNamespaced } from "../register.js";
-
 import type { CloudNativePgDatabaseArgs } from "./database-args.js";
 import { cloudNativePgNames, cloudNativePgObjects, cnpgLabels, S3_KEYS } from "./database-objects.js";
 
@@ -32,21 +32,19 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
   public readonly replicaHost: string;
   /** The operator's `<name>-rw` Service, straight to the primary (migrations, session features). */
   public readonly directPrimaryHost: string;
-  public readonly port = POSTGRES_PORT;
+  public readonly port: number = POSTGRES_PORT;
   public readonly database: string;
   public readonly user: string;
   /** basic-auth Secret (`username`, `password`) of the app role. */
   public readonly credentialsSecretName: string;
   public readonly clusterName: string;
-  /** The read-write Pooler; undefined with `pooler: false`. */
+  /** The read-write Pooler; undefined with the pooler disabled. */
   public readonly poolerName: string | undefined;
-  /** The ObjectStore of this cluster's backups; undefined with `backup: false`. */
+  /** The ObjectStore of this cluster's backups; undefined with backup disabled. */
   public readonly objectStoreName: string | undefined;
-  /** Every Kubernetes resource of the component (Secrets first), for dependsOn. */
-  public readonly resources: pulumi.CustomResource[];
 
   constructor(name: string, args: CloudNativePgDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:CloudNativePgDatabase", name, {}, opts);
+    super(componentType("CloudNativePgDatabase"), name, {}, componentOptions("CloudNativePgDatabase", opts));
     const objects = cloudNativePgObjects(args);
     const n = cloudNativePgNames(args);
     // Without a password, something else (External Secrets) writes `<name>-app-credentials`.
@@ -59,7 +57,8 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
               password: pulumi.secret(args.password),
             }),
           ];
-    if (args.backup !== false && n.s3Secret)
+    // n.s3Secret is named only when backup is enabled with keys (both, as validated).
+    if (n.s3Secret)
       secrets.push(
         this.secret(args, n.s3Secret, "Opaque", {
           [S3_KEYS.accessKeyId]: pulumi.secret(args.backup.accessKeyId!),
@@ -67,8 +66,7 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
         }),
       );
     // The operator reads the Secrets when it reconciles the Cluster and ObjectStore: create them first.
-    const crs = registerNamespaced(objects, args.namespace, this, undefined, { dependsOn: secrets });
-    this.resources = [...secrets, ...crs];
+    registerNamespaced(objects, args.namespace, this, undefined, { dependsOn: secrets });
     this.primaryHost = n.pooler ?? n.rwService;
     this.replicaHost = n.roPooler ?? n.roService;
     this.directPrimaryHost = n.rwService;

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { operatorArgsIssues, pinnedRelease } from "../helm-release.js";
+import { componentOptions, componentType } from "../../component-type.js";
+import { type OperatorMode, operatorArgsIssues, pinnedRelease } from "../helm-release.js";
 import { assertValid } from "../register.js";
 
 /** Helm repository of the CloudNativePG operator and the Barman Cloud plugin (cloudnative-pg/charts). */
@@ -21,12 +22,22 @@ export const DATA_OPERATOR_VERSIONS = {
   certManager: "v1.21.1",
 } as const;
 
+/** Chart versions of DataOperators, each exact. */
+export interface DataOperatorVersions {
+  /** Chart cloudnative-pg. Defaults to DATA_OPERATOR_VERSIONS.cloudnativePg. */
+  readonly cloudnativePg?: string;
+  /** Chart plugin-barman-cloud. Defaults to DATA_OPERATOR_VERSIONS.barmanCloud. */
+  readonly barmanCloud?: string;
+  /** Chart cert-manager. Defaults to DATA_OPERATOR_VERSIONS.certManager. */
+  readonly certManager?: string;
+}
+
 export interface DataOperatorsArgs {
   /**
    * "install" deploys cert-manager, the CloudNativePG operator and the Barman Cloud plugin with Helm;
-   * "existing" creates nothing (a platform team runs them; `ready` is then empty).
+   * "existing" creates nothing (a platform team runs them).
    */
-  readonly mode: "install" | "existing";
+  readonly mode: OperatorMode;
   /**
    * Namespace of the operator and the plugin (the plugin must live with the operator). Defaults to
    * "cnpg-system".
@@ -35,7 +46,7 @@ export interface DataOperatorsArgs {
   /** Namespace of cert-manager. Defaults to "cert-manager". */
   readonly certManagerNamespace?: string;
   /** Chart versions. Defaults to DATA_OPERATOR_VERSIONS. */
-  readonly versions?: Partial<Record<keyof typeof DATA_OPERATOR_VERSIONS, string>>;
+  readonly versions?: DataOperatorVersions;
 }
 
 /** Invariants of {@link DataOperatorsArgs}; [] when valid. */
@@ -45,22 +56,20 @@ export function validateDataOperatorsArgs(args: DataOperatorsArgs): string[] {
 
 /**
  * The operators the CloudNativePG databases need: cert-manager (the plugin's TLS certificates), the
- * CloudNativePG operator, and the Barman Cloud plugin after both. Pass `ready` as `dependsOn` of every
- * CloudNativePgDatabase, so its custom resources meet installed CRDs and webhooks.
+ * CloudNativePG operator, and the Barman Cloud plugin after both. Pass the component itself as
+ * `dependsOn` of every CloudNativePgDatabase, so its custom resources meet installed CRDs and webhooks:
+ * a dependency on a component waits for every resource under it (none in "existing" mode).
  */
 export class DataOperators extends pulumi.ComponentResource {
-  /** The Helm releases, for dependsOn; empty in "existing" mode. */
-  public readonly ready: pulumi.Resource[];
   /** Namespace of the operator and plugin. */
   public readonly namespace: string;
 
   constructor(name: string, args: DataOperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:DataOperators", name, {}, opts);
+    super(componentType("DataOperators"), name, {}, componentOptions("DataOperators", opts));
     assertValid("DataOperators", validateDataOperatorsArgs(args));
     this.namespace = args.namespace ?? CNPG_OPERATOR_NAMESPACE;
     const v = { ...DATA_OPERATOR_VERSIONS, ...args.versions };
     if (args.mode === "existing") {
-      this.ready = [];
       this.registerOutputs({ namespace: this.namespace });
       return;
     }
@@ -83,7 +92,7 @@ export class DataOperators extends pulumi.ComponentResource {
       values: { crds: { create: true } },
     });
     // The plugin's chart issues its certificates with cert-manager and registers with the operator.
-    const plugin = release(
+    release(
       "barman-cloud",
       {
         name: "plugin-barman-cloud",
@@ -95,7 +104,6 @@ export class DataOperators extends pulumi.ComponentResource {
       },
       [certManager, operator],
     );
-    this.ready = [certManager, operator, plugin];
     this.registerOutputs({ namespace: this.namespace });
   }
 }

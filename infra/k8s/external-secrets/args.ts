@@ -1,59 +1,95 @@
 import { SECRET_KEY_PATTERN } from "./crds.js";
 
-/** HashiCorp Vault, KV engine, authenticated with Vault's Kubernetes auth method. */
-export interface VaultStoreArgs {
-  readonly provider: "vault";
-  /** Vault address, e.g. "https://vault.example.com:8200". */
-  readonly server: string;
-  /** Mount path of the KV engine. Defaults to "secret". */
+/** The secret manager a store reads from. */
+export const SecretStoreProvider = {
+  /** HashiCorp Vault, KV engine, authenticated with Vault's Kubernetes auth method. */
+  Vault: "vault",
+  /** AWS Secrets Manager, through IRSA or EKS Pod Identity. */
+  AwsSecretsManager: "aws-secrets-manager",
+  /** Azure Key Vault with workload identity. */
+  AzureKeyVault: "azure-key-vault",
+} as const;
+export type SecretStoreProvider = (typeof SecretStoreProvider)[keyof typeof SecretStoreProvider];
+
+/** Version of Vault's KV secrets engine. */
+export const VaultKvVersion = { V1: "v1", V2: "v2" } as const;
+export type VaultKvVersion = (typeof VaultKvVersion)[keyof typeof VaultKvVersion];
+
+/** How an AWS Secrets Manager store authenticates. */
+export const AwsStoreAuth = {
+  /** A role on the store's own ServiceAccount (`eks.amazonaws.com/role-arn`). */
+  Irsa: "irsa",
+  /** EKS Pod Identity on the controller's ServiceAccount. */
+  PodIdentity: "pod-identity",
+} as const;
+export type AwsStoreAuth = (typeof AwsStoreAuth)[keyof typeof AwsStoreAuth];
+
+/** Kind of the store ESO reads through. */
+export const SecretStoreKind = {
+  /** Namespaced: only its namespace can use it. */
+  SecretStore: "SecretStore",
+  /** Cluster-scoped, restricted to the component's namespace by `spec.conditions`. */
+  ClusterSecretStore: "ClusterSecretStore",
+} as const;
+export type SecretStoreKind = (typeof SecretStoreKind)[keyof typeof SecretStoreKind];
+
+/**
+ * The secret manager and how ESO authenticates to it. One shape for the three providers (so every
+ * Pulumi language can pass it): `provider` says which, and only that provider's fields may be set
+ * (checked with the rest of the Args, each problem naming its field).
+ */
+export interface SecretStoreArgs {
+  /** Which secret manager. */
+  readonly provider: SecretStoreProvider;
+  /** Vault: its address, e.g. "https://vault.example.com:8200". Required for Vault. */
+  readonly server?: string;
+  /** Vault: mount path of the KV engine. Defaults to "secret". */
   readonly path?: string;
-  /** KV engine version. Defaults to "v2". */
-  readonly version?: "v1" | "v2";
-  /** Vault Enterprise namespace. Defaults to none. */
+  /** Vault: KV engine version. Defaults to "v2". */
+  readonly version?: VaultKvVersion;
+  /** Vault: Enterprise namespace. Defaults to none. */
   readonly vaultNamespace?: string;
-  /** Mount path of the Kubernetes auth method. Defaults to "kubernetes". */
+  /** Vault: mount path of the Kubernetes auth method. Defaults to "kubernetes". */
   readonly mountPath?: string;
-  /** The Vault role bound to the component's ServiceAccount (name and namespace). Required. */
-  readonly role: string;
+  /** Vault: the role bound to the component's ServiceAccount (name and namespace). Required for Vault. */
+  readonly role?: string;
   /**
-   * Audiences of the ServiceAccount token ESO requests; Vault 1.21+ rejects roles without one.
+   * Vault: audiences of the ServiceAccount token ESO requests; Vault 1.21+ rejects roles without one.
    * Defaults to ["vault"].
    */
-  readonly audiences?: readonly string[];
-}
-
-/** AWS Secrets Manager. */
-export interface AwsStoreArgs {
-  readonly provider: "aws-secrets-manager";
-  /** AWS region, e.g. "eu-central-1". Required. */
-  readonly region: string;
+  readonly audiences?: string[];
+  /** AWS: region, e.g. "eu-central-1". Required for AWS. */
+  readonly region?: string;
   /**
-   * "irsa": the component's ServiceAccount carries `eks.amazonaws.com/role-arn` and the store
+   * AWS: "irsa": the component's ServiceAccount carries `eks.amazonaws.com/role-arn` and the store
    * authenticates with its token (`auth.jwt.serviceAccountRef`), so the controller itself holds no AWS
    * rights and only this store gets the role. "pod-identity": EKS Pod Identity on the controller's own
    * ServiceAccount; no auth block and no ServiceAccount here (ESO cannot impersonate a ServiceAccount
    * bound with pod identity), so every store in the cluster shares the controller's role — pair it
    * with `assumeRole`. Defaults to "irsa".
    */
-  readonly auth?: "irsa" | "pod-identity";
-  /** IAM role of the ServiceAccount (IRSA). Required with auth "irsa"; forbidden with "pod-identity". */
+  readonly auth?: AwsStoreAuth;
+  /** AWS: IAM role of the ServiceAccount (IRSA). Required with auth "irsa"; forbidden with "pod-identity". */
   readonly roleArn?: string;
-  /** A role the store assumes after authenticating (`spec.provider.aws.role`). Defaults to none. */
+  /** AWS: a role the store assumes after authenticating (`spec.provider.aws.role`). Defaults to none. */
   readonly assumeRole?: string;
-}
-
-/** Azure Key Vault with workload identity. */
-export interface AzureStoreArgs {
-  readonly provider: "azure-key-vault";
-  /** e.g. "https://my-vault.vault.azure.net". Required. */
-  readonly vaultUrl: string;
-  /** Client ID of the federated identity: the ServiceAccount's `azure.workload.identity/client-id`. */
-  readonly clientId: string;
-  /** Entra tenant; also set as `azure.workload.identity/tenant-id`. Defaults to the cluster's. */
+  /** Azure: the vault's URL, e.g. "https://my-vault.vault.azure.net". Required for Azure. */
+  readonly vaultUrl?: string;
+  /**
+   * Azure: client ID of the federated identity (the ServiceAccount's `azure.workload.identity/client-id`).
+   * Required for Azure.
+   */
+  readonly clientId?: string;
+  /** Azure: Entra tenant; also set as `azure.workload.identity/tenant-id`. Defaults to the cluster's. */
   readonly tenantId?: string;
 }
 
-export type StoreArgs = VaultStoreArgs | AwsStoreArgs | AzureStoreArgs;
+/** The fields of each provider: any other provider's field set on a store is a mistake. */
+const PROVIDER_FIELDS: Record<SecretStoreProvider, readonly (keyof SecretStoreArgs)[]> = {
+  vault: ["server", "path", "version", "vaultNamespace", "mountPath", "role", "audiences"],
+  "aws-secrets-manager": ["region", "auth", "roleArn", "assumeRole"],
+  "azure-key-vault": ["vaultUrl", "clientId", "tenantId"],
+};
 
 /** Where one key of a target Secret comes from. */
 export interface RemoteKeyArgs {
@@ -68,7 +104,7 @@ export interface TargetSecretArgs {
   /** Secret name, as the workloads read it (e.g. "db-credentials"). */
   readonly name: string;
   /** Secret key → its remote source. At least one. */
-  readonly keys: Readonly<Record<string, RemoteKeyArgs>>;
+  readonly keys: Record<string, RemoteKeyArgs>;
   /** Secret type. Defaults to "Opaque". */
   readonly type?: string;
 }
@@ -81,12 +117,12 @@ export interface ExternalSecretsArgs {
   /** Namespace of the store, the ServiceAccount, the ExternalSecrets and the Secrets. */
   readonly namespace: string;
   /** The secret manager and how ESO authenticates to it. */
-  readonly store: StoreArgs;
+  readonly store: SecretStoreArgs;
   /**
    * "SecretStore" (namespaced; only this namespace can use it) or "ClusterSecretStore" (restricted to
    * `namespace` by `spec.conditions`). Defaults to "SecretStore".
    */
-  readonly storeKind?: "SecretStore" | "ClusterSecretStore";
+  readonly storeKind?: SecretStoreKind;
   /** Name of the store. Defaults to "<provider>" (e.g. "vault"). */
   readonly storeName?: string;
   /** Name of the ServiceAccount the store authenticates as. Defaults to "external-secrets-<provider>". */
@@ -94,7 +130,7 @@ export interface ExternalSecretsArgs {
   /** How often ESO re-reads the store and updates the Secrets (a Go duration). Defaults to "1h". */
   readonly refreshInterval?: string;
   /** The Secrets to produce. At least one; names unique. */
-  readonly secrets: readonly TargetSecretArgs[];
+  readonly secrets: TargetSecretArgs[];
 }
 
 export const EXTERNAL_SECRETS_DEFAULTS = {
@@ -121,9 +157,15 @@ function isUrl(v: string | undefined): boolean {
   }
 }
 
-function storeIssues(s: StoreArgs): string[] {
+function storeIssues(s: SecretStoreArgs): string[] {
   const issues: string[] = [];
   const blank = (v: string | undefined) => v === undefined || v.trim() === "";
+  const own = PROVIDER_FIELDS[s.provider];
+  if (own)
+    for (const [p, fields] of Object.entries(PROVIDER_FIELDS))
+      for (const f of fields)
+        if (p !== s.provider && !own.includes(f) && s[f] !== undefined)
+          issues.push(`store.${f} is a ${p} setting; drop it for provider "${s.provider}"`);
   switch (s.provider) {
     case "vault":
       if (!isUrl(s.server)) issues.push(`store.server "${s.server ?? ""}" must be the Vault URL (https://…)`);
@@ -137,12 +179,13 @@ function storeIssues(s: StoreArgs): string[] {
     case "aws-secrets-manager": {
       const auth = s.auth ?? EXTERNAL_SECRETS_DEFAULTS.awsAuth;
       if (blank(s.region)) issues.push("store.region is required (e.g. eu-central-1)");
-      else if (!AWS_REGION.test(s.region)) issues.push(`store.region "${s.region}" is not an AWS region`);
+      else if (!AWS_REGION.test(s.region ?? ""))
+        issues.push(`store.region "${s.region}" is not an AWS region`);
       if (auth === "irsa" && blank(s.roleArn))
         issues.push(
           'store.roleArn is required with store.auth "irsa" (the ServiceAccount\'s eks.amazonaws.com/role-arn)',
         );
-      if (!blank(s.roleArn) && !ROLE_ARN.test(s.roleArn!))
+      if (!blank(s.roleArn) && !ROLE_ARN.test(s.roleArn ?? ""))
         issues.push(`store.roleArn "${s.roleArn}" is not an IAM role ARN`);
       if (auth === "pod-identity" && s.roleArn !== undefined)
         issues.push(
@@ -157,7 +200,7 @@ function storeIssues(s: StoreArgs): string[] {
         issues.push(`store.vaultUrl "${s.vaultUrl ?? ""}" must be the Key Vault URL (https://…)`);
       if (blank(s.clientId))
         issues.push("store.clientId is required: the client ID of the federated identity");
-      else if (!UUID.test(s.clientId))
+      else if (!UUID.test(s.clientId ?? ""))
         issues.push(`store.clientId "${s.clientId}" is not a client ID (UUID)`);
       if (s.tenantId !== undefined && !UUID.test(s.tenantId))
         issues.push(`store.tenantId "${s.tenantId}" is not a tenant ID (UUID)`);

@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../../component-type.js";
 import { resourceName } from "../manifests.js";
 import { registerNamespaced } from "../register.js";
-import type { ExternalSecretsArgs } from "./args.js";
+import type { ExternalSecretsArgs, SecretStoreKind } from "./args.js";
 import { externalSecretsNames, externalSecretsObjects, reloaderAnnotations } from "./objects.js";
 
 /**
@@ -13,7 +14,8 @@ import { externalSecretsNames, externalSecretsObjects, reloaderAnnotations } fro
  * No value passes through Pulumi: the args are plain strings naming remote keys, nothing is a Pulumi
  * secret, and no Secret object is created here (ESO writes them, owned by their ExternalSecret).
  * Rotation: change the value in the store; within `refreshInterval` ESO rewrites the Secret and
- * Stakater Reloader rolls every workload carrying `podAnnotations`.
+ * Stakater Reloader rolls every workload carrying `podAnnotations`. Workloads that read the Secrets
+ * take the component as `dependsOn` (it waits for the store and every ExternalSecret under it).
  */
 export class ExternalSecrets extends pulumi.ComponentResource {
   /** The Secret names produced, in the order given. */
@@ -22,7 +24,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
   public readonly secretKeys: Record<string, string[]>;
   /** Name and kind of the store (for further ExternalSecrets). */
   public readonly storeName: string;
-  public readonly storeKind: "SecretStore" | "ClusterSecretStore";
+  public readonly storeKind: SecretStoreKind;
   /** The ServiceAccount the store authenticates as; undefined with AWS pod identity. */
   public readonly serviceAccountName: string | undefined;
   /**
@@ -31,11 +33,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
    * ExternalSecretsOperator installs it by default).
    */
   public readonly podAnnotations: Record<string, string>;
-  /** Every resource, for dependsOn of the workloads (their Secrets appear once ESO syncs). */
-  public readonly resources: pulumi.CustomResource[];
 
   constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:ExternalSecrets", name, {}, opts);
+    super(componentType("ExternalSecrets"), name, {}, componentOptions("ExternalSecrets", opts));
     const objects = externalSecretsObjects(args);
     const n = externalSecretsNames(args);
     const sa = objects.serviceAccount
@@ -55,8 +55,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
       );
     };
     const store = custom(objects.store, sa);
-    const externalSecrets = objects.externalSecrets.map((es) => custom(es, [store]));
-    this.resources = [...sa, store, ...externalSecrets];
+    for (const es of objects.externalSecrets) custom(es, [store]);
     this.secretNames = args.secrets.map((s) => s.name);
     this.secretKeys = Object.fromEntries(args.secrets.map((s) => [s.name, Object.keys(s.keys)]));
     this.storeName = n.store;

@@ -5,7 +5,7 @@ import { assertValid } from "../register.js";
 import {
   EXTERNAL_SECRETS_DEFAULTS,
   type ExternalSecretsArgs,
-  type StoreArgs,
+  type SecretStoreProvider,
   validateExternalSecretsArgs,
 } from "./args.js";
 import {
@@ -19,7 +19,7 @@ import {
 /** Stakater Reloader's annotation naming the Secrets whose change rolls a workload. */
 export const RELOADER_SECRET_ANNOTATION = "secret.reloader.stakater.com/reload";
 
-const SHORT: Record<StoreArgs["provider"], string> = {
+const SHORT: Record<SecretStoreProvider, string> = {
   vault: "vault",
   "aws-secrets-manager": "aws-secrets-manager",
   "azure-key-vault": "azure-key-vault",
@@ -54,7 +54,7 @@ function serviceAccount(args: ExternalSecretsArgs, name: string): KubeObject {
   if (s.provider === "aws-secrets-manager" && s.roleArn)
     annotations["eks.amazonaws.com/role-arn"] = s.roleArn;
   if (s.provider === "azure-key-vault") {
-    annotations["azure.workload.identity/client-id"] = s.clientId;
+    annotations["azure.workload.identity/client-id"] = s.clientId!;
     if (s.tenantId) annotations["azure.workload.identity/tenant-id"] = s.tenantId;
   }
   return {
@@ -70,6 +70,7 @@ function serviceAccount(args: ExternalSecretsArgs, name: string): KubeObject {
   };
 }
 
+/** The store's provider block; each provider's required fields were checked by the validation. */
 function provider(args: ExternalSecretsArgs, saName: string | undefined, cluster: boolean): StoreProvider {
   const s = args.store;
   // In a ClusterSecretStore the reference must name the ServiceAccount's namespace.
@@ -82,14 +83,14 @@ function provider(args: ExternalSecretsArgs, saName: string | undefined, cluster
     case "vault":
       return {
         vault: {
-          server: s.server,
+          server: s.server!,
           path: s.path ?? EXTERNAL_SECRETS_DEFAULTS.vaultPath,
           version: s.version ?? EXTERNAL_SECRETS_DEFAULTS.vaultVersion,
           ...(s.vaultNamespace ? { namespace: s.vaultNamespace } : {}),
           auth: {
             kubernetes: {
               mountPath: s.mountPath ?? EXTERNAL_SECRETS_DEFAULTS.vaultMountPath,
-              role: s.role,
+              role: s.role!,
               serviceAccountRef: saRef(s.audiences ?? EXTERNAL_SECRETS_DEFAULTS.vaultAudiences),
             },
           },
@@ -99,7 +100,7 @@ function provider(args: ExternalSecretsArgs, saName: string | undefined, cluster
       return {
         aws: {
           service: "SecretsManager",
-          region: s.region,
+          region: s.region!,
           ...(s.assumeRole ? { role: s.assumeRole } : {}),
           // Pod identity: no auth block, the SDK's default chain on the controller's pod.
           ...(saName ? { auth: { jwt: { serviceAccountRef: saRef() } } } : {}),
@@ -108,7 +109,7 @@ function provider(args: ExternalSecretsArgs, saName: string | undefined, cluster
     case "azure-key-vault":
       return {
         azurekv: {
-          vaultUrl: s.vaultUrl,
+          vaultUrl: s.vaultUrl!,
           authType: "WorkloadIdentity",
           ...(s.tenantId ? { tenantId: s.tenantId } : {}),
           serviceAccountRef: saRef(),

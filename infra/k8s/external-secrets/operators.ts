@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { operatorArgsIssues, pinnedRelease } from "../helm-release.js";
+import { componentOptions, componentType } from "../../component-type.js";
+import { type OperatorMode, operatorArgsIssues, pinnedRelease } from "../helm-release.js";
 import { assertValid } from "../register.js";
 
 /** Helm repository of the External Secrets Operator (external-secrets/external-secrets). */
@@ -18,12 +19,20 @@ export const SECRETS_OPERATOR_VERSIONS = {
   reloader: "2.2.16",
 } as const;
 
+/** Chart versions of ExternalSecretsOperator, each exact. */
+export interface ExternalSecretsOperatorVersions {
+  /** Chart external-secrets. Defaults to SECRETS_OPERATOR_VERSIONS.externalSecrets. */
+  readonly externalSecrets?: string;
+  /** Chart reloader. Defaults to SECRETS_OPERATOR_VERSIONS.reloader. */
+  readonly reloader?: string;
+}
+
 export interface ExternalSecretsOperatorArgs {
   /**
    * "install" deploys the operator (with its CRDs) and Stakater Reloader with Helm; "existing" creates
-   * nothing (a platform team runs them; `ready` is then empty).
+   * nothing (a platform team runs them).
    */
-  readonly mode: "install" | "existing";
+  readonly mode: OperatorMode;
   /** Namespace of the operator and Reloader. Defaults to "external-secrets". */
   readonly namespace?: string;
   /**
@@ -32,7 +41,7 @@ export interface ExternalSecretsOperatorArgs {
    */
   readonly reloader?: boolean;
   /** Chart versions. Defaults to SECRETS_OPERATOR_VERSIONS. */
-  readonly versions?: Partial<Record<keyof typeof SECRETS_OPERATOR_VERSIONS, string>>;
+  readonly versions?: ExternalSecretsOperatorVersions;
 }
 
 /** Invariants of {@link ExternalSecretsOperatorArgs}; [] when valid. */
@@ -41,44 +50,44 @@ export function validateExternalSecretsOperatorArgs(args: ExternalSecretsOperato
 }
 
 /**
- * The External Secrets Operator (CRDs included) and Stakater Reloader. Pass `ready` as `dependsOn` of
- * every ExternalSecrets, so its custom resources meet installed CRDs and webhooks.
+ * The External Secrets Operator (CRDs included) and Stakater Reloader. Pass the component itself as
+ * `dependsOn` of every ExternalSecrets, so its custom resources meet installed CRDs and webhooks: a
+ * dependency on a component waits for every resource under it (none in "existing" mode).
  */
 export class ExternalSecretsOperator extends pulumi.ComponentResource {
-  /** The Helm releases, for dependsOn; empty in "existing" mode. */
-  public readonly ready: pulumi.Resource[];
+  /** Namespace of the operator and Reloader. */
   public readonly namespace: string;
 
   constructor(name: string, args: ExternalSecretsOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:ExternalSecretsOperator", name, {}, opts);
+    super(
+      componentType("ExternalSecretsOperator"),
+      name,
+      {},
+      componentOptions("ExternalSecretsOperator", opts),
+    );
     assertValid("ExternalSecretsOperator", validateExternalSecretsOperatorArgs(args));
     this.namespace = args.namespace ?? EXTERNAL_SECRETS_NAMESPACE;
     const v = { ...SECRETS_OPERATOR_VERSIONS, ...args.versions };
-    this.ready = [];
     if (args.mode === "install") {
       const release = (id: string, a: k8s.helm.v3.ReleaseArgs) =>
         pinnedRelease(this, `${name}-${id}`, { namespace: this.namespace, ...a });
-      this.ready.push(
-        release("external-secrets", {
-          name: "external-secrets",
-          chart: "external-secrets",
-          version: v.externalSecrets,
-          repositoryOpts: { repo: EXTERNAL_SECRETS_CHARTS_REPO },
-          values: { installCRDs: true },
-        }),
-      );
+      release("external-secrets", {
+        name: "external-secrets",
+        chart: "external-secrets",
+        version: v.externalSecrets,
+        repositoryOpts: { repo: EXTERNAL_SECRETS_CHARTS_REPO },
+        values: { installCRDs: true },
+      });
       if (args.reloader ?? true)
-        this.ready.push(
-          release("reloader", {
-            name: "reloader",
-            chart: "reloader",
-            version: v.reloader,
-            repositoryOpts: { repo: STAKATER_CHARTS_REPO },
-            // An annotation on the pod template instead of a dummy env var: a smaller change to the
-            // workloads Pulumi applies (server-side apply leaves Reloader's field alone).
-            values: { reloader: { reloadStrategy: "annotations" } },
-          }),
-        );
+        release("reloader", {
+          name: "reloader",
+          chart: "reloader",
+          version: v.reloader,
+          repositoryOpts: { repo: STAKATER_CHARTS_REPO },
+          // An annotation on the pod template instead of a dummy env var: a smaller change to the
+          // workloads Pulumi applies (server-side apply leaves Reloader's field alone).
+          values: { reloader: { reloadStrategy: "annotations" } },
+        });
     }
     this.registerOutputs({ namespace: this.namespace });
   }

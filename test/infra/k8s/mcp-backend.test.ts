@@ -126,7 +126,7 @@ describe("validateMcpBackendArgs", () => {
     });
     expect(issues).toEqual([
       "autoscaling.maxReplicas 2 is below autoscaling.minReplicas 5",
-      "DATABASE_URL is both in config (ConfigMap) and secretEnv (Secret); keep it in one",
+      "secretEnv.DATABASE_URL is also in config (ConfigMap); keep it in one of them",
     ]);
   });
 

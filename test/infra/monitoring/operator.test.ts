@@ -14,7 +14,7 @@ const ARGS: OperatorMonitoringArgs = {
   selectorLabels: { release: "kube-prometheus-stack" },
   podMonitors: [{ name: "api", selector: { app: "api" }, port: "metrics", job: "api" }],
   serviceMonitors: [{ name: "exporter", selector: { app: "exporter" }, port: "metrics", job: "exporter" }],
-  rules: { api: [{ name: "api", rules: [{ alert: "ApiDown", expr: "up == 0", for: "1m" }] }] },
+  rules: { api: "groups:\n  - name: api\n    rules:\n      - { alert: ApiDown, expr: up == 0, for: 1m }\n" },
   dashboards: { namespace: "monitoring", labels: { grafana_dashboard: "1" }, files: { "api.json": "{}" } },
 };
 
@@ -53,7 +53,7 @@ describe("OperatorMonitoring objects", () => {
       dashboards: { ...ARGS.dashboards!, labels: {} },
     });
     expect(issues).toEqual([
-      expect.stringContaining('"api" has an empty selector'),
+      'podMonitors[0].selector of "api" is empty, which would scrape every pod or Service',
       expect.stringContaining("dashboards.labels is empty"),
     ]);
   });

@@ -21,7 +21,7 @@ import {
   IngestResult,
 } from "../../../../app/src/schemas/conversation.js";
 import { SearchInput, SearchOutput } from "../../../../app/src/schemas/search.js";
-import type { AppTelemetry } from "../../../../app/src/server.js";
+import type { TelemetryPlugins } from "../../../../app/src/server.js";
 import { startApp, useDatabase } from "../../helpers.js";
 
 /** Routes deliberately left out of the document. */
@@ -74,7 +74,7 @@ describe("GET /openapi.json", () => {
       },
       { [Symbol.for("skip-override")]: true },
     );
-    const telemetry: AppTelemetry = { fastifyPlugin: collect };
+    const telemetry: TelemetryPlugins = { fastifyPlugin: collect };
     app = await startApp(db.current.databases, {
       env: { API_KEYS: "docs-test-key:acme", RATE_LIMIT_PER_MINUTE: "0" },
       telemetry,

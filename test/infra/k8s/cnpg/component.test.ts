@@ -4,7 +4,9 @@ import {
   outputValue,
   type Registered,
   recordRegistrations,
+  registeredUrns,
   SECRET_SIG,
+  settled,
 } from "../../../helpers/component-mocks.js";
 import { PROD } from "./fixtures.js";
 
@@ -31,7 +33,7 @@ describe("CloudNativePgDatabase", () => {
   it("registers each custom resource as a CustomResource of its apiVersion/kind, parented to it", async () => {
     const db = new CloudNativePgDatabase("db", PROD);
     await value(db.urn);
-    await Promise.all(db.resources.map((r) => value(r.urn)));
+    await settled();
     const crs = registered.filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith(":Secret"));
     expect(crs.map((r) => r.type).sort()).toEqual([
       "kubernetes:barmancloud.cnpg.io/v1:ObjectStore",
@@ -41,9 +43,8 @@ describe("CloudNativePgDatabase", () => {
     ]);
     for (const r of crs) expect(r.inputs.metadata).toMatchObject({ namespace: "mcp-prod" });
     // A child's URN carries its parent's type before its own.
-    const urns = await Promise.all(db.resources.map((r) => value(r.urn)));
+    const urns = registeredUrns().filter((u) => u.includes("::mcp-stack:index:CloudNativePgDatabase$"));
     expect(urns).toHaveLength(6);
-    for (const urn of urns) expect(urn).toContain("::mcp-stack:infra:CloudNativePgDatabase$kubernetes:");
     const cluster = crs.find((r) => r.type.endsWith(":Cluster"))!;
     expect(cluster.inputs).toMatchObject({
       apiVersion: "postgresql.cnpg.io/v1",
@@ -108,7 +109,7 @@ describe("CloudNativePgDatabase", () => {
 describe("DataOperators", () => {
   it("installs cert-manager, the operator and the plugin after both, with pinned charts", async () => {
     const ops = new DataOperators("ops", { mode: "install" });
-    await Promise.all(ops.ready.map((r) => value(r.urn)));
+    await settled();
     const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
     const byChart = Object.fromEntries(releases.map((r) => [r.inputs.chart, r.inputs]));
     expect(byChart["cert-manager"]).toMatchObject({
@@ -122,14 +123,16 @@ describe("DataOperators", () => {
       namespace: "cnpg-system",
       repositoryOpts: { repo: "https://cloudnative-pg.github.io/charts" },
     });
-    expect(ops.ready).toHaveLength(3);
+    expect(releases.filter((r) => r.name.startsWith("ops-")).map((r) => r.inputs.chart)).toHaveLength(3);
+    expect(ops.namespace).toBe("cnpg-system");
   });
 
-  it("creates nothing in existing mode", () => {
+  it("creates nothing in existing mode", async () => {
     const before = registered.length;
-    const ops = new DataOperators("ops-existing", { mode: "existing" });
-    expect(ops.ready).toEqual([]);
-    expect(registered.length).toBe(before);
+    new DataOperators("ops-existing", { mode: "existing" });
+    await settled();
+    // The component itself and nothing under it.
+    expect(registered.slice(before).map((r) => r.type)).toEqual(["mcp-stack:index:DataOperators"]);
     expect(validateDataOperatorsArgs({ mode: "install", versions: { cloudnativePg: "latest" } })).toEqual([
       'versions.cloudnativePg "latest" must be an exact chart version',
     ]);

@@ -142,8 +142,8 @@ describe("cloudNativePgObjects", () => {
     }
   });
 
-  it("renders no backup objects and no plugin with backup: false", () => {
-    const r = kinds({ ...PROD, backup: false });
+  it("renders no backup objects and no plugin with backup disabled", () => {
+    const r = kinds({ ...PROD, backup: { enabled: false } });
     expect(r.objs.map((o) => o.kind)).toEqual(["Cluster", "Pooler"]);
     expect(r.cluster.spec.plugins).toBeUndefined();
   });

@@ -8,7 +8,9 @@ import {
   outputValue,
   type Registered,
   recordRegistrations,
+  registeredUrns,
   SECRET_SIG,
+  settled,
 } from "../../../helpers/component-mocks.js";
 import { APP_SECRETS, AWS, AZURE, args, VAULT } from "./fixtures.js";
 
@@ -22,10 +24,17 @@ const value = outputValue;
 
 // A namespace per component keeps resource names (and so URNs) distinct between the tests.
 async function build(name: string, a: Parameters<typeof args>[0], extra = {}) {
+  const before = registered.length;
   const c = new ExternalSecrets(name, args(a, { namespace: name, ...extra }));
   await value(c.urn);
-  const urns = await Promise.all(c.resources.map((r) => value(r.urn)));
-  return { c, urns, mine: registered.filter((r) => urns.some((u) => u.endsWith(`::${r.name}`))) };
+  await settled();
+  // What registered after the component is its children (each test builds one component at a time).
+  const mine = registered.slice(before).filter((r) => r.type.startsWith("kubernetes:"));
+  const names = new Set(mine.map((r) => r.name));
+  const urns = registeredUrns().filter(
+    (u) => u.includes("ExternalSecrets$") && names.has(u.slice(u.lastIndexOf("::") + 2)),
+  );
+  return { c, urns, mine };
 }
 
 /** Every key anywhere in `v`, with its path. */
@@ -46,7 +55,8 @@ describe("ExternalSecrets", () => {
         "kubernetes:core/v1:ServiceAccount",
       ].sort(),
     );
-    for (const urn of urns) expect(urn).toContain("::mcp-stack:infra:ExternalSecrets$kubernetes:");
+    expect(urns).toHaveLength(mine.length);
+    for (const urn of urns) expect(urn).toContain("::mcp-stack:index:ExternalSecrets$kubernetes:");
     for (const r of mine) expect(r.inputs.metadata).toMatchObject({ namespace: "eso-vault" });
   });
 
@@ -109,8 +119,8 @@ describe("ExternalSecrets", () => {
 
 describe("ExternalSecretsOperator", () => {
   it("installs the pinned external-secrets chart with its CRDs, and Reloader", async () => {
-    const ops = new ExternalSecretsOperator("secrets-ops", { mode: "install" });
-    await Promise.all(ops.ready.map((r) => value(r.urn)));
+    new ExternalSecretsOperator("secrets-ops", { mode: "install" });
+    await settled();
     const byChart = Object.fromEntries(
       registered
         .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
@@ -126,13 +136,17 @@ describe("ExternalSecretsOperator", () => {
       version: "2.2.16",
       repositoryOpts: { repo: "https://stakater.github.io/stakater-charts" },
     });
-    expect(ops.ready).toHaveLength(2);
+    expect(registered.filter((r) => r.name.startsWith("secrets-ops-")).map((r) => r.type)).toEqual([
+      "kubernetes:helm.sh/v3:Release",
+      "kubernetes:helm.sh/v3:Release",
+    ]);
   });
 
-  it("creates nothing in existing mode and rejects a floating version", () => {
+  it("creates nothing in existing mode and rejects a floating version", async () => {
     const before = registered.length;
-    expect(new ExternalSecretsOperator("secrets-existing", { mode: "existing" }).ready).toEqual([]);
-    expect(registered.length).toBe(before);
+    new ExternalSecretsOperator("secrets-existing", { mode: "existing" });
+    await settled();
+    expect(registered.slice(before).map((r) => r.type)).toEqual(["mcp-stack:index:ExternalSecretsOperator"]);
     expect(
       validateExternalSecretsOperatorArgs({ mode: "install", versions: { externalSecrets: "latest" } }),
     ).toEqual(['versions.externalSecrets "latest" must be an exact chart version']);

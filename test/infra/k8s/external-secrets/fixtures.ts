@@ -1,4 +1,4 @@
-import type { ExternalSecretsArgs, StoreArgs, TargetSecretArgs } from "../../../../infra/index.js";
+import type { ExternalSecretsArgs, SecretStoreArgs, TargetSecretArgs } from "../../../../infra/index.js";
 
 /** The Secrets and keys the workloads read today (APP_SECRET_REFS, Grafana's admin Secret). */
 export const APP_SECRETS: TargetSecretArgs[] = [
@@ -24,24 +24,27 @@ export const APP_SECRETS: TargetSecretArgs[] = [
   },
 ];
 
-export const VAULT: StoreArgs = {
+export const VAULT: SecretStoreArgs = {
   provider: "vault",
   server: "https://vault.example.com:8200",
   role: "mcp-prod",
 };
-export const AWS: StoreArgs = {
+export const AWS: SecretStoreArgs = {
   provider: "aws-secrets-manager",
   region: "eu-central-1",
   roleArn: "arn:aws:iam::123456789012:role/mcp-prod-secrets",
 };
-export const AZURE: StoreArgs = {
+export const AZURE: SecretStoreArgs = {
   provider: "azure-key-vault",
   vaultUrl: "https://mcp-prod.vault.azure.net",
   clientId: "7d8cdf74-1111-2222-3333-274d963d358b",
   tenantId: "5a02a20e-4444-5555-6666-0ad5b634c5d8",
 };
 
-export const args = (store: StoreArgs, extra: Partial<ExternalSecretsArgs> = {}): ExternalSecretsArgs => ({
+export const args = (
+  store: SecretStoreArgs,
+  extra: Partial<ExternalSecretsArgs> = {},
+): ExternalSecretsArgs => ({
   namespace: "production",
   store,
   secrets: APP_SECRETS,

@@ -4,9 +4,9 @@ import { ENV } from "@mcp-stack/contract";
 import type * as dockerTypes from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { MockRunResult, RegisteredResource } from "../../stacks/mock-run.js";
-import { ofType, runStackWithSecrets, TEST_SECRETS } from "../helpers/stack.js";
-import { envRecord, plainStrings, unwrapSecret } from "../infra/docker/plain-values.js";
+import type { MockRunResult, RegisteredResource } from "../../../stacks/mock-run.js";
+import { ofType, runStackWithSecrets, TEST_SECRETS } from "../../helpers/stack.js";
+import { envRecord, plainStrings, unwrapSecret } from "../../infra/docker/plain-values.js";
 
 // Record the options every docker.Container is created with: mock inputs do not carry dependsOn.
 const created = vi.hoisted(() => new Map<string, { opts?: pulumi.CustomResourceOptions; self: unknown }>());

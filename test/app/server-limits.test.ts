@@ -3,9 +3,9 @@ import { connect, type Socket } from "node:net";
 import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Answerer } from "../../../app/src/answers/answerer.js";
-import type { Embedder } from "../../../app/src/embeddings/embedder.js";
-import { startApp, testEmbedder, useDatabase } from "../helpers.js";
+import type { Answerer } from "../../app/src/answers/answerer.js";
+import type { Embedder } from "../../app/src/embeddings/embedder.js";
+import { startApp, testEmbedder, useDatabase } from "./helpers.js";
 
 /** Work that never finishes by itself: it settles only when the request's signal aborts, and records that. */
 function hangUntilAborted(seen: { aborted: boolean }, signal: AbortSignal | undefined): Promise<never> {

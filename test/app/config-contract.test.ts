@@ -5,10 +5,10 @@
 
 import { ENV, type EnvName, SECRET_ENV } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../app/src/config.js";
-import { ENVIRONMENT_NAMES, resolveEnvironment } from "../../../environments/index.js";
-import { dockerAppSettings as dockerSettings } from "../../../stacks/docker/app-settings.js";
-import { kubernetesAppConfig as kubernetesSettings } from "../../../stacks/kubernetes/app-config.js";
+import { ConfigError, loadConfig } from "../../app/src/config.js";
+import { ENVIRONMENT_NAMES, resolveEnvironment } from "../../environments/index.js";
+import { dockerAppSettings as dockerSettings } from "../../stacks/docker/app-settings.js";
+import { kubernetesAppConfig as kubernetesSettings } from "../../stacks/kubernetes/app-config.js";
 
 /** A valid dummy for each secret variable (the stacks deliver these from Secrets). */
 const DUMMY_SECRETS: Partial<Record<EnvName, string>> = {

@@ -5,8 +5,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KeyRing } from "../../../app/src/plugins/app/auth.js";
-import { startApp, useDatabase } from "../helpers.js";
+import { KeyRing } from "../../../../app/src/plugins/app/auth.js";
+import { startApp, useDatabase } from "../../helpers.js";
 
 const KEY_A = "key-for-acme-0b1c2d";
 const KEY_B = "key-for-globex-9f8e7d";

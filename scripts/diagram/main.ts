@@ -1,7 +1,7 @@
 import { join, relative, resolve } from "node:path";
-import { ENVIRONMENT_NAMES, isEnvironmentName } from "../environments/index.js";
-import { writeDiagram } from "./diagram/index.js";
-import { REPO_ROOT } from "./render-cli.js";
+import { ENVIRONMENT_NAMES, isEnvironmentName } from "../../environments/index.js";
+import { REPO_ROOT } from "../render-cli.js";
+import { writeDiagram } from "./index.js";
 
 /**
  * `npm run diagram -- [<env>] [--dir <dir>]`: draw `<dir>/<env>/diagram.svg` (default rendered/) from

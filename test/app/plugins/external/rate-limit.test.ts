@@ -6,8 +6,8 @@
 import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RedisServer, startRedisServer } from "../../helpers/redis-server.js";
-import { startApp, useDatabase } from "../helpers.js";
+import { type RedisServer, startRedisServer } from "../../../helpers/redis-server.js";
+import { startApp, useDatabase } from "../../helpers.js";
 
 const KEY_A = "rate-key-acme-5a6b";
 const KEY_B = "rate-key-globex-7c8d";

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { resolveEnvironment } from "../../environments/index.js";
-import { renderCompose } from "../../stacks/docker/compose.js";
-import { TEST_SECRETS } from "../helpers/stack.js";
+import { resolveEnvironment } from "../../../environments/index.js";
+import { renderCompose } from "../../../stacks/docker/compose.js";
+import { TEST_SECRETS } from "../../helpers/stack.js";
 
-const COMMITTED = readFileSync(new URL("../../docker-compose.dev.yml", import.meta.url), "utf8");
+const COMMITTED = readFileSync(new URL("../../../docker-compose.dev.yml", import.meta.url), "utf8");
 
 /**
  * The reference's development compose file, transcribed: services, ports, mounts, volumes and the

@@ -9,9 +9,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AppTelemetry } from "../../../app/src/server.js";
-import { CORPUS } from "../corpus.js";
-import { startApp, useDatabase } from "../helpers.js";
+import type { TelemetryPlugins } from "../../../../app/src/server.js";
+import { CORPUS } from "../../corpus.js";
+import { startApp, useDatabase } from "../../helpers.js";
 
 interface ToolResult {
   isError?: boolean;
@@ -24,7 +24,7 @@ describe("list_conversations and delete_conversation", () => {
   let app: FastifyInstance;
   let client: Client;
   const hits = { search: 0, rag: 0 };
-  const telemetry: AppTelemetry = {
+  const telemetry: TelemetryPlugins = {
     fastifyPlugin: async () => {},
     cacheHooks: {
       onHit: (type) => {

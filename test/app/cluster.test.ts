@@ -5,7 +5,6 @@
 
 import { APP_METRICS, HTTP_PATHS } from "@mcp-stack/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseExposition, total } from "../telemetry/prom-text.js";
 import {
   baseEnv,
   type ChildApp,
@@ -13,7 +12,8 @@ import {
   serveDatabase,
   startChildApp,
   type WireDatabase,
-} from "./child-app.js";
+} from "./lifecycle/child-app.js";
+import { parseExposition, total } from "./telemetry/prom-text.js";
 
 describe("cluster mode (WORKERS=2)", () => {
   let database: WireDatabase;

@@ -1,13 +1,13 @@
 import { ENV } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { resolveEnvironment } from "../../environments/index.js";
+import { resolveEnvironment } from "../../../environments/index.js";
 import {
   dockerAppSettings,
   dockerSupportIssues,
   postgresFlags,
   secretSettings,
-} from "../../stacks/docker/app-settings.js";
-import { runStackWithSecrets } from "../helpers/stack.js";
+} from "../../../stacks/docker/app-settings.js";
+import { runStackWithSecrets } from "../../helpers/stack.js";
 
 describe("docker target support", () => {
   it("accepts the dev model", () => {

@@ -5,13 +5,13 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CacheType } from "../../../app/src/cache/types.js";
-import type { AppTelemetry } from "../../../app/src/server.js";
+import type { TelemetryPlugins } from "../../../app/src/server.js";
 import { type RedisServer, startRedisServer } from "../../helpers/redis-server.js";
 import { startApp, useDatabase } from "../helpers.js";
 
 type Counts = Record<CacheType, { hits: number; misses: number }>;
 
-function counting(): { telemetry: AppTelemetry; counts: Counts } {
+function counting(): { telemetry: TelemetryPlugins; counts: Counts } {
   const counts: Counts = {
     embedding: { hits: 0, misses: 0 },
     search: { hits: 0, misses: 0 },
