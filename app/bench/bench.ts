@@ -79,7 +79,7 @@ async function sizeSection(
   for (const [mode, h] of Object.entries(http)) {
     print(
       `HTTP vs SQL, ${mode} @${size}`,
-      `HTTP p50 ${ms(h.httpP50)}, SQL p50 ${ms(h.sqlP50)}, ratio ${h.ratio.toFixed(2)}`,
+      `HTTP p50 ${ms(h.httpP50)} (fetch ${ms(h.fetchP50)}), SQL p50 ${ms(h.sqlP50)}, ratio ${h.ratio.toFixed(2)}`,
     );
   }
   return {

@@ -6,13 +6,26 @@ import { z } from "zod";
 
 const Latency = z.strictObject({ p50: z.number(), p95: z.number() });
 const Recall = z.strictObject({ efSearch: z.number().int(), strict: z.number(), tieAware: z.number() });
-const HttpVsSql = z.strictObject({ httpP50: z.number(), sqlP50: z.number(), ratio: z.number() });
+const HttpVsSql = z.strictObject({
+  /** node:http with keep-alive; the ratio is this over sqlP50. */
+  httpP50: z.number(),
+  /** The same requests through fetch (undici). */
+  fetchP50: z.number(),
+  sqlP50: z.number(),
+  ratio: z.number(),
+});
 
 export const SizeFigures = z.strictObject({
   chunks: z.number().int(),
   fill: z.strictObject({ insertSeconds: z.number(), indexSeconds: z.number() }),
   semanticPlan: z.string(),
-  latency: z.strictObject({ semantic: Latency, hybrid: Latency, hybridExhaustive: Latency }),
+  latency: z.strictObject({
+    semantic: Latency,
+    /** Semantic with Postgres's default random_page_cost of 4 instead of the app's 1.1. */
+    semanticDefaultPageCost: Latency,
+    hybrid: Latency,
+    hybridExhaustive: Latency,
+  }),
   /** Fused top 10 of the bounded hybrid search against the exhaustive keyword ranking. */
   hybridRecall: z.number(),
   /** The app's ef_search first, then the sweep (index forced). */

@@ -1,12 +1,13 @@
 /**
- * The bounded keyword pool of hybrid search against the plan it replaced: every keyword match
+ * Search over a seeded synthetic corpus (the bench's generator). First the bounded keyword pool of
+ * hybrid search against the plan it replaced: every keyword match
  * ranked by ts_rank_cd. The oracle below is that plan, written out here on its own, so the store's
  * SQL is checked against an independent statement rather than against itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpus } from "../../../app/bench/corpus.js";
 import { fill } from "../../../app/bench/fill.js";
-import { searchTransaction } from "../../../app/src/db/database.js";
+import { type QuerySettings, SEARCH_SETTINGS, searchTransaction } from "../../../app/src/db/database.js";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { toVectorLiteral } from "../../../app/src/embeddings/embedder.js";
 import { buildSearch, RRF_K, type SearchQuery } from "../../../app/src/store/search-sql.js";
@@ -128,5 +129,23 @@ describe("hybrid search's keyword pool", () => {
     expect(got).not.toContain(other[0]!.id);
     const theirs = await ids({ ...(await hybridQuery(words)), keywordPool: POOL, tenantId: "other" });
     expect(theirs).toEqual([other[0]!.id]);
+  });
+});
+
+describe("semantic search's plan", () => {
+  const plan = async (settings: QuerySettings) => {
+    const { sql, params } = buildSearch({ ...(await hybridQuery(queries[0]!)), mode: "semantic" });
+    const rows = await searchTransaction(
+      db,
+      (tx) => tx.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, params),
+      settings,
+    );
+    return rows.map((r) => r["QUERY PLAN"]).join("\n");
+  };
+
+  it("reads the HNSW index where ef_search 400 at the default page cost leads the planner to a full scan", async () => {
+    const { random_page_cost: _, ...plannerFree } = SEARCH_SETTINGS;
+    expect(await plan(plannerFree)).toMatch(/Seq Scan on chunks/);
+    expect(await plan(SEARCH_SETTINGS)).toMatch(/Index Scan using chunks_embedding_hnsw/);
   });
 });
