@@ -79,7 +79,7 @@ async function sizeSection(
   for (const [mode, h] of Object.entries(http)) {
     print(
       `HTTP vs SQL, ${mode} @${size}`,
-      `HTTP p50 ${ms(h.httpP50)} (fetch ${ms(h.fetchP50)}), SQL p50 ${ms(h.sqlP50)}, ratio ${h.ratio.toFixed(2)}`,
+      `HTTP p50 ${ms(h.fetchP50)} (node:http ${ms(h.nodeHttpP50)}), SQL p50 ${ms(h.sqlP50)}, ratio ${h.ratio.toFixed(2)}`,
     );
   }
   return {
@@ -100,6 +100,8 @@ async function main() {
   const queryCount = positiveInts("queries", values.queries)[0] ?? 100;
   const ingestMessages = positiveInts("ingest-messages", values["ingest-messages"])[0] ?? 5000;
   const efSweep = positiveInts("ef-search", values["ef-search"]);
+  // Read before measuring: a file the run cannot merge into must fail now, not after an hour's run.
+  const earlier = values.out === "-" ? undefined : readResults(values.out);
   const embedder = new LocalEmbedder(DIMENSIONS);
   const { db, info } = await openEngine(values["database-url"], {
     provider: embedder.provider,
@@ -148,15 +150,25 @@ async function main() {
       ingest,
       sizes: figures,
     };
-    if (values.out !== "-") writeResults(values.out, run);
+    if (earlier) writeResults(values.out, earlier, run);
   } finally {
     await app.close();
     await db.close();
   }
 }
 
-function writeResults(file: string, run: BenchRun): void {
-  const before = existsSync(file) ? BenchResults.parse(JSON.parse(readFileSync(file, "utf8"))) : { runs: [] };
+function readResults(file: string): BenchResults {
+  if (!existsSync(file)) return { runs: [] };
+  const parsed = BenchResults.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    throw new Error(
+      `${file} is not a results file this bench can add to (${parsed.error.issues[0]?.message}): move it away or pass --out -`,
+    );
+  }
+  return parsed.data;
+}
+
+function writeResults(file: string, before: BenchResults, run: BenchRun): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(withRun(before, run), null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), file)}`);

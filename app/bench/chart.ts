@@ -74,7 +74,7 @@ function panel(
 ) {
   const x0 = offsetX + PANEL.left;
   const x1 = offsetX + PANEL.width - PANEL.right;
-  const y0 = PANEL.top + PANEL.height - PANEL.top - PANEL.bottom + PANEL.top;
+  const y0 = PANEL.height - PANEL.bottom;
   const y1 = PANEL.top;
   const sx = scale(x, x0, x1);
   const sy = scale(y, y0, y1);

@@ -7,10 +7,10 @@ import { z } from "zod";
 const Latency = z.strictObject({ p50: z.number(), p95: z.number() });
 const Recall = z.strictObject({ efSearch: z.number().int(), strict: z.number(), tieAware: z.number() });
 const HttpVsSql = z.strictObject({
-  /** node:http with keep-alive; the ratio is this over sqlP50. */
-  httpP50: z.number(),
-  /** The same requests through fetch (undici). */
+  /** Through fetch (undici); the ratio is this over sqlP50. */
   fetchP50: z.number(),
+  /** The same requests through node:http with a keep-alive agent. */
+  nodeHttpP50: z.number(),
   sqlP50: z.number(),
   ratio: z.number(),
 });
