@@ -1,214 +1,180 @@
 /**
- * `npm run bench -w app [-- --sizes 10000,100000 --queries 100 --ingest-messages 5000]`
+ * `npm run bench [-- --database-url postgres://… --sizes 10000,100000 --queries 100
+ *   --ingest-messages 5000 --ef-search 100,200 --out docs/benchmarks/results.json]`
  *
- * On embedded PGlite with the local embedder (384 dimensions), prints: ingest messages/s through
- * the service; search p50/p95 (semantic, hybrid) at each size; recall@10 of the HNSW search against
- * exact search; the same hybrid query over HTTP vs straight SQL (ratio of medians).
+ * Runs on embedded PGlite (in memory) unless `--database-url` names a Postgres with pgvector (an
+ * empty database: the app's migrations create the schema). Each section is a function of the bench
+ * context; the figures print as they come and are written to `--out` as JSON (the run replaces an
+ * earlier run on the same engine; `--out -` writes nothing), from which `npm run bench:chart`
+ * draws the SVG chart.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.js";
-import { type Database, type QuerySettings, SEARCH_SETTINGS, searchTransaction } from "../src/db/database.js";
-import { migrate } from "../src/db/migrations.js";
-import { PgliteDatabase } from "../src/db/pglite-database.js";
-import { toVectorLiteral } from "../src/embeddings/embedder.js";
 import { LocalEmbedder } from "../src/embeddings/local-embedder.js";
 import { buildApp } from "../src/server.js";
-import { DEFAULT_TENANT } from "../src/services/context.js";
-import { buildSearch } from "../src/store/search-sql.js";
 import { corpus } from "./corpus.js";
+import { APP_EF_SEARCH, openEngine } from "./engine.js";
+import { fill } from "./fill.js";
+import { ms, round } from "./measure.js";
+import { BenchResults, type BenchRun, type SizeFigures, withRun } from "./results.js";
+import type { BenchContext } from "./sections/context.js";
+import { httpSection } from "./sections/http.js";
+import { ingestSection } from "./sections/ingest.js";
+import { recallSection } from "./sections/recall.js";
+import { hybridRecallSection, latencySection, semanticPlan } from "./sections/search.js";
+
+export const DEFAULT_RESULTS = path.resolve(import.meta.dirname, "../../docs/benchmarks/results.json");
+const DIMENSIONS = 384;
 
 const { values } = parseArgs({
   options: {
+    "database-url": { type: "string" },
     sizes: { type: "string", default: "10000" },
     queries: { type: "string", default: "100" },
     "ingest-messages": { type: "string", default: "5000" },
     /** Extra hnsw.ef_search values to report recall for (the app's own setting is always measured). */
     "ef-search": { type: "string", default: "" },
+    out: { type: "string", default: DEFAULT_RESULTS },
   },
 });
-const sizes = values.sizes.split(",").map(Number);
-const queryCount = Number(values.queries);
-const ingestMessages = Number(values["ingest-messages"]);
-const efSweep = values["ef-search"] ? values["ef-search"].split(",").map(Number) : [];
 
-const embedder = new LocalEmbedder(384);
-const text = corpus();
-const rows: [string, string][] = [];
-const row = (label: string, value: string) => {
-  rows.push([label, value]);
-  console.log(`${label}: ${value}`);
-};
+function positiveInts(flag: string, raw: string): number[] {
+  const xs = raw.split(",").filter(Boolean).map(Number);
+  const bad = xs.filter((x) => !Number.isInteger(x) || x <= 0);
+  if (bad.length > 0) throw new Error(`--${flag} takes positive integers separated by commas, got "${raw}"`);
+  return xs;
+}
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-const ms = (x: number) => `${x.toFixed(2)} ms`;
-const time = async (fn: () => Promise<unknown>) => {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-};
+const print = (label: string, value: string) => console.log(`${label}: ${value}`);
 
-function conversation(i: number, messages: number) {
-  const topic = i % text.topics;
+async function sizeSection(
+  ctx: BenchContext,
+  size: number,
+  efSweep: readonly number[],
+): Promise<SizeFigures> {
+  const filled = await fill(ctx.db, size, text, ctx.embedder);
+  print(
+    `fill to ${size} chunks`,
+    `${filled.insertSeconds.toFixed(1)} s inserting (indexes dropped), ${filled.indexSeconds.toFixed(1)} s building HNSW + GIN`,
+  );
+  const plan = await semanticPlan(ctx);
+  print(`semantic plan @${size}`, plan);
+  const latencies = await latencySection(ctx);
+  for (const [mode, l] of Object.entries(latencies)) {
+    print(`search ${mode} @${size}`, `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}`);
+  }
+  const hybridRecall = await hybridRecallSection(ctx);
+  print(`hybrid top 10 vs exhaustive keyword ranking @${size}`, hybridRecall.toFixed(3));
+  const recall = await recallSection(ctx, efSweep);
+  for (const r of recall) {
+    print(
+      `recall@10 @${size}, ef_search ${r.efSearch}`,
+      `${r.strict.toFixed(3)} (tie-aware ${r.tieAware.toFixed(3)})`,
+    );
+  }
+  const http = await httpSection(ctx);
+  for (const [mode, h] of Object.entries(http)) {
+    print(
+      `HTTP vs SQL, ${mode} @${size}`,
+      `HTTP p50 ${ms(h.fetchP50)} (node:http ${ms(h.nodeHttpP50)}), SQL p50 ${ms(h.sqlP50)}, ratio ${h.ratio.toFixed(2)}`,
+    );
+  }
   return {
-    id: `bench-${i}`,
-    user_id: `user-${i % 50}`,
-    messages: Array.from({ length: messages }, (_, m) => ({
-      role: m % 2 === 0 ? ("user" as const) : ("assistant" as const),
-      content: `${text.sentence(topic, 25)}.`,
-    })),
+    chunks: size,
+    fill: { insertSeconds: round(filled.insertSeconds), indexSeconds: round(filled.indexSeconds) },
+    semanticPlan: plan,
+    latency: latencies,
+    hybridRecall,
+    recall,
+    http,
   };
 }
 
-/** Tops the chunk table up to `target` rows with straight SQL (the index is maintained as usual). */
-async function fill(db: Database, target: number, batch = 500) {
-  let [{ n } = { n: 0 }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM chunks");
-  let c = 0;
-  while (n < target) {
-    const size = Math.min(batch, target - n);
-    const id = `fill-${n}`;
-    await db.query("INSERT INTO conversations (id, user_id) VALUES ($1, $2)", [id, `user-${c++ % 50}`]);
-    const texts = Array.from({ length: size }, () => {
-      const topic = Math.floor(text.random() * text.topics);
-      return `user: ${text.sentence(topic, 30)}.\nassistant: ${text.sentence(topic, 30)}.`;
-    });
-    const vectors = (await embedder.embed(texts)).map(toVectorLiteral);
-    await db.query(
-      `INSERT INTO chunks (conversation_id, tenant_id, start_seq, end_seq, roles, text, token_count, created_at, embedding)
-       SELECT $1, 'default', t.i, t.i, ARRAY['user','assistant'], t.text, 100, now(), t.v::vector
-       FROM unnest($2::int[], $3::text[], $4::text[]) AS t(i, text, v)`,
-      [id, texts.map((_, j) => j), texts, vectors],
-    );
-    n += size;
-  }
-}
+const text = corpus();
 
 async function main() {
-  row(
+  const sizes = positiveInts("sizes", values.sizes);
+  const queryCount = positiveInts("queries", values.queries)[0] ?? 100;
+  const ingestMessages = positiveInts("ingest-messages", values["ingest-messages"])[0] ?? 5000;
+  const efSweep = positiveInts("ef-search", values["ef-search"]);
+  // Read before measuring: a file the run cannot merge into must fail now, not after an hour's run.
+  const earlier = values.out === "-" ? undefined : readResults(values.out);
+  const embedder = new LocalEmbedder(DIMENSIONS);
+  const { db, info } = await openEngine(values["database-url"], {
+    provider: embedder.provider,
+    model: embedder.model,
+    dimensions: embedder.dimensions,
+  });
+  const cpus = os.cpus();
+  const machine = {
+    cpus: cpus.length,
+    model: cpus[0]?.model.trim() ?? "?",
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    load: round(os.loadavg()[0] ?? 0),
+  };
+  print("engine", `${info.kind}, Postgres ${info.postgres}, pgvector ${info.pgvector}`);
+  print(
     "machine",
-    `${os.cpus().length} cpu (${os.cpus()[0]?.model.trim()}), node ${process.version}, load ${os.loadavg()[0]?.toFixed(1)}`,
+    `${machine.cpus} cpu (${machine.model}), ${machine.memoryGb} GB, node ${process.version}, load ${machine.load}`,
   );
-  const db = await PgliteDatabase.open();
-  await migrate(db, { provider: embedder.provider, model: embedder.model, dimensions: embedder.dimensions });
   // The engine is measured, not the cache or the rate limiter: with them on, repeated queries are
   // served from the cache and the HTTP loop runs into 429s.
   const config = loadConfig({
-    EMBEDDING_DIMENSIONS: "384",
+    EMBEDDING_DIMENSIONS: String(DIMENSIONS),
     CACHE_ENABLED: "false",
     RATE_LIMIT_PER_MINUTE: "0",
   });
   const app = await buildApp({ config, databases: { primary: db, replica: db }, embedder });
+  try {
+    const address = await app.listen({ host: "127.0.0.1", port: 0 });
+    // Queries lean on a topic's own words, as real ones lean on specific terms.
+    const queries = Array.from({ length: queryCount }, (_, i) => text.sentence(i % text.topics, 5));
+    const ctx: BenchContext = { app, db, embedder, address, queries };
 
-  // Ingest through the service (chunking, tokenizer, embedding, one transaction per conversation).
-  const perConversation = 20;
-  const conversations = Math.ceil(ingestMessages / perConversation);
-  const ingestMs = await time(async () => {
-    for (let i = 0; i < conversations; i++) {
-      await app.services.conversations.ingest(conversation(i, perConversation), { tenantId: DEFAULT_TENANT });
-    }
-  });
-  row(
-    "ingest",
-    `${Math.round((conversations * perConversation) / (ingestMs / 1000))} messages/s (${conversations * perConversation} messages, ${perConversation}/conversation)`,
-  );
+    const ingest = await ingestSection(ctx, text, ingestMessages);
+    print("ingest", `${ingest.messagesPerSecond.toFixed(0)} messages/s (${ingest.messages} messages)`);
+    const figures: SizeFigures[] = [];
+    for (const size of sizes) figures.push(await sizeSection(ctx, size, efSweep));
 
-  const address = await app.listen({ host: "127.0.0.1", port: 0 });
-  // Queries lean on a topic's own words, as real ones lean on specific terms.
-  const queries = Array.from({ length: queryCount }, (_, i) => text.sentence(i % text.topics, 5, 0.8));
-
-  for (const size of sizes) {
-    // PGlite has no autovacuum: analyze as Postgres would have by now, so the planner sees the size.
-    const fillMs = await time(async () => {
-      await fill(db, size);
-      await db.query("ANALYZE");
-    });
-    row(`fill to ${size} chunks`, `${(fillMs / 1000).toFixed(1)} s`);
-    const probe = buildSearch({
-      mode: "semantic",
-      text: queries[0]!,
-      vector: toVectorLiteral((await embedder.embed([queries[0]!]))[0]!),
-      k: 10,
-      tenantId: DEFAULT_TENANT,
-    });
-    const plan = await db.query<{ "QUERY PLAN": string }>(`EXPLAIN ${probe.sql}`, probe.params);
-    row(
-      `semantic plan @${size}`,
-      plan.find((p) => p["QUERY PLAN"].includes("Scan"))?.["QUERY PLAN"].trim() ?? "?",
-    );
-    for (const mode of ["semantic", "hybrid"] as const) {
-      const lat: number[] = [];
-      for (const query of queries) {
-        lat.push(
-          await time(() => app.services.search.search({ query, k: 10, mode }, { tenantId: DEFAULT_TENANT })),
-        );
-      }
-      row(`search ${mode} @${size}`, `p50 ${ms(percentile(lat, 50))}, p95 ${ms(percentile(lat, 95))}`);
-    }
-    // Recall@10 of HNSW against exact nearest neighbours: strict (same ids) and tie-aware (a hit as
-    // close as the exact 10th counts; hashed vectors tie often).
-    const recall = async (settings: QuerySettings = SEARCH_SETTINGS) => {
-      let strict = 0;
-      let tieAware = 0;
-      for (const query of queries) {
-        const vector = toVectorLiteral((await embedder.embed([query]))[0]!);
-        const base = { mode: "semantic" as const, text: query, vector, k: 10, tenantId: DEFAULT_TENANT };
-        const approx = await app.store.search(base, undefined, settings);
-        const exact = await app.store.search({ ...base, exact: true }, undefined, settings);
-        const ids = new Set(approx.map((h) => h.chunk_id));
-        strict += exact.filter((h) => ids.has(h.chunk_id)).length / exact.length;
-        const tenth = exact.at(-1)?.score ?? 1;
-        tieAware += Math.min(1, approx.filter((h) => h.score >= tenth - 1e-9).length / exact.length);
-      }
-      return `${(strict / queries.length).toFixed(3)} (tie-aware ${(tieAware / queries.length).toFixed(3)})`;
+    const run: BenchRun = {
+      engine: info.kind,
+      postgres: info.postgres,
+      pgvector: info.pgvector,
+      node: process.version,
+      machine,
+      date: new Date().toISOString(),
+      options: { queries: queryCount, ingestMessages, appEfSearch: APP_EF_SEARCH, dimensions: DIMENSIONS },
+      ingest,
+      sizes: figures,
     };
-    row(`recall@10 @${size}`, await recall());
-    for (const ef of efSweep) {
-      // Per search transaction, like the app's own settings; the index is forced so the sweep
-      // measures HNSW even where the planner would scan.
-      const sweep = { ...SEARCH_SETTINGS, "hnsw.ef_search": String(ef), enable_seqscan: "off" };
-      row(`recall@10 @${size}, ef_search ${ef}, index forced`, await recall(sweep));
-    }
-
-    // The same query over HTTP (JSON, routing, validation, embedding) vs straight SQL.
-    for (const mode of ["hybrid", "semantic"] as const) {
-      const http: number[] = [];
-      const sql: number[] = [];
-      const post = async (query: string) => {
-        const res = await fetch(`${address}/v1/search`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query, k: 10, mode }),
-        });
-        const body = await res.json();
-        if (!res.ok) throw new Error(`POST /v1/search answered ${res.status}: ${JSON.stringify(body)}`);
-      };
-      // Warm-up, and a fresh keep-alive connection (the previous one may have idled past KEEPALIVE_TIMEOUT).
-      await post(queries[0]!).catch(() => post(queries[0]!));
-      for (const query of queries) {
-        const vector = toVectorLiteral((await embedder.embed([query]))[0]!);
-        const built = buildSearch({ mode, text: query, vector, k: 10, tenantId: DEFAULT_TENANT });
-        // The same transaction and settings the store runs a semantic/hybrid search in.
-        sql.push(await time(() => searchTransaction(db, (tx) => tx.query(built.sql, built.params))));
-        http.push(await time(() => post(query)));
-      }
-      const ratio = percentile(http, 50) / percentile(sql, 50);
-      row(
-        `HTTP vs SQL, ${mode} @${size}`,
-        `HTTP p50 ${ms(percentile(http, 50))}, SQL p50 ${ms(percentile(sql, 50))}, ratio ${ratio.toFixed(2)}`,
-      );
-    }
+    if (earlier) writeResults(values.out, earlier, run);
+  } finally {
+    await app.close();
+    await db.close();
   }
-  await app.close();
-  await db.close();
+}
 
-  console.log("\n| measure | result |\n| --- | --- |");
-  for (const [label, value] of rows) console.log(`| ${label} | ${value} |`);
+function readResults(file: string): BenchResults {
+  if (!existsSync(file)) return { runs: [] };
+  const parsed = BenchResults.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    throw new Error(
+      `${file} is not a results file this bench can add to (${parsed.error.issues[0]?.message}): move it away or pass --out -`,
+    );
+  }
+  return parsed.data;
+}
+
+function writeResults(file: string, before: BenchResults, run: BenchRun): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(withRun(before, run), null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

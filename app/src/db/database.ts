@@ -54,14 +54,21 @@ export interface Databases {
 }
 
 /**
- * What every vector search runs with: recall-friendly HNSW search (ef_search 400, see
- * docs/benchmarks.md) that still fills filtered queries (iterative scan). Per transaction, never per
+ * What every vector search runs with: recall-friendly HNSW search (ef_search 800, see
+ * docs/benchmarks.md) that still fills filtered queries (iterative scan), priced for memory or SSD
+ * (random_page_cost 1.1 instead of the spinning-disk default 4): pgvector prices an HNSW scan by
+ * ef_search and its index pages at random_page_cost, so with ef_search 400 or more and the default the
+ * planner prefers a full scan of the chunks (exact, but every distance computed, which it prices
+ * at almost nothing) up to and past 10k chunks, many times slower than the index
+ * (docs/benchmarks.md). Turning sequential scans off instead only moves it to a full btree scan.
+ * Per transaction, never per
  * session: behind PgBouncer in transaction mode a session `SET` lands on whichever server connection
  * ran it, not on the one that runs the search (docs/app.md, "Search settings and the pooler").
  */
 export const SEARCH_SETTINGS: QuerySettings = {
-  "hnsw.ef_search": "400",
+  "hnsw.ef_search": "800",
   "hnsw.iterative_scan": "relaxed_order",
+  random_page_cost: "1.1",
 };
 
 /** Runs `fn` in one transaction that starts with {@link SEARCH_SETTINGS} (or `settings`). */
