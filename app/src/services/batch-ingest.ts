@@ -71,17 +71,6 @@ function stored(index: number, status: "ingested" | "unchanged", result: IngestR
   return { index, status, ...result };
 }
 
-/** Whether a single ingest's result wrote nothing (what the planner calls unchanged). */
-function unchanged(input: IngestConversationInput, result: IngestResult): boolean {
-  return (
-    result.added.messages === 0 &&
-    result.added.chunks === 0 &&
-    input.title === undefined &&
-    input.user_id === undefined &&
-    input.metadata === undefined
-  );
-}
-
 export async function ingestBatch(
   inputs: readonly IngestConversationInput[],
   ctx: RequestContext,
@@ -101,8 +90,8 @@ export async function ingestBatch(
       const input = { ...inputs[index]!, id: ids[index]! };
       try {
         await writeOnce();
-        const result = await deps.service.ingest(input, ctx);
-        results[index] = stored(index, unchanged(input, result) ? "unchanged" : "ingested", result);
+        const { result, wrote: changed } = await deps.service.ingestReporting(input, ctx);
+        results[index] = stored(index, changed ? "ingested" : "unchanged", result);
       } catch (error) {
         if (isRequestLevel(error)) throw error;
         results[index] = failed(index, ids[index]!, error, deps);

@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { DisabledCache } from "../cache/cache.js";
+import { canonicalJson } from "../cache/keys.js";
 import type { Cache } from "../cache/types.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import { decodeCursor, encodeCursor } from "../lib/cursor.js";
@@ -35,6 +36,17 @@ function hashMessage(role: string, content: string): string {
   return createHash("sha256").update(role).update("\n").update(content).digest("hex").slice(0, 32);
 }
 
+/** Whether the fields `input` gives (title, user_id, metadata) are already the stored ones. */
+function sameFields(input: IngestConversationInput, state: StoredState): boolean {
+  const stored = state.fields;
+  if (!stored) return false;
+  return (
+    (input.title === undefined || input.title === stored.title) &&
+    (input.user_id === undefined || input.user_id === stored.userId) &&
+    (input.metadata === undefined || canonicalJson(input.metadata) === canonicalJson(stored.metadata))
+  );
+}
+
 export interface ConversationServiceOptions {
   /** Its tenant data version is bumped after every committed ingest and delete. Defaults to none. */
   cache?: Cache;
@@ -60,14 +72,22 @@ export class ConversationService {
     this.now = options.now ?? (() => new Date());
   }
 
-  ingest(input: IngestConversationInput, ctx: RequestContext): Promise<IngestResult> {
+  async ingest(input: IngestConversationInput, ctx: RequestContext): Promise<IngestResult> {
+    return (await this.ingestReporting(input, ctx)).result;
+  }
+
+  /** {@link ingest}, also telling whether anything was written (false for an exact re-send). */
+  ingestReporting(
+    input: IngestConversationInput,
+    ctx: RequestContext,
+  ): Promise<{ result: IngestResult; wrote: boolean }> {
     const id = input.id ?? randomUUID();
     return untilAborted(ctx.signal, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await this.ingestOnce(id, input, ctx);
-          this.reportIngested(ctx.tenantId, result);
-          return result;
+          const outcome = await this.ingestOnce(id, input, ctx);
+          this.reportIngested(ctx.tenantId, outcome.result);
+          return outcome;
         } catch (error) {
           if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -79,15 +99,15 @@ export class ConversationService {
     id: string,
     input: IngestConversationInput,
     ctx: RequestContext,
-  ): Promise<IngestResult> {
+  ): Promise<{ result: IngestResult; wrote: boolean }> {
     const state = await this.store.readState(id, ctx.tenantId, ctx.signal);
     const planned = this.plan(id, input, state, ctx.tenantId);
-    if (planned.kind === "unchanged") return planned.result;
+    if (planned.kind === "unchanged") return { result: planned.result, wrote: false };
     const vectors = await this.embedFresh([planned], ctx);
     const totals = await this.store.applyIngest(withVectors(planned, vectors, 0), ctx.signal);
     // After the commit: a search from now on must not be served a result computed before it.
     await this.cache.bumpDataVersion(ctx.tenantId);
-    return { conversation_id: id, ...totals, added: planned.added };
+    return { result: { conversation_id: id, ...totals, added: planned.added }, wrote: true };
   }
 
   /**
@@ -116,13 +136,7 @@ export class ConversationService {
       ...m,
       contentHash: hashes[m.seq]!,
     }));
-    if (
-      state.exists &&
-      newMessages.length === 0 &&
-      input.title === undefined &&
-      input.user_id === undefined &&
-      input.metadata === undefined
-    ) {
+    if (state.exists && newMessages.length === 0 && sameFields(input, state)) {
       return {
         kind: "unchanged",
         result: {

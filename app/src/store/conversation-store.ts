@@ -23,6 +23,8 @@ export interface StoredState {
   exists: boolean;
   /** The id belongs to another tenant (then nothing else is read). */
   foreign: boolean;
+  /** The stored conversation's own fields (when it exists). */
+  fields?: { title: string | null; userId: string | null; metadata: Record<string, unknown> };
   messages: { seq: number; contentHash: string; createdAt: Date }[];
   chunkKeys: Set<string>;
 }
@@ -95,15 +97,19 @@ export class ConversationStore {
     const states = new Map<string, StoredState>(
       ids.map((id) => [id, { exists: false, foreign: false, messages: [], chunkKeys: new Set<string>() }]),
     );
-    const owners = await this.db.primary.query<{ id: string; tenant_id: string }>(
-      "SELECT id, tenant_id FROM conversations WHERE id = ANY($1::text[])",
-      [ids],
-    );
+    const owners = await this.db.primary.query<{
+      id: string;
+      tenant_id: string;
+      title: string | null;
+      user_id: string | null;
+      metadata: Record<string, unknown>;
+    }>("SELECT id, tenant_id, title, user_id, metadata FROM conversations WHERE id = ANY($1::text[])", [ids]);
     const own: string[] = [];
     for (const owner of owners) {
       const state = states.get(owner.id)!;
       if (owner.tenant_id === tenantId) {
         state.exists = true;
+        state.fields = { title: owner.title, userId: owner.user_id, metadata: owner.metadata };
         own.push(owner.id);
       } else state.foreign = true;
     }
