@@ -14,10 +14,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { closeDatabases, openDatabases } from "../db/open.js";
-import { dropVectorIndex, ensureVectorIndex } from "../db/vector-index.js";
-import { importNdjson } from "../import/importer.js";
-import { ndjsonLines } from "../import/ndjson-lines.js";
 import { Progress } from "../import/progress.js";
+import { runImport } from "../import/run-import.js";
 import { MAX_BATCH_CONVERSATIONS } from "../schemas/conversation-batch.js";
 import { buildApp } from "../server.js";
 import { DEFAULT_TENANT } from "../services/context.js";
@@ -60,8 +58,6 @@ async function run(): Promise<number> {
   const input = args.file === "-" ? process.stdin : createReadStream(args.file);
   const config = loadConfig(process.env);
   const databases = await openDatabases(config);
-  const db = databases.primary;
-  let dropped = false;
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -70,26 +66,21 @@ async function run(): Promise<number> {
   const started = performance.now();
   try {
     const app = await buildApp({ config, databases });
-    const progress = new Progress(process.stderr, total);
     try {
-      const ctx = { tenantId: args.tenant };
-      const counts = await importNdjson(ndjsonLines(input), {
+      const progress = new Progress(process.stderr, total);
+      const counts = await runImport({
+        app,
+        input,
+        tenantId: args.tenant,
         batchSize: args.batchSize,
+        deferIndex: args.deferIndex,
         stopped: () => interrupted,
-        ingest: (inputs) =>
-          app.services.conversations.ingestMany(inputs, ctx, {
-            beforeWrite: async () => {
-              if (!args.deferIndex || dropped) return;
-              await dropVectorIndex(db);
-              dropped = true;
-            },
-            onUnexpected: (index, id, error) =>
-              progress.problem(`conversation ${id} (batch entry ${index}): ${String(error)}`),
-          }),
         onEvent: (event) =>
           event.kind === "problem"
             ? progress.problem(event.message)
             : progress.update(event.counts, event.bytes),
+        onUnexpected: (id, error) => progress.problem(`conversation ${id}: ${String(error)}`),
+        onRebuild: () => progress.problem("rebuilding the vector index…"),
       });
       progress.done(counts, total ?? 0);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -100,11 +91,6 @@ async function run(): Promise<number> {
       if (counts.stopped) return 130;
       return counts.failed > 0 ? 1 : 0;
     } finally {
-      if (dropped) {
-        process.stderr.write("rebuilding the vector index…\n");
-        await ensureVectorIndex(db);
-      }
-      if (db.kind === "pglite") await db.query("ANALYZE");
       await app.close();
     }
   } finally {
