@@ -27,7 +27,10 @@ export function fixFor(issue: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return `remove it; the fields are ${inMessage ? FIELDS.message : FIELDS.conversation}`;
     case "invalid_type":
-      return issue.input === undefined ? `add it (${issue.expected})` : `make it ${article(issue.expected)}`;
+      // zod does not keep the input on the issue; its message says what was received.
+      return /received undefined$/.test(issue.message)
+        ? `add it (${issue.expected})`
+        : `make it ${article(issue.expected)}`;
     case "invalid_value":
       return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_format":
