@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ingest [-- --conversations 2000 --prefill 10000 --out ../docs/benchmarks/bulk-ingest.json]`
+ * `npm run bench:ingest [-- --conversations 1000 --prefill 10000 --out ../docs/benchmarks/bulk-ingest.json]`
  *
  * Loads the same synthetic conversations (20 messages each) into embedded PGlite three ways, side by
  * side in one run, on an empty chunk table and on one pre-filled to `--prefill` chunks:
@@ -32,7 +32,7 @@ import { corpus } from "./corpus.js";
 
 const { values } = parseArgs({
   options: {
-    conversations: { type: "string", default: "2000" },
+    conversations: { type: "string", default: "1000" },
     messages: { type: "string", default: "20" },
     prefill: { type: "string", default: "10000" },
     out: {
