@@ -216,6 +216,10 @@ describe("docs/quickstart.md", () => {
     expect(new Set(toolCalls.map((c) => c.tool))).toEqual(new Set(["tools/list", ...TOOL_NAMES]));
     const result = (tool: string) => toolCalls.find((c) => c.tool === tool)!.result.structuredContent;
     expect(result("ingest_conversation")).toMatchObject({ conversation_id: "retro" });
+    // A new conversation and a prefix of the stored one (an exact re-send of what is there).
+    expect(result("ingest_conversations")).toMatchObject({
+      counts: { ingested: 1, unchanged: 1, failed: 0 },
+    });
     expect(JSON.stringify(result("search_conversations"))).toContain('"conversation_id":"retro"');
     expect(result("delete_conversation")).toEqual({ id: "retro", deleted: true });
   });

@@ -5,6 +5,7 @@
  * instead of mixing incompatible vectors (see docs/app.md, "Re-embedding").
  */
 import type { Database, Queryable } from "./database.js";
+import { CREATE_VECTOR_INDEX } from "./vector-index.js";
 
 export interface EmbeddingSpec {
   provider: string;
@@ -152,6 +153,8 @@ export async function migrate(db: Database, spec: EmbeddingSpec): Promise<number
       applied.push(migration.version);
     }
     if (!stored) await writeSpec(tx, spec);
+    // An import run with --defer-index that was killed before its rebuild leaves the index missing.
+    await tx.query(CREATE_VECTOR_INDEX);
     return applied;
   });
 }

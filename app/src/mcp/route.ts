@@ -34,7 +34,7 @@ const postSchema = {
   operationId: "mcp",
   summary: "MCP over Streamable HTTP (stateless, JSON responses)",
   description:
-    "Connect an MCP client to this URL. Tools: ingest_conversation, search_conversations, answer_question, " +
+    "Connect an MCP client to this URL. Tools: ingest_conversation, ingest_conversations, search_conversations, answer_question, " +
     "get_conversation, list_conversations, delete_conversation (see `tools/list` for their schemas).",
   tags: ["mcp"],
   body: JsonRpcRequest,

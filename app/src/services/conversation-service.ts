@@ -5,8 +5,9 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { DisabledCache } from "../cache/cache.js";
+import { canonicalJson } from "../cache/keys.js";
 import type { Cache } from "../cache/types.js";
-import { type Embedder, toVectorLiteral } from "../embeddings/embedder.js";
+import type { Embedder } from "../embeddings/embedder.js";
 import { decodeCursor, encodeCursor } from "../lib/cursor.js";
 import { AppError } from "../lib/errors.js";
 import { type ChunkMessage, type ChunkOptions, chunkConversation, chunkKey } from "../retrieval/chunker.js";
@@ -21,15 +22,29 @@ import {
   ConcurrentChangeError,
   type ConversationStore,
   type NewMessage,
+  type StoredState,
 } from "../store/conversation-store.js";
 import { untilAborted } from "./abort.js";
+import { type BatchOptions, type BatchResult, ingestBatch } from "./batch-ingest.js";
 import type { RequestContext } from "./context.js";
 import type { ServiceHooks } from "./hooks.js";
+import { type Planned, type WritePlan, withVectors } from "./ingest-plan.js";
 
 const MAX_ATTEMPTS = 3;
 
 function hashMessage(role: string, content: string): string {
   return createHash("sha256").update(role).update("\n").update(content).digest("hex").slice(0, 32);
+}
+
+/** Whether the fields `input` gives (title, user_id, metadata) are already the stored ones. */
+function sameFields(input: IngestConversationInput, state: StoredState): boolean {
+  const stored = state.fields;
+  if (!stored) return false;
+  return (
+    (input.title === undefined || input.title === stored.title) &&
+    (input.user_id === undefined || input.user_id === stored.userId) &&
+    (input.metadata === undefined || canonicalJson(input.metadata) === canonicalJson(stored.metadata))
+  );
 }
 
 export interface ConversationServiceOptions {
@@ -57,14 +72,22 @@ export class ConversationService {
     this.now = options.now ?? (() => new Date());
   }
 
-  ingest(input: IngestConversationInput, ctx: RequestContext): Promise<IngestResult> {
+  async ingest(input: IngestConversationInput, ctx: RequestContext): Promise<IngestResult> {
+    return (await this.ingestReporting(input, ctx)).result;
+  }
+
+  /** {@link ingest}, also telling whether anything was written (false for an exact re-send). */
+  ingestReporting(
+    input: IngestConversationInput,
+    ctx: RequestContext,
+  ): Promise<{ result: IngestResult; wrote: boolean }> {
     const id = input.id ?? randomUUID();
     return untilAborted(ctx.signal, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await this.ingestOnce(id, input, ctx);
-          this.hooks.conversationIngested?.(ctx.tenantId, result.added.messages, result.added.chunks);
-          return result;
+          const outcome = await this.ingestOnce(id, input, ctx);
+          this.reportIngested(ctx.tenantId, outcome.result);
+          return outcome;
         } catch (error) {
           if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -76,8 +99,22 @@ export class ConversationService {
     id: string,
     input: IngestConversationInput,
     ctx: RequestContext,
-  ): Promise<IngestResult> {
+  ): Promise<{ result: IngestResult; wrote: boolean }> {
     const state = await this.store.readState(id, ctx.tenantId, ctx.signal);
+    const planned = this.plan(id, input, state, ctx.tenantId);
+    if (planned.kind === "unchanged") return { result: planned.result, wrote: false };
+    const vectors = await this.embedFresh([planned], ctx);
+    const totals = await this.store.applyIngest(withVectors(planned, vectors, 0), ctx.signal);
+    // After the commit: a search from now on must not be served a result computed before it.
+    await this.cache.bumpDataVersion(ctx.tenantId);
+    return { result: { conversation_id: id, ...totals, added: planned.added }, wrote: true };
+  }
+
+  /**
+   * What an ingest of `input` would store on top of `state`, without embeddings yet.
+   * @throws AppError CONFLICT when the input changes a stored message
+   */
+  plan(id: string, input: IngestConversationInput, state: StoredState, tenantId: string): Planned {
     const now = this.now();
     const hashes = input.messages.map((m) => hashMessage(m.role, m.content));
     const overlap = Math.min(state.messages.length, hashes.length);
@@ -99,52 +136,62 @@ export class ConversationService {
       ...m,
       contentHash: hashes[m.seq]!,
     }));
-    if (
-      state.exists &&
-      newMessages.length === 0 &&
-      input.title === undefined &&
-      input.user_id === undefined &&
-      input.metadata === undefined
-    ) {
+    if (state.exists && newMessages.length === 0 && sameFields(input, state)) {
       return {
-        conversation_id: id,
-        messages: state.messages.length,
-        chunks: state.chunkKeys.size,
-        added: { messages: 0, chunks: 0 },
+        kind: "unchanged",
+        result: {
+          conversation_id: id,
+          messages: state.messages.length,
+          chunks: state.chunkKeys.size,
+          added: { messages: 0, chunks: 0 },
+        },
       };
     }
     // A re-send without new messages (or a shorter prefix) leaves the chunks as they are.
     const drafts = newMessages.length > 0 ? chunkConversation(all, this.chunking) : [];
-    const keep = newMessages.length > 0 ? drafts.map(chunkKey) : [...state.chunkKeys];
     const fresh = drafts.filter((d) => !state.chunkKeys.has(chunkKey(d)));
-    const vectors =
-      fresh.length > 0
-        ? await this.embedder.embed(
-            fresh.map((d) => d.text),
-            { signal: ctx.signal },
-          )
-        : [];
-    const totals = await this.store.applyIngest(
-      {
+    return {
+      kind: "write",
+      fresh,
+      added: { messages: newMessages.length, chunks: fresh.length },
+      plan: {
         id,
-        tenantId: ctx.tenantId,
+        tenantId,
         title: input.title,
         userId: input.user_id,
         metadata: input.metadata,
         expectedMessages: state.messages.length,
         newMessages,
-        keepChunkKeys: keep,
-        newChunks: fresh.map((d, i) => ({ ...d, vector: toVectorLiteral(vectors[i]!) })),
+        keepChunkKeys: newMessages.length > 0 ? drafts.map(chunkKey) : [...state.chunkKeys],
       },
-      ctx.signal,
-    );
-    // After the commit: a search from now on must not be served a result computed before it.
-    await this.cache.bumpDataVersion(ctx.tenantId);
-    return {
-      conversation_id: id,
-      ...totals,
-      added: { messages: newMessages.length, chunks: fresh.length },
     };
+  }
+
+  /** One embedder call for the new chunks of all `plans`, in order (what batching saves). */
+  async embedFresh(plans: readonly WritePlan[], ctx: RequestContext): Promise<number[][]> {
+    const texts = plans.flatMap((p) => p.fresh.map((d) => d.text));
+    return texts.length > 0 ? this.embedder.embed(texts, { signal: ctx.signal }) : [];
+  }
+
+  /** Tells the metrics layer about one committed (or unchanged) ingest. */
+  reportIngested(tenantId: string, result: IngestResult): void {
+    this.hooks.conversationIngested?.(tenantId, result.added.messages, result.added.chunks);
+  }
+
+  /** Ingests many conversations; see {@link ingestBatch} in `batch-ingest.ts`. */
+  ingestMany(
+    inputs: readonly IngestConversationInput[],
+    ctx: RequestContext,
+    options: BatchOptions = {},
+  ): Promise<BatchResult> {
+    return untilAborted(ctx.signal, () =>
+      ingestBatch(inputs, ctx, {
+        service: this,
+        store: this.store,
+        bump: (tenantId) => this.cache.bumpDataVersion(tenantId),
+        ...options,
+      }),
+    );
   }
 
   /** @throws AppError NOT_FOUND */

@@ -21,6 +21,10 @@ export type { ListQuery } from "./list-sql.js";
 
 export interface StoredState {
   exists: boolean;
+  /** The id belongs to another tenant (then nothing else is read). */
+  foreign: boolean;
+  /** The stored conversation's own fields (when it exists). */
+  fields?: { title: string | null; userId: string | null; metadata: Record<string, unknown> };
   messages: { seq: number; contentHash: string; createdAt: Date }[];
   chunkKeys: Set<string>;
 }
@@ -78,30 +82,65 @@ export class ConversationStore {
    * named it explicitly and may not write to it (reads of such ids are 404s instead, see docs/security.md).
    */
   async readState(id: string, tenantId: string, signal?: AbortSignal): Promise<StoredState> {
+    const state = (await this.readStates([id], tenantId, signal)).get(id)!;
+    if (state.foreign) throw forbidden(id);
+    return state;
+  }
+
+  /**
+   * {@link readState} for many ids in three statements (the batch ingest); another tenant's id comes
+   * back as `foreign` instead of throwing, so the batch can report it for that conversation alone.
+   */
+  async readStates(
+    ids: readonly string[],
+    tenantId: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, StoredState>> {
     checkAborted(signal);
-    const owner = await this.db.primary.query<{ tenant_id: string }>(
-      "SELECT tenant_id FROM conversations WHERE id = $1",
-      [id],
+    const states = new Map<string, StoredState>(
+      ids.map((id) => [id, { exists: false, foreign: false, messages: [], chunkKeys: new Set<string>() }]),
     );
-    if (owner.length === 0) return { exists: false, messages: [], chunkKeys: new Set() };
-    if (owner[0]!.tenant_id !== tenantId) throw forbidden(id);
-    const messages = await this.db.primary.query<{ seq: number; content_hash: string; created_at: Date }>(
-      "SELECT seq, content_hash, created_at FROM messages WHERE conversation_id = $1 ORDER BY seq",
-      [id],
+    const owners = await this.db.primary.query<{
+      id: string;
+      tenant_id: string;
+      title: string | null;
+      user_id: string | null;
+      metadata: Record<string, unknown>;
+    }>("SELECT id, tenant_id, title, user_id, metadata FROM conversations WHERE id = ANY($1::text[])", [ids]);
+    const own: string[] = [];
+    for (const owner of owners) {
+      const state = states.get(owner.id)!;
+      if (owner.tenant_id === tenantId) {
+        state.exists = true;
+        state.fields = { title: owner.title, userId: owner.user_id, metadata: owner.metadata };
+        own.push(owner.id);
+      } else state.foreign = true;
+    }
+    if (own.length === 0) return states;
+    const messages = await this.db.primary.query<{
+      conversation_id: string;
+      seq: number;
+      content_hash: string;
+      created_at: Date;
+    }>(
+      `SELECT conversation_id, seq, content_hash, created_at FROM messages
+       WHERE conversation_id = ANY($1::text[]) ORDER BY conversation_id, seq`,
+      [own],
     );
-    const chunks = await this.db.primary.query<{ key: string }>(
-      "SELECT start_seq || ':' || end_seq || ':' || part AS key FROM chunks WHERE conversation_id = $1",
-      [id],
-    );
-    return {
-      exists: true,
-      messages: messages.map((m) => ({
+    for (const m of messages) {
+      states.get(m.conversation_id)!.messages.push({
         seq: m.seq,
         contentHash: m.content_hash,
         createdAt: new Date(m.created_at),
-      })),
-      chunkKeys: new Set(chunks.map((c) => c.key)),
-    };
+      });
+    }
+    const chunks = await this.db.primary.query<{ conversation_id: string; key: string }>(
+      `SELECT conversation_id, start_seq || ':' || end_seq || ':' || part AS key FROM chunks
+       WHERE conversation_id = ANY($1::text[])`,
+      [own],
+    );
+    for (const c of chunks) states.get(c.conversation_id)!.chunkKeys.add(c.key);
+    return states;
   }
 
   /**
@@ -109,58 +148,86 @@ export class ConversationStore {
    * before the commit rolls it back (checked between statements).
    */
   async applyIngest(plan: IngestPlan, signal?: AbortSignal): Promise<{ messages: number; chunks: number }> {
+    return (await this.applyIngestBatch([plan], signal)).get(plan.id)!;
+  }
+
+  /**
+   * Applies several plans (distinct ids, one tenant) in one transaction with one statement per step
+   * for all of them: all of them are stored or none. Throws {@link ConcurrentChangeError} or a
+   * FORBIDDEN naming the first conversation that moved since its plan was made.
+   */
+  async applyIngestBatch(
+    plans: readonly IngestPlan[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, { messages: number; chunks: number }>> {
     checkAborted(signal);
+    const ids = plans.map((p) => p.id);
     return this.db.primary.transaction(async (tx) => {
       const upserted = await tx.query<{ id: string }>(
         `INSERT INTO conversations (id, tenant_id, title, user_id, metadata)
-         VALUES ($1, $2, $3, $4, $5::jsonb)
+         SELECT t.id, t.tenant_id, t.title, t.user_id, t.metadata::jsonb
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(id, tenant_id, title, user_id, metadata)
          ON CONFLICT (id) DO UPDATE SET
            title = coalesce(EXCLUDED.title, conversations.title),
            user_id = coalesce(EXCLUDED.user_id, conversations.user_id),
-           metadata = CASE WHEN $6 THEN EXCLUDED.metadata ELSE conversations.metadata END,
+           metadata = CASE WHEN (EXCLUDED.id = ANY($6::text[])) THEN EXCLUDED.metadata ELSE conversations.metadata END,
            updated_at = now()
          WHERE conversations.tenant_id = EXCLUDED.tenant_id
          RETURNING id`,
         [
-          plan.id,
-          plan.tenantId,
-          plan.title ?? null,
-          plan.userId ?? null,
-          JSON.stringify(plan.metadata ?? {}),
-          plan.metadata !== undefined,
+          ids,
+          plans.map((p) => p.tenantId),
+          plans.map((p) => p.title ?? null),
+          plans.map((p) => p.userId ?? null),
+          plans.map((p) => JSON.stringify(p.metadata ?? {})),
+          plans.filter((p) => p.metadata !== undefined).map((p) => p.id),
         ],
       );
-      // Another tenant took the id between readState and here.
-      if (upserted.length === 0) throw forbidden(plan.id);
+      // Another tenant took an id between readStates and here.
+      const taken = new Set(upserted.map((r) => r.id));
+      const lost = ids.find((id) => !taken.has(id));
+      if (lost !== undefined) throw forbidden(lost);
       checkAborted(signal);
-      // The upsert holds the conversation's row lock, so this count cannot move until commit.
-      const [count] = await tx.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1",
-        [plan.id],
+      // The upsert holds each conversation's row lock, so these counts cannot move until commit.
+      const counts = await tx.query<{ id: string; n: number }>(
+        `SELECT t.id, (SELECT count(*)::int FROM messages WHERE conversation_id = t.id) AS n
+         FROM unnest($1::text[]) AS t(id)`,
+        [ids],
       );
-      if ((count?.n ?? 0) !== plan.expectedMessages) throw new ConcurrentChangeError(plan.id);
-      if (plan.newMessages.length > 0) await insertMessages(tx, plan.id, plan.newMessages);
+      const expected = new Map(plans.map((p) => [p.id, p.expectedMessages]));
+      const moved = counts.find((c) => c.n !== expected.get(c.id));
+      if (moved) throw new ConcurrentChangeError(moved.id);
+      const messages = plans.flatMap((p) => p.newMessages.map((m) => ({ id: p.id, m })));
+      if (messages.length > 0) await insertMessages(tx, messages);
+      const keep = plans.flatMap((p) => p.keepChunkKeys.map((key) => ({ id: p.id, key })));
       await tx.query(
-        `DELETE FROM chunks WHERE conversation_id = $1
-           AND NOT (start_seq || ':' || end_seq || ':' || part = ANY($2::text[]))`,
-        [plan.id, plan.keepChunkKeys],
+        `DELETE FROM chunks WHERE conversation_id = ANY($1::text[])
+           AND NOT EXISTS (
+             SELECT 1 FROM unnest($2::text[], $3::text[]) AS k(id, key)
+             WHERE k.id = chunks.conversation_id AND k.key = chunks.start_seq || ':' || chunks.end_seq || ':' || chunks.part)`,
+        [ids, keep.map((k) => k.id), keep.map((k) => k.key)],
       );
-      if (plan.userId !== undefined) {
+      const users = plans.filter((p) => p.userId !== undefined);
+      if (users.length > 0) {
         // Only rows that change: every updated row is a new tuple the HNSW index must insert again.
         await tx.query(
-          "UPDATE chunks SET user_id = $2 WHERE conversation_id = $1 AND user_id IS DISTINCT FROM $2",
-          [plan.id, plan.userId],
+          `UPDATE chunks SET user_id = t.user_id FROM unnest($1::text[], $2::text[]) AS t(id, user_id)
+           WHERE chunks.conversation_id = t.id AND chunks.user_id IS DISTINCT FROM t.user_id`,
+          [users.map((p) => p.id), users.map((p) => p.userId!)],
         );
       }
       checkAborted(signal);
-      if (plan.newChunks.length > 0) await insertChunks(tx, plan);
+      const chunks = plans.flatMap((p) => p.newChunks.map((c) => ({ id: p.id, tenantId: p.tenantId, c })));
+      if (chunks.length > 0) await insertChunks(tx, chunks);
       checkAborted(signal);
-      const [totals] = await tx.query<{ messages: number; chunks: number }>(
-        `SELECT (SELECT count(*)::int FROM messages WHERE conversation_id = $1) AS messages,
-                (SELECT count(*)::int FROM chunks WHERE conversation_id = $1) AS chunks`,
-        [plan.id],
+      const totals = await tx.query<{ id: string; messages: number; chunks: number }>(
+        `SELECT t.id,
+                (SELECT count(*)::int FROM messages WHERE conversation_id = t.id) AS messages,
+                (SELECT count(*)::int FROM chunks WHERE conversation_id = t.id) AS chunks
+         FROM unnest($1::text[]) AS t(id)`,
+        [ids],
       );
-      return { messages: totals?.messages ?? 0, chunks: totals?.chunks ?? 0 };
+      return new Map(totals.map((t) => [t.id, { messages: t.messages, chunks: t.chunks }]));
     });
   }
 
@@ -251,46 +318,50 @@ export class ConversationStore {
   }
 }
 
-function forbidden(id: string): AppError {
+/** The FORBIDDEN an ingest gets for an id of another tenant. */
+export function forbidden(id: string): AppError {
   return new AppError("FORBIDDEN", `Conversation id ${id} belongs to another tenant`);
 }
 
-async function insertMessages(tx: Queryable, id: string, messages: NewMessage[]): Promise<void> {
+async function insertMessages(tx: Queryable, rows: { id: string; m: NewMessage }[]): Promise<void> {
   await tx.query(
     `INSERT INTO messages (conversation_id, seq, role, content, content_hash, created_at)
-     SELECT $1, t.seq, t.role, t.content, t.hash, t.created_at
-     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS t(seq, role, content, hash, created_at)`,
+     SELECT t.id, t.seq, t.role, t.content, t.hash, t.created_at
+     FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+          AS t(id, seq, role, content, hash, created_at)`,
     [
-      id,
-      messages.map((m) => m.seq),
-      messages.map((m) => m.role),
-      messages.map((m) => m.content),
-      messages.map((m) => m.contentHash),
-      messages.map((m) => m.createdAt.toISOString()),
+      rows.map((r) => r.id),
+      rows.map((r) => r.m.seq),
+      rows.map((r) => r.m.role),
+      rows.map((r) => r.m.content),
+      rows.map((r) => r.m.contentHash),
+      rows.map((r) => r.m.createdAt.toISOString()),
     ],
   );
 }
 
-async function insertChunks(tx: Queryable, plan: IngestPlan): Promise<void> {
-  const c = plan.newChunks;
+async function insertChunks(
+  tx: Queryable,
+  rows: { id: string; tenantId: string; c: ChunkDraft & { vector: string } }[],
+): Promise<void> {
   await tx.query(
     `INSERT INTO chunks (conversation_id, tenant_id, user_id, start_seq, end_seq, part, roles, text, token_count, created_at, embedding)
-     SELECT $1, $2, (SELECT user_id FROM conversations WHERE id = $1), t.s, t.e, t.p, string_to_array(t.roles, ','),
+     SELECT t.id, t.tenant_id, (SELECT user_id FROM conversations WHERE id = t.id), t.s, t.e, t.p, string_to_array(t.roles, ','),
             t.text, t.tokens, t.created_at, t.vector::vector
-     FROM unnest($3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::text[])
-          AS t(s, e, p, roles, text, tokens, created_at, vector)
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::int[], $9::timestamptz[], $10::text[])
+          AS t(id, tenant_id, s, e, p, roles, text, tokens, created_at, vector)
      ON CONFLICT (conversation_id, start_seq, end_seq, part) DO NOTHING`,
     [
-      plan.id,
-      plan.tenantId,
-      c.map((x) => x.startSeq),
-      c.map((x) => x.endSeq),
-      c.map((x) => x.part),
-      c.map((x) => x.roles.join(",")),
-      c.map((x) => x.text),
-      c.map((x) => x.tokenCount),
-      c.map((x) => x.createdAt.toISOString()),
-      c.map((x) => x.vector),
+      rows.map((r) => r.id),
+      rows.map((r) => r.tenantId),
+      rows.map((r) => r.c.startSeq),
+      rows.map((r) => r.c.endSeq),
+      rows.map((r) => r.c.part),
+      rows.map((r) => r.c.roles.join(",")),
+      rows.map((r) => r.c.text),
+      rows.map((r) => r.c.tokenCount),
+      rows.map((r) => r.c.createdAt.toISOString()),
+      rows.map((r) => r.c.vector),
     ],
   );
 }

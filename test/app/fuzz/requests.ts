@@ -130,6 +130,14 @@ export const ingestBody = either((b) => b.ingest);
 export const searchBody = either((b) => b.search);
 export const answerBody = either((b) => b.answer);
 const byIdArgs = either((b) => b.byId);
+/** A batch of ingest bodies, or anything at all in place of the list (empty, not an array). */
+export const batchBody = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({ conversations: fc.array(ingestBody, { minLength: 1, maxLength: 4 }) }),
+  },
+  fc.record({ conversations: fc.oneof(fc.constant([]), fc.jsonValue()) }, { requiredKeys: [] }),
+);
 const listArgs = either((b) => b.list);
 const id = anyId;
 const timestamp = anyTimestamp;
@@ -155,6 +163,12 @@ const json = { "content-type": "application/json" };
 /** One request to any REST route. */
 export const restRequest: fc.Arbitrary<InjectOptions> = fc.oneof(
   rawOr(ingestBody).map((payload) => ({ method: "POST", url: "/v1/conversations", headers: json, payload })),
+  rawOr(batchBody).map((payload) => ({
+    method: "POST",
+    url: "/v1/conversations/batch",
+    headers: json,
+    payload,
+  })),
   rawOr(searchBody).map((payload) => ({ method: "POST", url: "/v1/search", headers: json, payload })),
   rawOr(answerBody).map((payload) => ({ method: "POST", url: "/v1/answer", headers: json, payload })),
   listQuery.map((q) => ({ method: "GET", url: `/v1/conversations?${q}` })),
@@ -169,6 +183,7 @@ export const restRequest: fc.Arbitrary<InjectOptions> = fc.oneof(
 /** The MCP tools and the argument arbitraries aimed at each. */
 const TOOL_ARGS: [string, fc.Arbitrary<unknown>][] = [
   ["ingest_conversation", ingestBody],
+  ["ingest_conversations", batchBody],
   ["search_conversations", searchBody],
   ["answer_question", answerBody],
   ["get_conversation", byIdArgs],

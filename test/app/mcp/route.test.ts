@@ -39,7 +39,7 @@ describe("MCP over Streamable HTTP", () => {
     };
   };
 
-  it("lists the six tools with described inputs, output schemas and hints", async () => {
+  it("lists the seven tools with described inputs, output schemas and hints", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
     for (const tool of tools) {
@@ -59,6 +59,7 @@ describe("MCP over Streamable HTTP", () => {
     );
     expect(hints).toEqual({
       ingest_conversation: [false, false],
+      ingest_conversations: [false, false],
       search_conversations: [true, false],
       answer_question: [true, false],
       get_conversation: [true, false],

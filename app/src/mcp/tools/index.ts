@@ -3,6 +3,7 @@ import { registerAnswerQuestionTool } from "./answer-question.js";
 import { registerDeleteConversationTool } from "./delete-conversation.js";
 import { registerGetConversationTool } from "./get-conversation.js";
 import { registerIngestConversationTool } from "./ingest-conversation.js";
+import { registerIngestConversationsTool } from "./ingest-conversations.js";
 import { registerListConversationsTool } from "./list-conversations.js";
 import { registerSearchConversationsTool } from "./search-conversations.js";
 import type { ToolDeps } from "./types.js";
@@ -12,6 +13,7 @@ export type { ToolDeps } from "./types.js";
 /** The tool names are the contract. */
 export const TOOL_NAMES = [
   "ingest_conversation",
+  "ingest_conversations",
   "search_conversations",
   "answer_question",
   "get_conversation",
@@ -21,6 +23,7 @@ export const TOOL_NAMES = [
 
 export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerIngestConversationTool(server, deps);
+  registerIngestConversationsTool(server, deps);
   registerSearchConversationsTool(server, deps);
   registerAnswerQuestionTool(server, deps);
   registerGetConversationTool(server, deps);

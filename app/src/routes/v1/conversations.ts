@@ -1,4 +1,4 @@
-/** `/v1/conversations`: ingest, list, fetch, delete. */
+/** `/v1/conversations`: ingest (one or a batch), list, fetch, delete. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
@@ -9,6 +9,11 @@ import {
   IngestResult,
   ListConversationsInput,
 } from "../../schemas/conversation.js";
+import {
+  IngestBatchInput,
+  IngestBatchResult,
+  MAX_BATCH_CONVERSATIONS,
+} from "../../schemas/conversation-batch.js";
 import { BODY_ERRORS, COMMON_ERRORS, errorResponses } from "../../schemas/error.js";
 import type { RouteDeps } from "../deps.js";
 
@@ -36,6 +41,33 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
       const result = await services.conversations.ingest(request.body, context(request));
       return reply.status(201).send(result);
     },
+  );
+
+  app.post<{ Body: IngestBatchInput }>(
+    "/v1/conversations/batch",
+    {
+      schema: {
+        operationId: "ingestConversations",
+        summary: `Ingest up to ${MAX_BATCH_CONVERSATIONS} conversations in one request`,
+        description:
+          "Each conversation is ingested exactly as by `POST /v1/conversations` (idempotent by id, all or " +
+          "nothing) and reported by its index: `ingested`, `unchanged` or `failed` with the reason; a failed " +
+          "one leaves no rows and does not stop the others. A body that does not validate is a 400 naming " +
+          "`body.conversations.<index>.<field>` and stores nothing. A 5xx (database down, timeout, provider " +
+          "failure) may leave earlier conversations of the batch stored: re-send it, re-sends change nothing.",
+        tags,
+        body: IngestBatchInput,
+        response: {
+          200: IngestBatchResult.describe("One outcome per conversation, in the order sent."),
+          ...errorResponses(...BODY_ERRORS, "UPSTREAM_FAILED", ...COMMON_ERRORS),
+        },
+      },
+    },
+    async (request) =>
+      services.conversations.ingestMany(request.body.conversations, context(request), {
+        onUnexpected: (index, conversationId, err) =>
+          request.log.error({ err, index, conversationId }, "batch ingest: a conversation failed"),
+      }),
   );
 
   app.get<{ Querystring: ListConversationsInput }>(
