@@ -42,11 +42,12 @@ export function registerLingeringClose(
     if (req.complete || req.destroyed) return payload;
     // fastify's "the client may send more data": we read that data instead of closing on it.
     if (String(reply.getHeader("connection")).toLowerCase() === "close") reply.removeHeader("connection");
-    const socket = req.socket;
     let discarded = 0;
+    // Destroying an unfinished request destroys its socket (Node marks it aborted). The request, not
+    // `req.socket`: under fastify's inject the socket is a stand-in without destroy().
     const destroy = () => {
       done();
-      socket.destroy();
+      req.destroy();
     };
     const onData = (chunk: Buffer) => {
       discarded += chunk.length;

@@ -4,6 +4,7 @@
  * is still sending (which the client sees as EPIPE / ECONNRESET, not as the 413).
  */
 import { connect } from "node:net";
+import { PassThrough } from "node:stream";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerLingeringClose } from "../../../../app/src/plugins/app/lingering-close.js";
@@ -116,5 +117,24 @@ describe("lingering close", () => {
     // long before the announced 100 MB: the discard stopped at the cap plus what the buffers held.
     expect(sent.bytes).toBeGreaterThan(maxBytes);
     expect(sent.bytes).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it("gives up on a body that never ends, also under inject (whose socket has no destroy())", async () => {
+    app = Fastify({ bodyLimit: 16 });
+    registerLingeringClose(app, { maxBytes: 1024, maxMs: 20 });
+    app.post("/", async () => ({ ok: true }));
+    await app.ready();
+    const endless = new PassThrough();
+    endless.write("a".repeat(64));
+    const res = await app.inject({
+      method: "POST",
+      url: "/",
+      headers: { "content-type": "application/json", "content-length": "1000000" },
+      payload: endless,
+    });
+    expect(res.statusCode).toBe(413);
+    // The cap's timer fires while the body is still open: it must end the request, not throw (an
+    // uncaught TypeError here fails the run; it did when the timer called req.socket.destroy()).
+    await new Promise((resolve) => setTimeout(resolve, 100));
   });
 });
