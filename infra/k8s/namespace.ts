@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../component-type.js";
 
 /** Pod Security Admission levels. */
 export const PodSecurityLevel = {
@@ -34,7 +35,7 @@ export class EnvironmentNamespace extends pulumi.ComponentResource {
   public readonly resource: k8s.core.v1.Namespace;
 
   constructor(name: string, args: EnvironmentNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:EnvironmentNamespace", name, {}, opts);
+    super(componentType("EnvironmentNamespace"), name, {}, componentOptions("EnvironmentNamespace", opts));
     const level = args.podSecurity ?? PodSecurityLevel.Restricted;
     const annotations = args.annotations ?? {};
     const ns = new k8s.core.v1.Namespace(

@@ -1,11 +1,10 @@
 import { PART_OF } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-
+import { componentOptions, componentType } from "../component-type.js";
 import { ANY, type ExternalTarget, type Flow, KUBE_DNS, type PodGroup, validateFlows } from "./flows.js";
 import { MANAGED_BY, newChart, port } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
-
 import { assertValid, registerNamespaced } from "./register.js";
 
 export interface NetworkPoliciesArgs {
@@ -146,7 +145,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
   public readonly policyNames: string[];
 
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:NetworkPolicies", name, {}, opts);
+    super(componentType("NetworkPolicies"), name, {}, componentOptions("NetworkPolicies", opts));
     const objects = networkPolicyObjects(args);
     this.policyNames = objects.map((o) => o.metadata.name);
     registerNamespaced(objects, args.namespace, this);

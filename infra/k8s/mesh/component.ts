@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { componentOptions, componentType } from "../../component-type.js";
 import { resourceName } from "../manifests.js";
 import type { MeshKind, ServiceMeshArgs } from "./args.js";
 import { serviceMeshRendering } from "./objects.js";
@@ -34,7 +35,7 @@ export class ServiceMesh extends pulumi.ComponentResource {
   public readonly policyUrns: pulumi.Output<string[]>;
 
   constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:infra:ServiceMesh", name, {}, opts);
+    super(componentType("ServiceMesh"), name, {}, componentOptions("ServiceMesh", opts));
     const r = serviceMeshRendering(args);
     this.mesh = args.mesh;
     this.namespaceLabels = r.namespaceLabels;

@@ -16,7 +16,7 @@ describe("ServiceMesh", () => {
     it(`registers every ${mesh} policy as a CustomResource in the namespace`, async () => {
       const c = new ServiceMesh(`mesh-${mesh}`, meshArgs(mesh, { namespace: `ns-${mesh}` }));
       const urns = await value(c.policyUrns);
-      for (const urn of urns) expect(urn).toContain("::mcp-stack:infra:ServiceMesh$kubernetes:");
+      for (const urn of urns) expect(urn).toContain("::mcp-stack:index:ServiceMesh$kubernetes:");
       const mine = registered.filter(
         (r) => (r.inputs.metadata as { namespace?: string })?.namespace === `ns-${mesh}`,
       );
