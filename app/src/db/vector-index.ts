@@ -1,7 +1,7 @@
 /**
  * The HNSW index on `chunks.embedding`, by name, for the steps that take it down and put it back:
  * an import with `--defer-index` (one build at the end is several times cheaper than inserting every
- * row into the graph, docs/benchmarks-ingest.md) and start-up, which rebuilds it if an interrupted
+ * row into the graph, docs/benchmarks.md, "Bulk ingest") and start-up, which rebuilds it if an interrupted
  * import left it missing.
  */
 import type { Database, Queryable } from "./database.js";
