@@ -16,6 +16,10 @@ const PARTS: Record<string, string> = {
   "test/monitoring": "monitoring",
   "test/environments": "environments",
 };
+/** Test folders of a part's code that lives beside its sources, not under them. */
+const BESIDE_SOURCES: Record<string, string> = {
+  "test/app/bench": "app/bench",
+};
 const ACROSS_MODULES: Record<string, string> = {
   "test/app/lifecycle": "the real entry point as a child process (signals, workers, kill -9)",
   "test/app/fuzz": "random requests through the whole server",
@@ -33,9 +37,17 @@ function testFolders(dir: string): string[] {
 
 describe("the test tree", () => {
   it.each(Object.entries(PARTS))("%s has a folder only where %s has one", (tests, source) => {
+    const under = (d: string, folders: Record<string, string>) =>
+      Object.keys(folders).find((a) => d === a || d.startsWith(`${a}/`));
+    const mirrored = (d: string) => {
+      const beside = under(d, BESIDE_SOURCES);
+      return beside
+        ? path.join(ROOT, BESIDE_SOURCES[beside] as string, d.slice(beside.length + 1))
+        : path.join(ROOT, source, d.slice(tests.length + 1));
+    };
     const strays = testFolders(tests)
-      .filter((d) => !Object.keys(ACROSS_MODULES).some((a) => d === a || d.startsWith(`${a}/`)))
-      .filter((d) => !existsSync(path.join(ROOT, source, d.slice(tests.length + 1))));
+      .filter((d) => !under(d, ACROSS_MODULES))
+      .filter((d) => !existsSync(mirrored(d)));
     expect(strays).toEqual([]);
   });
 });
