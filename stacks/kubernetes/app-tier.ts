@@ -5,9 +5,11 @@ import {
   APP_SECRET_REFS,
   AppSecrets,
   McpBackend,
+  type McpBackendArgs,
   type MeshRendering,
   NetworkPolicies,
   Redis,
+  type RedisArgs,
 } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 import { kubernetesAppConfig } from "./app-config.js";
@@ -48,24 +50,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
         }
       : undefined;
   const inCluster = env.redis.enabled && env.redis.engine === "statefulset";
-  const redis = inCluster
-    ? new Redis(
-        DATA_SERVICES.redis,
-        {
-          namespace,
-          image: env.redis.image,
-          exporterImage: env.redis.exporterImage,
-          maxmemory: env.redis.maxmemory,
-          maxmemoryPolicy: env.redis.maxmemoryPolicy,
-          rdbSaves: env.redis.rdbSaves,
-          aof: env.redis.aof,
-          resources: env.redis.resources,
-          storage: env.redis.storage,
-          storageClass: k.storageClass,
-        },
-        opts,
-      )
-    : undefined;
+  const redis = inCluster ? new Redis(DATA_SERVICES.redis, redisArgs(env, namespace), opts) : undefined;
   const redisUrl = env.redis.enabled ? (redis?.url ?? secrets.redisUrl) : undefined;
 
   const appSecrets = external
@@ -103,37 +88,11 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
 
   const backend = new McpBackend(
     SERVICE_NAME,
-    {
-      namespace,
-      image: inputs.image,
-      version: env.version,
-      name: SERVICE_NAME,
-      instance: `${SERVICE_NAME}-${env.name}`,
-      replicas: k.replicas,
-      autoscaling: k.hpa.enabled
-        ? {
-            minReplicas: k.hpa.minReplicas,
-            maxReplicas: k.hpa.maxReplicas,
-            cpuUtilization: k.hpa.cpuUtilization,
-            memoryUtilization: k.hpa.memoryUtilization,
-            behavior: k.hpa.behavior,
-          }
-        : undefined,
-      maxSurge: k.rollingUpdate.maxSurge,
-      maxUnavailable: k.rollingUpdate.maxUnavailable,
-      resources: k.resources,
-      livenessProbe: k.livenessProbe,
-      readinessProbe: k.readinessProbe,
-      preStopSleepSeconds: k.preStopSleepSeconds,
-      terminationGracePeriodSeconds: k.terminationGracePeriodSeconds,
-      serviceType: k.serviceType,
-      pdbMinAvailable: k.pdbMinAvailable,
-      config: kubernetesAppConfig(env),
+    backendArgs(inputs, {
       secretEnv: appSecrets?.secretEnv ?? externalAppSecretEnv(env),
       secretVersion: appSecrets?.version,
       podAnnotations,
-      metricsPath: HTTP_PATHS.metrics,
-    },
+    }),
     opts,
   );
 
@@ -148,5 +107,59 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     redisService: pulumi.output(redis?.serviceName ?? null),
     // Composed by the stack (pulumi backend); the secret manager's alone with external-secrets.
     databaseUrl: appSecrets?.databaseUrl ?? pulumi.output(null),
+  };
+}
+
+/** Redis's Args from the model. */
+function redisArgs(env: ResolvedEnvironment, namespace: pulumi.Input<string>): RedisArgs {
+  return {
+    namespace,
+    image: env.redis.image,
+    exporterImage: env.redis.exporterImage,
+    maxmemory: env.redis.maxmemory,
+    maxmemoryPolicy: env.redis.maxmemoryPolicy,
+    rdbSaves: env.redis.rdbSaves,
+    aof: env.redis.aof,
+    resources: env.redis.resources,
+    storage: env.redis.storage,
+    storageClass: env.kubernetes.storageClass,
+  };
+}
+
+/** McpBackend's Args from the model; how its secrets reach it depends on the secrets backend. */
+function backendArgs(
+  inputs: AppTierInputs,
+  secrets: Pick<McpBackendArgs, "secretEnv" | "secretVersion" | "podAnnotations">,
+): McpBackendArgs {
+  const { env, namespace } = inputs;
+  const k = env.kubernetes;
+  return {
+    namespace,
+    image: inputs.image,
+    version: env.version,
+    name: SERVICE_NAME,
+    instance: `${SERVICE_NAME}-${env.name}`,
+    replicas: k.replicas,
+    autoscaling: k.hpa.enabled
+      ? {
+          minReplicas: k.hpa.minReplicas,
+          maxReplicas: k.hpa.maxReplicas,
+          cpuUtilization: k.hpa.cpuUtilization,
+          memoryUtilization: k.hpa.memoryUtilization,
+          behavior: k.hpa.behavior,
+        }
+      : undefined,
+    maxSurge: k.rollingUpdate.maxSurge,
+    maxUnavailable: k.rollingUpdate.maxUnavailable,
+    resources: k.resources,
+    livenessProbe: k.livenessProbe,
+    readinessProbe: k.readinessProbe,
+    preStopSleepSeconds: k.preStopSleepSeconds,
+    terminationGracePeriodSeconds: k.terminationGracePeriodSeconds,
+    serviceType: k.serviceType,
+    pdbMinAvailable: k.pdbMinAvailable,
+    config: kubernetesAppConfig(env),
+    ...secrets,
+    metricsPath: HTTP_PATHS.metrics,
   };
 }
