@@ -5,40 +5,23 @@
 
 import { APP_METRICS, HTTP_PATHS } from "@mcp-stack/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  baseEnv,
-  type ChildApp,
-  httpRequest,
-  serveDatabase,
-  startChildApp,
-  type WireDatabase,
-} from "./lifecycle/child-app.js";
+import { type ChildApp, httpRequest, startTwoWorkers, workersAnswering } from "./lifecycle/child-app.js";
 import { parseExposition, total } from "./telemetry/prom-text.js";
 
 describe("cluster mode (WORKERS=2)", () => {
-  let database: WireDatabase;
   let app: ChildApp;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    // One pooled connection per worker (DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0), plus a spare.
-    database = await serveDatabase(3);
-    app = await startChildApp({ ...baseEnv(database.url()), WORKERS: "2" });
-    await app.listening(2);
+    ({ app, stop } = await startTwoWorkers());
   });
   afterAll(async () => {
-    app?.kill();
-    await database?.stop();
+    await stop?.();
   });
 
   it("serves from both workers and reports their requests summed, each series once", async () => {
     const REQUESTS = 40;
-    const workers = new Set<string>();
-    for (let i = 0; i < REQUESTS; i++) {
-      const res = await httpRequest(`${app.baseUrl}${HTTP_PATHS.live}`);
-      expect(res.status).toBe(200);
-      workers.add(String(res.headers["x-worker-id"]));
-    }
-    expect(workers.size).toBe(2);
+    expect((await workersAnswering(app, REQUESTS)).size).toBe(2);
 
     const res = await httpRequest(`${app.baseUrl}${HTTP_PATHS.metrics}`);
     expect(res.status).toBe(200);

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type ClientRequest, request } from "node:http";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { ENV } from "@mcp-stack/contract";
+import { ENV, HTTP_PATHS } from "@mcp-stack/contract";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { freePort } from "../../helpers/redis-server.js";
 import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
@@ -196,4 +196,35 @@ export function holdRequest(url: string, body: string): Promise<HeldRequest> {
     response.catch(reject);
     req!.flushHeaders();
   });
+}
+
+/**
+ * The real entry point with WORKERS=2 on a wire database with a connection per worker plus a spare
+ * (DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0 in baseEnv), listening on both workers. `stop` ends both.
+ */
+export async function startTwoWorkers(
+  options?: Parameters<typeof startChildApp>[1],
+): Promise<{ database: WireDatabase; app: ChildApp; stop: () => Promise<void> }> {
+  const database = await serveDatabase(3);
+  const app = await startChildApp({ ...baseEnv(database.url()), WORKERS: "2" }, options);
+  await app.listening(2);
+  return {
+    database,
+    app,
+    stop: async () => {
+      app.kill();
+      await database.stop();
+    },
+  };
+}
+
+/** The worker ids that answered `count` liveness probes; any probe that is not a 200 throws. */
+export async function workersAnswering(app: ChildApp, count: number): Promise<Set<string>> {
+  const workers = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const res = await httpRequest(`${app.baseUrl}${HTTP_PATHS.live}`);
+    if (res.status !== 200) throw new Error(`${HTTP_PATHS.live} answered ${res.status}`);
+    workers.add(String(res.headers["x-worker-id"]));
+  }
+  return workers;
 }

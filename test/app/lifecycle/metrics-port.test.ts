@@ -14,7 +14,9 @@ import {
   httpRequest,
   serveDatabase,
   startChildApp,
+  startTwoWorkers,
   type WireDatabase,
+  workersAnswering,
 } from "./child-app.js";
 
 const live = { route: HTTP_PATHS.live, method: "GET", status: "200" };
@@ -95,27 +97,19 @@ describe("METRICS_PORT (one process)", () => {
 });
 
 describe("METRICS_PORT with WORKERS=2", () => {
-  let database: WireDatabase;
   let app: ChildApp;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    database = await serveDatabase(3);
-    app = await startChildApp({ ...baseEnv(database.url()), WORKERS: "2" }, { metricsPort: true });
-    await app.listening(2);
+    ({ app, stop } = await startTwoWorkers({ metricsPort: true }));
   });
   afterAll(async () => {
-    app?.kill();
-    await database?.stop();
+    await stop?.();
   });
 
   it("answers every scrape, from either worker, with the requests of both workers summed", async () => {
     const REQUESTS = 20;
-    const workers = new Set<string>();
-    for (let i = 0; i < REQUESTS; i++) {
-      const res = await httpRequest(`${app.baseUrl}${HTTP_PATHS.live}`);
-      expect(res.status).toBe(200);
-      workers.add(String(res.headers["x-worker-id"]));
-    }
+    const workers = await workersAnswering(app, REQUESTS);
     expect(workers.size).toBe(2);
     for (let i = 0; i < 2; i++) {
       expect((await httpRequest(`${app.baseUrl}${HTTP_PATHS.metrics}`)).status).toBe(404);
