@@ -4,20 +4,13 @@
  * serving a deleted conversation's chunks.
  */
 
-import { HTTP_PATHS } from "@mcp-stack/contract";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TelemetryPlugins } from "../../../../app/src/server.js";
 import { CORPUS } from "../../corpus.js";
 import { startApp, useDatabase } from "../../helpers.js";
-
-interface ToolResult {
-  isError?: boolean;
-  structuredContent?: Record<string, unknown>;
-  content: { type: string; text: string }[];
-}
+import { connectMcpClient, type ToolResult } from "./mcp-client.js";
 
 describe("list_conversations and delete_conversation", () => {
   const db = useDatabase();
@@ -37,9 +30,7 @@ describe("list_conversations and delete_conversation", () => {
     hits.search = 0;
     hits.rag = 0;
     app = await startApp(db.current.databases, { env: { CACHE_ENABLED: "true" }, telemetry });
-    const address = await app.listen({ host: "127.0.0.1", port: 0 });
-    client = new Client({ name: "test-client", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(HTTP_PATHS.mcp, address)));
+    client = await connectMcpClient(app);
   });
   afterEach(async () => {
     await client.close();

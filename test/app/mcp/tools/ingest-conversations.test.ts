@@ -2,19 +2,12 @@
  * `ingest_conversations` through the real SDK client over Streamable HTTP: the same outcomes as
  * `POST /v1/conversations/batch`, bad arguments as an `isError` result naming the index and field.
  */
-import { HTTP_PATHS } from "@mcp-stack/contract";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CORPUS } from "../corpus.js";
-import { startApp, useDatabase } from "../helpers.js";
-
-interface ToolResult {
-  isError?: boolean;
-  structuredContent?: Record<string, unknown>;
-  content: { type: string; text: string }[];
-}
+import { CORPUS } from "../../corpus.js";
+import { startApp, useDatabase } from "../../helpers.js";
+import { connectMcpClient, type ToolResult } from "./mcp-client.js";
 
 describe("ingest_conversations", () => {
   const db = useDatabase();
@@ -22,9 +15,7 @@ describe("ingest_conversations", () => {
   let client: Client;
   beforeEach(async () => {
     app = await startApp(db.current.databases);
-    const address = await app.listen({ host: "127.0.0.1", port: 0 });
-    client = new Client({ name: "test-client", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(HTTP_PATHS.mcp, address)));
+    client = await connectMcpClient(app);
   });
   afterEach(async () => {
     await client.close();
