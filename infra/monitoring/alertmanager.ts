@@ -1,5 +1,4 @@
 import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/contract";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { componentOptions, componentType } from "../component-type.js";
@@ -10,6 +9,7 @@ import { assertValid, namespacePatch } from "../k8s/register.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
+import { workloadSecret } from "./workload-secret.js";
 
 /**
  * The prom/alertmanager image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to
@@ -161,22 +161,18 @@ export class Alertmanager extends pulumi.ComponentResource {
     const deps: pulumi.Resource[] = [];
     if (args.alertReceiver !== undefined) {
       deps.push(
-        new k8s.core.v1.Secret(
-          `${args.namespace}/secret/${ALERT_RECEIVER_SECRET}`,
+        workloadSecret(
           {
-            metadata: {
-              name: ALERT_RECEIVER_SECRET,
-              namespace: args.namespaceRef ?? args.namespace,
-              labels: monitoringLabels(
-                S.alertmanager.name,
-                imageTag(args.image),
-                args.instance ?? ALERTMANAGER_DEFAULTS.instance,
-              ),
-            },
-            type: "Opaque",
-            stringData: { [P.alertmanagerSecretKey]: pulumi.secret(args.alertReceiver) },
+            namespace: args.namespace,
+            namespaceRef: args.namespaceRef,
+            name: ALERT_RECEIVER_SECRET,
+            workload: S.alertmanager.name,
+            version: imageTag(args.image),
+            instance: args.instance ?? ALERTMANAGER_DEFAULTS.instance,
+            key: P.alertmanagerSecretKey,
+            value: args.alertReceiver,
           },
-          { parent: this },
+          this,
         ),
       );
     }

@@ -1,5 +1,4 @@
 import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
@@ -22,6 +21,7 @@ import {
 } from "./kube.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
+import { workloadSecret } from "./workload-secret.js";
 
 /**
  * Grafana runs as 10472, not the image's 472, so no exception to UID ≥ 10000 is needed. The image is
@@ -227,22 +227,18 @@ export class Grafana extends pulumi.ComponentResource {
     if (args.adminPassword === undefined) {
       registerObjects(objects, { parent: this, patch: placed });
     } else {
-      const secret = new k8s.core.v1.Secret(
-        `${args.namespace}/secret/${GRAFANA_ADMIN_SECRET}`,
+      const secret = workloadSecret(
         {
-          metadata: {
-            name: GRAFANA_ADMIN_SECRET,
-            namespace: args.namespaceRef ?? args.namespace,
-            labels: monitoringLabels(
-              S.grafana.name,
-              imageTag(args.image),
-              args.instance ?? GRAFANA_DEFAULTS.instance,
-            ),
-          },
-          type: "Opaque",
-          stringData: { [PASSWORD_KEY]: pulumi.secret(args.adminPassword) },
+          namespace: args.namespace,
+          namespaceRef: args.namespaceRef,
+          name: GRAFANA_ADMIN_SECRET,
+          workload: S.grafana.name,
+          version: imageTag(args.image),
+          instance: args.instance ?? GRAFANA_DEFAULTS.instance,
+          key: PASSWORD_KEY,
+          value: args.adminPassword,
         },
-        { parent: this },
+        this,
       );
       // The admin password is read at start: a change must restart Grafana.
       registerObjects(objects, {
