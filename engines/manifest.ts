@@ -29,6 +29,10 @@ export const VERSIONS = {
   etcd: "3.6.16",
   /** KWOK: fake Nodes, Pods that become Ready and PVCs that bind, without a kubelet. */
   kwok: "0.8.0",
+  /** The CloudNativePG operator the pinned chart ships (infra/k8s/cnpg/operators.ts): its CRDs. */
+  cloudnativePg: "1.30.0",
+  /** The Barman Cloud plugin the pinned chart ships: its ObjectStore CRD. */
+  barmanCloudPlugin: "0.13.0",
 } as const;
 
 /** A file the build copies out of a module in the module cache, next to the binaries. */
@@ -164,5 +168,30 @@ export const ENGINE_MODULES: readonly EngineModule[] = [
       path: `kustomize/stage/${stage}`,
       as: `kwok-stages/${stage.replaceAll("/", "-")}`,
     })),
+  },
+  {
+    dir: "crds",
+    version: `${VERSIONS.cloudnativePg}+${VERSIONS.barmanCloudPlugin}`,
+    binaries: {},
+    files: [
+      ...[
+        "clusters",
+        "poolers",
+        "scheduledbackups",
+        "backups",
+        "databases",
+        "imagecatalogs",
+        "clusterimagecatalogs",
+      ].map((plural) => ({
+        module: "github.com/cloudnative-pg/cloudnative-pg",
+        path: `config/crd/bases/postgresql.cnpg.io_${plural}.yaml`,
+        as: `crds/postgresql.cnpg.io_${plural}.yaml`,
+      })),
+      {
+        module: "github.com/cloudnative-pg/plugin-barman-cloud",
+        path: "config/crd/bases/barmancloud.cnpg.io_objectstores.yaml",
+        as: "crds/barmancloud.cnpg.io_objectstores.yaml",
+      },
+    ],
   },
 ];

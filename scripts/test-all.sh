@@ -57,6 +57,14 @@ if [ "$(node -p 'require("./.tools/pglite-tools/node_modules/@electric-sql/pglit
 fi
 # --- end pglite-tools --------------------------------------------------------------------------------
 
+# --- the real engines (engines/README.md) ---------------------------------------------------------
+# The deploy tests (test/deploy/, test/engines/) run the real Pulumi CLI, provider and a local Kubernetes
+# control plane, built from the Go module proxy into ~/.cache/mcp-stack/engines: about 25 minutes on a
+# new 2-core machine, seconds once cached. Built here, before vitest, so no test waits on a build.
+echo "==> engines"
+npm run -s engines -- build
+# --- end engines -------------------------------------------------------------------------------------
+
 echo "==> typecheck"
 npm run -s typecheck
 echo "==> lint"

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** A client identity of the local control plane: the API server maps CN to the user and O to groups. */
@@ -90,11 +90,12 @@ export function writePki(dir: string): void {
   writeFileSync(join(dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
 }
 
-/** A kubeconfig for one identity against the local API server. */
+/**
+ * A kubeconfig for one identity against the local API server, self-contained (certificates inline), so
+ * it can be handed over as one value: `pulumi config set --secret mcp-stack:kubeconfig "$(cat kubeconfig)"`.
+ */
 export function writeKubeconfig(path: string, pki: string, server: string, client: ClientIdentity): void {
-  for (const f of ["ca.crt", `${client.file}.crt`, `${client.file}.key`]) {
-    if (!existsSync(join(pki, f))) throw new Error(`missing ${join(pki, f)}`);
-  }
+  const b64 = (f: string) => readFileSync(join(pki, f)).toString("base64");
   const yaml = [
     "apiVersion: v1",
     "kind: Config",
@@ -102,12 +103,12 @@ export function writeKubeconfig(path: string, pki: string, server: string, clien
     "  - name: mcp-stack-local",
     "    cluster:",
     `      server: ${server}`,
-    `      certificate-authority: ${join(pki, "ca.crt")}`,
+    `      certificate-authority-data: ${b64("ca.crt")}`,
     "users:",
     `  - name: ${client.file}`,
     "    user:",
-    `      client-certificate: ${join(pki, `${client.file}.crt`)}`,
-    `      client-key: ${join(pki, `${client.file}.key`)}`,
+    `      client-certificate-data: ${b64(`${client.file}.crt`)}`,
+    `      client-key-data: ${b64(`${client.file}.key`)}`,
     "contexts:",
     "  - name: mcp-stack-local",
     "    context:",

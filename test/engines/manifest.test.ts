@@ -88,3 +88,15 @@ describe("engine pins", () => {
     for (const [m, v] of requires(mod)) if (v === "v0.0.0") expect(reps.has(m), m).toBe(true);
   });
 });
+
+describe("operator CRDs", () => {
+  it("come from the operator releases the pinned Helm charts ship", () => {
+    const req = requires(goMod("crds"));
+    expect(req.get("github.com/cloudnative-pg/cloudnative-pg")).toBe(`v${VERSIONS.cloudnativePg}`);
+    expect(req.get("github.com/cloudnative-pg/plugin-barman-cloud")).toBe(`v${VERSIONS.barmanCloudPlugin}`);
+    // DATA_OPERATOR_VERSIONS pins charts; each names the application version it ships beside it.
+    const operators = readFileSync(join(REPO_ROOT, "infra/k8s/cnpg/operators.ts"), "utf8");
+    expect(operators).toContain(`ships the CloudNativePG operator ${VERSIONS.cloudnativePg}.`);
+    expect(operators).toContain(`ships the Barman Cloud plugin v${VERSIONS.barmanCloudPlugin}.`);
+  });
+});

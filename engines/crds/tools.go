@@ -1,0 +1,11 @@
+//go:build tools
+
+// The operators' CustomResourceDefinitions, as each release publishes them (config/crd/bases in its
+// module): the deploy tests apply them to the local control plane, as `operators: existing` expects.
+// Nothing here is built; the imports only keep the modules required.
+package engines
+
+import (
+	_ "github.com/cloudnative-pg/cloudnative-pg/api/v1"
+	_ "github.com/cloudnative-pg/plugin-barman-cloud/api/v1"
+)

@@ -1,0 +1,207 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { parse } from "yaml";
+import {
+  type ClusterState,
+  clustersRoot,
+  down,
+  kubectl,
+  selfRecord,
+  up,
+} from "../../scripts/cluster/cluster.js";
+import {
+  enginePath,
+  enginesPath,
+  ensureEngines,
+  installProviderPlugin,
+  REPO_ROOT,
+} from "../../scripts/engines/build.js";
+
+/** One CLI invocation's result. */
+export interface Run {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * A stack of this project under the real engines: the Pulumi CLI with its Node.js language host and
+ * pulumi-resource-kubernetes, a fresh file backend with a passphrase, and a local control plane of its
+ * own. The project is seen through a scratch folder of symbolic links so that `pulumi stack init` and
+ * `pulumi config set` write their stack file there, never into the committed Pulumi.<stack>.yaml.
+ */
+export interface Deployment {
+  readonly stack: string;
+  readonly cluster: ClusterState;
+  /** The scratch project folder (the CLI's cwd). */
+  readonly project: string;
+  /** Every value set with `--secret`, for the scans. */
+  readonly secrets: Map<string, string>;
+  /** Everything the CLI printed, in order. */
+  readonly transcript: Run[];
+  pulumi(args: readonly string[], options?: { timeoutMs?: number }): Promise<Run>;
+  /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
+  set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
+  kubectl(args: readonly string[], input?: string): string;
+  dispose(): Promise<void>;
+}
+
+export const PROJECT = "mcp-stack";
+
+/** A value that cannot occur by chance, so a scan for it means something. */
+export function uniqueSecret(label: string): string {
+  return `${label}-${randomBytes(12).toString("hex")}`;
+}
+
+export async function startDeployment(stack: string): Promise<Deployment> {
+  const resolved = ensureEngines((line) => process.stderr.write(`engines: ${line}\n`));
+  const root = mkdtempSync(join(tmpdir(), `mcp-stack-deploy-${stack}-`));
+  const cluster = await up({
+    dir: join(clustersRoot(), `test-${stack}-${process.pid}`),
+    owner: selfRecord(),
+    nodes: 6,
+  });
+  const project = join(root, "project");
+  mkdirSync(project);
+  for (const entry of readdirSync(REPO_ROOT)) {
+    if (/^Pulumi\..*yaml$/.test(entry) || entry === ".git") continue;
+    symlinkSync(join(REPO_ROOT, entry), join(project, entry));
+  }
+  copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+  const committedStackFile = join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  copyFileSync(committedStackFile, join(project, `Pulumi.${stack}.yaml`));
+
+  const home = join(root, "pulumi-home");
+  mkdirSync(home);
+  installProviderPlugin(enginePath("pulumi"), enginePath("pulumi-resource-kubernetes"), home);
+  const env: NodeJS.ProcessEnv = {
+    // The language host runs the program on the first `node` of PATH: the one running the tests (24).
+    PATH: enginesPath(resolved, [dirname(process.execPath), process.env.PATH].join(delimiter)),
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: uniqueSecret("passphrase"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // No ambient cluster: the stack must reach the one its config names, and nothing else.
+    KUBECONFIG: join(root, "no-kubeconfig"),
+    NO_COLOR: "1",
+  };
+  mkdirSync(join(root, "state"));
+  const transcript: Run[] = [];
+  const secrets = new Map<string, string>();
+
+  const pulumi = (args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(enginePath("pulumi"), [...args, "--non-interactive"], { cwd: project, env });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => {
+        stdout += c.toString("utf8");
+      });
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString("utf8");
+      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 15 * 60_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        const run = { args, code: code ?? -1, stdout, stderr };
+        transcript.push(run);
+        resolve(run);
+      });
+    });
+
+  const deployment: Deployment = {
+    stack,
+    cluster,
+    project,
+    secrets,
+    transcript,
+    pulumi,
+    async set(key, value, options = {}) {
+      const args = [
+        "config",
+        "set",
+        ...(options.secret ? ["--secret"] : []),
+        ...(options.path ? ["--path"] : []),
+      ];
+      const run = await pulumi([...args, `${PROJECT}:${key}`, value]);
+      if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} ${key} failed:\n${run.stderr}`);
+      if (options.secret) secrets.set(key, value);
+    },
+    kubectl: (args, input) => kubectl(cluster, args, input),
+    async dispose() {
+      await down(cluster.dir);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  const init = await pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+  if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.stderr}`);
+  return deployment;
+}
+
+/** A failed run as a readable test failure: the command and the CLI's own last words. */
+export function explain(run: Run): string {
+  const tail = (s: string) => s.trim().split("\n").slice(-60).join("\n");
+  return `pulumi ${run.args.join(" ")} exited ${run.code}\n--- stdout\n${tail(run.stdout)}\n--- stderr\n${tail(run.stderr)}`;
+}
+
+/** The resources of the stack's state (`pulumi stack export`), secrets still encrypted. */
+export interface StateResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly id?: string;
+  readonly protect?: boolean;
+  readonly outputs?: Record<string, unknown>;
+}
+
+export async function exportState(d: Deployment): Promise<{ raw: string; resources: StateResource[] }> {
+  const run = await d.pulumi(["stack", "export"]);
+  if (run.code !== 0) throw new Error(explain(run));
+  const parsed = JSON.parse(run.stdout) as { deployment: { resources?: StateResource[] } };
+  return { raw: run.stdout, resources: parsed.deployment.resources ?? [] };
+}
+
+/** kind/namespace/name of every Kubernetes object the state says it manages. */
+export function managedObjects(resources: readonly StateResource[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of resources) {
+    if (!r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes" || !r.id) continue;
+    const kind = r.type.split(":").at(-1)!;
+    // The provider's id is "<namespace>/<name>" for namespaced objects and "<name>" otherwise.
+    const [ns, name] = r.id.includes("/") ? r.id.split("/") : ["", r.id];
+    out.add(`${kind}/${ns}/${name}`);
+  }
+  return out;
+}
+
+/** Stack config as the committed file holds it (for the docs' checklist). */
+export function committedConfig(stack: string): Record<string, unknown> {
+  return (
+    (
+      parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config?: Record<string, unknown>;
+      }
+    ).config ?? {}
+  );
+}
+
+export function writeFile(path: string, text: string): string {
+  writeFileSync(path, text);
+  return path;
+}
