@@ -45,11 +45,18 @@ const resource = (name: string) => schema.resources[`${PROVIDER}:index:${name}`]
 const type = (name: string) => schema.types[`${PROVIDER}:index:${name}`] as Record<string, unknown>;
 
 describe("the Pulumi component package", () => {
-  it("is a nodejs plugin whose entry point is index.ts, loaded like the stacks (tsx, source condition)", () => {
+  it("is a nodejs plugin that runs the built index.ts on plain node and analyzes index.ts", () => {
     const plugin = parse(readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8"));
     expect(plugin.runtime.name).toBe("nodejs");
-    expect(plugin.runtime.options.nodeargs).toBe("--conditions=@mcp-stack/source --import tsx");
-    expect(pkg.main).toBe("./index.ts");
+    // No tsx and no source condition: the installed package has neither (test/package/consume.test.ts).
+    expect(plugin.runtime.options).toEqual({ packagemanager: "npm", typescript: false });
+    // The host requires `main`; the analyzer, finding no dist/index.ts, falls back to ./index.ts.
+    expect(pkg.main).toBe("./dist/index.js");
+    expect((pkg.exports as Record<string, Record<string, string>>)["."]).toEqual({
+      "@mcp-stack/source": "./index.ts",
+      types: "./dist/index.d.ts",
+      default: "./dist/index.js",
+    });
   });
 
   it("serves exactly the supported components (what the plugin host finds in index.ts)", () => {
