@@ -199,6 +199,7 @@ describe("the Pulumi component package", () => {
       storage: "string?",
       storageClass: "string?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
       podLabels: "{}string?",
       podAnnotations: "{}string?",
@@ -222,6 +223,7 @@ describe("the Pulumi component package", () => {
       storage: "string",
       storageClass: "string?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       jaegerEgress: "boolean?",
       instance: "string?",
     });
@@ -240,6 +242,7 @@ describe("the Pulumi component package", () => {
       alertReceiver: "input string?",
       alertReceiverProvided: "boolean?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
     });
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
@@ -252,6 +255,7 @@ describe("the Pulumi component package", () => {
       namespaceRef: "input string?",
       image: "string",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
     });
     expect(compactAll(j.properties, true)).toEqual({ otlpEndpoint: "string" });
@@ -263,6 +267,7 @@ describe("the Pulumi component package", () => {
       exportEndpoint: "string",
       exportInsecure: "boolean?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
     });
     expect(o.requiredInputs).toEqual(["exportEndpoint", "image", "namespace"]);
@@ -279,6 +284,7 @@ describe("the Pulumi component package", () => {
       defaultDeny: "boolean?",
       allowDns: "boolean?",
       peerPolicies: "boolean?",
+      dns: "ClusterDns?",
     });
     expect(r.requiredInputs).toEqual(["flows", "groups", "namespace"]);
     expect(compactAll(r.properties, true)).toEqual({ policyNames: "string[]" });
@@ -290,6 +296,10 @@ describe("the Pulumi component package", () => {
       toExternal: "ExternalTarget?",
       port: "number",
       protocol: "FlowProtocol?",
+    });
+    expect(compactAll(type("ClusterDns").properties as never)).toEqual({
+      namespace: "string",
+      addresses: "string[]",
     });
     expect(compactAll(type("PodGroup").properties as never)).toEqual({
       name: "string",
@@ -315,6 +325,9 @@ describe("the Pulumi component package", () => {
       trustDomain: "string?",
       istioRevision: "string?",
       linkerdDefaultInboundPolicy: "LinkerdInboundPolicy?",
+      controlPlaneNamespace: "string?",
+      istioHbone: "boolean?",
+      networkPolicies: "boolean?",
     });
     expect(compactAll(r.properties, true)).toEqual({
       mesh: "MeshKind",
