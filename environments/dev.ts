@@ -1,6 +1,7 @@
 import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
+  REFERENCE_CLUSTER_DNS,
   REFERENCE_HPA_BEHAVIOR,
   REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
@@ -99,6 +100,7 @@ export const dev = {
     // A single replica must stay evictable, so no disruption budget floor.
     pdbMinAvailable: 0,
     networkPolicies: false,
+    dns: REFERENCE_CLUSTER_DNS,
     // kind/minikube load the dev image into the cluster; nothing here is worth protecting.
     protectData: false,
     sideLoadedImage: true,

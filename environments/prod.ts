@@ -1,5 +1,6 @@
 import {
   IMAGES,
+  REFERENCE_CLUSTER_DNS,
   REFERENCE_HPA_BEHAVIOR,
   REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
@@ -97,6 +98,7 @@ export const prod = {
     // With 4–20 pods, keeping 3 lets a node drain evict one pod at a time.
     pdbMinAvailable: 3,
     networkPolicies: true,
+    dns: REFERENCE_CLUSTER_DNS,
     // pulumi destroy or a namespace replacement must never take the database with it.
     protectData: true,
     sideLoadedImage: false,

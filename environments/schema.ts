@@ -287,6 +287,19 @@ const kubernetes = z.strictObject({
   pdbMinAvailable: z.number().int().nonnegative(),
   /** Default-deny NetworkPolicy plus the flows the stack needs. */
   networkPolicies: z.boolean(),
+  /**
+   * Where the pods' DNS lookups go, opened by every NetworkPolicy: the DNS pods' namespace, and the
+   * DNS addresses that are no pod as CIDRs (NodeLocal DNSCache's link-local 169.254.20.10/32; on a
+   * cluster where it also answers on the kube-dns Service IP, that IP too). docs/kubernetes.md.
+   */
+  dns: z.strictObject({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be a namespace name" }),
+    addresses: z.array(
+      z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, {
+        message: "must be a CIDR such as 169.254.20.10/32",
+      }),
+    ),
+  }),
   /** StorageClass for PVCs; omitted = the cluster default. */
   storageClass: z.string().optional(),
   /**

@@ -1,6 +1,7 @@
 import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
+  REFERENCE_CLUSTER_DNS,
   REFERENCE_HPA_BEHAVIOR,
   REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
@@ -100,6 +101,7 @@ export const staging = {
     serviceType: "ClusterIP",
     pdbMinAvailable: 1,
     networkPolicies: true,
+    dns: REFERENCE_CLUSTER_DNS,
     // Staging can be torn down and rebuilt; its images come from a registry like prod's.
     protectData: false,
     sideLoadedImage: false,

@@ -22,6 +22,14 @@ describe("cross-field rules", () => {
     for (const name of ENVIRONMENT_NAMES) expect(() => resolveEnvironment(name)).not.toThrow();
   });
 
+  it("takes the cluster's DNS from kubernetes.dns and names a bad address", () => {
+    const env = resolveEnvironment("prod", { kubernetes: { dns: { addresses: ["10.96.0.10/32"] } } });
+    expect(env.kubernetes.dns).toEqual({ namespace: "kube-system", addresses: ["10.96.0.10/32"] });
+    expect(errorOf("prod", { kubernetes: { dns: { addresses: ["169.254.20.10"] } } })).toContain(
+      "kubernetes.dns.addresses.0: must be a CIDR such as 169.254.20.10/32",
+    );
+  });
+
   it("rejects a mesh on the docker target and a mesh without NetworkPolicies, and an unknown mesh", () => {
     expect(errorOf("dev", { mesh: "istio" })).toContain(
       "  - dev: mesh: the docker target has no service mesh; use none (mesh is istio)",

@@ -56,10 +56,19 @@ describe("prod on managed services (database.engine and redis.engine external)",
     );
     const egress = (policy?.spec as { egress: EgressRule[] } | undefined)?.egress ?? [];
     const toCidrs = egress
-      .filter((r) => r.to?.some((t) => t.ipBlock))
-      .map((r) => `${r.to?.[0]?.ipBlock?.cidr}:${r.ports?.map((p) => p.port).join(",")}`)
+      .flatMap((r) =>
+        (r.to ?? [])
+          .filter((t) => t.ipBlock)
+          .map((t) => `${t.ipBlock?.cidr}:${r.ports?.map((p) => p.port).join(",")}`),
+      )
       .sort();
-    expect(toCidrs).toEqual(["0.0.0.0/0:443", "10.20.0.0/16:5432", "10.30.1.0/24:6380"]);
+    // DNS to NodeLocal DNSCache's link-local address (kubernetes.dns) is the one range besides them.
+    expect(toCidrs).toEqual([
+      "0.0.0.0/0:443",
+      "10.20.0.0/16:5432",
+      "10.30.1.0/24:6380",
+      "169.254.20.10/32:53,53",
+    ]);
   });
 
   it("scrapes no exporter for them", async () => {
