@@ -22,6 +22,7 @@ import {
   up,
 } from "../../scripts/cluster/cluster.js";
 import {
+  bundleDir,
   enginePath,
   enginesPath,
   ensureEngines,
@@ -68,6 +69,7 @@ export function uniqueSecret(label: string): string {
 
 export async function startDeployment(stack: string): Promise<Deployment> {
   const resolved = ensureEngines((line) => process.stderr.write(`engines: ${line}\n`));
+  const bundle = bundleDir(resolved);
   const root = mkdtempSync(join(tmpdir(), `mcp-stack-deploy-${stack}-`));
   const cluster = await up({
     dir: join(clustersRoot(), `test-${stack}-${process.pid}`),
@@ -107,7 +109,8 @@ export async function startDeployment(stack: string): Promise<Deployment> {
 
   const pulumi = (args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn(enginePath("pulumi"), [...args, "--non-interactive"], { cwd: project, env });
+      // From the bundle folder, beside its language hosts (the CLI takes those as bundled, without a warning).
+      const child = spawn(join(bundle, "pulumi"), [...args, "--non-interactive"], { cwd: project, env });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => {
