@@ -9,6 +9,7 @@ const SECTIONS: Record<string, string> = {
   "2-faults": "Faults under load",
   "3-loss-fuzz": "Nothing lost, fuzz",
   "4-bounds": "Resource bounds",
+  "5-bad-input": "Bad input: deep, wide, not UTF-8 (issue 22)",
 };
 
 /** What the figures mean; kept here so a regenerated doc keeps them. */
