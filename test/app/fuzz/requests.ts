@@ -264,7 +264,8 @@ export const mcpRequest: fc.Arbitrary<InjectOptions & { tool: string }> = fc
   .tuple(
     fc.oneof(...TOOL_ARGS.map(([name, args]) => args.map((a) => ({ name, arguments: a })))),
     jsonType,
-    fc.boolean(),
+    // One call in eight has a bad byte in it: most still reach the tools.
+    fc.nat(7).map((n) => n === 0),
   )
   .chain(([params, type, spoil]) => {
     const text = toText({ jsonrpc: "2.0", id: 1, method: "tools/call", params });

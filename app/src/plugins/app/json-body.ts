@@ -1,6 +1,6 @@
 /**
  * The JSON body parser of every route, the MCP endpoint's included: fastify's own parser (prototype
- * poisoning refused), behind two checks it does not make. A body declared in another charset is a
+ * poisoning refused, and said so), behind two checks it does not make. A body declared in another charset is a
  * 415, and bytes that are not UTF-8 are a 400 naming the offset, where decoding would otherwise
  * turn them into U+FFFD and store `caf\uFFFD` with a 201.
  */
@@ -15,6 +15,15 @@ const UTF8_NAMES = new Set(["utf-8", "utf8"]);
 export function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
   return match ? (match[1] ?? match[2] ?? "").toLowerCase() : undefined;
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function registerJsonBody(app: FastifyInstance): void {
@@ -45,6 +54,18 @@ export function registerJsonBody(app: FastifyInstance): void {
       );
       return;
     }
-    parseJson(request, bytes.toString("utf8"), done);
+    const text = bytes.toString("utf8");
+    parseJson(request, text, (error, value) => {
+      // fastify's parser says only "not valid JSON" when the JSON is fine but carries a forbidden key.
+      if (error && parsesAsJson(text))
+        done(
+          new AppError(
+            "INVALID_JSON",
+            'Body is not valid JSON for this API: a key named "__proto__" (or "constructor" holding "prototype") is refused as prototype pollution; fix: rename the key',
+          ),
+          undefined,
+        );
+      else done(error, value);
+    });
   });
 }

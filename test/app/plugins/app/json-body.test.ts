@@ -81,6 +81,15 @@ describe("JSON body encoding", () => {
     expect(res.json().error.message).toContain(`at byte offset ${prefix.length + at}`);
   });
 
+  it("says why valid JSON with a __proto__ key is refused, instead of calling it invalid", async () => {
+    const res = await post("/v1/search", "application/json", '{"query":"x","__proto__":{"admin":true}}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('a key named "__proto__"');
+    expect(res.json().error.message).toContain("fix: rename the key");
+    const broken = await post("/v1/search", "application/json", '{"query":');
+    expect(broken.json().error.message).toMatch(/^Body is not valid JSON: /);
+  });
+
   it("refuses the same on the MCP endpoint, as JSON-RPC errors", async () => {
     const call = Buffer.from(
       '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_conversations","arguments":{"query":"caf\xe9"}}}',
