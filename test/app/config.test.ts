@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
@@ -181,5 +182,7 @@ describe("unknownVariables", () => {
     ).toEqual([]);
     expect(OWN_PREFIXES).toEqual(expect.arrayContaining(["CACHE_", "DB_", "RATE_"]));
     expect(OWN_PREFIXES).not.toContain("OTEL_");
+    const doc = readFileSync(path.resolve(import.meta.dirname, "../../docs/app.md"), "utf8");
+    for (const prefix of OWN_PREFIXES) expect(doc, prefix).toContain(`\`${prefix}\``);
   });
 });

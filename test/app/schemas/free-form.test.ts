@@ -3,9 +3,11 @@
  * way in: the single ingest, the batch, the MCP tools. Bodies are written as text: a 5,000-deep
  * object is more than JSON.stringify (or the test's own injector) can serialise.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { HTTP_PATHS } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { FREE_FORM_LIMITS, measureJson } from "../../../app/src/schemas/free-form.js";
+import { FREE_FORM_DESCRIPTION, FREE_FORM_LIMITS, measureJson } from "../../../app/src/schemas/free-form.js";
 import { useApp } from "../helpers.js";
 
 const L = FREE_FORM_LIMITS;
@@ -16,6 +18,13 @@ const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)
 const wide = (keys: number) => `{${Array.from({ length: keys }, (_, i) => `"k${i}":${i}`).join(",")}}`;
 const conversation = (metadata: string, id = "c1") =>
   `{"id":"${id}","metadata":${metadata},"messages":${MESSAGES}}`;
+
+describe("FREE_FORM_LIMITS", () => {
+  it("are the ones docs/app.md states", () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, "../../../docs/app.md"), "utf8");
+    expect(doc.replace(/\s+/g, " ")).toContain(FREE_FORM_DESCRIPTION);
+  });
+});
 
 describe("measureJson", () => {
   it("counts levels, entries and NULs without recursing, at any depth", () => {
