@@ -4,7 +4,15 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
+import {
+  APP_PORT,
+  closestName,
+  ENV,
+  HTTP_PATHS,
+  METRICS_PORT,
+  SERVICE_NAME,
+  usesOpenAi,
+} from "@mcp-stack/contract";
 import { z } from "zod";
 
 /** The repo root's `.data/`, resolved from this file so `npm start` (cwd = repo root) and `npm run -w app` (cwd = app/) agree. */
@@ -325,4 +333,36 @@ export function loadConfig(
     },
     apiKeys: e.API_KEYS ?? new Map(),
   };
+}
+
+/**
+ * Families whose prefix other software reads too (the OpenTelemetry, Sentry and OpenAI SDKs, Jaeger
+ * clients): a variable there that the app does not know is someone else's, not a typo.
+ */
+const SHARED_PREFIXES = new Set(["OTEL", "SENTRY", "OPENAI", "JAEGER"]);
+
+/** The app's own families: a first word that two or more of its variables share (CACHE_, DB_, RATE_…). */
+export const OWN_PREFIXES: readonly string[] = (() => {
+  const counts = new Map<string, number>();
+  for (const name of Object.values(ENV)) {
+    const word = name.includes("_") ? name.slice(0, name.indexOf("_")) : undefined;
+    if (word && !SHARED_PREFIXES.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n >= 2).map(([word]) => `${word}_`);
+})();
+
+/**
+ * Variables in the app's own families that it does not read, e.g. CACHE_MAXSIZE: one warning each,
+ * with the variable meant when one is near. Start-up logs them; they are not errors because the
+ * platform may set variables of its own under the same prefix (DATABASE_HOST).
+ */
+export function unknownVariables(env: Record<string, string | undefined>): string[] {
+  const known = new Set<string>(Object.values(ENV));
+  return Object.keys(env)
+    .filter((name) => !known.has(name) && OWN_PREFIXES.some((p) => name.startsWith(p)))
+    .sort()
+    .map((name) => {
+      const near = closestName(name, known);
+      return `${name} is set but the app reads no such variable${near ? `; did you mean ${near}?` : ""}`;
+    });
 }

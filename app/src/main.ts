@@ -17,7 +17,7 @@ import { HTTP_PATHS } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { planWorkers, runPrimary } from "./cluster.js";
-import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig, unknownVariables } from "./config.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
 import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
@@ -174,6 +174,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   if (cluster.isPrimary) {
     logger.info({ config: describeConfig(config) }, "configuration");
+    for (const warning of unknownVariables(process.env)) logger.warn(warning);
     const plan = planWorkers(config);
     if (plan.warning) logger.warn(plan.warning);
     if (plan.workers > 1) return runPrimary(plan.workers, logger);

@@ -1,8 +1,8 @@
 /**
  * Builds the fastify app: config → databases (migrated) → cache → store → services → hooks
  * (deadline, telemetry, rate limit, auth) → REST routes, MCP endpoint and probes. Timeouts, body
- * limit (with a lingering close for bodies answered early), connection limit and graceful close live
- * here.
+ * limit (with a lingering close for bodies answered early), the UTF-8-only JSON parser, connection
+ * limit and graceful close live here.
  */
 import Fastify, {
   type FastifyBaseLogger,
@@ -23,6 +23,7 @@ import { mcpRoutes } from "./mcp/route.js";
 import { KeyRing, registerAuth } from "./plugins/app/auth.js";
 import { deadlineOf, registerDeadline } from "./plugins/app/deadline.js";
 import { registerErrorHandler } from "./plugins/app/error-handler.js";
+import { registerJsonBody } from "./plugins/app/json-body.js";
 import { registerLingeringClose } from "./plugins/app/lingering-close.js";
 import { useZodSchemas } from "./plugins/app/zod-schemas.js";
 import { registerRateLimit } from "./plugins/external/rate-limit.js";
@@ -141,6 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   try {
     // A JSON API: anything but application/json is a 415, not a string body.
     app.removeContentTypeParser("text/plain");
+    registerJsonBody(app);
     useZodSchemas(app);
     registerErrorHandler(app);
     // An answer before the whole body is read (413, 401) drains the rest, so the client sees it.

@@ -4,6 +4,7 @@
  */
 export * from "./cloudnative-pg.js";
 export * from "./cluster-dns.js";
+export * from "./did-you-mean.js";
 export * from "./metrics.js";
 export * from "./monitoring-services.js";
 export * from "./service.js";

@@ -1,7 +1,14 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "../../app/src/config.js";
+import {
+  ConfigError,
+  DEFAULT_DATA_DIR,
+  loadConfig,
+  OWN_PREFIXES,
+  unknownVariables,
+} from "../../app/src/config.js";
 
 const fail = (env: Record<string, string>) => {
   try {
@@ -145,5 +152,37 @@ describe("loadConfig", () => {
 
   it("lets USE_JSON_LOGS=false give readable logs off a terminal too", () => {
     expect(loadConfig({ USE_JSON_LOGS: "false" }).log).toMatchObject({ level: "info", json: false });
+  });
+});
+
+describe("unknownVariables", () => {
+  it("warns about a variable of the app's own families it does not read, with the one meant", () => {
+    expect(
+      unknownVariables({
+        CACHE_MAXSIZE: "10",
+        DB_POOLSIZE: "3",
+        DATABASE_HOST: "db.internal",
+        [ENV.CACHE_MAX_SIZE]: "10",
+      }),
+    ).toEqual([
+      "CACHE_MAXSIZE is set but the app reads no such variable; did you mean CACHE_MAX_SIZE?",
+      "DATABASE_HOST is set but the app reads no such variable",
+      "DB_POOLSIZE is set but the app reads no such variable; did you mean DB_POOL_SIZE?",
+    ]);
+  });
+
+  it("leaves other software's variables alone, the shared SDK prefixes included", () => {
+    expect(
+      unknownVariables({
+        PATH: "/bin",
+        HOME: "/root",
+        OTEL_EXPORTER_OTLP_ENDPOINT: "x",
+        SENTRY_RELEASE: "1",
+      }),
+    ).toEqual([]);
+    expect(OWN_PREFIXES).toEqual(expect.arrayContaining(["CACHE_", "DB_", "RATE_"]));
+    expect(OWN_PREFIXES).not.toContain("OTEL_");
+    const doc = readFileSync(path.resolve(import.meta.dirname, "../../docs/app.md"), "utf8");
+    for (const prefix of OWN_PREFIXES) expect(doc, prefix).toContain(`\`${prefix}\``);
   });
 });

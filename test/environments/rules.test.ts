@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   ENVIRONMENT_NAMES,
+  ENVIRONMENTS,
   EnvironmentValidationError,
   resolveEnvironment,
   UnknownEnvironmentError,
+  validateEnvironment,
 } from "../../environments/index.js";
 
 /** The one issue line an invalid override produces, as the user sees it. */
@@ -192,10 +194,35 @@ describe("schema errors", () => {
     );
   });
 
-  it("reject unknown (misspelt) keys instead of ignoring them", () => {
+  it("reject unknown (misspelt) keys instead of ignoring them, with the near name", () => {
     expect(errorOf("dev", { cache: { maxSise: 5 } })).toContain(
-      '  - dev: cache: Unrecognized key: "maxSise"',
+      '  - dev: cache.maxSise: unknown key; did you mean "maxSize"?',
     );
+  });
+
+  it("reject an unknown top-level key of an environment file, every unknown key listed with its path", () => {
+    const file = { ...ENVIRONMENTS.staging, kubernete: { replicas: 3 }, zzz: 1 };
+    const message = (() => {
+      try {
+        validateEnvironment("staging", file);
+      } catch (err) {
+        if (err instanceof EnvironmentValidationError) return err.message;
+        throw err;
+      }
+      throw new Error("expected the environment file to be rejected");
+    })();
+    expect(message).toContain('  - staging: kubernete: unknown key; did you mean "kubernetes"?');
+    // Nothing near: no guess.
+    expect(message).toMatch(/^ {2}- staging: zzz: unknown key$/m);
+  });
+
+  it("suggests through optionals, unions and arrays", () => {
+    const message = errorOf("prod", {
+      secrets: { store: { provider: "vault", server: "https://vault.example", role: "r", mountPth: "k8s" } },
+      redis: { rdbSaves: [{ seconds: 60, change: 1 }] },
+    });
+    expect(message).toContain('secrets.store.mountPth: unknown key; did you mean "mountPath"?');
+    expect(message).toContain('redis.rdbSaves.0.change: unknown key; did you mean "changes"?');
   });
 
   it("reject unpinned images", () => {

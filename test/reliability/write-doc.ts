@@ -9,6 +9,7 @@ const SECTIONS: Record<string, string> = {
   "2-faults": "Faults under load",
   "3-loss-fuzz": "Nothing lost, fuzz",
   "4-bounds": "Resource bounds",
+  "5-bad-input": "Bad input: deep, wide, not UTF-8 (issue 22)",
 };
 
 /** What the figures mean; kept here so a regenerated doc keeps them. */
@@ -42,6 +43,11 @@ const NOTES = `## Notes
   timed out (0 errors). What shortens it: fewer connections per process (\`WORKER_CONNECTIONS\`, at the price
   of refusing the ones beyond it), more
   workers on Postgres, a remote embedder; the listen backlog and keep-alive settings would not.
+- **Bad input.** Each row counts the fuzz cases above that carried one probe (a case can carry
+  more than one; it is counted under the first of: other charset, not UTF-8, deep, wide). An MCP
+  tool refusing its arguments answers HTTP 200 with a tool error (\`isError\`), which is what
+  "200 tool error" counts; the MCP 400s among deep and wide probes are bodies with a \`__proto__\`
+  (or \`constructor\`) key, refused before any limit is looked at.
 - **The rolling restart goes through PgBouncer** (transaction mode, one server connection) in front of
   pglite-socket. Without it, three instances on one pglite-socket (old, old, new) failed 27 of 3239
   requests (\`timeout exceeded when trying to connect\` → 503, some 500s) and the first old instance did

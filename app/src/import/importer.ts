@@ -67,7 +67,7 @@ export async function importNdjson(
 
   for await (const line of lines) {
     bytes = line.bytes;
-    const parsed = parseLine(line.text, line.number);
+    const parsed = parseLine(line.text, line.number, line.fault);
     if (parsed.ok === "blank") continue;
     counts.lines++;
     if (parsed.ok) batch.push({ line: line.number, input: parsed.input });
