@@ -45,6 +45,17 @@ describe("staging under the real engines", { timeout: 20 * 60_000 }, () => {
     }
   });
 
+  it("a typo in a model key set through the real CLI stops the preview with a did-you-mean", async () => {
+    await d.set("kubernete.replicas", "3", { path: true });
+    const run = await d.pulumi(["preview"]);
+    expect(run.code).not.toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toMatch(
+      /kubernete: unknown key in stack config.*did you mean "kubernetes"/,
+    );
+    const rm = await d.pulumi(["config", "rm", "mcp-stack:kubernete"]);
+    expect(rm.code, explain(rm)).toBe(0);
+  });
+
   it("configured as docs/deploy.md says, preview plans only creates, and up deploys every object", async () => {
     await configureAsDocumented(d);
     const steps = await previewSteps(d);
