@@ -9,13 +9,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
-import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
 import type { ChildApp } from "./child-app.js";
-import { type RunKind, type RunReport, scenarioRun } from "./import-kill-nine.js";
+import { type RunKind, type RunReport, SCENARIO, scenarioRun, seedDataDir } from "./import-kill-nine.js";
 import { TORN_SQL } from "./kill-nine.js";
 
 const RUNS: RunKind[] = ["server owns", "import owns", "server owns"];
-export const SCENARIO = { importConversations: 24, batchSize: 3, clients: 3, maxKillDelayMs: 2500 };
 
 describe("import and server on one data folder, kill -9 at random points", () => {
   it("loses no acknowledged conversation, half-writes none, and the folder always reopens", {
@@ -23,17 +21,7 @@ describe("import and server on one data folder, kill -9 at random points", () =>
   }, async () => {
     const workDir = await mkdtemp(path.join(tmpdir(), "mcp-import-kill-"));
     const dataDir = path.join(workDir, "data");
-    // Start from the migrated template: no initdb in the children.
-    const template = await openTestPglite();
-    const dump = await template.pglite.dumpDataDir("none");
-    await template.close();
-    await (await PgliteDatabase.open(dataDir, { loadDataDir: dump })).close();
-    const env = {
-      DATA_DIR: dataDir,
-      EMBEDDING_DIMENSIONS: String(TEST_DIMENSIONS),
-      RATE_LIMIT_PER_MINUTE: "0",
-      LOG_LEVEL: "warn",
-    };
+    const env = await seedDataDir(dataDir);
     const reports: RunReport[] = [];
     let server: ChildApp | undefined;
     try {

@@ -18,6 +18,8 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { rng as prng } from "../../../app/bench/corpus.js";
+import { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
+import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
 import { type ChildApp, startChildApp } from "./child-app.js";
 import { conversationFor, type SentConversation } from "./kill-nine.js";
 
@@ -25,6 +27,23 @@ const REPO = path.resolve(import.meta.dirname, "../../..");
 const IMPORT_CLI = path.join(REPO, "app/src/cli/import.ts");
 
 export type RunKind = "server owns" | "import owns";
+
+/** One run's size, the same in CI and in the long run (only the number of runs differs). */
+export const SCENARIO = { importConversations: 24, batchSize: 3, clients: 3, maxKillDelayMs: 2500 };
+
+/** The migrated test template in `dataDir` (no initdb in the children); the app's environment for it. */
+export async function seedDataDir(dataDir: string): Promise<Record<string, string>> {
+  const template = await openTestPglite();
+  const dump = await template.pglite.dumpDataDir("none");
+  await template.close();
+  await (await PgliteDatabase.open(dataDir, { loadDataDir: dump })).close();
+  return {
+    DATA_DIR: dataDir,
+    EMBEDDING_DIMENSIONS: String(TEST_DIMENSIONS),
+    RATE_LIMIT_PER_MINUTE: "0",
+    LOG_LEVEL: "warn",
+  };
+}
 
 export interface ScenarioSettings {
   /** The app's environment (DATA_DIR among it); the import gets the same. */
