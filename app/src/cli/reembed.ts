@@ -28,7 +28,9 @@ async function run(): Promise<void> {
 
 run().catch((error: unknown) => {
   const known =
-    error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DataDirDamagedError;
+    error instanceof ConfigError ||
+    error instanceof DataDirLockedError ||
+    error instanceof DataDirDamagedError;
   console.error(known ? error.message : error);
   process.exit(1);
 });
