@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { isLockFile } from "./data-dir-lock.js";
 
 /** Postgres's fixed sizes: pg_control is one 8 KiB page; PGlite keeps the default 16 MiB segments. */
 const PG_CONTROL_BYTES = 8192;
@@ -40,10 +41,10 @@ async function size(file: string): Promise<number | undefined> {
   );
 }
 
-/** True when `dataDir` is missing or empty: PGlite may run initdb there. */
+/** True when `dataDir` is missing or empty but for its lock: PGlite may run initdb there. */
 export async function isFresh(dataDir: string): Promise<boolean> {
   const entries = await readdir(dataDir).catch(() => []);
-  return entries.length === 0;
+  return entries.every(isLockFile);
 }
 
 /** What is visibly wrong with the folder's files, or undefined when they look whole. */

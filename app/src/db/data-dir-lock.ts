@@ -1,7 +1,7 @@
 /**
  * One owner per embedded (PGlite) data folder. Two processes on one folder each replay and write
  * the WAL as if alone, and the folder ends up losing one side's rows or failing to open at all, so
- * every opener (`PgliteDatabase.open`) first takes `<folder>.lock`, a file beside the folder:
+ * every opener (`PgliteDatabase.open`) first takes `<folder>/owner.lock`:
  *
  * - Created with link(2) from a fully written temp file: atomic, and never seen half-written. Of two
  *   starters racing, exactly one link succeeds.
@@ -14,12 +14,14 @@
  *   token (link(2) again), so two starters that both found it stale cannot both take it.
  * - Released on close and, as a last resort, when the process exits; only by its owner (token).
  *
- * Beside the folder rather than in it: nothing is written into a folder PGlite may not be able to
- * open (a damaged one stays byte for byte as it was), and a fresh folder stays empty for initdb.
+ * Inside the folder rather than beside it: the folder is the one place its owner can always write
+ * (in the image, DATA_DIR is a volume under a read-only /var/lib). Postgres ignores a file it does
+ * not know there, initdb runs beside it, and it is gone again when its process exits, so a damaged
+ * folder is left with exactly its own files.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
-import { link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 
@@ -42,9 +44,15 @@ export type LockRecord = z.infer<typeof LockRecord>;
 const CLAIM_EXPIRY_MS = 10_000;
 const ATTEMPTS = 100;
 
+const LOCK_NAME = "owner.lock";
+
 export function lockPathOf(dataDir: string): string {
-  const resolved = path.resolve(dataDir);
-  return path.join(path.dirname(resolved), `${path.basename(resolved)}.lock`);
+  return path.join(path.resolve(dataDir), LOCK_NAME);
+}
+
+/** The lock and its temporary and claim files: not part of the database. */
+export function isLockFile(name: string): boolean {
+  return name.startsWith(LOCK_NAME);
 }
 
 function readProc(file: string): string | undefined {
@@ -205,6 +213,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const resolved = path.resolve(dataDir);
   const lockFile = lockPathOf(resolved);
   const record = selfRecord();
+  await mkdir(resolved, { recursive: true });
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const tmp = await writeTemp(lockFile, record);
     try {

@@ -1,5 +1,4 @@
 /** Embedded Postgres (PGlite, Postgres 18 in WASM) with pgvector; data on disk or in memory. */
-import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { DataDirDamagedError, diagnose, isFresh, rememberPidFile } from "./damaged-folder.js";
@@ -40,7 +39,6 @@ export class PgliteDatabase implements Database {
     if (!dataDir) return PgliteDatabase.start(undefined, options.loadDataDir);
     const lock = await lockDataDir(dataDir);
     try {
-      await mkdir(dataDir, { recursive: true });
       if (await isFresh(dataDir)) return await PgliteDatabase.start(dataDir, options.loadDataDir, lock);
       // Not empty and no PG_VERSION: PGlite would run initdb over whatever is there.
       const missing = await diagnose(dataDir);

@@ -110,7 +110,7 @@ describe("a damaged data folder", () => {
       expect(code).toBe(1);
       expectTheMessage(app.output(), dir, await cause(dir));
       expect(await fingerprint(dir)).toEqual(before);
-      expect(existsSync(`${dir}.lock`)).toBe(false);
+      expect(existsSync(path.join(dir, "owner.lock"))).toBe(false);
     });
   }
 

@@ -70,7 +70,7 @@ describe("one owner per PGlite data folder", () => {
   beforeEach(async () => {
     dir = await tempDir();
     dataDir = path.join(dir.dir, "data");
-    lockFile = `${dataDir}.lock`;
+    lockFile = path.join(dataDir, "owner.lock");
   });
   afterEach(async () => {
     for (const c of children.splice(0)) {
@@ -164,6 +164,7 @@ describe("one owner per PGlite data folder", () => {
   it("lets exactly one of six starters racing for a stale lock win, three times over", {
     timeout: 180_000,
   }, async () => {
+    await mkdir(dataDir, { recursive: true });
     for (let round = 0; round < 3; round++) {
       await writeFile(
         lockFile,

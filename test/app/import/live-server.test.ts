@@ -68,7 +68,7 @@ describe("npm run import into a running server's data folder", () => {
   });
 
   it("records the server's URL in the folder's lock", async () => {
-    const lock = JSON.parse(await readFile(`${env.DATA_DIR}.lock`, "utf8"));
+    const lock = JSON.parse(await readFile(path.join(env.DATA_DIR ?? "", "owner.lock"), "utf8"));
     expect(lock).toMatchObject({ pid: server.child.pid, url: `http://127.0.0.1:${server.port}` });
   });
 

@@ -273,7 +273,7 @@ export async function scenarioRun(
     const half = Math.ceil(lines.length / 2);
     importer.write(lines.slice(0, half).join(""));
     // Once the import holds the folder, a server must not start on it.
-    const lockFile = `${settings.env.DATA_DIR}.lock`;
+    const lockFile = path.join(settings.env.DATA_DIR ?? "", "owner.lock");
     let owned = false;
     for (let i = 0; i < 1200 && !owned; i++) {
       const text = await readFile(lockFile, "utf8").catch(() => "");
