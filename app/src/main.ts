@@ -18,6 +18,8 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { planWorkers, runPrimary } from "./cluster.js";
 import { type Config, ConfigError, loadConfig, unknownVariables } from "./config.js";
+import { DataDirDamagedError } from "./db/damaged-folder.js";
+import { advertiseServer, DataDirLockedError } from "./db/data-dir-lock.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
 import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
@@ -78,7 +80,12 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     app = await buildApp({ config, logger, telemetry: running.telemetry });
   } catch (error) {
     await running.shutdown(2_000);
-    if (error instanceof EmbeddingMismatchError) {
+    // Problems with a fix the operator applies: the message says which; a stack trace would bury it.
+    if (
+      error instanceof EmbeddingMismatchError ||
+      error instanceof DataDirLockedError ||
+      error instanceof DataDirDamagedError
+    ) {
       logger.fatal(error.message);
       console.error(error.message);
       process.exit(1);
@@ -104,6 +111,10 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
       await running.shutdown(2_000);
       throw error;
     }
+  }
+  if (!config.database.url) {
+    // Where `npm run import` finds this server (it sends its batches here instead of opening the folder).
+    await advertiseServer(config.database.dataDir, `http://127.0.0.1:${portOf(app)}`);
   }
   const metrics = `${metricsServer?.address ?? address}${HTTP_PATHS.metrics}`;
   app.log.info(
