@@ -19,6 +19,7 @@ import type { Logger } from "pino";
 import { planWorkers, runPrimary } from "./cluster.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
+import { STARTUP_RETRY } from "./db/startup.js";
 import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
@@ -75,7 +76,22 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, logger, telemetry: running.telemetry });
+    app = await buildApp({
+      config,
+      logger,
+      telemetry: running.telemetry,
+      // A Postgres that is not up yet (first deploy, failover) is waited for, not crashed on.
+      waitForDatabase: config.database.url
+        ? {
+            policy: STARTUP_RETRY,
+            onFatal: (error) => {
+              logger.fatal({ err: error }, "the database cannot be used");
+              console.error(scrub(error instanceof Error ? error.message : String(error)));
+              process.exit(1);
+            },
+          }
+        : undefined,
+    });
   } catch (error) {
     await running.shutdown(2_000);
     if (error instanceof EmbeddingMismatchError) {

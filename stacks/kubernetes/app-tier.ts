@@ -93,7 +93,10 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
       secretVersion: appSecrets?.version,
       podAnnotations,
     }),
-    opts,
+    // Created once the database answers: a dependency on a component waits for every resource under
+    // it, and the Cluster and Poolers are awaited to Ready (AWAIT_ANNOTATIONS). Without it the app's
+    // pods start against a database that is still initialising.
+    { ...opts, dependsOn: database.ready },
   );
 
   if (k.networkPolicies) new NetworkPolicies("network-policies", { namespace, ...appTierNetwork(env) }, opts);
@@ -103,7 +106,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     appUrl: backend.url,
     // The LoadBalancer's address once the cloud assigned it (prod); null for a ClusterIP Service.
     appExternalAddress: backend.externalAddress.apply((a) => a ?? null),
-    ...database,
+    ...database.outputs,
     redisService: pulumi.output(redis?.serviceName ?? null),
     // Composed by the stack (pulumi backend); the secret manager's alone with external-secrets.
     databaseUrl: appSecrets?.databaseUrl ?? pulumi.output(null),

@@ -149,8 +149,19 @@ export interface DatabaseTierInputs {
   readonly opts: pulumi.ComponentResourceOptions;
 }
 
-/** The database of the environment's engine; nothing for `external`. Returns its stack outputs. */
-export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulumi.Output<unknown>> {
+/** The database tier: its stack outputs, and what the app must wait for before it is created. */
+export interface DatabaseTier {
+  readonly outputs: Record<string, pulumi.Output<unknown>>;
+  /**
+   * The database component (CloudNativePG's Cluster and Poolers, awaited to Ready by their
+   * `pulumi.com/waitFor`; the statefulset engine's StatefulSet, awaited by the provider). Empty for
+   * `external`.
+   */
+  readonly ready: pulumi.Resource[];
+}
+
+/** The database of the environment's engine; nothing for `external`. */
+export function deployDatabase(inputs: DatabaseTierInputs): DatabaseTier {
   const { env, namespace, opts } = inputs;
   const db = env.database;
   const k = env.kubernetes;
@@ -161,10 +172,13 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
       dependsOn: [operators],
     });
     return {
-      databaseService: pulumi.output(cluster.primaryHost),
-      databaseReplicaService: pulumi.output(db.readReplica ? cluster.replicaHost : null),
-      databaseCluster: pulumi.output(cluster.clusterName),
-      backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
+      outputs: {
+        databaseService: pulumi.output(cluster.primaryHost),
+        databaseReplicaService: pulumi.output(db.readReplica ? cluster.replicaHost : null),
+        databaseCluster: pulumi.output(cluster.clusterName),
+        backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
+      },
+      ready: [cluster],
     };
   }
   if (db.engine === "statefulset") {
@@ -217,10 +231,16 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
       opts,
     );
     return {
-      databaseService: pulumi.output(postgres.serviceName),
-      databaseReplicaService: pulumi.output(null),
-      backupClaim: pulumi.output(backups?.claimName ?? null),
+      outputs: {
+        databaseService: pulumi.output(postgres.serviceName),
+        databaseReplicaService: pulumi.output(null),
+        backupClaim: pulumi.output(backups?.claimName ?? null),
+      },
+      ready: [postgres],
     };
   }
-  return { databaseService: pulumi.output(null), databaseReplicaService: pulumi.output(null) };
+  return {
+    outputs: { databaseService: pulumi.output(null), databaseReplicaService: pulumi.output(null) },
+    ready: [],
+  };
 }

@@ -51,6 +51,36 @@ export function cloudNativePgNames(args: CloudNativePgDatabaseArgs) {
   };
 }
 
+/**
+ * What `pulumi up` waits for on the custom resources, which pulumi-kubernetes otherwise creates and
+ * leaves at once (pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go, `ReadyCondition`: no
+ * `pulumi.com/waitFor` annotation = no await). Its values are `condition=<Type>` (kubectl wait's
+ * syntax, provider/pkg/await/condition/custom.go and kubectl.go: the condition's status must be True
+ * and its observedGeneration current) or `jsonpath={.path}=value`
+ * (provider/pkg/jsonpath/jsonpath.go), or a JSON array of them, all of which must hold.
+ */
+export const AWAIT_ANNOTATIONS = {
+  /**
+   * The Cluster's `Ready` condition (cloudnative-pg api/v1/cluster_types.go, ConditionClusterReady):
+   * True once every instance runs and the primary accepts connections, so the app is created only
+   * after its database can answer.
+   */
+  cluster: {
+    "pulumi.com/waitFor": "condition=Ready",
+    // Instances are created one after another (initdb Job, then a join Job per replica): more than
+    // the provider's default 10 minutes (await.go) on slow volumes.
+    "pulumi.com/timeoutSeconds": "1800",
+  },
+  /**
+   * A Pooler has no conditions: its status carries `instances`, the replicas of the PgBouncer
+   * Deployment the operator made (cloudnative-pg api/v1/pooler_types.go PoolerStatus;
+   * internal/controller/pooler_status.go sets it from the Deployment's status.replicas). `phase`
+   * exists only from CloudNativePG 1.30, so an older operator (`operators: existing`) would never
+   * satisfy it; `instances` is set by every version.
+   */
+  pooler: (instances: number) => ({ "pulumi.com/waitFor": `jsonpath={.status.instances}=${instances}` }),
+} as const;
+
 /** Keys of the S3 credentials Secret. */
 export const S3_KEYS = { accessKeyId: "ACCESS_KEY_ID", secretAccessKey: "ACCESS_SECRET_KEY" } as const;
 
@@ -163,7 +193,11 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
   return {
     apiVersion: CNPG_API_VERSION,
     kind: "Cluster",
-    metadata: { name: n.cluster, labels: cnpgLabels(args, args.name, "database") },
+    metadata: {
+      name: n.cluster,
+      labels: cnpgLabels(args, args.name, "database"),
+      annotations: { ...AWAIT_ANNOTATIONS.cluster },
+    },
     spec,
   };
 }
@@ -180,7 +214,7 @@ function pooler(
   return {
     apiVersion: CNPG_API_VERSION,
     kind: "Pooler",
-    metadata: { name, labels },
+    metadata: { name, labels, annotations: AWAIT_ANNOTATIONS.pooler(p.instances) },
     spec: {
       cluster: { name: n.cluster },
       instances: p.instances,
