@@ -103,6 +103,13 @@ export const ENV = {
   // Database
   DATABASE_URL: "DATABASE_URL",
   DATABASE_REPLICA_URL: "DATABASE_REPLICA_URL",
+  /**
+   * Beyond the reference: a file holding DATABASE_URL instead of the variable (a mounted Secret key).
+   * Its password is re-read for every new connection, so a rotated password is used without a restart.
+   */
+  DATABASE_URL_FILE: "DATABASE_URL_FILE",
+  /** Beyond the reference: DATABASE_REPLICA_URL from a file, as DATABASE_URL_FILE. */
+  DATABASE_REPLICA_URL_FILE: "DATABASE_REPLICA_URL_FILE",
   DB_POOL_SIZE: "DB_POOL_SIZE",
   DB_MAX_OVERFLOW: "DB_MAX_OVERFLOW",
   DB_POOL_RECYCLE: "DB_POOL_RECYCLE",

@@ -126,6 +126,12 @@ export interface McpBackendArgs {
   /** Secret settings: env name → Secret key. Defaults to none. Names must not repeat `config` keys. */
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
   /**
+   * Secret settings delivered as files: env name → Secret key, mounted read-only from a Secret volume
+   * (which the kubelet updates in place when the Secret changes), the env var holding the file's path.
+   * For values the app re-reads while running (DATABASE_URL_FILE: a rotated password). Defaults to none.
+   */
+  readonly secretFiles?: Readonly<Record<string, SecretKeyRef>>;
+  /**
    * A value that changes whenever a Secret in `secretEnv` does (e.g. {@link AppSecrets.version}); its
    * hash is the pod template's `checksum/secrets`, so the pods restart and read the new values.
    * Defaults to none: the pods then keep old secret values until something else restarts them.
@@ -232,6 +238,10 @@ export function validateMcpBackendArgs(args: McpBackendArgs): string[] {
   for (const key of Object.keys(args.secretEnv ?? {})) {
     if (args.config && key in args.config)
       issues.push(`secretEnv.${key} is also in config (ConfigMap); keep it in one of them`);
+  }
+  for (const key of Object.keys(args.secretFiles ?? {})) {
+    if ((args.config && key in args.config) || (args.secretEnv && key in args.secretEnv))
+      issues.push(`secretFiles.${key} is also in config or secretEnv; keep it in one of them`);
   }
   return issues;
 }

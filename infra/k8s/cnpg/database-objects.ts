@@ -81,6 +81,18 @@ export const AWAIT_ANNOTATIONS = {
   pooler: (instances: number) => ({ "pulumi.com/waitFor": `jsonpath={.status.instances}=${instances}` }),
 } as const;
 
+/**
+ * The label that makes CloudNativePG reconcile a Cluster when a Secret it reads changes: the
+ * operator watches Secrets it does not own only with it (cloudnative-pg
+ * internal/controller/cluster_predicates.go `hasReloadLabelSet`; the key is `utils.WatchedLabelName`
+ * = "cnpg.io/reload", pkg/utils/labels_annotations.go). Without it a rotated role password waits for
+ * the next periodic resync while the app already uses the new one.
+ */
+export const CNPG_RELOAD_LABEL = { "cnpg.io/reload": "true" } as const;
+
+/** Keys of the role's basic-auth Secret (CloudNativePG's managed role reads `password`). */
+export const ROLE_SECRET_KEYS = { username: "username", password: "password" } as const;
+
 /** Keys of the S3 credentials Secret. */
 export const S3_KEYS = { accessKeyId: "ACCESS_KEY_ID", secretAccessKey: "ACCESS_SECRET_KEY" } as const;
 

@@ -61,6 +61,8 @@ const NOT_IN_DEV: Record<string, string> = {
   [ENV.API_KEYS]: "requireApiKeys is false",
   [ENV.DATA_DIR]: "DATABASE_URL points at Postgres, so no PGlite directory",
   [ENV.METRICS_PORT]: "nothing public in front of it: /metrics stays on the app port",
+  [ENV.DATABASE_URL_FILE]: "DATABASE_URL is passed as a variable: a container's env never changes anyway",
+  [ENV.DATABASE_REPLICA_URL_FILE]: "no replica",
 };
 
 let run: MockRunResult;

@@ -174,7 +174,25 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
     const refs = Object.fromEntries(
       (app.env ?? []).map((e) => [e.name, (e.valueFrom as { secretKeyRef?: unknown })?.secretKeyRef]),
     );
-    expect(refs.DATABASE_URL).toEqual({ name: "db-credentials", key: "url" });
+    // DATABASE_URL as a file from the reference's db-credentials/url (re-read on each new connection,
+    // so a rotated password reaches running pods: docs/data.md).
+    const file = (app.env ?? []).find((e) => e.name === "DATABASE_URL_FILE")?.value as string;
+    expect(file).toBe("/var/run/secrets/mcp-backend/db-credentials/url");
+    const pod = find(objects, "Deployment", "mcp-backend").spec as {
+      template: {
+        spec: {
+          volumes: {
+            name: string;
+            secret?: { secretName: string; items: { key: string; path: string }[] };
+          }[];
+        };
+      };
+    };
+    const mount = (app.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath}/`));
+    const volume = pod.template.spec.volumes.find((v) => v.name === mount?.name);
+    expect(volume?.secret?.secretName).toBe("db-credentials");
+    expect(volume?.secret?.items).toContainEqual({ key: "url", path: "url" });
+    expect(refs.DATABASE_URL).toBeUndefined();
     expect(refs.CACHE_REDIS_URL).toEqual({ name: "redis-credentials", key: "url" });
     expect(refs.SENTRY_DSN).toEqual({ name: "sentry-credentials", key: "dsn" });
     expect(refs.OPENAI_API_KEY).toBeDefined();
