@@ -148,21 +148,36 @@ const cloudNativePg = z.strictObject({
 });
 
 /**
- * Bootstrap the cluster by recovery instead of initdb (docs/data.md, "Restore drill"): from a Backup
- * object, or from the object store's base backups and WAL up to a point in time.
+ * Bootstrap a new cluster by recovery instead of initdb (docs/data.md, "Restore drill"), from the
+ * object store's base backups and WAL through the Barman Cloud plugin: CloudNativePG's
+ * `bootstrap.recovery.source` naming an `externalClusters` entry with the plugin's parameters. The
+ * restored cluster is named apart from the live one (`postgres-restored`), so it never collides
+ * with it and archives into a folder of its own.
  */
-const restore = z.union([
-  z.strictObject({
-    /** A CloudNativePG Backup object in the namespace. */
-    backup: z.string().min(1),
-  }),
-  z.strictObject({
-    /** The old cluster's folder in the object store (its serverName). */
-    serverName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/),
-    /** RFC 3339 with an offset; omitted = replay all WAL. */
-    targetTime: z.iso.datetime({ offset: true }).optional(),
-  }),
-]);
+const restore = z.strictObject({
+  /**
+   * A Backup object's name is not enough: recovery from `bootstrap.recovery.backup` is the in-tree
+   * Barman path, which plugin backups do not take (cloudnative-pg docs/src/recovery.md).
+   */
+  backup: z
+    .never({
+      message:
+        "is not supported with the Barman Cloud plugin; set database.restore.serverName (the old cluster's folder in the object store) and, for that backup, database.restore.backupId (the Backup's status.backupId)",
+    })
+    .optional(),
+  /** The old cluster's folder in the object store (its serverName). */
+  serverName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/),
+  /**
+   * Barman backup ID to start from (a Backup object's `status.backupId`, e.g. 20261201T020000);
+   * omitted = the latest base backup before the target.
+   */
+  backupId: z
+    .string()
+    .regex(/^\d{8}T\d{6}$/, { message: "must be a Barman backup ID such as 20261201T020000" })
+    .optional(),
+  /** RFC 3339 with an offset; omitted = replay all WAL. */
+  targetTime: z.iso.datetime({ offset: true }).optional(),
+});
 
 const database = z.strictObject({
   /** Database name (mcp_dev, mcp_staging, mcp_production). */

@@ -27,7 +27,7 @@ import {
   type PodGroup,
   selectorLabels,
 } from "../../infra/index.js";
-import { CNPG_CLUSTER_NAME, STATEFULSET_POSTGRES_NAME } from "./database.js";
+import { cnpgClusterName, STATEFULSET_POSTGRES_NAME } from "./database.js";
 
 /** Pod labels of the monitoring tier's pods (set by its owner), which policies here refer to. */
 export const MONITORING_SELECTORS = {
@@ -79,7 +79,7 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
     }
     return { groups, flows, scraped: [["postgres-exporter", POSTGRES_EXPORTER_PORT]] };
   }
-  const cluster = CNPG_CLUSTER_NAME;
+  const cluster = cnpgClusterName(env);
   const instances = "postgres-instances";
   // CloudNativePG runs the instances as a ServiceAccount named after the cluster, each Pooler as one
   // named after the Pooler: the identities the mesh's policies name.

@@ -17,6 +17,17 @@ import { cloudNativePgPodMonitorArgs } from "./monitoring-operator.js";
 
 /** Name of the CloudNativePG Cluster: Services postgres-rw / postgres-ro, Poolers postgres-pooler(-ro). */
 export const CNPG_CLUSTER_NAME = DATA_SERVICES.postgres;
+/**
+ * Name of a Cluster restored from backups: never the live one's, so a restore next to it (or in place
+ * of a lost one, whose leftovers may still exist) collides with nothing, and its own WAL archive goes
+ * to a folder of its own name.
+ */
+export const CNPG_RESTORED_CLUSTER_NAME = `${CNPG_CLUSTER_NAME}-restored`;
+
+/** The Cluster this environment runs: the live name, or the restored one while `database.restore` is set. */
+export function cnpgClusterName(env: ResolvedEnvironment): string {
+  return env.database.restore === undefined ? CNPG_CLUSTER_NAME : CNPG_RESTORED_CLUSTER_NAME;
+}
 /** Name of the statefulset engine's Postgres (its Service and pods). */
 export const STATEFULSET_POSTGRES_NAME = DATA_SERVICES.postgres;
 
@@ -52,7 +63,7 @@ export function cloudNativePgArgs(
   const store = env.backups.objectStore;
   const restore = db.restore;
   return {
-    name: CNPG_CLUSTER_NAME,
+    name: cnpgClusterName(env),
     namespace,
     instances: db.cloudNativePg.instances,
     image: db.cloudNativePg.image,
@@ -94,16 +105,16 @@ export function cloudNativePgArgs(
             secretAccessKey: password === undefined ? undefined : secrets.backupSecretAccessKey,
             retentionPolicy: `${env.backups.retentionDays}d`,
             schedule: env.backups.schedule,
-            // A restored cluster archives into a folder of its own, never over its origin's.
-            serverName: restore && "serverName" in restore ? `${CNPG_CLUSTER_NAME}-restored` : undefined,
           }
         : { enabled: false },
     restore:
       restore === undefined
         ? undefined
-        : "backup" in restore
-          ? { backup: { name: restore.backup } }
-          : { source: { serverName: restore.serverName }, targetTime: restore.targetTime },
+        : {
+            source: { serverName: restore.serverName },
+            backupId: restore.backupId,
+            targetTime: restore.targetTime,
+          },
   };
 }
 
@@ -167,7 +178,7 @@ export function deployDatabase(inputs: DatabaseTierInputs): DatabaseTier {
   const k = env.kubernetes;
   if (db.engine === "cloudnative-pg" && inputs.cnpg) {
     const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
-    const cluster = new CloudNativePgDatabase(CNPG_CLUSTER_NAME, inputs.cnpg, {
+    const cluster = new CloudNativePgDatabase(inputs.cnpg.name, inputs.cnpg, {
       ...opts,
       dependsOn: [operators],
     });

@@ -105,18 +105,19 @@ export interface CloudNativePgRestoreSourceArgs {
   readonly serverName: string;
 }
 
-/** A Backup object in the namespace. */
-export interface CloudNativePgBackupRef {
-  /** Name of the Backup. */
-  readonly name: string;
-}
-
-/** Bootstrap from a backup instead of initdb. Exactly one of `source` and `backup`. */
+/** Bootstrap from the object store's backups instead of initdb, through the Barman Cloud plugin. */
 export interface CloudNativePgRestoreArgs {
-  /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
-  readonly source?: CloudNativePgRestoreSourceArgs;
-  /** A Backup object in the namespace. */
-  readonly backup?: CloudNativePgBackupRef;
+  /**
+   * The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works), read by the
+   * Barman Cloud plugin through an `externalClusters` entry (the plugin takes its recovery source
+   * from there: plugin-barman-cloud internal/cnpgi/operator/config/config.go, `NewFromCluster`).
+   */
+  readonly source: CloudNativePgRestoreSourceArgs;
+  /**
+   * Barman backup ID to start from (`recoveryTarget.backupID`; a Backup's `status.backupId`).
+   * Defaults to the latest base backup that precedes the target.
+   */
+  readonly backupId?: string;
   /** RFC 3339 time with an offset (e.g. "2026-08-01T10:00:00Z") to stop replay at. Defaults to the end of WAL. */
   readonly targetTime?: string;
 }
@@ -330,10 +331,12 @@ function restoreIssues(args: CloudNativePgDatabaseArgs, r: CloudNativePgRestoreA
     issues.push(
       "initdb and restore are mutually exclusive: a cluster starts empty (initdb) or from a backup (restore); drop one",
     );
-  if ((r.source === undefined) === (r.backup === undefined))
+  if ((r as { backup?: unknown }).backup !== undefined)
     issues.push(
-      "restore needs exactly one of restore.source (an object store) and restore.backup (a Backup object)",
+      "restore.backup (a Backup object) is the in-tree Barman path, which plugin backups do not take; give restore.source.serverName and restore.backupId",
     );
+  if (r.backupId !== undefined && !/^\d{8}T\d{6}$/.test(r.backupId))
+    issues.push(`restore.backupId "${r.backupId}" must be a Barman backup ID such as 20261201T020000`);
   if (r.targetTime !== undefined && (!RFC3339.test(r.targetTime) || Number.isNaN(Date.parse(r.targetTime))))
     issues.push(
       `restore.targetTime "${r.targetTime}" must be RFC 3339 with an offset, e.g. 2026-08-01T10:00:00Z`,

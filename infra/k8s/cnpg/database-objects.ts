@@ -107,6 +107,9 @@ export function cnpgLabels(args: CloudNativePgDatabaseArgs, name: string, compon
   });
 }
 
+/** The `externalClusters` entry a restore reads from. */
+const RECOVERY_SOURCE = "origin";
+
 function bootstrap(
   args: CloudNativePgDatabaseArgs,
   n: ReturnType<typeof cloudNativePgNames>,
@@ -121,11 +124,15 @@ function bootstrap(
         postInitApplicationSQL: [PGVECTOR_SQL, ...(args.initdb?.extraSql ?? [])],
       },
     };
+  const target = {
+    ...(r.backupId ? { backupID: r.backupId } : {}),
+    ...(r.targetTime ? { targetTime: r.targetTime } : {}),
+  };
   return {
     recovery: {
-      ...(r.source ? { source: "origin" } : { backup: { name: r.backup!.name } }),
+      source: RECOVERY_SOURCE,
       ...owner,
-      ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}),
+      ...(Object.keys(target).length > 0 ? { recoveryTarget: target } : {}),
     },
   };
 }
@@ -154,7 +161,7 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
       ? {
           externalClusters: [
             {
-              name: "origin",
+              name: RECOVERY_SOURCE,
               plugin: {
                 name: BARMAN_CLOUD_PLUGIN,
                 parameters: {

@@ -166,6 +166,44 @@ describe("prod's restore drill is configuration", () => {
     expect(cluster.plugins[0]?.parameters.serverName).toBe("postgres-restored");
   });
 
+  it("restores into a Cluster of its own name, never the live one's, and the app follows it", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: {
+        ...RENDER_CONFIG.prod,
+        database: { restore: { serverName: "postgres", backupId: "20261201T020000" } },
+      },
+    });
+    const objects = kubernetesObjects(run.resources);
+    const clusters = objects.filter((o) => o.kind === "Cluster");
+    expect(clusters.map((c) => c.metadata.name)).toEqual(["postgres-restored"]);
+    const spec = clusters[0]!.spec as {
+      bootstrap: { recovery: { source: string; backup?: unknown; recoveryTarget: Record<string, string> } };
+      externalClusters: { name: string; plugin: { name: string; parameters: Record<string, string> } }[];
+    };
+    expect(spec.bootstrap.recovery.backup).toBeUndefined();
+    expect(spec.bootstrap.recovery.recoveryTarget).toEqual({ backupID: "20261201T020000" });
+    const source = spec.externalClusters.find((c) => c.name === spec.bootstrap.recovery.source);
+    expect(source?.plugin).toEqual({
+      name: "barman-cloud.cloudnative-pg.io",
+      parameters: { barmanObjectName: "postgres-restored-backups", serverName: "postgres" },
+    });
+    expect(
+      objects
+        .filter((o) => o.kind === "Pooler")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["postgres-restored-pooler", "postgres-restored-pooler-ro"]);
+    expect(run.outputs.databaseService).toBe("postgres-restored-pooler");
+  });
+
+  it("refuses restore.backup (a Backup object: the in-tree path), saying what to set instead", async () => {
+    await expect(
+      runStackWithSecrets("prod", {
+        config: { ...RENDER_CONFIG.prod, database: { restore: { backup: "postgres-daily-1" } } },
+      }),
+    ).rejects.toThrow(/database\.restore\.backup.*database\.restore\.serverName/s);
+  });
+
   it("rejects a target time that is not RFC 3339, naming the key", async () => {
     await expect(
       runStackWithSecrets("prod", {
