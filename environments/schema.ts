@@ -394,12 +394,38 @@ const backups = z.strictObject({
    */
   objectStore: z
     .strictObject({
-      /** s3://bucket/path. */
-      destinationPath: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/, {
-        message: "must look like s3://bucket/path",
+      /** s3://bucket/path, or gs://bucket/path with identity gke-workload-identity. */
+      destinationPath: z.string().regex(/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/, {
+        message: "must look like s3://bucket/path (or gs://bucket/path on GKE)",
       }),
       /** An S3-compatible endpoint (MinIO, R2, ...); omitted = AWS S3. */
       endpointUrl: z.string().url().optional(),
+      /**
+       * Backups by IAM role: the cloud identity the Postgres instances' ServiceAccount carries
+       * (CloudNativePG `serviceAccountTemplate`), instead of the backupAccessKeyId / backupSecretAccessKey
+       * secrets. The only way with External Secrets (the stack then holds no keys).
+       */
+      identity: z
+        .discriminatedUnion("provider", [
+          z.strictObject({
+            /** EKS IAM Roles for Service Accounts. */
+            provider: z.literal("aws-irsa"),
+            roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, {
+              message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/mcp-backups",
+            }),
+          }),
+          z.strictObject({
+            /** GKE Workload Identity (destinationPath gs://). */
+            provider: z.literal("gke-workload-identity"),
+            serviceAccount: z
+              .string()
+              .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/, {
+                message:
+                  "must be a Google service account such as mcp-backups@my-project.iam.gserviceaccount.com",
+              }),
+          }),
+        ])
+        .optional(),
     })
     .optional(),
 });

@@ -43,6 +43,12 @@ export function assertDatabaseConfig(env: ResolvedEnvironment, secrets: StackSec
         "  pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3://<bucket>/<path>\n" +
         "  (and, unless the pods' IAM role may write there: pulumi config set --secret mcp-stack:backupAccessKeyId … / backupSecretAccessKey …)",
     );
+  if (env.backups.objectStore?.identity && secrets.backupAccessKeyId !== undefined)
+    throw new StackConfigError(
+      `${env.name}: backups.objectStore.identity and the backupAccessKeyId / backupSecretAccessKey secrets exclude each other (the store is written with one of them); run:\n` +
+        "  pulumi config rm mcp-stack:backupAccessKeyId && pulumi config rm mcp-stack:backupSecretAccessKey\n" +
+        "  (or drop the identity: pulumi config rm --path mcp-stack:backups.objectStore.identity)",
+    );
   if ((secrets.backupAccessKeyId === undefined) !== (secrets.backupSecretAccessKey === undefined))
     throw new StackConfigError(
       `${env.name}: set both backupAccessKeyId and backupSecretAccessKey, or neither (the pods' IAM role); run:\n` +
@@ -103,6 +109,7 @@ export function cloudNativePgArgs(
             // With External Secrets the stack holds no value: the pods' IAM role writes the store.
             accessKeyId: password === undefined ? undefined : secrets.backupAccessKeyId,
             secretAccessKey: password === undefined ? undefined : secrets.backupSecretAccessKey,
+            cloudIdentity: store.identity,
             retentionPolicy: `${env.backups.retentionDays}d`,
             schedule: env.backups.schedule,
           }

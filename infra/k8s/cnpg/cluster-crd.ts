@@ -82,6 +82,13 @@ export interface ClusterSpec {
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
   };
+  /** Metadata of the ServiceAccount the operator creates for the instances (cloud identity annotations). */
+  readonly serviceAccountTemplate?: {
+    readonly metadata: {
+      readonly labels?: Readonly<Record<string, string>>;
+      readonly annotations?: Readonly<Record<string, string>>;
+    };
+  };
   readonly enableSuperuserAccess?: boolean;
 }
 
@@ -177,6 +184,11 @@ export const clusterSchema: z.ZodType<Cluster> = z.strictObject({
       .optional(),
     inheritedMetadata: z
       .strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() })
+      .optional(),
+    serviceAccountTemplate: z
+      .strictObject({
+        metadata: z.strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() }),
+      })
       .optional(),
     enableSuperuserAccess: z.boolean().optional(),
   }),

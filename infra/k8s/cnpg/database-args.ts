@@ -93,9 +93,36 @@ export interface CloudNativePgBackupArgs {
   readonly immediate?: boolean;
   /** Folder of this cluster in the store (plugin parameter `serverName`). Defaults to the cluster name. */
   readonly serverName?: string;
+  /**
+   * The cloud identity the instances' ServiceAccount carries, so the plugin (a sidecar of each
+   * instance, running as that ServiceAccount) writes the store with it instead of keys. Defaults to
+   * none: keys, or whatever identity the nodes give.
+   */
+  readonly cloudIdentity?: CloudIdentity;
   /** Name of the ObjectStore. Defaults to `<name>-backups`. */
   readonly objectStoreName?: string;
 }
+
+/** A pod identity a cloud federates with a Kubernetes ServiceAccount. */
+export type CloudIdentity =
+  /** EKS IAM Roles for Service Accounts: the role's ARN. */
+  | { readonly provider: "aws-irsa"; readonly roleArn: string }
+  /** GKE Workload Identity: the Google service account (…@….iam.gserviceaccount.com). */
+  | { readonly provider: "gke-workload-identity"; readonly serviceAccount: string };
+
+/**
+ * The ServiceAccount annotation each cloud reads (plugin-barman-cloud web/docs/object_stores.md:
+ * "IAM Role for Service Account (IRSA)" and "GKE Workload Identity").
+ */
+export function cloudIdentityAnnotations(identity: CloudIdentity): Record<string, string> {
+  return identity.provider === "aws-irsa"
+    ? { "eks.amazonaws.com/role-arn": identity.roleArn }
+    : { "iam.gke.io/gcp-service-account": identity.serviceAccount };
+}
+
+export const AWS_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+export const GCP_SERVICE_ACCOUNT =
+  /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/;
 
 /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
 export interface CloudNativePgRestoreSourceArgs {
@@ -306,10 +333,29 @@ function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
 function backupIssues(b: CloudNativePgBackupArgs): string[] {
   if (b.enabled === false) return offIssues("backup", b);
   const issues: string[] = [];
+  const id = b.cloudIdentity;
   if (b.destinationPath === undefined)
     issues.push("backup.destinationPath is required (s3://bucket/path), or set backup.enabled to false");
-  else if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
-    issues.push(`backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path`);
+  else if (!/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
+    issues.push(
+      `backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path or gs://bucket/path`,
+    );
+  else if (b.destinationPath.startsWith("gs://") !== (id?.provider === "gke-workload-identity"))
+    issues.push(
+      "backup.destinationPath gs:// (Google Cloud Storage) goes with backup.cloudIdentity gke-workload-identity, and only with it: set both, or use s3://",
+    );
+  if (id?.provider === "aws-irsa" && !AWS_ROLE_ARN.test(id.roleArn))
+    issues.push(
+      `backup.cloudIdentity.roleArn "${id.roleArn}" must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+    );
+  if (id?.provider === "gke-workload-identity" && !GCP_SERVICE_ACCOUNT.test(id.serviceAccount))
+    issues.push(
+      `backup.cloudIdentity.serviceAccount "${id.serviceAccount}" must be a Google service account (<name>@<project>.iam.gserviceaccount.com)`,
+    );
+  if (id !== undefined && b.accessKeyId !== undefined)
+    issues.push(
+      "backup.cloudIdentity and backup.accessKeyId exclude each other: the store is written with one of them",
+    );
   if (b.endpointURL !== undefined && !/^https?:\/\/[^\s/]+/.test(b.endpointURL))
     issues.push(`backup.endpointURL "${b.endpointURL}" must be an http(s) URL`);
   if ((b.accessKeyId === undefined) !== (b.secretAccessKey === undefined))

@@ -19,6 +19,7 @@ import {
   type CloudNativePgDatabaseArgs,
   CNPG_DEFAULTS,
   CNPG_POSTGRES_IMAGE,
+  cloudIdentityAnnotations,
   cnpgSchedule,
   enabledBackup,
   enabledPooler,
@@ -139,6 +140,7 @@ function bootstrap(
 
 function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Cluster {
   const src = args.restore?.source;
+  const backupArgs = enabledBackup(args);
   const spec: ClusterSpec = {
     instances: args.instances ?? CNPG_DEFAULTS.instances,
     imageName: args.image ?? CNPG_POSTGRES_IMAGE,
@@ -207,6 +209,14 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
         ...args.podAnnotations,
       },
     },
+    // The plugin's sidecar runs as the instances' ServiceAccount: the cloud identity goes on it.
+    ...(backupArgs?.cloudIdentity
+      ? {
+          serviceAccountTemplate: {
+            metadata: { annotations: cloudIdentityAnnotations(backupArgs.cloudIdentity) },
+          },
+        }
+      : {}),
     enableSuperuserAccess: false,
   };
   return {
@@ -280,12 +290,16 @@ function backupObjects(
         // Required when backup is enabled (validated).
         destinationPath: b.destinationPath!,
         ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
-        s3Credentials: n.s3Secret
-          ? {
-              accessKeyId: { name: n.s3Secret, key: S3_KEYS.accessKeyId },
-              secretAccessKey: { name: n.s3Secret, key: S3_KEYS.secretAccessKey },
-            }
-          : { inheritFromIAMRole: true },
+        ...(b.destinationPath!.startsWith("gs://")
+          ? { googleCredentials: { gkeEnvironment: true } }
+          : {
+              s3Credentials: n.s3Secret
+                ? {
+                    accessKeyId: { name: n.s3Secret, key: S3_KEYS.accessKeyId },
+                    secretAccessKey: { name: n.s3Secret, key: S3_KEYS.secretAccessKey },
+                  }
+                : { inheritFromIAMRole: true },
+            }),
         wal: { compression: b.walCompression },
         data: { compression: b.dataCompression },
       },
