@@ -36,6 +36,12 @@ const logging = z.strictObject({
   json: z.boolean(),
   /** LOG_FILE; empty string = stdout only. */
   file: z.string(),
+  /**
+   * Also write `file` on Kubernetes. Off: the app logs to stdout only there (the kubelet keeps and
+   * rotates container logs, and collectors read them); on: the file goes to its emptyDir, rotated
+   * within the volume's sizeLimit (LOG_FILE_MAX_BYTES). Docker always writes it (a bind mount).
+   */
+  kubernetesFile: z.boolean(),
   /** ENABLE_CONSOLE_TRACING. */
   consoleTracing: z.boolean(),
 });

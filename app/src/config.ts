@@ -66,6 +66,7 @@ const envSchema = z.object({
   [ENV.LOG_LEVEL]: z.string().trim().toUpperCase().pipe(z.enum(LOG_LEVELS)).optional(),
   [ENV.USE_JSON_LOGS]: bool.optional(),
   [ENV.LOG_FILE]: z.string().min(1).optional(),
+  [ENV.LOG_FILE_MAX_BYTES]: int(4096).optional(),
   [ENV.ENABLE_CONSOLE_TRACING]: bool.default(false),
   [ENV.CACHE_ENABLED]: bool.default(true),
   [ENV.CACHE_BACKEND]: z.enum(["memory", "redis"]).default("memory"),
@@ -142,7 +143,14 @@ export interface Config {
   metricsPort?: number;
   bodyLimit: number;
   version: string;
-  log: { level: LogLevel; json: boolean; file?: string; consoleTracing: boolean };
+  log: {
+    level: LogLevel;
+    json: boolean;
+    file?: string;
+    /** LOG_FILE_MAX_BYTES: rotate the file at this size (one previous file kept). */
+    fileMaxBytes?: number;
+    consoleTracing: boolean;
+  };
   cache: {
     enabled: boolean;
     backend: "memory" | "redis";
@@ -313,6 +321,7 @@ export function loadConfig(
       level: LEVELS[e.LOG_LEVEL ?? (options.tty ? "DEBUG" : "INFO")],
       json: e.USE_JSON_LOGS ?? !options.tty,
       file: e.LOG_FILE,
+      fileMaxBytes: e.LOG_FILE_MAX_BYTES,
       consoleTracing: e.ENABLE_CONSOLE_TRACING,
     },
     cache: {

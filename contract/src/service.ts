@@ -79,6 +79,11 @@ export const ENV = {
   LOG_LEVEL: "LOG_LEVEL",
   USE_JSON_LOGS: "USE_JSON_LOGS",
   LOG_FILE: "LOG_FILE",
+  /**
+   * Beyond the reference: rotate LOG_FILE at this many bytes (one previous file kept as LOG_FILE.1),
+   * so the logs stay within 2 × this on disk. Unset = never rotated.
+   */
+  LOG_FILE_MAX_BYTES: "LOG_FILE_MAX_BYTES",
   ENABLE_CONSOLE_TRACING: "ENABLE_CONSOLE_TRACING",
   // Cache
   CACHE_ENABLED: "CACHE_ENABLED",

@@ -164,6 +164,16 @@ export interface McpBackendArgs {
   readonly metricsPort?: number;
 }
 
+/** sizeLimit of the log directory's emptyDir (MiB). */
+export const LOG_VOLUME_MIB = 256;
+
+/**
+ * LOG_FILE_MAX_BYTES for a file in that directory: the file and its one rotated predecessor take at
+ * most 80 % of the volume, so a rotation never meets the limit (the kubelet evicts a pod whose emptyDir
+ * exceeds its sizeLimit, and eviction ignores the PodDisruptionBudget).
+ */
+export const LOG_FILE_MAX_BYTES = Math.floor((LOG_VOLUME_MIB * 1024 * 1024 * 2) / 5);
+
 /** Defaults of {@link McpBackendArgs}, in one place so docs and tests can pin them. */
 export const MCP_BACKEND_DEFAULTS = {
   name: SERVICE_NAME,

@@ -1,4 +1,4 @@
-import { METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
+import { APP_DIRS, METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
@@ -22,6 +22,7 @@ import { type KubeObject, synth } from "./manifests.js";
 import {
   type AutoscalingArgs,
   MCP_BACKEND_DEFAULTS as D,
+  LOG_VOLUME_MIB,
   type McpBackendArgs,
   minimumReplicas,
   validateMcpBackendArgs,
@@ -70,7 +71,9 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     automountServiceAccountToken: false,
   });
 
-  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) => scratch(volumeName(p), p));
+  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) =>
+    p === APP_DIRS.logs ? scratch(volumeName(p), p, `${LOG_VOLUME_MIB}Mi`) : scratch(volumeName(p), p),
+  );
   const uid = args.runAsUser ?? D.runAsUser;
   // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
   const configHash = checksum(JSON.stringify(config));

@@ -46,7 +46,8 @@ const REFERENCE = {
     settings: {
       LOG_LEVEL: "INFO",
       USE_JSON_LOGS: "true",
-      LOG_FILE: "/var/log/mcp-backend/app.log",
+      // The reference's LOG_FILE=/var/log/mcp-backend/app.log is a documented deviation: stdout only
+      // on Kubernetes (docs/kubernetes.md; test/stacks/kubernetes/logs.test.ts).
       CACHE_BACKEND: "redis",
       CACHE_MAX_SIZE: "100000",
       CACHE_DEFAULT_TTL: "3600",
