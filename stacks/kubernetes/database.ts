@@ -41,7 +41,8 @@ export function assertDatabaseConfig(env: ResolvedEnvironment, secrets: StackSec
     throw new StackConfigError(
       `${env.name}: backups.objectStore.destinationPath is not set, so CloudNativePG has nowhere to archive WAL and base backups; run:\n` +
         "  pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3://<bucket>/<path>\n" +
-        "  (and, unless the pods' IAM role may write there: pulumi config set --secret mcp-stack:backupAccessKeyId … / backupSecretAccessKey …)",
+        "  (then either an IAM role: pulumi config set --path mcp-stack:backups.objectStore.identity.provider aws-irsa, and …identity.roleArn <arn>;\n" +
+        "   or keys: pulumi config set --secret mcp-stack:backupAccessKeyId … / backupSecretAccessKey …)",
     );
   if (env.backups.objectStore?.identity && secrets.backupAccessKeyId !== undefined)
     throw new StackConfigError(
