@@ -21,6 +21,7 @@ import { type Config, ConfigError, loadConfig, unknownVariables } from "./config
 import { DataDirDamagedError } from "./db/damaged-folder.js";
 import { advertiseServer, DataDirLockedError } from "./db/data-dir-lock.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
+import { STARTUP_RETRY } from "./db/startup.js";
 import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
@@ -77,7 +78,22 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, logger, telemetry: running.telemetry });
+    app = await buildApp({
+      config,
+      logger,
+      telemetry: running.telemetry,
+      // A Postgres that is not up yet (first deploy, failover) is waited for, not crashed on.
+      waitForDatabase: config.database.url
+        ? {
+            policy: STARTUP_RETRY,
+            onFatal: (error) => {
+              logger.fatal({ err: error }, "the database cannot be used");
+              console.error(scrub(error instanceof Error ? error.message : String(error)));
+              process.exit(1);
+            },
+          }
+        : undefined,
+    });
   } catch (error) {
     await running.shutdown(2_000);
     // Problems with a fix the operator applies: the message says which; a stack trace would bury it.
