@@ -110,7 +110,12 @@ export function cloudNativePgArgs(
             // With External Secrets the stack holds no value: the pods' IAM role writes the store.
             accessKeyId: password === undefined ? undefined : secrets.backupAccessKeyId,
             secretAccessKey: password === undefined ? undefined : secrets.backupSecretAccessKey,
-            cloudIdentity: store.identity,
+            cloudIdentity:
+              store.identity === undefined
+                ? undefined
+                : store.identity.provider === "aws-irsa"
+                  ? { awsRoleArn: store.identity.roleArn }
+                  : { gcpServiceAccount: store.identity.serviceAccount },
             retentionPolicy: `${env.backups.retentionDays}d`,
             schedule: env.backups.schedule,
           }

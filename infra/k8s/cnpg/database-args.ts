@@ -103,21 +103,26 @@ export interface CloudNativePgBackupArgs {
   readonly objectStoreName?: string;
 }
 
-/** A pod identity a cloud federates with a Kubernetes ServiceAccount. */
-export type CloudIdentity =
+/**
+ * A pod identity a cloud federates with a Kubernetes ServiceAccount: exactly one of the two fields. A flat
+ * object rather than a tagged union, because the component schema other Pulumi languages get cannot hold
+ * unions (the SDK's analyzer refuses them).
+ */
+export interface CloudIdentity {
   /** EKS IAM Roles for Service Accounts: the role's ARN. */
-  | { readonly provider: "aws-irsa"; readonly roleArn: string }
-  /** GKE Workload Identity: the Google service account (…@….iam.gserviceaccount.com). */
-  | { readonly provider: "gke-workload-identity"; readonly serviceAccount: string };
+  readonly awsRoleArn?: string;
+  /** GKE Workload Identity: the Google service account (…@….iam.gserviceaccount.com); goes with gs:// stores. */
+  readonly gcpServiceAccount?: string;
+}
 
 /**
  * The ServiceAccount annotation each cloud reads (plugin-barman-cloud web/docs/object_stores.md:
  * "IAM Role for Service Account (IRSA)" and "GKE Workload Identity").
  */
 export function cloudIdentityAnnotations(identity: CloudIdentity): Record<string, string> {
-  return identity.provider === "aws-irsa"
-    ? { "eks.amazonaws.com/role-arn": identity.roleArn }
-    : { "iam.gke.io/gcp-service-account": identity.serviceAccount };
+  return identity.awsRoleArn !== undefined
+    ? { "eks.amazonaws.com/role-arn": identity.awsRoleArn }
+    : { "iam.gke.io/gcp-service-account": identity.gcpServiceAccount ?? "" };
 }
 
 export const AWS_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
@@ -340,17 +345,19 @@ function backupIssues(b: CloudNativePgBackupArgs): string[] {
     issues.push(
       `backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path or gs://bucket/path`,
     );
-  else if (b.destinationPath.startsWith("gs://") !== (id?.provider === "gke-workload-identity"))
+  else if (b.destinationPath.startsWith("gs://") !== (id?.gcpServiceAccount !== undefined))
     issues.push(
-      "backup.destinationPath gs:// (Google Cloud Storage) goes with backup.cloudIdentity gke-workload-identity, and only with it: set both, or use s3://",
+      "backup.destinationPath gs:// (Google Cloud Storage) goes with backup.cloudIdentity.gcpServiceAccount, and only with it: set both, or use s3://",
     );
-  if (id?.provider === "aws-irsa" && !AWS_ROLE_ARN.test(id.roleArn))
+  if (id !== undefined && (id.awsRoleArn === undefined) === (id.gcpServiceAccount === undefined))
+    issues.push("backup.cloudIdentity takes exactly one of awsRoleArn and gcpServiceAccount");
+  if (id?.awsRoleArn !== undefined && !AWS_ROLE_ARN.test(id.awsRoleArn))
     issues.push(
-      `backup.cloudIdentity.roleArn "${id.roleArn}" must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+      `backup.cloudIdentity.awsRoleArn "${id.awsRoleArn}" must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
     );
-  if (id?.provider === "gke-workload-identity" && !GCP_SERVICE_ACCOUNT.test(id.serviceAccount))
+  if (id?.gcpServiceAccount !== undefined && !GCP_SERVICE_ACCOUNT.test(id.gcpServiceAccount))
     issues.push(
-      `backup.cloudIdentity.serviceAccount "${id.serviceAccount}" must be a Google service account (<name>@<project>.iam.gserviceaccount.com)`,
+      `backup.cloudIdentity.gcpServiceAccount "${id.gcpServiceAccount}" must be a Google service account (<name>@<project>.iam.gserviceaccount.com)`,
     );
   if (id !== undefined && b.accessKeyId !== undefined)
     issues.push(
