@@ -29,6 +29,7 @@ import { registerRateLimit } from "./plugins/external/rate-limit.js";
 import { registerSwagger } from "./plugins/external/swagger.js";
 import { registerSwaggerUi } from "./plugins/external/swagger-ui.js";
 import type { ChunkOptions } from "./retrieval/chunker.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
 import { healthRoutes } from "./routes/health.js";
 import { registerV1Routes } from "./routes/index.js";
 import { createServices, type RequestContext, type ServiceHooks, type Services } from "./services/index.js";
@@ -166,6 +167,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     healthRoutes(app, { databases, version: config.version });
     registerV1Routes(app, { services, context });
     mcpRoutes(app, { services, context, version: config.version });
+    dashboardRoutes(app);
     await app.ready();
   } catch (error) {
     await app.close();
