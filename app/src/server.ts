@@ -8,7 +8,9 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from "fastify";
 import pino from "pino";
 import { type Answerer, createAnswerer } from "./answers/index.js";
@@ -77,6 +79,24 @@ export interface BuildAppOptions {
   telemetry?: TelemetryPlugins;
 }
 
+/**
+ * Readable logs are for a person at a terminal: one short line per request instead of fastify's two
+ * multi-field records ("incoming request", "request completed"). JSON logs keep both.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)} ms`;
+    if (error) reply.log.error({ err: error }, line);
+    else reply.log.info(line);
+  }
+}
+
 /** Builds a ready-to-listen app with migrations applied. Close it with `app.close()`. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -127,6 +147,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     forceCloseConnections: "idle",
     // Long ids must reach validation (a 400 naming `params.id`), not the router's bare 414.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    ...(config.log.json ? {} : { logController: new OneLinePerRequest() }),
   });
   // WORKER_CONNECTIONS: Node drops connections beyond this many open ones (per process).
   app.server.maxConnections = config.runtime.workerConnections;

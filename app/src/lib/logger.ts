@@ -1,5 +1,5 @@
 /**
- * The process logger: pino, JSON by default (USE_JSON_LOGS=false → pino-pretty), optionally also to
+ * The process logger: pino, JSON by default (USE_JSON_LOGS=false → pino-pretty, one line per record), optionally also to
  * LOG_FILE (its directory is created). Every line carries the active span's trace_id/span_id and
  * goes through the secret scrubber (`telemetry/redaction.ts`).
  */
@@ -34,6 +34,9 @@ export function createLogger(config: LoggerConfig, options: LoggerOptions = {}):
           // Colours only for a person at a terminal, never into files or log collectors.
           colorize: process.stdout.isTTY === true,
           translateTime: "SYS:standard",
+          // A person reads these: one line per record, without the fields every line repeats.
+          singleLine: true,
+          ignore: "hostname,service,version,reqId",
         }));
   const streams: pino.StreamEntry[] = [{ stream: console, level: "trace" }];
   if (config.log.file) {
