@@ -135,6 +135,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     chunking: options.chunking,
     cache,
     hooks: options.telemetry?.serviceHooks,
+    minScore: config.search.minScore,
   });
 
   const app = Fastify({

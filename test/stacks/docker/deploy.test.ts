@@ -61,6 +61,7 @@ const NOT_IN_DEV: Record<string, string> = {
   [ENV.API_KEYS]: "requireApiKeys is false",
   [ENV.DATA_DIR]: "DATABASE_URL points at Postgres, so no PGlite directory",
   [ENV.METRICS_PORT]: "nothing public in front of it: /metrics stays on the app port",
+  [ENV.SEARCH_MIN_SCORE]: "the app's own default relevance floor (docs/app.md), not a deployment knob",
 };
 
 let run: MockRunResult;
