@@ -48,11 +48,13 @@ export function listeningUrls(host: string, port: number, interfaces = networkIn
   const wildcard = host === "0.0.0.0" || host === "::";
   if (!wildcard) return [`http://${host.includes(":") ? `[${host}]` : host}:${port}`];
   const family = host === "::" ? "IPv6" : "IPv4";
-  return Object.values(interfaces)
+  const urls = Object.values(interfaces)
     .flatMap((list) => list ?? [])
     .filter((i) => i.family === family)
     .sort((a, b) => Number(b.internal) - Number(a.internal))
     .map((i) => `http://${family === "IPv6" ? `[${i.address}]` : i.address}:${port}`);
+  // No interface of that family listed (a bare sandbox): name the wildcard rather than nothing.
+  return urls.length ? urls : [`http://${family === "IPv6" ? "[::]" : host}:${port}`];
 }
 
 /** Addresses other hosts can reach. */

@@ -83,6 +83,7 @@ describe("startupBanner", () => {
       "http://10.1.2.3:8000",
     ]);
     expect(listeningUrls("127.0.0.1", 8000, interfaces)).toEqual(["http://127.0.0.1:8000"]);
+    expect(listeningUrls("0.0.0.0", 8000, {})).toEqual(["http://0.0.0.0:8000"]);
   });
 
   it("warns when other hosts can reach it without a key, and only then", () => {
