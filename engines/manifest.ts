@@ -19,6 +19,11 @@ export const VERSIONS = {
    */
   languageHosts: "3.66.0",
   /**
+   * pulumi-language-nodejs: our own host (engines/language-nodejs), built against sdk/v3 at the CLI's
+   * version; the build metadata tells it apart from upstream's in `pulumi about` and plugin listings.
+   */
+  languageNodejs: "3.276.0+mcp-stack",
+  /**
    * pulumi-resource-kubernetes: the proxy serves the provider module at one pseudo-version only,
    * v4.0.0-20260115033456-f47bc2d6f199, the commit npm's @pulumi/kubernetes 4.25.0 was released from.
    */
@@ -88,8 +93,9 @@ export const ENGINE_MODULES: readonly EngineModule[] = [
   {
     dir: "language-hosts",
     version: VERSIONS.languageHosts,
+    // Python and Go only: the Node.js host of v3.66.0 ignores the runtime options CLI 3.276 sends and
+    // cannot run plugins, so pulumi-language-nodejs comes from language-nodejs below.
     binaries: {
-      "pulumi-language-nodejs": `${SDK_V3}/nodejs/cmd/pulumi-language-nodejs`,
       "pulumi-language-python": `${SDK_V3}/python/cmd/pulumi-language-python`,
       "pulumi-language-go": `${SDK_V3}/go/pulumi-language-go`,
     },
@@ -122,6 +128,12 @@ export const ENGINE_MODULES: readonly EngineModule[] = [
         executable: true,
       },
     ],
+  },
+  {
+    dir: "language-nodejs",
+    version: VERSIONS.languageNodejs,
+    binaries: { "pulumi-language-nodejs": "." },
+    ldflags: [`-X ${PULUMI_VERSION_VAR}=v${VERSIONS.languageNodejs}`],
   },
   {
     dir: "kubernetes-provider",

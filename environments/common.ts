@@ -1,4 +1,4 @@
-import { HTTP_PATHS } from "@mcp-stack/contract";
+import { CLUSTER_DNS_DEFAULTS, HTTP_PATHS } from "@mcp-stack/contract";
 
 /**
  * Values every environment shares unless it says otherwise: pinned images and the reference's
@@ -92,3 +92,9 @@ export const REFERENCE_MONITORING = {
     dashboards: { namespace: "monitoring", labels: { grafana_dashboard: "1" } },
   },
 } as const;
+
+/** Cluster DNS as most clusters run it: kube-system's pods, and NodeLocal DNSCache where installed. */
+export const REFERENCE_CLUSTER_DNS = {
+  namespace: CLUSTER_DNS_DEFAULTS.namespace,
+  addresses: [...CLUSTER_DNS_DEFAULTS.addresses],
+};

@@ -1,6 +1,7 @@
 import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
+  REFERENCE_CLUSTER_DNS,
   REFERENCE_HPA_BEHAVIOR,
   REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
@@ -17,7 +18,14 @@ export const dev = {
   name: "dev",
   target: "docker",
   version: "1.0.0",
-  logging: { level: "DEBUG", json: false, file: "logs/mcp-backend-dev.log", consoleTracing: true },
+  logging: {
+    level: "DEBUG",
+    json: false,
+    file: "logs/mcp-backend-dev.log",
+    // Reference deviation (docs/kubernetes.md): stdout only on Kubernetes.
+    kubernetesFile: false,
+    consoleTracing: true,
+  },
   cache: { enabled: true, backend: "memory", maxSize: 1000, defaultTtlSeconds: 300, ttlSeconds: {} },
   observability: {
     tracing: "none",
@@ -99,6 +107,7 @@ export const dev = {
     // A single replica must stay evictable, so no disruption budget floor.
     pdbMinAvailable: 0,
     networkPolicies: false,
+    dns: REFERENCE_CLUSTER_DNS,
     // kind/minikube load the dev image into the cluster; nothing here is worth protecting.
     protectData: false,
     sideLoadedImage: true,

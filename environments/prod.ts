@@ -1,5 +1,6 @@
 import {
   IMAGES,
+  REFERENCE_CLUSTER_DNS,
   REFERENCE_HPA_BEHAVIOR,
   REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
@@ -14,7 +15,14 @@ export const prod = {
   name: "prod",
   target: "kubernetes",
   version: "1.0.0",
-  logging: { level: "INFO", json: true, file: "/var/log/mcp-backend/app.log", consoleTracing: false },
+  logging: {
+    level: "INFO",
+    json: true,
+    file: "/var/log/mcp-backend/app.log",
+    // Reference deviation (docs/kubernetes.md): stdout only on Kubernetes.
+    kubernetesFile: false,
+    consoleTracing: false,
+  },
   cache: {
     enabled: true,
     backend: "redis",
@@ -97,6 +105,7 @@ export const prod = {
     // With 4–20 pods, keeping 3 lets a node drain evict one pod at a time.
     pdbMinAvailable: 3,
     networkPolicies: true,
+    dns: REFERENCE_CLUSTER_DNS,
     // pulumi destroy or a namespace replacement must never take the database with it.
     protectData: true,
     sideLoadedImage: false,

@@ -1,3 +1,4 @@
+import { didYouMean } from "@mcp-stack/contract";
 import type { z } from "zod";
 import { type Derived, derive } from "./derive.js";
 import { dev } from "./dev.js";
@@ -41,8 +42,35 @@ export function isEnvironmentName(name: string): name is EnvironmentName {
   return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * The field names a schema allows at `path` (through optionals, arrays and unions): what an unknown
+ * key is compared with for a "did you mean".
+ */
+export function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const def = schema._zod.def as z.core.$ZodTypeDef & {
+    shape?: Record<string, z.core.$ZodType>;
+    innerType?: z.core.$ZodType;
+    in?: z.core.$ZodType;
+    element?: z.core.$ZodType;
+    options?: z.core.$ZodType[];
+  };
+  if (def.innerType) return keysAt(def.innerType, path);
+  if (def.in) return keysAt(def.in, path);
+  if (def.element) return typeof path[0] === "number" ? keysAt(def.element, path.slice(1)) : [];
+  if (def.options) return [...new Set(def.options.flatMap((o) => keysAt(o, path)))];
+  if (!def.shape) return [];
+  if (path.length === 0) return Object.keys(def.shape);
+  const next = def.shape[String(path[0])];
+  return next ? keysAt(next, path.slice(1)) : [];
+}
+
 function zodIssues(error: z.ZodError): RuleIssue[] {
-  return error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message }));
+  return error.issues.flatMap((i) => {
+    const at = (key?: string) => [...i.path, ...(key === undefined ? [] : [key])].join(".") || "(root)";
+    if (i.code !== "unrecognized_keys") return [{ path: at(), message: i.message }];
+    const allowed = keysAt(environmentSchema, i.path);
+    return i.keys.map((key) => ({ path: at(key), message: `unknown key${didYouMean(key, allowed)}` }));
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import {
   IMAGES,
+  REFERENCE_CLUSTER_DNS,
   REFERENCE_HPA_BEHAVIOR,
   REFERENCE_MONITORING,
   REFERENCE_POSTGRES_TUNING,
@@ -15,7 +16,14 @@ export const staging = {
   name: "staging",
   target: "kubernetes",
   version: "1.0.0",
-  logging: { level: "INFO", json: true, file: "/var/log/mcp-backend/app.log", consoleTracing: false },
+  logging: {
+    level: "INFO",
+    json: true,
+    file: "/var/log/mcp-backend/app.log",
+    // Reference deviation (docs/kubernetes.md): stdout only on Kubernetes.
+    kubernetesFile: false,
+    consoleTracing: false,
+  },
   cache: {
     enabled: true,
     backend: "redis",
@@ -100,6 +108,7 @@ export const staging = {
     serviceType: "ClusterIP",
     pdbMinAvailable: 1,
     networkPolicies: true,
+    dns: REFERENCE_CLUSTER_DNS,
     // Staging can be torn down and rebuilt; its images come from a registry like prod's.
     protectData: false,
     sideLoadedImage: false,

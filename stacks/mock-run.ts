@@ -18,6 +18,11 @@ export interface RegisteredOptions {
    * included (an engine without alias specs; with them the engine derives the same URNs).
    */
   readonly aliasUrns: readonly string[];
+  /**
+   * URNs the registration waits for: `dependsOn` as the SDK sends it, a component's expanded to the
+   * custom resources under it, plus the resources whose outputs its inputs use.
+   */
+  readonly dependencies: readonly string[];
 }
 
 /** A resource as the program registered it: its type token, name, inputs after resolution, options. */
@@ -63,6 +68,7 @@ interface RegisterRequest {
   getParent(): string;
   getAliasesList(): { getUrn(): string; getSpec(): { getType(): string } | undefined }[];
   getAliasurnsList(): string[];
+  getDependenciesList(): string[];
 }
 
 interface RecordableMonitor {
@@ -96,6 +102,7 @@ export function recordOptions(into: Map<string, RegisteredOptions>): void {
           .map((a) => a.getUrn())
           .filter((u) => u !== ""),
       ],
+      dependencies: req.getDependenciesList(),
     });
     return register(req, callback);
   };
@@ -154,6 +161,7 @@ export async function runUnderMocks(stack: string, options: MockRunOptions = {})
     parent: "",
     aliasTypes: [],
     aliasUrns: [],
+    dependencies: [],
   };
   await pulumi.runtime.setMocks(
     {

@@ -1,3 +1,5 @@
+import { CLUSTER_DNS_DEFAULTS as CONTRACT_DNS } from "@mcp-stack/contract";
+
 /**
  * The network-flow model: which pods may open which port on which others. One model for the app tier
  * and the monitoring tier alike; NetworkPolicies (L3/L4, infra/k8s/network-policies.ts) and the service
@@ -90,11 +92,54 @@ export const ANY = "any";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** DNS lookups go to kube-system (UDP and TCP 53). */
-export const KUBE_DNS: ExternalTarget = {
-  name: "kube-dns",
-  namespaceSelector: { "kubernetes.io/metadata.name": "kube-system" },
+/** Where the namespace's pods send DNS lookups (UDP and TCP 53). */
+export interface ClusterDns {
+  /** Namespace of the cluster DNS pods (CoreDNS / kube-dns). */
+  readonly namespace: string;
+  /**
+   * DNS server addresses that are no pod, as CIDRs: a namespace selector never matches them. NodeLocal
+   * DNSCache is a hostNetwork DaemonSet listening on a link-local address on every node (169.254.20.10
+   * by default; kubernetes cluster/addons/dns/nodelocaldns/README.md, `__PILLAR__LOCAL__DNS__`), and in
+   * kube-proxy iptables mode also on the kube-dns Service IP, which then is never translated to a
+   * CoreDNS pod: add that Service IP here too on such clusters.
+   */
+  readonly addresses: string[];
+}
+
+/** kube-system's DNS pods, and NodeLocal DNSCache's default link-local address (harmless where absent). */
+export const CLUSTER_DNS_DEFAULTS: ClusterDns = {
+  namespace: CONTRACT_DNS.namespace,
+  addresses: [...CONTRACT_DNS.addresses],
 };
+
+/** The DNS servers of a cluster as parties of a flow: the DNS namespace's pods, then each address. */
+export function dnsTargets(dns: ClusterDns = CLUSTER_DNS_DEFAULTS): ExternalTarget[] {
+  return [
+    { name: "cluster-dns", namespaceSelector: { "kubernetes.io/metadata.name": dns.namespace } },
+    ...dns.addresses.map((cidr) => ({ name: "node-local-dns", cidr })),
+  ];
+}
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+\/\d{1,3}$/;
+
+/** Whether `cidr` is an IPv4 or IPv6 range in CIDR notation (what an ipBlock takes). */
+export function isCidr(cidr: string): boolean {
+  const v4 = IPV4_CIDR.exec(cidr);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+  return IPV6_CIDR.test(cidr) && cidr.includes(":") && Number(cidr.split("/")[1]) <= 128;
+}
+
+/** Invariants of a {@link ClusterDns}; [] when valid. */
+export function validateClusterDns(dns: ClusterDns, at = "dns"): string[] {
+  const issues: string[] = [];
+  if (!DNS_LABEL.test(dns.namespace))
+    issues.push(`${at}.namespace "${dns.namespace}" is not a namespace name`);
+  dns.addresses.forEach((a, i) => {
+    if (!isCidr(a)) issues.push(`${at}.addresses[${i}] "${a}" is not a CIDR such as 169.254.20.10/32`);
+  });
+  return issues;
+}
 
 /** The API server is not a pod: only an ipBlock reaches it (443 on managed clusters, 6443 elsewhere). */
 export const API_SERVER: ExternalTarget = { name: "kube-apiserver", cidr: "0.0.0.0/0" };

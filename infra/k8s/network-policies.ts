@@ -2,7 +2,16 @@ import { PART_OF } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
 import { componentOptions, componentType } from "../component-type.js";
-import { ANY, type ExternalTarget, type Flow, KUBE_DNS, type PodGroup, validateFlows } from "./flows.js";
+import {
+  ANY,
+  type ClusterDns,
+  dnsTargets,
+  type ExternalTarget,
+  type Flow,
+  type PodGroup,
+  validateClusterDns,
+  validateFlows,
+} from "./flows.js";
 import { MANAGED_BY, newChart, port } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
 import { assertValid, registerNamespaced } from "./register.js";
@@ -16,8 +25,13 @@ export interface NetworkPoliciesArgs {
   readonly flows: Flow[];
   /** A namespace-wide default deny of ingress and egress. Defaults to true. */
   readonly defaultDeny?: boolean;
-  /** DNS egress to kube-system (UDP and TCP 53) for every owned group. Defaults to true. */
+  /** DNS egress (UDP and TCP 53) for every owned group, to the servers `dns` names. Defaults to true. */
   readonly allowDns?: boolean;
+  /**
+   * The cluster's DNS servers: the DNS namespace's pods and addresses that are no pod (NodeLocal
+   * DNSCache). Defaults to kube-system and 169.254.20.10/32 (CLUSTER_DNS_DEFAULTS).
+   */
+  readonly dns?: ClusterDns;
   /**
    * Also open the far side of flows with groups owned elsewhere (a policy of its own for that one flow).
    * False when the owner of those groups opens its side itself (the monitoring components, whose peers
@@ -28,7 +42,7 @@ export interface NetworkPoliciesArgs {
 
 /** Invariants of {@link NetworkPoliciesArgs}; an empty list means valid. */
 export function validateNetworkPoliciesArgs(args: Omit<NetworkPoliciesArgs, "namespace">): string[] {
-  return validateFlows(args);
+  return [...validateFlows(args), ...(args.dns ? validateClusterDns(args.dns) : [])];
 }
 
 /** Peers of an external party; undefined (no peer list: anywhere) when it names neither pods nor a range. */
@@ -73,7 +87,7 @@ export function networkPolicyObjects(args: Omit<NetworkPoliciesArgs, "namespace"
     (args.allowDns ?? true)
       ? [
           {
-            to: peer(KUBE_DNS),
+            to: dnsTargets(args.dns).flatMap((t) => peer(t) ?? []),
             ports: [
               { port: port(53), protocol: "UDP" },
               { port: port(53), protocol: "TCP" },

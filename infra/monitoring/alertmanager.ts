@@ -2,7 +2,7 @@ import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/cont
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { componentOptions, componentType } from "../component-type.js";
-import { type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
@@ -49,6 +49,11 @@ export interface AlertmanagerArgs {
   readonly alertReceiverProvided?: boolean;
   /** Add Alertmanager's NetworkPolicy (ingress from Prometheus; egress to DNS and, with a receiver, HTTPS). Defaults to true. */
   readonly networkPolicies?: boolean;
+  /**
+   * Where the NetworkPolicy lets DNS lookups go: the DNS pods' namespace and addresses that are no pod
+   * (NodeLocal DNSCache). Defaults to kube-system and 169.254.20.10/32.
+   */
+  readonly dns?: ClusterDns;
   /** `app.kubernetes.io/instance`. Defaults to "alertmanager". */
   readonly instance?: string;
 }
@@ -131,7 +136,7 @@ export function alertmanagerObjects(args: AlertmanagerArgs): KubeObject[] {
   });
   const policy =
     (args.networkPolicies ?? ALERTMANAGER_DEFAULTS.networkPolicies)
-      ? monitoringNetworkPolicy(ns, name, alertmanagerFlows(withSecret))
+      ? monitoringNetworkPolicy(ns, name, alertmanagerFlows(withSecret), args.dns)
       : [];
   return [...synth(chart), ...policy];
 }

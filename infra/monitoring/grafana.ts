@@ -4,7 +4,7 @@ import { k8s as kube } from "cdk8s-plus-28";
 import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
 import { grafanaProviderYaml } from "../../monitoring/render.js";
 import { componentOptions, componentType } from "../component-type.js";
-import { ANY, type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { ANY, type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import type { SecretKeyRef } from "../k8s/mcp-backend-args.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
@@ -85,6 +85,11 @@ export interface GrafanaArgs {
    * jaegerEgress, Jaeger's query port). Defaults to true.
    */
   readonly networkPolicies?: boolean;
+  /**
+   * Where the NetworkPolicy lets DNS lookups go: the DNS pods' namespace and addresses that are no pod
+   * (NodeLocal DNSCache). Defaults to kube-system and 169.254.20.10/32.
+   */
+  readonly dns?: ClusterDns;
   /** Allow egress to Jaeger's query port, for a Jaeger datasource. Defaults to false. */
   readonly jaegerEgress?: boolean;
   /** `app.kubernetes.io/instance`. Defaults to "grafana". */
@@ -189,7 +194,9 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
     annotations: { "checksum/config": checksum(datasources, provider, ...Object.values(dashboards)) },
   });
   const policy =
-    (args.networkPolicies ?? d.networkPolicies) ? monitoringNetworkPolicy(ns, name, grafanaFlows(args)) : [];
+    (args.networkPolicies ?? d.networkPolicies)
+      ? monitoringNetworkPolicy(ns, name, grafanaFlows(args), args.dns)
+      : [];
   return [...synth(chart), ...policy];
 }
 

@@ -1,4 +1,4 @@
-import type { NetworkFlows, PodGroup } from "../k8s/flows.js";
+import type { ClusterDns, NetworkFlows, PodGroup } from "../k8s/flows.js";
 import type { KubeObject } from "../k8s/manifests.js";
 import { networkPolicyObjects } from "../k8s/network-policies.js";
 
@@ -15,9 +15,14 @@ export function monitoringGroup(name: string): PodGroup {
   return { name, selector: { "app.kubernetes.io/name": name } };
 }
 
-/** The workload's NetworkPolicy (`<name>-monitoring`) in `namespace`. */
-export function monitoringNetworkPolicy(namespace: string, name: string, model: NetworkFlows): KubeObject[] {
-  return networkPolicyObjects({ ...model, defaultDeny: false, peerPolicies: false })
+/** The workload's NetworkPolicy (`<name>-monitoring`) in `namespace`, DNS to `dns` (or the defaults). */
+export function monitoringNetworkPolicy(
+  namespace: string,
+  name: string,
+  model: NetworkFlows,
+  dns?: ClusterDns,
+): KubeObject[] {
+  return networkPolicyObjects({ ...model, defaultDeny: false, peerPolicies: false, ...(dns ? { dns } : {}) })
     .filter((o) => o.metadata.name === name)
     .map((o) => ({
       ...o,

@@ -8,7 +8,7 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { componentOptions, componentType } from "../component-type.js";
-import { API_SERVER, API_SERVER_PORTS, type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { API_SERVER, API_SERVER_PORTS, type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
@@ -59,6 +59,11 @@ export interface PrometheusArgs {
    * Alertmanager, the API server and DNS). Defaults to true.
    */
   readonly networkPolicies?: boolean;
+  /**
+   * Where the NetworkPolicy lets DNS lookups go: the DNS pods' namespace and addresses that are no pod
+   * (NodeLocal DNSCache). Defaults to kube-system and 169.254.20.10/32.
+   */
+  readonly dns?: ClusterDns;
   /** `app.kubernetes.io/instance`. Defaults to "prometheus". */
   readonly instance?: string;
   /**
@@ -185,7 +190,9 @@ export function prometheusObjects(args: PrometheusArgs): KubeObject[] {
     annotations: { ...args.podAnnotations, "checksum/config": checksum(config, ...Object.values(rules)) },
   });
   const policy =
-    (args.networkPolicies ?? d.networkPolicies) ? monitoringNetworkPolicy(ns, name, prometheusFlows()) : [];
+    (args.networkPolicies ?? d.networkPolicies)
+      ? monitoringNetworkPolicy(ns, name, prometheusFlows(), args.dns)
+      : [];
   return [...synth(chart), ...policy];
 }
 

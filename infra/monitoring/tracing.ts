@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { otelCollectorYaml } from "../../monitoring/render.js";
 import { componentOptions, componentType } from "../component-type.js";
-import { ANY, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/flows.js";
+import { ANY, type ClusterDns, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { isPinnedImage } from "../k8s/kube.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/register.js";
@@ -52,6 +52,11 @@ export interface JaegerArgs {
    * anywhere; egress to DNS only). Defaults to true.
    */
   readonly networkPolicies?: boolean;
+  /**
+   * Where the NetworkPolicy lets DNS lookups go: the DNS pods' namespace and addresses that are no pod
+   * (NodeLocal DNSCache). Defaults to kube-system and 169.254.20.10/32.
+   */
+  readonly dns?: ClusterDns;
   /** `app.kubernetes.io/instance`. Defaults to "jaeger". */
   readonly instance?: string;
 }
@@ -79,6 +84,11 @@ export interface OtelCollectorArgs {
    * DNS). Defaults to true.
    */
   readonly networkPolicies?: boolean;
+  /**
+   * Where the NetworkPolicy lets DNS lookups go: the DNS pods' namespace and addresses that are no pod
+   * (NodeLocal DNSCache). Defaults to kube-system and 169.254.20.10/32.
+   */
+  readonly dns?: ClusterDns;
   /** `app.kubernetes.io/instance`. Defaults to "otel-collector". */
   readonly instance?: string;
 }
@@ -117,7 +127,7 @@ export function jaegerObjects(args: JaegerArgs): KubeObject[] {
   });
   const policy =
     (args.networkPolicies ?? JAEGER_DEFAULTS.networkPolicies)
-      ? monitoringNetworkPolicy(ns, j.name, jaegerFlows())
+      ? monitoringNetworkPolicy(ns, j.name, jaegerFlows(), args.dns)
       : [];
   return [...synth(chart), ...policy];
 }
@@ -210,7 +220,7 @@ export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
   });
   const policy =
     (args.networkPolicies ?? d.networkPolicies)
-      ? monitoringNetworkPolicy(ns, o.name, otelCollectorFlows(args))
+      ? monitoringNetworkPolicy(ns, o.name, otelCollectorFlows(args), args.dns)
       : [];
   return [...synth(chart), ...policy];
 }

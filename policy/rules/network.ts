@@ -84,3 +84,84 @@ export function networkViolations(objects: readonly KubeObject[], pod: PodTempla
   }
   return out;
 }
+
+/**
+ * One end of a connection, for {@link reaches}: a pod (its namespace and labels) or an address that is
+ * no pod (the API server, a node-local DNS cache, a service outside the cluster).
+ */
+export interface Endpoint {
+  readonly namespace?: string;
+  readonly labels?: Record<string, string>;
+  readonly ip?: string;
+}
+
+function ipv4(ip: string): number | undefined {
+  const parts = ip.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+/** Whether an IPv4 address lies in a CIDR (IPv6 ranges never match an IPv4 address). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split("/") as [string, string];
+  const a = ipv4(ip);
+  const b = ipv4(base);
+  if (a === undefined || b === undefined) return false;
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(a / size) === Math.floor(b / size);
+}
+
+/**
+ * Whether a peer of a policy in `namespace` matches an endpoint, as the NetworkPolicy API defines it: an
+ * ipBlock matches addresses (never pods here: whether a pod's IP matches an ipBlock is left to the
+ * implementation, so a required flow must not rely on it); a podSelector alone, pods of the policy's
+ * namespace; a namespaceSelector, pods of namespaces whose labels match (each namespace carries
+ * `kubernetes.io/metadata.name`), narrowed by a podSelector beside it.
+ */
+function peerMatchesEndpoint(p: Peer, namespace: string, e: Endpoint): boolean {
+  if (p.ipBlock)
+    return (
+      e.ip !== undefined &&
+      inCidr(e.ip, p.ipBlock.cidr) &&
+      !(p.ipBlock.except ?? []).some((x) => inCidr(e.ip!, x))
+    );
+  if (e.labels === undefined || e.namespace === undefined) return false;
+  const nsOk = p.namespaceSelector
+    ? selects(p.namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": e.namespace })
+    : e.namespace === namespace;
+  return nsOk && selects(p.podSelector?.matchLabels, e.labels);
+}
+
+/**
+ * Whether the NetworkPolicies of `namespace` let `src` open `port` on `dst`, either end inside or outside
+ * the namespace: a pod of the namespace that some Egress policy selects sends only what one of their
+ * rules allows, and one that some Ingress policy selects receives only what one of theirs allows; the
+ * other side is not the namespace's to decide (taken as open).
+ */
+export function reaches(
+  objects: readonly KubeObject[],
+  namespace: string,
+  src: Endpoint,
+  dst: Endpoint,
+  port: number,
+  protocol = "TCP",
+): boolean {
+  const ps = networkPolicies(objects);
+  const side = (type: "Ingress" | "Egress", pod: Endpoint, peer: Endpoint) => {
+    if (pod.namespace !== namespace || pod.labels === undefined) return true;
+    const selecting = ps.filter(
+      (p) => p.policyTypes?.includes(type) && selects(p.podSelector.matchLabels, pod.labels!),
+    );
+    if (selecting.length === 0) return true;
+    return selecting.some((p) =>
+      ((type === "Ingress" ? p.ingress : p.egress) ?? []).some((r) => {
+        const peers = type === "Ingress" ? r.from : r.to;
+        return (
+          portMatches(r, port, protocol) &&
+          (peers === undefined || peers.some((x) => peerMatchesEndpoint(x, namespace, peer)))
+        );
+      }),
+    );
+  };
+  return side("Egress", src, dst) && side("Ingress", dst, src);
+}

@@ -61,8 +61,10 @@ export function clustersRoot(env: NodeJS.ProcessEnv = process.env): string {
 function procStartTicks(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 22 (starttime), counted after the command name, which may hold spaces and parentheses.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    // Fields after the command name, which may hold spaces and parentheses: state (3rd), starttime (22nd).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // A zombie has exited; only its parent has not reaped it yet.
+    return fields[0] === "Z" ? undefined : fields[19];
   } catch {
     return undefined;
   }

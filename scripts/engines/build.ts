@@ -224,8 +224,9 @@ export function enginePath(name: string, log?: (line: string) => void): string {
  * links would resolve back to the module folders, hard links do not.
  */
 export function bundleDir(resolved: readonly ResolvedModule[], env: NodeJS.ProcessEnv = process.env): string {
+  // The layout rule is part of the key: a bundle made under another rule is not reused.
   const key = createHash("sha256")
-    .update(resolved.map((r) => r.binDir).join("\n"))
+    .update(`layout 2\n${resolved.map((r) => r.binDir).join("\n")}`)
     .digest("hex")
     .slice(0, 12);
   const dir = join(cacheRoot(env), `bin-${key}`);
@@ -235,7 +236,10 @@ export function bundleDir(resolved: readonly ResolvedModule[], env: NodeJS.Proce
   mkdirSync(work, { recursive: true });
   for (const r of resolved) {
     for (const entry of readdirSync(r.binDir, { withFileTypes: true })) {
-      if (!entry.isFile() || existsSync(join(work, entry.name))) continue;
+      // Providers go into the Pulumi plugin cache instead (installProviderPlugin): found on PATH, the CLI
+      // would warn on every run that it uses an ambient plugin.
+      if (!entry.isFile() || entry.name.startsWith("pulumi-resource-") || existsSync(join(work, entry.name)))
+        continue;
       try {
         linkSync(join(r.binDir, entry.name), join(work, entry.name));
       } catch {

@@ -15,10 +15,12 @@ import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
   API_SERVER,
   API_SERVER_PORTS,
+  type ClusterDns,
   CNPG_METRICS_PORT,
   CNPG_OPERATOR_NAMESPACE,
   CNPG_POOLER_METRICS_PORT,
   CNPG_STATUS_PORT,
+  cnpgClusterSelector,
   cnpgInstanceSelector,
   cnpgPoolerSelector,
   type ExternalTarget,
@@ -27,7 +29,7 @@ import {
   type PodGroup,
   selectorLabels,
 } from "../../infra/index.js";
-import { CNPG_CLUSTER_NAME, STATEFULSET_POSTGRES_NAME } from "./database.js";
+import { cnpgClusterName, STATEFULSET_POSTGRES_NAME } from "./database.js";
 
 /** Pod labels of the monitoring tier's pods (set by its owner), which policies here refer to. */
 export const MONITORING_SELECTORS = {
@@ -46,10 +48,11 @@ interface DatabaseNetwork {
 }
 
 /**
- * The database engine's pods and flows. CloudNativePG: the app → the Poolers (or the instances), the
- * Poolers → the instances, instances ↔ instances (streaming replication, the status port), the
- * operator → the instances' status port, instances and Poolers → the API server (their instance
- * manager watches it), instances → the object store over HTTPS. Statefulset: the app, the exporter and
+ * The database engine's pods and flows. CloudNativePG: the app → the Poolers (or the instances), every
+ * pod of the cluster (instances, Poolers, the operator's Jobs) → the instances' 5432 (streaming
+ * replication, a join's base backup), instances ↔ instances' status port, the operator → the status
+ * port, every pod of the cluster → the API server (their instance manager reads it) and the object store
+ * (archiving, a recovery Job's restore). Statefulset: the app, the exporter and
  * the backup job → Postgres. External: the app → the configured ranges only.
  */
 function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
@@ -79,12 +82,17 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
     }
     return { groups, flows, scraped: [["postgres-exporter", POSTGRES_EXPORTER_PORT]] };
   }
-  const cluster = CNPG_CLUSTER_NAME;
+  const cluster = cnpgClusterName(env);
   const instances = "postgres-instances";
-  // CloudNativePG runs the instances as a ServiceAccount named after the cluster, each Pooler as one
-  // named after the Pooler: the identities the mesh's policies name.
+  const clusterPods = "postgres-cluster";
+  // CloudNativePG runs the instances and its Jobs as a ServiceAccount named after the cluster, each
+  // Pooler as one named after the Pooler: the identities the mesh's policies name (cloudnative-pg
+  // pkg/specs/jobs.go: ServiceAccountName: cluster.GetServiceAccountName()).
   const groups: PodGroup[] = [
     { name: instances, selector: cnpgInstanceSelector(cluster), serviceAccount: cluster },
+    // Every pod of the cluster, above all the operator's Jobs (initdb, join, full-recovery, ...), which
+    // carry cnpg.io/jobRole and no podRole, so no policy of the instances selects them.
+    { name: clusterPods, selector: cnpgClusterSelector(cluster), serviceAccount: cluster },
   ];
   const operator = {
     name: "cnpg-operator",
@@ -92,14 +100,23 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
     podSelector: { "app.kubernetes.io/name": "cloudnative-pg" },
   };
   const flows: Flow[] = [
-    { from: instances, to: instances, port: POSTGRES_PORT },
+    // A replica streams from the primary and a join Job's pg_basebackup clones it (cloudnative-pg
+    // pkg/management/postgres/join.go ClonePgData), both on 5432; the Poolers are in the cluster too.
+    { from: clusterPods, to: instances, port: POSTGRES_PORT },
     { from: instances, to: instances, port: CNPG_STATUS_PORT },
+    // The operator calls the instance manager's status port (pkg/management/url/url.go StatusPort,
+    // pkg/management/postgres/webserver/client/remote/instance.go). CloudNativePG's sample policy also
+    // opens 5432 to it, but no operator code opens a PostgreSQL connection (internal/controller,
+    // pkg/reconciler, pkg/resources), and 5432 would then accept plaintext at the mesh: not opened.
     { fromExternal: operator, to: instances, port: CNPG_STATUS_PORT },
-    ...API_SERVER_PORTS.map((port) => ({ from: instances, toExternal: API_SERVER, port })),
+    // Every pod of the cluster reads the API server: the instance manager, the Poolers' and the Jobs
+    // ("Download the cluster definition from the API server": internal/cmd/manager/instance/join/cmd.go).
+    ...API_SERVER_PORTS.map((port) => ({ from: clusterPods, toExternal: API_SERVER, port })),
   ];
+  // The instances archive to the object store; a full-recovery Job restores from it.
   if (env.backups.enabled && env.backups.objectStore)
     flows.push({
-      from: instances,
+      from: clusterPods,
       toExternal: { name: "object-store", cidr: "0.0.0.0/0" },
       port: objectStorePort(env.backups.objectStore.endpointUrl),
     });
@@ -114,7 +131,6 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
     groups.push({ name: group, selector: cnpgPoolerSelector(pooler), serviceAccount: pooler });
     flows.push({ from: SERVICE_NAME, to: group, port: POSTGRES_PORT });
     flows.push({ from: group, to: instances, port: POSTGRES_PORT });
-    for (const port of API_SERVER_PORTS) flows.push({ from: group, toExternal: API_SERVER, port });
     scraped.push([group, CNPG_POOLER_METRICS_PORT]);
   }
   if (poolers.length === 0) flows.push({ from: SERVICE_NAME, to: instances, port: POSTGRES_PORT });
@@ -148,7 +164,9 @@ function scrapingPrometheus(env: ResolvedEnvironment): string | ExternalTarget {
  * Sentry) HTTPS; Prometheus → the app's metrics port and the exporters. DNS is added for every owned
  * group by NetworkPolicies.
  */
-export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesArgs, "namespace"> {
+export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesArgs, "namespace"> & {
+  dns: ClusterDns;
+} {
   const groups: PodGroup[] = [{ name: SERVICE_NAME, selector: selectorLabels(SERVICE_NAME) }];
   const flows: Flow[] = [{ from: "any", to: SERVICE_NAME, port: APP_PORT }];
   const db = databaseNetwork(env);
@@ -186,5 +204,5 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
       port: HTTPS,
     });
   }
-  return { groups, flows };
+  return { groups, flows, dns: env.kubernetes.dns };
 }

@@ -57,6 +57,8 @@ export function serviceMeshArgs(env: ResolvedEnvironment): ServiceMeshArgs | und
       meshed: g.owned !== false && !(OFF_MESH as readonly string[]).includes(g.name),
     })),
     flows: model.flows,
+    // The data plane's own flows (control plane, inbound proxy port) join the NetworkPolicies.
+    networkPolicies: env.kubernetes.networkPolicies,
   };
 }
 

@@ -70,6 +70,7 @@ export function prometheusArgs(
     storage: env.prometheus.storage,
     storageClass: k.storageClass,
     networkPolicies: k.networkPolicies,
+    dns: k.dns,
     instance: `prometheus-${env.name}`,
     ...(mesh ? { podLabels: mesh.optOutLabels, podAnnotations: mesh.optOutAnnotations } : {}),
   };
@@ -99,6 +100,7 @@ export function alertmanagerArgs(
     alertReceiver: kind === "null" || provided ? undefined : alertReceiver,
     alertReceiverProvided: provided,
     networkPolicies: env.kubernetes.networkPolicies,
+    dns: env.kubernetes.dns,
     instance: `alertmanager-${env.name}`,
   };
 }
@@ -127,6 +129,7 @@ export function grafanaArgs(
     storage: env.grafana.storage,
     storageClass: k.storageClass,
     networkPolicies: k.networkPolicies,
+    dns: k.dns,
     jaegerEgress: env.jaeger.enabled,
     instance: `grafana-${env.name}`,
   };
@@ -139,6 +142,7 @@ export function jaegerArgs(env: ResolvedEnvironment, namespaceRef?: pulumi.Input
     namespaceRef,
     image: env.jaeger.image,
     networkPolicies: env.kubernetes.networkPolicies,
+    dns: env.kubernetes.dns,
     instance: `jaeger-${env.name}`,
   };
 }
@@ -157,6 +161,7 @@ export function otelCollectorArgs(
     exportEndpoint: c.exportEndpoint,
     exportInsecure: c.exportInsecure,
     networkPolicies: env.kubernetes.networkPolicies,
+    dns: env.kubernetes.dns,
     instance: `otel-collector-${env.name}`,
   };
 }

@@ -1,7 +1,15 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "../../app/src/config.js";
+import {
+  ConfigError,
+  DEFAULT_DATA_DIR,
+  loadConfig,
+  OWN_PREFIXES,
+  unknownVariables,
+} from "../../app/src/config.js";
 
 const fail = (env: Record<string, string>) => {
   try {
@@ -119,6 +127,30 @@ describe("loadConfig", () => {
     expect(fail({ METRICS_PORT: String(APP_PORT) })).toContain(`must differ from ${ENV.PORT}`);
   });
 
+  it("reads DATABASE_URL(_REPLICA) from their _FILE variables, exclusive with the variables", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-config-"));
+    try {
+      const file = path.join(dir, "url");
+      writeFileSync(file, "postgresql://app:s3cret@db:5432/mcp\n");
+      const config = loadConfig({ [ENV.DATABASE_URL_FILE]: file });
+      expect(config.database.url).toBe("postgresql://app:s3cret@db:5432/mcp");
+      expect(config.database.urlFile).toBe(file);
+      expect(fail({ [ENV.DATABASE_URL_FILE]: file, [ENV.DATABASE_URL]: "postgres://x@y/z" })).toContain(
+        "DATABASE_URL_FILE: set either DATABASE_URL or DATABASE_URL_FILE, not both",
+      );
+      expect(fail({ [ENV.DATABASE_URL_FILE]: path.join(dir, "missing") })).toContain(
+        "DATABASE_URL_FILE: cannot read",
+      );
+      writeFileSync(file, "mysql://app:s3cret@db/mcp");
+      const message = fail({ [ENV.DATABASE_URL_FILE]: file });
+      expect(message).toContain("must hold a postgres:// or postgresql:// URL");
+      // The file holds a password: never quoted back.
+      expect(message).not.toContain("s3cret");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ PORT: "", DATABASE_URL: " " }).port).toBe(APP_PORT);
   });
@@ -145,5 +177,37 @@ describe("loadConfig", () => {
 
   it("lets USE_JSON_LOGS=false give readable logs off a terminal too", () => {
     expect(loadConfig({ USE_JSON_LOGS: "false" }).log).toMatchObject({ level: "info", json: false });
+  });
+});
+
+describe("unknownVariables", () => {
+  it("warns about a variable of the app's own families it does not read, with the one meant", () => {
+    expect(
+      unknownVariables({
+        CACHE_MAXSIZE: "10",
+        DB_POOLSIZE: "3",
+        DATABASE_HOST: "db.internal",
+        [ENV.CACHE_MAX_SIZE]: "10",
+      }),
+    ).toEqual([
+      "CACHE_MAXSIZE is set but the app reads no such variable; did you mean CACHE_MAX_SIZE?",
+      "DATABASE_HOST is set but the app reads no such variable",
+      "DB_POOLSIZE is set but the app reads no such variable; did you mean DB_POOL_SIZE?",
+    ]);
+  });
+
+  it("leaves other software's variables alone, the shared SDK prefixes included", () => {
+    expect(
+      unknownVariables({
+        PATH: "/bin",
+        HOME: "/root",
+        OTEL_EXPORTER_OTLP_ENDPOINT: "x",
+        SENTRY_RELEASE: "1",
+      }),
+    ).toEqual([]);
+    expect(OWN_PREFIXES).toEqual(expect.arrayContaining(["CACHE_", "DB_", "RATE_"]));
+    expect(OWN_PREFIXES).not.toContain("OTEL_");
+    const doc = readFileSync(path.resolve(import.meta.dirname, "../../docs/app.md"), "utf8");
+    for (const prefix of OWN_PREFIXES) expect(doc, prefix).toContain(`\`${prefix}\``);
   });
 });

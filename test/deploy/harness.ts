@@ -22,6 +22,7 @@ import {
   up,
 } from "../../scripts/cluster/cluster.js";
 import {
+  bundleDir,
   enginePath,
   enginesPath,
   ensureEngines,
@@ -52,7 +53,8 @@ export interface Deployment {
   readonly secrets: Map<string, string>;
   /** Everything the CLI printed, in order. */
   readonly transcript: Run[];
-  pulumi(args: readonly string[], options?: { timeoutMs?: number }): Promise<Run>;
+  /** The CLI with the stack's environment, in the scratch project (or `cwd`). */
+  pulumi(args: readonly string[], options?: { timeoutMs?: number; cwd?: string }): Promise<Run>;
   /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
   set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
   kubectl(args: readonly string[], input?: string): string;
@@ -68,6 +70,7 @@ export function uniqueSecret(label: string): string {
 
 export async function startDeployment(stack: string): Promise<Deployment> {
   const resolved = ensureEngines((line) => process.stderr.write(`engines: ${line}\n`));
+  const bundle = bundleDir(resolved);
   const root = mkdtempSync(join(tmpdir(), `mcp-stack-deploy-${stack}-`));
   const cluster = await up({
     dir: join(clustersRoot(), `test-${stack}-${process.pid}`),
@@ -105,9 +108,16 @@ export async function startDeployment(stack: string): Promise<Deployment> {
   const transcript: Run[] = [];
   const secrets = new Map<string, string>();
 
-  const pulumi = (args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> =>
+  const pulumi = (
+    args: readonly string[],
+    options: { timeoutMs?: number; cwd?: string } = {},
+  ): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn(enginePath("pulumi"), [...args, "--non-interactive"], { cwd: project, env });
+      // From the bundle folder, beside its language hosts (the CLI takes those as bundled, without a warning).
+      const child = spawn(join(bundle, "pulumi"), [...args, "--non-interactive"], {
+        cwd: options.cwd ?? project,
+        env,
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => {

@@ -9,7 +9,7 @@ import {
   urnName,
   urnType,
 } from "./deploy-flow.js";
-import { type Deployment, explain, exportState, startDeployment } from "./harness.js";
+import { type Deployment, explain, exportState, startDeployment, uniqueSecret } from "./harness.js";
 import { applyOperatorCrds, startControllerStandIns } from "./stand-ins.js";
 
 /**
@@ -39,6 +39,8 @@ describe("prod under the real engines", { timeout: 20 * 60_000 }, () => {
     await d.set("operators", "existing");
     await d.set("backups.objectStore.destinationPath", "s3://acme-backups/mcp-production", { path: true });
     await d.set("jaeger.collector.exportEndpoint", "tempo-distributor.tracing.svc:4317", { path: true });
+    await d.set("backupAccessKeyId", uniqueSecret("AKIA"), { secret: true });
+    await d.set("backupSecretAccessKey", uniqueSecret("backup"), { secret: true });
     const run = await d.pulumi(["up", "--yes"]);
     expect(run.code, explain(run)).toBe(0);
     await assertStateMatchesCluster(d);

@@ -1,4 +1,7 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_NAME as PACKAGE } from "../../infra/component-type.js";
 import {
   assertSecretsStayed,
   assertStateMatchesCluster,
@@ -42,6 +45,17 @@ describe("staging under the real engines", { timeout: 20 * 60_000 }, () => {
     }
   });
 
+  it("a typo in a model key set through the real CLI stops the preview with a did-you-mean", async () => {
+    await d.set("kubernete.replicas", "3", { path: true });
+    const run = await d.pulumi(["preview"]);
+    expect(run.code).not.toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toMatch(
+      /kubernete: unknown key in stack config.*did you mean "kubernetes"/,
+    );
+    const rm = await d.pulumi(["config", "rm", "mcp-stack:kubernete"]);
+    expect(rm.code, explain(rm)).toBe(0);
+  });
+
   it("configured as docs/deploy.md says, preview plans only creates, and up deploys every object", async () => {
     await configureAsDocumented(d);
     const steps = await previewSteps(d);
@@ -78,6 +92,60 @@ describe("staging under the real engines", { timeout: 20 * 60_000 }, () => {
     const run = await d.pulumi(["preview", "--policy-pack", "policy"]);
     expect(run.code, explain(run)).toBe(0);
     expect(run.stdout).toMatch(/mcp-stack/);
+  });
+
+  it("the CrossGuard pack fails a preview that breaks a rule, naming the policy and the object", async () => {
+    // A small program of another team, deploying a ConfigMap that holds a credential, checked by our pack.
+    const dir = join(d.project, "..", "violating");
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(d.project, "node_modules"), join(dir, "node_modules"));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "violating", type: "module", main: "index.js" }),
+    );
+    writeFileSync(
+      join(dir, "Pulumi.yaml"),
+      "name: violating\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+    );
+    writeFileSync(
+      join(dir, "index.js"),
+      [
+        'import * as k8s from "@pulumi/kubernetes";',
+        'import * as pulumi from "@pulumi/pulumi";',
+        'const provider = new k8s.Provider("local", { kubeconfig: new pulumi.Config().requireSecret("kubeconfig") });',
+        'new k8s.core.v1.ConfigMap("leaky", { metadata: { namespace: "default" }, data: { DATABASE_PASSWORD: "hunter2" } }, { provider });',
+      ].join("\n"),
+    );
+    const init = await d.pulumi(["stack", "init", "violating", "--secrets-provider", "passphrase"], {
+      cwd: dir,
+    });
+    expect(init.code, explain(init)).toBe(0);
+    const kubeconfig = await d.pulumi(
+      ["config", "set", "--secret", "kubeconfig", readFileSync(d.cluster.kubeconfig, "utf8")],
+      { cwd: dir },
+    );
+    expect(kubeconfig.code, explain(kubeconfig)).toBe(0);
+    const run = await d.pulumi(["preview", "--policy-pack", join(d.project, "policy")], { cwd: dir });
+    expect(run.code).not.toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/no-secrets-in-configmaps/);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/DATABASE_PASSWORD looks like a credential/);
+  });
+
+  it("components deployed under their old type token are matched by the alias: no create, no delete", async () => {
+    // As if the stack had been deployed before the components took the schema's token: every URN and type
+    // of mcp-stack:index:<Class> rewritten to the legacy mcp-stack:infra:<Class> (infra/component-type.ts).
+    const { raw } = await exportState(d);
+    expect(raw).toContain(`${PACKAGE}:index:`);
+    const legacy = join(d.project, "..", "legacy-state.json");
+    writeFileSync(legacy, raw.replaceAll(`${PACKAGE}:index:`, `${PACKAGE}:infra:`));
+    const imported = await d.pulumi(["stack", "import", "--file", legacy]);
+    expect(imported.code, explain(imported)).toBe(0);
+    const steps = changed(await previewSteps(d));
+    expect(steps.map((s) => `${s.op} ${urnType(s.urn)} ${urnName(s.urn)}`)).toEqual([]);
+    // The next up moves the state to the new URNs without touching a single object.
+    const run = await d.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(run.code, explain(run)).toBe(0);
+    expect((await exportState(d)).raw).not.toContain(`${PACKAGE}:infra:`);
   });
 
   it("an image bump updates the app's Deployment in place: nothing is replaced or deleted", async () => {

@@ -77,6 +77,18 @@ describe("engine pins", () => {
     expect(requires(goMod("kwok")).get("sigs.k8s.io/kwok")).toBe(`v${VERSIONS.kwok}`);
   });
 
+  it("the Node.js host is our own module, built against sdk/v3 at the CLI's version; 3.66.0 keeps Python and Go", () => {
+    expect(requires(goMod("language-nodejs")).get("github.com/pulumi/pulumi/sdk/v3")).toBe(
+      `v${VERSIONS.pulumi}`,
+    );
+    expect(VERSIONS.languageNodejs.startsWith(`${VERSIONS.pulumi}+`)).toBe(true);
+    const owners = ENGINE_MODULES.filter((m) => "pulumi-language-nodejs" in m.binaries).map((m) => m.dir);
+    expect(owners).toEqual(["language-nodejs"]);
+    const hosts = ENGINE_MODULES.find((m) => m.dir === "language-hosts")!;
+    expect(Object.keys(hosts.binaries).sort()).toEqual(["pulumi-language-go", "pulumi-language-python"]);
+    expect(existsSync(join(ENGINES_DIR, "language-nodejs", "main.go"))).toBe(true);
+  });
+
   it("Kubernetes' staging modules are replaced by the tag of the same release, every one of them", () => {
     const mod = goMod("control-plane");
     expect(requires(mod).get("k8s.io/kubernetes")).toBe(`v${VERSIONS.kubernetes}`);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   ENVIRONMENT_NAMES,
+  ENVIRONMENTS,
   EnvironmentValidationError,
   resolveEnvironment,
   UnknownEnvironmentError,
+  validateEnvironment,
 } from "../../environments/index.js";
 
 /** The one issue line an invalid override produces, as the user sees it. */
@@ -20,6 +22,14 @@ function errorOf(name: string, overrides: unknown): string {
 describe("cross-field rules", () => {
   it("accepts every environment as committed", () => {
     for (const name of ENVIRONMENT_NAMES) expect(() => resolveEnvironment(name)).not.toThrow();
+  });
+
+  it("takes the cluster's DNS from kubernetes.dns and names a bad address", () => {
+    const env = resolveEnvironment("prod", { kubernetes: { dns: { addresses: ["10.96.0.10/32"] } } });
+    expect(env.kubernetes.dns).toEqual({ namespace: "kube-system", addresses: ["10.96.0.10/32"] });
+    expect(errorOf("prod", { kubernetes: { dns: { addresses: ["169.254.20.10"] } } })).toContain(
+      "kubernetes.dns.addresses.0: must be a CIDR such as 169.254.20.10/32",
+    );
   });
 
   it("rejects a mesh on the docker target and a mesh without NetworkPolicies, and an unknown mesh", () => {
@@ -132,7 +142,7 @@ describe("cross-field rules", () => {
     expect(errorOf("staging", { database: { engine: "external" } })).toContain(
       "  - staging: database.external.egress: engine external needs the address ranges the app may reach",
     );
-    expect(errorOf("staging", { database: { restore: { backup: "b1" } } })).toContain(
+    expect(errorOf("staging", { database: { restore: { serverName: "postgres" } } })).toContain(
       "  - staging: database.restore: recovery bootstraps a cloudnative-pg cluster (engine is statefulset)",
     );
     expect(errorOf("prod", { redis: { engine: "external" } })).toContain(
@@ -184,10 +194,35 @@ describe("schema errors", () => {
     );
   });
 
-  it("reject unknown (misspelt) keys instead of ignoring them", () => {
+  it("reject unknown (misspelt) keys instead of ignoring them, with the near name", () => {
     expect(errorOf("dev", { cache: { maxSise: 5 } })).toContain(
-      '  - dev: cache: Unrecognized key: "maxSise"',
+      '  - dev: cache.maxSise: unknown key; did you mean "maxSize"?',
     );
+  });
+
+  it("reject an unknown top-level key of an environment file, every unknown key listed with its path", () => {
+    const file = { ...ENVIRONMENTS.staging, kubernete: { replicas: 3 }, zzz: 1 };
+    const message = (() => {
+      try {
+        validateEnvironment("staging", file);
+      } catch (err) {
+        if (err instanceof EnvironmentValidationError) return err.message;
+        throw err;
+      }
+      throw new Error("expected the environment file to be rejected");
+    })();
+    expect(message).toContain('  - staging: kubernete: unknown key; did you mean "kubernetes"?');
+    // Nothing near: no guess.
+    expect(message).toMatch(/^ {2}- staging: zzz: unknown key$/m);
+  });
+
+  it("suggests through optionals, unions and arrays", () => {
+    const message = errorOf("prod", {
+      secrets: { store: { provider: "vault", server: "https://vault.example", role: "r", mountPth: "k8s" } },
+      redis: { rdbSaves: [{ seconds: 60, change: 1 }] },
+    });
+    expect(message).toContain('secrets.store.mountPth: unknown key; did you mean "mountPath"?');
+    expect(message).toContain('redis.rdbSaves.0.change: unknown key; did you mean "changes"?');
   });
 
   it("reject unpinned images", () => {

@@ -206,6 +206,7 @@ describe("the Pulumi component package", () => {
       storage: "string?",
       storageClass: "string?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
       podLabels: "{}string?",
       podAnnotations: "{}string?",
@@ -229,6 +230,7 @@ describe("the Pulumi component package", () => {
       storage: "string",
       storageClass: "string?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       jaegerEgress: "boolean?",
       instance: "string?",
     });
@@ -247,6 +249,7 @@ describe("the Pulumi component package", () => {
       alertReceiver: "input string?",
       alertReceiverProvided: "boolean?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
     });
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
@@ -259,6 +262,7 @@ describe("the Pulumi component package", () => {
       namespaceRef: "input string?",
       image: "string",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
     });
     expect(compactAll(j.properties, true)).toEqual({ otlpEndpoint: "string" });
@@ -270,6 +274,7 @@ describe("the Pulumi component package", () => {
       exportEndpoint: "string",
       exportInsecure: "boolean?",
       networkPolicies: "boolean?",
+      dns: "ClusterDns?",
       instance: "string?",
     });
     expect(o.requiredInputs).toEqual(["exportEndpoint", "image", "namespace"]);
@@ -286,6 +291,7 @@ describe("the Pulumi component package", () => {
       defaultDeny: "boolean?",
       allowDns: "boolean?",
       peerPolicies: "boolean?",
+      dns: "ClusterDns?",
     });
     expect(r.requiredInputs).toEqual(["flows", "groups", "namespace"]);
     expect(compactAll(r.properties, true)).toEqual({ policyNames: "string[]" });
@@ -297,6 +303,10 @@ describe("the Pulumi component package", () => {
       toExternal: "ExternalTarget?",
       port: "number",
       protocol: "FlowProtocol?",
+    });
+    expect(compactAll(type("ClusterDns").properties as never)).toEqual({
+      namespace: "string",
+      addresses: "string[]",
     });
     expect(compactAll(type("PodGroup").properties as never)).toEqual({
       name: "string",
@@ -322,6 +332,9 @@ describe("the Pulumi component package", () => {
       trustDomain: "string?",
       istioRevision: "string?",
       linkerdDefaultInboundPolicy: "LinkerdInboundPolicy?",
+      controlPlaneNamespace: "string?",
+      istioHbone: "boolean?",
+      networkPolicies: "boolean?",
     });
     expect(compactAll(r.properties, true)).toEqual({
       mesh: "MeshKind",

@@ -6,9 +6,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { describe, expect, it } from "vitest";
 import { PgliteDatabase } from "../../app/src/db/pglite-database.js";
-import { mcpRequest, mcpViolation, restRequest, restViolation } from "../app/fuzz/requests.js";
+import { mcpRequest, mcpViolation, probeOf, restRequest, restViolation } from "../app/fuzz/requests.js";
 import { openTestPglite, startApp, TEST_DIMENSIONS } from "../app/helpers.js";
 import { startChildApp } from "../app/lifecycle/child-app.js";
 import { checkAfterRestart, ingestUntilKilled, TORN_SQL } from "../app/lifecycle/kill-nine.js";
@@ -17,6 +18,16 @@ import { record } from "./support.js";
 const ROUNDS = 4;
 const ROUND = { concurrency: 12, acknowledgements: 60 };
 const FUZZ_RUNS = 5000;
+
+/** What each probe of the fuzz is, for the figures' "how" column. */
+const PROBE_HOW = {
+  deep: "objects or arrays nested 10-20,000 levels (3,000 and 5,000 included) in any field, metadata most",
+  wide: "objects of 900-5,000 keys in any field (the limit is 1,000 entries)",
+  "not UTF-8":
+    "a Latin-1 byte, stray continuation, overlong, surrogate, cut-off or 0xF8+ sequence spliced into the body",
+  "other charset":
+    "Content-Type: application/json; charset= iso-8859-1, latin1, utf-16, windows-1252 or empty",
+};
 
 describe("nothing lost, long", () => {
   it(`kill -9 during ${ROUND.concurrency} concurrent ingests, ${ROUNDS} rounds on one PGlite data directory`, async () => {
@@ -68,12 +79,25 @@ describe("fuzz, long", () => {
     const app = await startApp({ primary: db, replica: db }, { env: { RATE_LIMIT_PER_MINUTE: "0" } });
     const statuses = new Map<number, number>();
     const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    /** Per limit probe and way in: how many were sent and what they were answered. */
+    const probes = new Map<string, Map<string, number>>();
+    const countProbe = (way: string, request: InjectOptions, res: LightMyRequestResponse) => {
+      const probe = probeOf(request);
+      if (!probe) return;
+      const key = `${probe}, ${way}`;
+      // An MCP tool refusing its arguments answers 200 with a tool error: say which.
+      const toolError = way === "MCP" && res.statusCode === 200 && res.json().result?.isError === true;
+      const outcome = toolError ? "200 tool error" : String(res.statusCode);
+      const tally = probes.get(key) ?? new Map<string, number>();
+      probes.set(key, tally.set(outcome, (tally.get(outcome) ?? 0) + 1));
+    };
     let failure = "none";
     try {
       await fc.assert(
         fc.asyncProperty(restRequest, async (request) => {
           const res = await app.inject(request);
           count(res.statusCode);
+          countProbe("REST", request, res);
           expect(restViolation(res)).toBeUndefined();
         }),
         { seed: 1015, numRuns: FUZZ_RUNS },
@@ -82,6 +106,7 @@ describe("fuzz, long", () => {
         fc.asyncProperty(mcpRequest, async (request) => {
           const res = await app.inject(request);
           count(res.statusCode);
+          countProbe("MCP", request, res);
           expect(mcpViolation(res)).toBeUndefined();
         }),
         { seed: 1015, numRuns: FUZZ_RUNS },
@@ -92,10 +117,12 @@ describe("fuzz, long", () => {
     } finally {
       await app.close();
       await db.close();
-      const tally = [...statuses]
-        .sort(([a], [b]) => a - b)
-        .map(([s, n]) => `${s}: ${n}`)
-        .join(", ");
+      const listed = (tally: Map<number | string, number>) =>
+        [...tally]
+          .sort(([a], [b]) => String(a).localeCompare(String(b)))
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(", ");
+      const tally = listed(statuses);
       await record("3-loss-fuzz", [
         {
           name: "fuzz over every REST route and MCP tool",
@@ -103,6 +130,19 @@ describe("fuzz, long", () => {
           how: "loss-fuzz.run.ts, fast-check seed 1015, properties of test/app/fuzz/requests.ts (no 5xx, every 4xx names the field)",
         },
       ]);
+      const sent = (tally: Map<string, number>) => [...tally.values()].reduce((a, b) => a + b, 0);
+      const fivexx = (tally: Map<string, number>) =>
+        [...tally].filter(([s]) => s.startsWith("5")).reduce((a, [, n]) => a + n, 0);
+      await record(
+        "5-bad-input",
+        [...probes]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, t]) => ({
+            name: `${key} (among the fuzz cases above)`,
+            value: `${sent(t)} sent, ${fivexx(t)} answered 5xx; ${listed(t)}`,
+            how: `loss-fuzz.run.ts, probes of test/app/fuzz/requests.ts: ${PROBE_HOW[key.split(",")[0] as keyof typeof PROBE_HOW]}`,
+          })),
+      );
     }
   });
 });

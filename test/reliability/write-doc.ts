@@ -9,6 +9,7 @@ const SECTIONS: Record<string, string> = {
   "2-faults": "Faults under load",
   "3-loss-fuzz": "Nothing lost, fuzz",
   "4-bounds": "Resource bounds",
+  "5-bad-input": "Bad input: deep, wide, not UTF-8 (issue 22)",
 };
 
 /** What the figures mean; kept here so a regenerated doc keeps them. */
@@ -20,6 +21,15 @@ const NOTES = `## Notes
   60 s does not tell a slow leak from that; \`RELIABILITY_BOUNDS_DURATION=600\` (or more) would. RSS
   grows with the database because PGlite's WebAssembly memory grows with its working set and is never
   handed back. The run's own check is loose on purpose: the last quarter below twice the first.
+- **Import + server + kill -9.** Each run is one of two kinds (one in four the second): the server owns
+  the PGlite folder, clients ingest, the real \`npm run import\` finds the server in the folder's lock and
+  posts its batches there, and the server gets SIGKILL at a random point of the import; or the server
+  is killed first, the import owns the folder (in process), a server started meanwhile must be refused
+  naming the import's pid, and the import gets SIGKILL at a random point. Then a server must open the
+  folder again and serve every acknowledged conversation whole — a client's 2xx, or the import's
+  \`ingested + unchanged\` (its batches go in file order) — while nothing of the run is stored partly.
+  A run costs three or four process starts (about 20 s at a load average near 12 on 2 cores), so the
+  200 runs are bounded by \`RELIABILITY_IMPORT_MINUTES\` (30 by default); the figure says how many ran.
 - **Shorter than the issue's 60 s.** Each load run lasts \`RELIABILITY_DURATION\` seconds, 20 by default
   (the whole command then takes about 7 minutes on 2 shared cores); \`RELIABILITY_DURATION=60 npm run
   test:reliability\` gives the issue's length. Fault runs last a few seconds of load each.
@@ -42,6 +52,11 @@ const NOTES = `## Notes
   timed out (0 errors). What shortens it: fewer connections per process (\`WORKER_CONNECTIONS\`, at the price
   of refusing the ones beyond it), more
   workers on Postgres, a remote embedder; the listen backlog and keep-alive settings would not.
+- **Bad input.** Each row counts the fuzz cases above that carried one probe (a case can carry
+  more than one; it is counted under the first of: other charset, not UTF-8, deep, wide). An MCP
+  tool refusing its arguments answers HTTP 200 with a tool error (\`isError\`), which is what
+  "200 tool error" counts; the MCP 400s among deep and wide probes are bodies with a \`__proto__\`
+  (or \`constructor\`) key, refused before any limit is looked at.
 - **The rolling restart goes through PgBouncer** (transaction mode, one server connection) in front of
   pglite-socket. Without it, three instances on one pglite-socket (old, old, new) failed 27 of 3239
   requests (\`timeout exceeded when trying to connect\` → 503, some 500s) and the first old instance did

@@ -123,6 +123,39 @@ describe("npm run render -- <env> --set", () => {
     ]);
   });
 
+  it("rejects a misspelt top-level key (it used to render with exit 0 and drop the change), with the near name", async () => {
+    const r = await render(["staging", "--set", "kubernete.replicas=3", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual([
+      'error: Invalid environment "staging":\n  - staging: kubernete: unknown key in stack config (remove it: pulumi config rm mcp-stack:kubernete); did you mean "kubernetes"?',
+    ]);
+  });
+
+  it("lists every unknown key at once, top-level and nested, each with its path", async () => {
+    const r = await render([
+      "prod",
+      "--set",
+      "kubernete.replicas=3",
+      "--set",
+      "cache.maxSise=5",
+      "--set",
+      "dbPasword=x",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    const lines = r.errors[0]?.split("\n").slice(1);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^ {2}- prod: dbPasword: unknown key in stack config .*; did you mean "dbPassword"\?$/,
+      ),
+      expect.stringMatching(
+        /^ {2}- prod: kubernete: unknown key in stack config .*; did you mean "kubernetes"\?$/,
+      ),
+      '  - prod: cache.maxSise: unknown key; did you mean "maxSize"?',
+    ]);
+  });
+
   it("rejects a string where the model wants a number: a float stays a string under --path", async () => {
     const r = await render(["staging", "--set", "cache.maxSize=1.5", "--out", out]);
     expect(r.errors[0]).toContain("staging: cache.maxSize: Invalid input: expected number, received string");

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { RENDER_CONFIG } from "../../stacks/kubernetes/render.js";
 import { runUnderMocks } from "../../stacks/mock-run.js";
 import { ofType, runStackWithSecrets, TEST_SECRETS } from "../helpers/stack.js";
 
@@ -32,6 +33,42 @@ describe("stack config overrides", () => {
     ).rejects.toThrow("prod: kubernetes.hpa.minReplicas: minReplicas 50 exceeds maxReplicas 20");
   });
 
+  it("fails on a misspelt top-level key (pulumi config set --path mcp-stack:kubernete.replicas 3), naming the near key", async () => {
+    await expect(runStackWithSecrets("staging", { config: { kubernete: { replicas: 3 } } })).rejects.toThrow(
+      '  - staging: kubernete: unknown key in stack config (remove it: pulumi config rm mcp-stack:kubernete); did you mean "kubernetes"?',
+    );
+  });
+
+  it("reports unknown config keys together with the model's own problems, and secret keys by name only", async () => {
+    const error = await runStackWithSecrets("prod", {
+      config: { kubernete: { replicas: 3 }, kubernetes: { replica: 2 } },
+      secrets: { grafanaAdminPasword: "s3cret-value-41" },
+    }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(error?.split("\n")).toEqual([
+      'Invalid environment "prod":',
+      expect.stringMatching(/^ {2}- prod: grafanaAdminPasword: .*did you mean "grafanaAdminPassword"\?$/),
+      expect.stringMatching(/^ {2}- prod: kubernete: .*did you mean "kubernetes"\?$/),
+      '  - prod: kubernetes.replica: unknown key; did you mean "replicas"?',
+    ]);
+    expect(error).not.toContain("s3cret-value-41");
+  });
+
+  it("accepts every key the program reads (model fields, environment, secrets, cluster, image)", async () => {
+    const result = await runStackWithSecrets("prod-eu", {
+      config: {
+        environment: "prod",
+        imageRegistry: "ghcr.io/acme",
+        registryUsername: "ci",
+        kubeconfig: "/k",
+      },
+      secrets: { registryPassword: "token", databaseUrl: "postgres://x" },
+    });
+    expect(result.outputs.environment).toBe("prod");
+  });
+
   it("fails on a stack name that is no environment, listing the valid ones", async () => {
     await expect(runStackWithSecrets("qa")).rejects.toThrow(
       'Unknown environment "qa". Valid environments: dev, staging, prod',
@@ -47,7 +84,8 @@ describe("stack config overrides", () => {
 
   it("lists every missing secret at once, each with its command", async () => {
     const { dbPassword: _a, apiKeys: _b, ...rest } = TEST_SECRETS;
-    await expect(runUnderMocks("staging", { secrets: rest })).rejects.toThrow(
+    // Everything else configured: the one problem keeps its own message (with more, they come as one list).
+    await expect(runUnderMocks("staging", { config: RENDER_CONFIG.staging, secrets: rest })).rejects.toThrow(
       'staging: missing secrets "dbPassword", "apiKeys"; run:\n' +
         "  pulumi config set --secret mcp-stack:dbPassword <value>\n" +
         "  pulumi config set --secret mcp-stack:apiKeys <value>",

@@ -3,6 +3,7 @@
  * problem at once, each with its line number, the field's path and what to change.
  */
 import type { z } from "zod";
+import { describeUtf8Fault, type Utf8Fault } from "../lib/utf8.js";
 import {
   IngestConversationInput,
   MAX_CONTENT_CHARS,
@@ -46,10 +47,16 @@ export function fixFor(issue: z.core.$ZodIssue): string {
       if (issue.path.at(-1) === "content") return `keep a message under ${MAX_CONTENT_CHARS} characters`;
       return `shorten it to at most ${issue.maximum}`;
     case "custom":
-      return "remove the NUL characters (\\u0000)";
+      // The free-form limits word their own fix (MCP clients see only the message).
+      return issue.message.includes("; fix: ") ? "" : "remove the NUL characters (\\u0000)";
     default:
       return "see the ingest schema in docs/app.md";
   }
+}
+
+function fixOf(issue: z.core.$ZodIssue): string {
+  const fix = fixFor(issue);
+  return fix ? `; fix: ${fix}` : "";
 }
 
 function article(type: string): string {
@@ -62,7 +69,15 @@ function pathOf(issue: z.core.$ZodIssue, key?: string): string {
   return parts.length > 0 ? parts.join(".") : "(the line)";
 }
 
-export function parseLine(text: string, line: number): ParsedLine {
+/** `fault`: where the line stops being UTF-8 (from `ndjsonLines`); such a line is reported, never decoded. */
+export function parseLine(text: string, line: number, fault?: Utf8Fault): ParsedLine {
+  if (fault)
+    return {
+      ok: false,
+      problems: [
+        `line ${line}: ${describeUtf8Fault(fault)} of the line; fix: save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.ndjson > out.ndjson)`,
+      ],
+    };
   if (text.trim() === "") return { ok: "blank" };
   let value: unknown;
   try {
@@ -81,7 +96,7 @@ export function parseLine(text: string, line: number): ParsedLine {
   const problems = parsed.error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"
       ? issue.keys.map((key) => `line ${line}: ${pathOf(issue, key)}: unknown field; fix: ${fixFor(issue)}`)
-      : [`line ${line}: ${pathOf(issue)}: ${issue.message}; fix: ${fixFor(issue)}`],
+      : [`line ${line}: ${pathOf(issue)}: ${issue.message}${fixOf(issue)}`],
   );
   return { ok: false, problems };
 }

@@ -11,7 +11,11 @@ export const ERRORS = {
     message: "Invalid input",
     when: "Wrong type, empty, too long or unknown field; the message names each field, details.issues lists them.",
   },
-  INVALID_JSON: { status: 400, message: "Body is not valid JSON", when: "The body is malformed JSON." },
+  INVALID_JSON: {
+    status: 400,
+    message: "Body is not valid JSON",
+    when: "The body is malformed JSON, or not UTF-8 (the message gives the byte offset).",
+  },
   NOT_FOUND: {
     status: 404,
     message: "Not found",
@@ -35,7 +39,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: "Content-Type must be application/json",
-    when: "A body that is not application/json.",
+    when: "A body that is not application/json, or declares a charset other than utf-8.",
   },
   RATE_LIMITED: {
     status: 429,

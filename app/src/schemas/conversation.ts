@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { decodeCursor } from "../lib/cursor.js";
 import { ConversationId, count, Role, Timestamp, text } from "./common.js";
+import { FREE_FORM_DESCRIPTION, freeFormObject } from "./free-form.js";
 
 export const MAX_MESSAGES = 1000;
 export const MAX_CONTENT_CHARS = 100_000;
@@ -21,11 +22,9 @@ export const IngestConversationInput = z
     ),
     title: text(500).optional().describe("Human-readable title."),
     user_id: text(200).optional().describe("The end user the conversation belongs to."),
-    metadata: z
-      .record(z.string().max(100), z.unknown())
-      .refine((m) => !JSON.stringify(m).includes("\\u0000"), "must not contain NUL characters")
+    metadata: freeFormObject()
       .optional()
-      .describe("Free-form JSON object stored with the conversation."),
+      .describe(`Free-form JSON object stored with the conversation: ${FREE_FORM_DESCRIPTION}.`),
     messages: z
       .array(MessageInput)
       .min(1)

@@ -7,6 +7,16 @@ export {
   CNPG_STATUS_PORT,
 } from "@mcp-stack/contract";
 
+/**
+ * Pod labels that select every pod of a cluster: its instances, its Poolers' PgBouncer pods and the
+ * operator's Jobs (initdb, join, full-recovery, ...: cnpg.io/cluster and cnpg.io/jobRole, no podRole;
+ * cloudnative-pg pkg/specs/jobs.go CreatePrimaryJob, pkg/specs/pgbouncer/deployments.go). CloudNativePG's
+ * own example NetworkPolicy selects a cluster this way (docs/src/samples/networkpolicy-example.yaml).
+ */
+export function cnpgClusterSelector(cluster: string): Record<string, string> {
+  return { [CNPG_POD_LABELS.cluster]: cluster };
+}
+
 /** Pod labels that select the PostgreSQL instances of a cluster (not its poolers). */
 export function cnpgInstanceSelector(cluster: string): Record<string, string> {
   return { [CNPG_POD_LABELS.cluster]: cluster, [CNPG_POD_LABELS.podRole]: CNPG_POD_ROLES.instance };

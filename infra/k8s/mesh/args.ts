@@ -40,6 +40,21 @@ export interface ServiceMeshArgs {
    * "deny" (as Istio's allow-nothing).
    */
   readonly linkerdDefaultInboundPolicy?: LinkerdInboundPolicy;
+  /**
+   * Namespace of the mesh's control plane, which every proxy connects to. Defaults to "linkerd"
+   * (Linkerd) or "istio-system" (Istio).
+   */
+  readonly controlPlaneNamespace?: string;
+  /**
+   * Istio only: meshed connections use HBONE (ambient's tunnel, port 15008), so the NetworkPolicies
+   * open 15008 between meshed peers. Defaults to false (sidecars without ambient).
+   */
+  readonly istioHbone?: boolean;
+  /**
+   * Render the NetworkPolicies the data plane needs (proxy → control plane, Linkerd's inbound port 4143
+   * between meshed peers): needed wherever the namespace denies by default. Defaults to true.
+   */
+  readonly networkPolicies?: boolean;
 }
 
 export const SERVICE_MESH_DEFAULTS = {
@@ -67,6 +82,10 @@ export function validateServiceMeshArgs(args: ServiceMeshArgs): string[] {
     issues.push(`istioRevision "${args.istioRevision}" is not a revision name`);
   if (args.linkerdDefaultInboundPolicy !== undefined && args.mesh !== MeshKind.Linkerd)
     issues.push('linkerdDefaultInboundPolicy applies only to mesh "linkerd"');
+  if (args.controlPlaneNamespace !== undefined && !DNS_LABEL.test(args.controlPlaneNamespace))
+    issues.push(`controlPlaneNamespace "${args.controlPlaneNamespace}" is not a namespace name`);
+  if (args.istioHbone !== undefined && args.mesh !== MeshKind.Istio)
+    issues.push('istioHbone applies only to mesh "istio"');
   return issues;
 }
 

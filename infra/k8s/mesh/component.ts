@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../../component-type.js";
 import { resourceName } from "../manifests.js";
+import { registerNamespaced } from "../register.js";
 import type { MeshKind, ServiceMeshArgs } from "./args.js";
 import { serviceMeshRendering } from "./objects.js";
 
@@ -52,7 +53,10 @@ export class ServiceMesh extends pulumi.ComponentResource {
         { parent: this },
       );
     });
-    this.policyUrns = pulumi.all(resources.map((x) => x.urn));
+    // The data plane's NetworkPolicies are ordinary objects; they count among the policies to wait for.
+    const networkPolicies = registerNamespaced(r.networkPolicies, args.namespace, this);
+    this.policyNames.push(...r.networkPolicies.map((o) => `NetworkPolicy/${o.metadata.name}`));
+    this.policyUrns = pulumi.all([...resources, ...networkPolicies].map((x) => x.urn));
     this.registerOutputs({
       mesh: this.mesh,
       namespaceLabels: this.namespaceLabels,

@@ -4,4 +4,5 @@ export * from "./istio.js";
 export * from "./istio-crds.js";
 export * from "./linkerd.js";
 export * from "./linkerd-crds.js";
+export * from "./network.js";
 export * from "./objects.js";

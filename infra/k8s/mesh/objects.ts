@@ -1,13 +1,17 @@
+import type { KubeObject } from "../manifests.js";
 import { assertValid } from "../register.js";
 import { MeshKind, type ServiceMeshArgs, validateServiceMeshArgs } from "./args.js";
 import { ISTIO_OPT_OUT_LABELS, ISTIO_POD_ANNOTATIONS, istioNamespaceLabels, istioObjects } from "./istio.js";
 import { type IstioObject, istioCrdIssues } from "./istio-crds.js";
 import { LINKERD_OPT_OUT_ANNOTATIONS, linkerdNamespaceAnnotations, linkerdObjects } from "./linkerd.js";
 import { type LinkerdObject, linkerdCrdIssues } from "./linkerd-crds.js";
+import { meshNetworkPolicyObjects } from "./network.js";
 
 /** What a mesh needs on the namespace and the workloads, and its policy objects. */
 export interface MeshRendering {
   readonly objects: (IstioObject | LinkerdObject)[];
+  /** NetworkPolicies of the data plane's own flows (infra/k8s/mesh/network.ts); [] when turned off. */
+  readonly networkPolicies: KubeObject[];
   /** Labels for the Namespace (the stack sets them). */
   readonly namespaceLabels: Record<string, string>;
   /** Annotations for the Namespace (the stack sets them). */
@@ -32,11 +36,13 @@ export interface MeshRendering {
  */
 export function serviceMeshRendering(args: ServiceMeshArgs): MeshRendering {
   assertValid("ServiceMesh", validateServiceMeshArgs(args));
+  const networkPolicies = (args.networkPolicies ?? true) ? meshNetworkPolicyObjects(args) : [];
   if (args.mesh === MeshKind.Istio) {
     const objects = istioObjects(args);
     assertValid("ServiceMesh", objects.flatMap(istioCrdIssues));
     return {
       objects,
+      networkPolicies,
       namespaceLabels: istioNamespaceLabels(args),
       namespaceAnnotations: {},
       podAnnotations: { ...ISTIO_POD_ANNOTATIONS },
@@ -50,6 +56,7 @@ export function serviceMeshRendering(args: ServiceMeshArgs): MeshRendering {
   // nothing (Linkerd authorizes them) and plaintext ports are authorized by a NetworkAuthentication.
   return {
     objects,
+    networkPolicies,
     namespaceLabels: {},
     namespaceAnnotations: linkerdNamespaceAnnotations(args),
     podAnnotations: {},

@@ -44,6 +44,42 @@ describe("importNdjson", () => {
     );
   });
 
+  it("reports a line that is not UTF-8 with its number and stores the others unmangled", async () => {
+    const input = new PassThrough();
+    const events: ImportEvent[] = [];
+    const running = importNdjson(ndjsonLines(input), {
+      batchSize: 10,
+      ingest: (inputs) => t.app.services.conversations.ingestMany(inputs, ctx),
+      onEvent: (event) => events.push(event),
+    });
+    const conversation = (id: string) =>
+      `{"id":"${id}","title":"café crème","messages":[{"role":"user","content":"crème brûlée"}]}\r\n`;
+    // A UTF-8 line split mid-character across chunks, a Latin-1 line, then UTF-8 again.
+    const utf8 = Buffer.from(conversation("utf8-a"));
+    const cut = utf8.indexOf(0xc3) + 1;
+    input.write(utf8.subarray(0, cut));
+    input.write(utf8.subarray(cut));
+    input.write(Buffer.from(conversation("latin1"), "latin1"));
+    input.end(Buffer.from(conversation("utf8-b")));
+    expect(await running).toEqual({ lines: 3, ingested: 2, unchanged: 0, failed: 1, stopped: false });
+    // `{"id":"latin1","title":"caf` is 27 bytes: `é` is the 28th.
+    expect(events.filter((e) => e.kind === "problem").map((e) => (e as { message: string }).message)).toEqual(
+      [
+        expect.stringMatching(
+          /^line 2: invalid UTF-8 at byte offset 27 \(0xE9\) of the line; fix: save the file as UTF-8/,
+        ),
+      ],
+    );
+    for (const id of ["utf8-a", "utf8-b"]) {
+      const stored = (await t.app.inject({ url: `/v1/conversations/${id}` })).json();
+      expect(stored.title).toBe("café crème");
+      expect(stored.messages[0].content).toBe("crème brûlée");
+    }
+    expect((await t.app.inject({ url: "/v1/conversations/latin1" })).statusCode).toBe(404);
+    const last = events.filter((e) => e.kind === "progress").at(-1) as { bytes: number };
+    expect(last.bytes).toBe(utf8.length + Buffer.from(conversation("latin1"), "latin1").length + utf8.length);
+  });
+
   it("stops after the batch in flight when told to", async () => {
     const input = new PassThrough();
     input.end(CORPUS.map(line).join(""));

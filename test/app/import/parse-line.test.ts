@@ -1,9 +1,11 @@
 /** A bad NDJSON line is reported with its number, each field's path and what to change. */
 import { describe, expect, it } from "vitest";
 import { parseLine } from "../../../app/src/import/parse-line.js";
+import type { Utf8Fault } from "../../../app/src/lib/utf8.js";
+import { FREE_FORM_LIMITS } from "../../../app/src/schemas/free-form.js";
 
-const problems = (text: string, line = 7) => {
-  const parsed = parseLine(text, line);
+const problems = (text: string, line = 7, fault?: Utf8Fault) => {
+  const parsed = parseLine(text, line, fault);
   if (parsed.ok !== false) throw new Error(`line was accepted: ${text}`);
   return parsed.problems;
 };
@@ -58,5 +60,18 @@ describe("parseLine", () => {
 
   it("lists every problem of a line at once", () => {
     expect(problems('{"x":1,"messages":[{"role":"robot","content":""}]}')).toHaveLength(3);
+  });
+
+  it("holds metadata to the API's limits, with the limit and the fix", () => {
+    const deep = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
+    expect(problems(`{"metadata":${deep},"messages":[{"role":"user","content":"x"}]}`)).toEqual([
+      `line 7: metadata: nests 5000 levels deep; the limit is ${FREE_FORM_LIMITS.depth}; fix: flatten it`,
+    ]);
+  });
+
+  it("reports a line that is not UTF-8 by its number and offset, without decoding it", () => {
+    expect(problems("", 4, { offset: 25, byte: "0xE9" })).toEqual([
+      "line 4: invalid UTF-8 at byte offset 25 (0xE9) of the line; fix: save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.ndjson > out.ndjson)",
+    ]);
   });
 });

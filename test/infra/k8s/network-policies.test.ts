@@ -159,3 +159,51 @@ describe("NetworkPolicies", () => {
     });
   });
 });
+
+describe("DNS egress", () => {
+  const flows: Flow[] = [{ from: "app", to: "db", port: 5432 }];
+  const dnsRule = (objs: ReturnType<typeof networkPolicyObjects>) =>
+    policy(objs, "app").spec.egress!.find((r) =>
+      (r.ports as { port: number }[]).some((p) => p.port === 53),
+    ) as { to: unknown[]; ports: unknown[] };
+
+  it("defaults to kube-system's pods and NodeLocal DNSCache's link-local address, UDP and TCP 53", () => {
+    const rule = dnsRule(networkPolicyObjects({ groups, flows }));
+    expect(rule.to).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } },
+      { ipBlock: { cidr: "169.254.20.10/32" } },
+    ]);
+    expect(rule.ports).toEqual([
+      { port: 53, protocol: "UDP" },
+      { port: 53, protocol: "TCP" },
+    ]);
+  });
+
+  it("goes where the model says: another DNS namespace, the kube-dns Service IP NodeLocal DNSCache answers on", () => {
+    const rule = dnsRule(
+      networkPolicyObjects({ groups, flows, dns: { namespace: "dns", addresses: ["10.96.0.10/32"] } }),
+    );
+    expect(rule.to).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dns" } } },
+      { ipBlock: { cidr: "10.96.0.10/32" } },
+    ]);
+    const none = dnsRule(
+      networkPolicyObjects({ groups, flows, dns: { namespace: "kube-system", addresses: [] } }),
+    );
+    expect(none.to).toHaveLength(1);
+  });
+
+  it("names a bad DNS namespace or address", () => {
+    expect(
+      validateNetworkPoliciesArgs({
+        groups,
+        flows,
+        dns: { namespace: "Kube", addresses: ["169.254.20.10", "::1/200"] },
+      }),
+    ).toEqual([
+      'dns.namespace "Kube" is not a namespace name',
+      'dns.addresses[0] "169.254.20.10" is not a CIDR such as 169.254.20.10/32',
+      'dns.addresses[1] "::1/200" is not a CIDR such as 169.254.20.10/32',
+    ]);
+  });
+});

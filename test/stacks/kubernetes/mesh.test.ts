@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { ISTIO_HBONE_PORT, LINKERD_PROXY_INBOUND_PORT } from "../../../infra/index.js";
 import { violations } from "../../../policy/rules/index.js";
 import {
   istioAllows,
@@ -68,6 +69,17 @@ const CNPG_PODS: Pod[] = [
     serviceAccount: "postgres",
     meshed: true,
   },
+  {
+    // The operator's join Job: cnpg.io/jobRole, no podRole, the cluster's ServiceAccount (pkg/specs/jobs.go).
+    name: "postgres-2-join",
+    labels: {
+      "cnpg.io/cluster": "postgres",
+      "cnpg.io/jobRole": "join",
+      "cnpg.io/instanceName": "postgres-2",
+    },
+    serviceAccount: "postgres",
+    meshed: true,
+  },
   ...["postgres-pooler", "postgres-pooler-ro"].map((p) => ({
     name: p,
     labels: { "cnpg.io/cluster": "postgres", "cnpg.io/podRole": "pooler", "cnpg.io/poolerName": p },
@@ -99,12 +111,19 @@ function pods(objects: readonly RenderedObject[], env: Env): Pod[] {
   return env === "prod" ? [...own, ...CNPG_PODS] : own;
 }
 
-/** Every port some NetworkPolicy names. */
+/**
+ * Ports of the proxies themselves: a meshed connection arrives on them (Linkerd's inbound port, Istio's
+ * HBONE) carrying its original port, which is the one the mesh authorizes (test/stacks/kubernetes/
+ * engine-flows.test.ts holds them against the engines' sources).
+ */
+const TUNNEL_PORTS: readonly number[] = [LINKERD_PROXY_INBOUND_PORT, ISTIO_HBONE_PORT];
+
+/** Every application port some NetworkPolicy names. */
 function policyPorts(objects: readonly RenderedObject[]): number[] {
   const ports = networkPolicies(objects).flatMap((p) =>
     [...(p.ingress ?? []), ...(p.egress ?? [])].flatMap((r) => (r.ports ?? []).map((x) => x.port)),
   );
-  return [...new Set(ports)].sort((a, b) => a - b);
+  return [...new Set(ports)].filter((p) => !TUNNEL_PORTS.includes(p)).sort((a, b) => a - b);
 }
 
 /**

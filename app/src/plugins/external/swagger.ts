@@ -8,6 +8,7 @@ import { SERVICE_NAME } from "@mcp-stack/contract";
 import type { FastifyInstance } from "fastify";
 import { createJsonSchemaTransform } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { FREE_FORM_DESCRIPTION } from "../../schemas/free-form.js";
 
 export const OPENAPI_PATH = "/openapi.json";
 export const DOCS_PATH = "/docs";
@@ -24,7 +25,11 @@ tenant never sees another's data. Without \`API_KEYS\` (local runs) everyone is 
 
 **Errors.** Always \`{ "error": { "code", "message", "details"? } }\` (JSON-RPC errors on \`/mcp\`);
 each response lists the codes it can carry. Input objects are strict: an unknown field is a 400
-naming it.`;
+naming it.
+
+**Bodies and limits.** JSON in UTF-8 only: a \`charset\` other than utf-8 is a 415, bytes that are not
+UTF-8 a 400 naming the byte offset. Free-form objects (a conversation's \`metadata\`): ${FREE_FORM_DESCRIPTION};
+beyond that a 400 names the field, what it holds and the limit.`;
 
 export async function registerSwagger(app: FastifyInstance, version: string): Promise<void> {
   await app.register(fastifySwagger, {

@@ -26,7 +26,10 @@ describe("ServiceMesh", () => {
         mine.map((r) => `${r.inputs.kind}/${(r.inputs.metadata as { name: string }).name}`).sort(),
       ).toEqual([...c.policyNames].sort());
       const groups = new Set(mine.map((r) => r.type.split(":")[1]!.split("/")[0]));
-      expect([...groups]).toEqual([mesh === "istio" ? "security.istio.io" : "policy.linkerd.io"]);
+      // The mesh's policy objects, and the NetworkPolicies of its data plane (infra/k8s/mesh/network.ts).
+      expect([...groups].sort()).toEqual(
+        [mesh === "istio" ? "security.istio.io" : "policy.linkerd.io", "networking.k8s.io"].sort(),
+      );
     });
 
   it("throws before creating anything when the args are invalid", () => {
