@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   ENVIRONMENT_NAMES,
@@ -22,8 +23,12 @@ export interface RenderArgs {
   readonly envs: readonly EnvironmentName[];
   /** `--set` overrides in order, each as `pulumi config set --path mcp-stack:<path> <value>`. */
   readonly sets: readonly (readonly [path: string, value: string])[];
-  /** Where `<env>/` is written. Defaults to rendered/. */
-  readonly out: string;
+  /**
+   * Where `<env>/` is written: `--out`, else rendered/. With `--set` and no `--out`, undefined: a new
+   * temporary directory, so an override never lands in the committed rendered/ unless `--out rendered`
+   * says so.
+   */
+  readonly out: string | undefined;
 }
 
 /** A command line the script cannot run; the message says what to type instead. */
@@ -38,13 +43,13 @@ export const RENDER_USAGE =
   "usage: npm run render -- [<env>] [--set <path>=<value> ...] [--out <dir>]\n" +
   `  <env>   one of ${ENVIRONMENT_NAMES.join(", ")}; all of them when omitted\n` +
   `  --set   as \`pulumi config set --path ${PROJECT_NAMESPACE}:<path> <value>\`, e.g. --set kubernetes.replicas=4\n` +
-  "  --out   write <dir>/<env>/ instead of rendered/<env>/";
+  "  --out   write <dir>/<env>/ instead of rendered/<env>/ (with --set: a new temporary directory)";
 
 /** Parse the command line (the part after `npm run render --`). */
 export function parseRenderArgs(argv: readonly string[], root = REPO_ROOT): RenderArgs {
   const sets: [string, string][] = [];
   let env: EnvironmentName | undefined;
-  let out = join(root, "rendered");
+  let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (flag: string) => {
@@ -68,6 +73,7 @@ export function parseRenderArgs(argv: readonly string[], root = REPO_ROOT): Rend
   }
   if (sets.length > 0 && env === undefined)
     throw new UsageError(`--set applies to one environment: name it\n${RENDER_USAGE}`);
+  if (out === undefined && sets.length === 0) out = join(root, "rendered");
   return { envs: env ? [env] : ENVIRONMENT_NAMES, sets, out };
 }
 
@@ -112,9 +118,12 @@ export function isUserError(error: unknown): error is Error {
 export async function runRender(argv: readonly string[], log = console.log, err = console.error) {
   try {
     const args = parseRenderArgs(argv);
+    const out = args.out ?? mkdtempSync(join(tmpdir(), "mcp-stack-render-"));
     for (const env of args.envs) {
-      const files = await renderTo(env, args.sets, args.out);
-      const where = relative(process.cwd(), join(args.out, env)) || ".";
+      const files = await renderTo(env, args.sets, out);
+      const inside = relative(process.cwd(), join(out, env));
+      const where =
+        inside === "" ? "." : inside.startsWith("..") || isAbsolute(inside) ? join(out, env) : inside;
       const overrides = args.sets.length ? ` with ${args.sets.map(([p, v]) => `${p}=${v}`).join(", ")}` : "";
       log(`${env}${overrides}: ${files.size} objects (${summary(files)}) → ${where}/`);
     }

@@ -21,6 +21,9 @@ APT_TOOLS=(
   # (/usr/lib/postgresql/<major>/bin), so the check uses a command the package does put on PATH.
   "pgbouncer:pgbouncer"
   "pg_ctlcluster:postgresql"
+  # The dashboard's browser tests (test/app/ui/) drive Debian's Chromium through playwright-core, which
+  # never downloads a browser of its own (test/helpers/chromium.ts).
+  "chromium:chromium"
 )
 
 missing=()

@@ -27,6 +27,13 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const rate = z.coerce.number().min(0).max(1);
+
+/**
+ * SEARCH_MIN_SCORE's default, chosen on the held-aside labelled set of
+ * test/app/store/relevance-floor.test.ts with the local embedder (figures in docs/app.md, "Relevance
+ * floor"). A different embedding model spreads similarities differently: measure it there.
+ */
+export const DEFAULT_SEARCH_MIN_SCORE = 0.4;
 const seconds = int(0);
 const url = z.url();
 
@@ -128,6 +135,7 @@ const envSchema = z.object({
   [ENV.EMBEDDING_MODEL]: z.string().min(1).optional(),
   [ENV.EMBEDDING_DIMENSIONS]: int(8, 2000).optional(),
   [ENV.ANSWER_PROVIDER]: z.enum(["extractive", "openai"]).default("extractive"),
+  [ENV.SEARCH_MIN_SCORE]: rate.default(DEFAULT_SEARCH_MIN_SCORE),
   [ENV.CHAT_MODEL]: z.string().min(1).default("gpt-4o-mini"),
   [ENV.PORT]: int(0, 65535).default(APP_PORT),
   [ENV.METRICS_PORT]: int(1, 65535).optional(),
@@ -204,6 +212,8 @@ export interface Config {
   openai: { apiKey?: string; baseUrl: string };
   embedding: { provider: "local" | "openai"; model: string; dimensions: number };
   answer: { provider: "extractive" | "openai"; model: string };
+  /** SEARCH_MIN_SCORE: 0 turns the floor off. */
+  search: { minScore: number };
   /** Bearer key → tenant id. Empty: auth off (dev only; staging and prod always set API_KEYS). */
   apiKeys: Map<string, string>;
 }
@@ -382,6 +392,7 @@ export function loadConfig(
       model: e.EMBEDDING_MODEL ?? (local ? "local-hash-v1" : "text-embedding-3-small"),
       dimensions: e.EMBEDDING_DIMENSIONS ?? (local ? 384 : 1536),
     },
+    search: { minScore: e.SEARCH_MIN_SCORE },
     answer: {
       provider: e.ANSWER_PROVIDER,
       model: e.ANSWER_PROVIDER === "openai" ? e.CHAT_MODEL : "extractive",

@@ -22,7 +22,7 @@ import { DataDirDamagedError } from "./db/damaged-folder.js";
 import { advertiseServer, DataDirLockedError } from "./db/data-dir-lock.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
 import { STARTUP_RETRY } from "./db/startup.js";
-import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
+import { exposureWarning, KEY_PLACEHOLDER, listeningUrls, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
 import { startTelemetry } from "./telemetry/app-telemetry.js";
@@ -111,7 +111,15 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   const inFlight = trackInFlight(app);
   const database = config.database.url ? "postgres (DATABASE_URL)" : `pglite at ${config.database.dataDir}`;
   const host = "0.0.0.0";
-  const address = await app.listen({ host, port: config.port });
+  // fastify logs one "Server listening at" line per interface; the banner below names them all once.
+  const level = app.log.level;
+  app.log.level = "warn";
+  let address: string;
+  try {
+    address = await app.listen({ host, port: config.port });
+  } finally {
+    app.log.level = level;
+  }
   let metricsServer: MetricsServer | undefined;
   if (config.metricsPort !== undefined) {
     try {
@@ -133,16 +141,34 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     await advertiseServer(config.database.dataDir, `http://127.0.0.1:${portOf(app)}`);
   }
   const metrics = `${metricsServer?.address ?? address}${HTTP_PATHS.metrics}`;
-  app.log.info(
-    { database, embedding: config.embedding, answer: config.answer.provider, worker: worker?.id, metrics },
-    `listening on ${address}`,
-  );
+  const port = portOf(app);
+  const addresses = listeningUrls(host, port);
+  const authRequired = config.apiKeys.size > 0;
+  const warning = exposureWarning(addresses, authRequired);
+  // One warning per start, not per worker.
+  if (warning && (worker?.id ?? 1) === 1) logger.warn(warning);
+  // JSON logs carry the details as a record; a terminal gets them in the block below.
+  if (config.log.json) {
+    app.log.info(
+      {
+        addresses,
+        authRequired,
+        database,
+        embedding: config.embedding,
+        answer: config.answer.provider,
+        worker: worker?.id,
+        metrics,
+      },
+      "started",
+    );
+  }
   const tty = process.stdout.isTTY === true;
   const [firstKey] = config.apiKeys.keys();
   console.log(
     startupBanner({
-      address,
-      baseUrl: `http://localhost:${config.port === 0 ? portOf(app) : config.port}`,
+      addresses,
+      authRequired,
+      baseUrl: `http://localhost:${port}`,
       database,
       metrics,
       // One block per start, not per worker.
@@ -200,7 +226,8 @@ async function main(): Promise<void> {
   scrub = createScrubber(secretValues(config));
   const logger = createLogger(config);
   if (cluster.isPrimary) {
-    logger.info({ config: describeConfig(config) }, "configuration");
+    // Everything it runs with, for whoever debugs a start; the banner is what a person reads.
+    logger.debug({ config: describeConfig(config) }, "configuration");
     for (const warning of unknownVariables(process.env)) logger.warn(warning);
     const plan = planWorkers(config);
     if (plan.warning) logger.warn(plan.warning);

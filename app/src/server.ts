@@ -8,7 +8,9 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from "fastify";
 import pino from "pino";
 import { type Answerer, createAnswerer } from "./answers/index.js";
@@ -31,6 +33,7 @@ import { registerRateLimit } from "./plugins/external/rate-limit.js";
 import { registerSwagger } from "./plugins/external/swagger.js";
 import { registerSwaggerUi } from "./plugins/external/swagger-ui.js";
 import type { ChunkOptions } from "./retrieval/chunker.js";
+import { dashboardRoutes } from "./routes/dashboard.js";
 import { healthRoutes } from "./routes/health.js";
 import { registerV1Routes } from "./routes/index.js";
 import { createServices, type RequestContext, type ServiceHooks, type Services } from "./services/index.js";
@@ -82,6 +85,24 @@ export interface BuildAppOptions {
    * can fix (e.g. an embedding mismatch). Omitted: buildApp rejects when the migrations fail.
    */
   waitForDatabase?: { policy: RetryPolicy; onFatal(error: unknown): void };
+}
+
+/**
+ * Readable logs are for a person at a terminal: one short line per request instead of fastify's two
+ * multi-field records ("incoming request", "request completed"). JSON logs keep both.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)} ms`;
+    if (error) reply.log.error({ err: error }, line);
+    else reply.log.info(line);
+  }
 }
 
 /**
@@ -145,6 +166,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     chunking: options.chunking,
     cache,
     hooks: options.telemetry?.serviceHooks,
+    minScore: config.search.minScore,
   });
 
   const app = Fastify({
@@ -157,6 +179,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     forceCloseConnections: "idle",
     // Long ids must reach validation (a 400 naming `params.id`), not the router's bare 414.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    ...(config.log.json ? {} : { logController: new OneLinePerRequest() }),
   });
   // WORKER_CONNECTIONS: Node drops connections beyond this many open ones (per process).
   app.server.maxConnections = config.runtime.workerConnections;
@@ -200,6 +223,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     healthRoutes(app, { databases, version: config.version });
     registerV1Routes(app, { services, context });
     mcpRoutes(app, { services, context, version: config.version });
+    dashboardRoutes(app);
     await app.ready();
   } catch (error) {
     await app.close();

@@ -138,6 +138,8 @@ export const ENV = {
   EMBEDDING_DIMENSIONS: "EMBEDDING_DIMENSIONS",
   /** Beyond the reference: `extractive` (offline, default) or `openai`. */
   ANSWER_PROVIDER: "ANSWER_PROVIDER",
+  /** Beyond the reference: the relevance floor, least cosine similarity of a hit found by meaning alone. */
+  SEARCH_MIN_SCORE: "SEARCH_MIN_SCORE",
   /** Beyond the reference. */
   CHAT_MODEL: "CHAT_MODEL",
   // Server

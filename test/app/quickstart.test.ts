@@ -3,15 +3,18 @@
  * order, against servers started by its own `npm start` lines (on free ports and temp data
  * directories instead of 8000/8001 and `.data/`). `curl`s run in a shell and their output must
  * have the shape of the `json output` block after them; the MCP client configurations and
- * `claude mcp add` lines are connected to with the SDK client; the Inspector's CLI lines run the
- * real Inspector when MCP_INSPECTOR names its binary, else the same calls through the SDK client
- * (the Inspector is not a dependency of this repo).
+ * `claude mcp add` lines are connected to with the SDK client (Claude Desktop's stdio bridge through
+ * the real `mcp-remote` when MCP_REMOTE names its binary, else to the URL and header it is given); the
+ * Inspector's CLI lines run the real Inspector when MCP_INSPECTOR names its binary, else the same
+ * calls through the SDK client (neither is a dependency of this repo). Every `npx` line says `-y` and
+ * pins its package's version.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../app/src/mcp/tools/index.js";
@@ -22,6 +25,19 @@ import { blocksOf, commandsOf, shape, wordsOf } from "./markdown-commands.js";
 const REPO = path.resolve(import.meta.dirname, "../..");
 const DOC = readFileSync(path.join(REPO, "docs/quickstart.md"), "utf8");
 const run = promisify(execFile);
+/** `npx -y <package>@<exact version>`: on Node 20 an unpinned Inspector resolves to 0.15 (no --header). */
+const PINNED_INSPECTOR = /^@modelcontextprotocol\/inspector@\d+\.\d+\.\d+$/;
+const PINNED_BRIDGE = /^mcp-remote@\d+\.\d+\.\d+$/;
+
+/** A client's server entry: remote HTTP, or a local command (Claude Desktop's stdio bridge). */
+interface ServerEntry {
+  type?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
 
 /** The value `--tool-arg k=v` gives, as the Inspector reads it: JSON when it parses, else text. */
 function argValue(text: string): unknown {
@@ -99,6 +115,39 @@ describe("docs/quickstart.md", () => {
     return client;
   };
 
+  const connectHttp = (entry: ServerEntry) => {
+    expect(entry.type).toBe("http");
+    return connect(entry.url!, entry.headers);
+  };
+
+  /**
+   * Claude Desktop's entry: `npx -y mcp-remote@<version> <url> [--header Name:${VAR}]` with `env`. Run
+   * for real when MCP_REMOTE names the bridge's binary; else connect to the URL with the header it sends.
+   */
+  const bridge = async (entry: ServerEntry) => {
+    expect(entry.command).toBe("npx");
+    const [yes, pkg, url, ...rest] = entry.args ?? [];
+    expect(yes).toBe("-y");
+    expect(pkg).toMatch(PINNED_BRIDGE);
+    const expand = (text: string) =>
+      text.replace(/\$\{(\w+)\}/g, (_w, name: string) => entry.env?.[name] ?? "");
+    const headers = rest.flatMap((w, i) => (w === "--header" ? [expand(rest[i + 1]!)] : []));
+    const real = process.env.MCP_REMOTE;
+    if (real) {
+      const client = new Client({ name: "quickstart-test", version: "1.0.0" });
+      await client.connect(
+        new StdioClientTransport({
+          command: real,
+          args: [localize(url!), ...rest.map(localize)],
+          env: { ...(process.env as Record<string, string>), ...entry.env },
+        }),
+      );
+      clients.push(client);
+      return client;
+    }
+    return connect(url!, headersOf(headers));
+  };
+
   const headersOf = (values: string[]) =>
     Object.fromEntries(
       values.map((h) => {
@@ -110,13 +159,15 @@ describe("docs/quickstart.md", () => {
   /** The Inspector's CLI line: run it for real, or make the same call through the SDK client. */
   const inspector = async (command: string): Promise<unknown> => {
     const words = wordsOf(command);
-    expect(words.slice(0, 3)).toEqual(["npx", "@modelcontextprotocol/inspector", "--cli"]);
+    expect(words.slice(0, 2)).toEqual(["npx", "-y"]);
+    expect(words[2]).toMatch(PINNED_INSPECTOR);
+    expect(words[3]).toBe("--cli");
     const real = process.env.MCP_INSPECTOR;
     if (real) {
-      const { stdout } = await run(real, words.slice(2).map(localize), { timeout: 60_000 });
+      const { stdout } = await run(real, words.slice(3).map(localize), { timeout: 60_000 });
       return JSON.parse(stdout);
     }
-    const url = words[3]!;
+    const url = words[4]!;
     const option = (name: string) => words.flatMap((w, i) => (w === name ? [words[i + 1]!] : []));
     const client = await connect(url, headersOf(option("--header")));
     const [method] = option("--method");
@@ -135,6 +186,7 @@ describe("docs/quickstart.md", () => {
     timeout: 240_000,
   }, async () => {
     const blocks = blocksOf(DOC);
+    const configs: string[] = [];
     const executed: { command: string; output?: unknown }[] = [];
     const toolCalls: { tool: string; result: { isError?: boolean; structuredContent?: unknown } }[] = [];
     let expectOutputFor: { command: string; output: unknown } | undefined;
@@ -148,17 +200,14 @@ describe("docs/quickstart.md", () => {
         continue;
       }
       if (block.lang === "json" && block.tag === "mcp-config") {
-        const config = JSON.parse(block.body) as Record<
-          string,
-          Record<string, { type: string; url: string; headers?: Record<string, string> }>
-        >;
+        const config = JSON.parse(block.body) as Record<string, Record<string, ServerEntry>>;
         const entries = Object.values(config.mcpServers ?? config.servers ?? {});
         expect(entries.length).toBe(1);
         for (const entry of entries) {
-          expect(entry.type).toBe("http");
-          const client = await connect(entry.url, entry.headers);
+          const client = entry.command ? await bridge(entry) : await connectHttp(entry);
           const { tools } = await client.listTools();
           expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
+          configs.push(entry.command ? "stdio" : "http");
         }
         continue;
       }
@@ -176,7 +225,7 @@ describe("docs/quickstart.md", () => {
           const output = JSON.parse(stdout);
           executed.push({ command, output });
           expectOutputFor = { command, output };
-        } else if (command.startsWith("npx @modelcontextprotocol/inspector")) {
+        } else if (command.startsWith("npx -y @modelcontextprotocol/inspector@")) {
           const result = (await inspector(command)) as { isError?: boolean; structuredContent?: unknown };
           expect(result.isError, command).toBeFalsy();
           const tool = /--tool-name (\w+)/.exec(command)?.[1] ?? "tools/list";
@@ -200,6 +249,10 @@ describe("docs/quickstart.md", () => {
       expectOutputFor,
       "a command whose output block is missing is fine; a dangling check is not",
     ).toBeUndefined();
+
+    // Claude Desktop's stdio bridge beside the HTTP configurations (Claude Code, Cursor, VS Code).
+    expect(configs).toContain("stdio");
+    expect(configs).toContain("http");
 
     // The first five commands: install, start, ingest, search, answer — with citations.
     const five = executed.slice(0, 5);

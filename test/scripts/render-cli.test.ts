@@ -42,6 +42,22 @@ describe("npm run render arguments", () => {
     });
   });
 
+  it("sends --set without --out to a temporary directory, never to the committed rendered/", () => {
+    expect(parseRenderArgs(["staging", "--set", "a=1"], "/repo").out).toBeUndefined();
+    const explicit = parseRenderArgs(["staging", "--set", "a=1", "--out", "/repo/rendered"], "/repo");
+    expect(explicit.out).toBe("/repo/rendered");
+  });
+
+  it("says where an override render went: a new directory under the system's temp dir", async () => {
+    const lines: string[] = [];
+    const code = await runRender(["dev", "--set", "kubernetes.replicas=1"], (m: string) => lines.push(m));
+    expect(code).toBe(0);
+    const where = /→ (\S+)\/$/.exec(lines[0] ?? "")?.[1];
+    expect(where, lines.join("\n")).toMatch(new RegExp(`^${tmpdir()}/mcp-stack-render-[^/]+/dev$`));
+    expect(readdirSync(where!).length).toBeGreaterThan(10);
+    rmSync(join(where!, ".."), { recursive: true, force: true });
+  });
+
   it("refuses --set without an environment, a bad pair and an unknown environment", () => {
     expect(() => parseRenderArgs(["--set", "a=1"])).toThrow(UsageError);
     expect(() => parseRenderArgs(["dev", "--set", "novalue"])).toThrow(/expected <path>=<value>/);

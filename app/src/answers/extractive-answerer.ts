@@ -14,6 +14,9 @@ export const NO_CONTEXT_ANSWER = "No stored conversation matches the question.";
 /** Sentences kept in the answer. */
 const MAX_SENTENCES = 3;
 
+/** A sentence asking rather than telling ("user: Where do the deploy logs go?"). */
+const isQuestion = (sentence: string) => /\?["')\]]*$/.test(sentence);
+
 export class ExtractiveAnswerer implements Answerer {
   readonly model = EXTRACTIVE_MODEL;
 
@@ -36,11 +39,11 @@ export class ExtractiveAnswerer implements Answerer {
           const hits = new Set(words.filter((w) => wanted.has(w))).size;
           const match = hits / Math.sqrt(words.length);
           lineBest = Math.max(lineBest, match);
-          const score =
-            role === "assistant"
-              ? 1.2 * match + questionMatch * 0.8 ** (position + 1)
-              : // Questions echo the question rather than answer it.
-                match * (sentence.endsWith("?") ? 0.3 : 1);
+          // A stored question, or a sentence saying nothing the question does not, only echoes the
+          // question: it helps find the reply after it but is never quoted as an answer.
+          const said = position === 0 && role ? contentWords(sentence.slice(role.length + 1)) : words;
+          if (isQuestion(sentence) || said.every((w) => wanted.has(w))) return;
+          const score = role === "assistant" ? 1.2 * match + questionMatch * 0.8 ** (position + 1) : match;
           // Earlier (better-ranked) chunks win ties.
           candidates.push({ sentence, chunk: index, score, order: candidates.length });
         });

@@ -1,5 +1,5 @@
 /**
- * The process logger: pino, JSON by default (USE_JSON_LOGS=false → pino-pretty), optionally also to
+ * The process logger: pino, JSON by default (USE_JSON_LOGS=false → pino-pretty, one line per record), optionally also to
  * LOG_FILE (its directory is created), rotated at LOG_FILE_MAX_BYTES when that is set. Every line carries the active span's trace_id/span_id and
  * goes through the secret scrubber (`telemetry/redaction.ts`).
  */
@@ -35,6 +35,9 @@ export function createLogger(config: LoggerConfig, options: LoggerOptions = {}):
           // Colours only for a person at a terminal, never into files or log collectors.
           colorize: process.stdout.isTTY === true,
           translateTime: "SYS:standard",
+          // A person reads these: one line per record, without the fields every line repeats.
+          singleLine: true,
+          ignore: "hostname,service,version,reqId",
         }));
   const streams: pino.StreamEntry[] = [{ stream: console, level: "trace" }];
   if (config.log.file) {

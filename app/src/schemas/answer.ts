@@ -1,6 +1,6 @@
 /** Answers: retrieval-augmented, with citations back to stored chunks. */
 import { z } from "zod";
-import { SearchFilter, text } from "./common.js";
+import { count, SearchFilter, text } from "./common.js";
 import { MAX_QUERY_CHARS } from "./search.js";
 
 export const AnswerInput = z
@@ -8,7 +8,7 @@ export const AnswerInput = z
     question: text(MAX_QUERY_CHARS, { trim: true }).describe(
       "The question to answer from stored conversations.",
     ),
-    k: z.number().int().min(1).max(20).default(5).describe("How many chunks to use as context (1-20)."),
+    k: count(20, 5).describe("How many chunks to use as context at most (1-20, default 5)."),
     filter: SearchFilter.optional(),
   })
   .meta({ examples: [{ question: "How do we deploy the backend?", k: 3 }] });

@@ -19,7 +19,40 @@ export const ConversationId = z
   .max(200)
   .regex(/^[A-Za-z0-9._:@-]+$/, "may contain only letters, digits and . _ : @ -");
 
-export const Timestamp = z.iso.datetime({ offset: true });
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * An ISO 8601 date-time with a time zone. Checked by zod's own ISO parser, but published as
+ * `format: date-time`: zod's regex is ~400 characters and every schema that uses it (tools/list,
+ * OpenAPI) would repeat it.
+ */
+export const Timestamp = z
+  .string()
+  .refine(
+    (s) => isoDateTime.safeParse(s).success,
+    "must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T00:00:00Z",
+  )
+  .meta({ format: "date-time" });
+
+/**
+ * A count argument (`k`, `limit`): a whole number from 1 to `max`. One rule for every one of them, in
+ * REST bodies and query strings and MCP tool arguments alike: a JSON number, or a string of digits (a
+ * query string carries "20", and some MCP clients send numbers as strings). Anything else is refused
+ * by name, never coerced (`true`, "", "abc" are not 1, 0 and NaN).
+ */
+export function count(max: number, fallback: number) {
+  const whole = `must be a whole number from 1 to ${max}`;
+  return z
+    .preprocess(
+      (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+      z
+        .number({ error: (issue) => `${whole}, received ${JSON.stringify(issue.input)}` })
+        .int(whole)
+        .min(1, whole)
+        .max(max, whole),
+    )
+    .default(fallback);
+}
 
 export const SearchFilter = z
   .strictObject({

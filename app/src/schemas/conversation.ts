@@ -1,7 +1,7 @@
 /** Conversations: ingest input and result, the stored conversation, listing and deleting. */
 import { z } from "zod";
 import { decodeCursor } from "../lib/cursor.js";
-import { ConversationId, Role, Timestamp, text } from "./common.js";
+import { ConversationId, count, Role, Timestamp, text } from "./common.js";
 import { FREE_FORM_DESCRIPTION, freeFormObject } from "./free-form.js";
 
 export const MAX_MESSAGES = 1000;
@@ -138,14 +138,9 @@ export const ListConversationsInput = z.strictObject({
     "Only conversations first ingested at or after this ISO 8601 time (e.g. 2025-01-31T00:00:00Z).",
   ),
   until: Timestamp.optional().describe("Only conversations first ingested at or before this ISO 8601 time."),
-  // Coerced: a query string carries "20", an MCP client 20.
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
-    .default(DEFAULT_PAGE_SIZE)
-    .describe(`Page size (1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`),
+  limit: count(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE).describe(
+    `Page size (1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
+  ),
   cursor: z
     .string()
     .max(1000)

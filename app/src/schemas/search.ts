@@ -1,6 +1,6 @@
 /** Search: semantic (pgvector cosine), keyword (Postgres full text) or hybrid (both, fused by RRF). */
 import { z } from "zod";
-import { MessageRange, SearchFilter, text } from "./common.js";
+import { count, MessageRange, SearchFilter, text } from "./common.js";
 
 export const MAX_QUERY_CHARS = 2000;
 
@@ -12,7 +12,7 @@ export const SearchInput = z
     query: text(MAX_QUERY_CHARS, { trim: true }).describe(
       "What to look for, in natural language or keywords.",
     ),
-    k: z.number().int().min(1).max(50).default(10).describe("How many results to return (1-50)."),
+    k: count(50, 10).describe("How many results to return at most (1-50, default 10)."),
     mode: SearchMode.default("hybrid").describe(
       "hybrid (default): meaning and keywords combined; semantic: meaning only; keyword: exact words only.",
     ),

@@ -31,12 +31,14 @@ export interface ServiceDeps {
   cache?: Cache;
   /** Metrics callbacks. Defaults to none. */
   hooks?: ServiceHooks;
+  /** The relevance floor (SEARCH_MIN_SCORE); none when omitted. */
+  minScore?: number;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const cache = deps.cache ?? new DisabledCache();
   const hooks = deps.hooks ?? {};
-  const search = new SearchService(deps.store, deps.embedder, cache, hooks);
+  const search = new SearchService(deps.store, deps.embedder, cache, hooks, deps.minScore);
   return {
     conversations: new ConversationService(deps.store, deps.embedder, {
       cache,

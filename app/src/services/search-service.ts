@@ -16,7 +16,15 @@ export class SearchService {
   private readonly embedder: Embedder;
   private readonly cache: Cache;
   private readonly hooks: ServiceHooks;
-  constructor(store: ConversationStore, embedder: Embedder, cache: Cache, hooks: ServiceHooks = {}) {
+  private readonly minScore: number | undefined;
+  constructor(
+    store: ConversationStore,
+    embedder: Embedder,
+    cache: Cache,
+    hooks: ServiceHooks = {},
+    minScore?: number,
+  ) {
+    this.minScore = minScore;
     this.store = store;
     this.embedder = embedder;
     this.cache = cache;
@@ -44,6 +52,7 @@ export class SearchService {
           k: input.k,
           tenantId: ctx.tenantId,
           filter: input.filter,
+          minScore: this.minScore,
         },
         ctx.signal,
       );

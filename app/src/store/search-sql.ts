@@ -35,6 +35,13 @@ export interface SearchQuery {
   exhaustiveKeywords?: boolean;
   /** Hybrid only: the pool size, {@link KEYWORD_POOL} unless a test scales it to a small corpus. */
   keywordPool?: number;
+  /**
+   * The relevance floor (SEARCH_MIN_SCORE): the least cosine similarity a chunk needs to be returned
+   * for its meaning alone. Semantic search returns only chunks at or above it; hybrid search only
+   * chunks at or above it or matching a word of the query. Keyword search matches words by nature.
+   * Applied after the nearest-neighbour LIMIT, so the index plan is the same with or without it.
+   */
+  minScore?: number;
 }
 
 function columns(alias = ""): string {
@@ -70,12 +77,16 @@ export function buildSearch(query: SearchQuery): { sql: string; params: SqlParam
   const p = new Params();
   const filter = where(query, p);
   const k = p.add(query.k);
+  // Added only where used: Postgres must type every parameter it is sent.
+  const addFloor = () => (query.minScore ? `${p.add(query.minScore)}::float8` : undefined);
   if (query.mode === "semantic") {
     const v = `${p.add(query.vector)}::vector`;
+    const floor = addFloor();
     const order = query.exact ? `((embedding <=> ${v}) + 0)` : `(embedding <=> ${v})`;
+    const nearest = `SELECT ${columns()}, (1 - (embedding <=> ${v}))::float8 AS score
+            FROM chunks WHERE ${filter} ORDER BY ${order} LIMIT ${k}`;
     return {
-      sql: `SELECT ${columns()}, (1 - (embedding <=> ${v}))::float8 AS score
-            FROM chunks WHERE ${filter} ORDER BY ${order} LIMIT ${k}`,
+      sql: floor ? `SELECT * FROM (${nearest}) nearest WHERE score >= ${floor}` : nearest,
       params: p.values,
     };
   }
@@ -89,6 +100,7 @@ export function buildSearch(query: SearchQuery): { sql: string; params: SqlParam
     };
   }
   const v = `${p.add(query.vector)}::vector`;
+  const floor = addFloor();
   const candidates = p.add(Math.max(query.k * 4, 40));
   const kw = query.exhaustiveKeywords
     ? `kw AS (
@@ -100,7 +112,7 @@ export function buildSearch(query: SearchQuery): { sql: string; params: SqlParam
     sql: `WITH sem AS MATERIALIZED (
               SELECT id, embedding <=> ${v} AS distance FROM chunks WHERE ${filter}
               ORDER BY embedding <=> ${v} LIMIT ${candidates}),
-            sem_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM sem),
+            sem_ranked AS (SELECT id, row_number() OVER (ORDER BY distance, id) AS r FROM sem${floor ? ` WHERE 1 - distance >= ${floor}` : ""}),
             ${kw},
             kw_ranked AS (SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS r FROM kw),
             fused AS (

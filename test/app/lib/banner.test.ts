@@ -8,7 +8,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { KEY_PLACEHOLDER, startupBanner } from "../../../app/src/lib/banner.js";
+import {
+  exposureWarning,
+  KEY_PLACEHOLDER,
+  listeningUrls,
+  startupBanner,
+} from "../../../app/src/lib/banner.js";
 import { startApp, tempDir, useDatabase } from "../helpers.js";
 
 const run = promisify(execFile);
@@ -29,16 +34,63 @@ describe("startupBanner", () => {
   });
 
   const base = {
-    address: "http://0.0.0.0:8000",
+    addresses: ["http://127.0.0.1:8000", "http://10.1.2.3:8000"],
+    authRequired: false,
     database: "pglite at /x",
-    metrics: "http://0.0.0.0:8000/metrics",
+    metrics: "http://127.0.0.1:8000/metrics",
   };
 
-  it("prints only the listening line for JSON logs", () => {
+  it("prints only the listening line for JSON logs: every address and whether a key is needed", () => {
     const banner = startupBanner({ ...base, baseUrl: "http://localhost:8000", block: false });
     expect(banner).toBe(
-      "mcp-backend listening on http://0.0.0.0:8000 (database: pglite at /x; metrics: http://0.0.0.0:8000/metrics)",
+      "mcp-backend listening on http://127.0.0.1:8000 (and http://10.1.2.3:8000); no API key required",
     );
+    const keyed = startupBanner({
+      ...base,
+      authRequired: true,
+      baseUrl: "http://localhost:8000",
+      block: false,
+    });
+    expect(keyed).toMatch(/; API key required$/);
+  });
+
+  it("ends the block with the listening line, after the dashboard and docs links", () => {
+    const lines = startupBanner({ ...base, baseUrl: "http://localhost:8000", block: true }).split("\n");
+    expect(lines.at(-1)).toMatch(
+      /^mcp-backend listening on http:\/\/127\.0\.0\.1:8000 \(and http:\/\/10\.1\.2\.3:8000\)/,
+    );
+    expect(lines.filter((l) => l.includes("listening"))).toHaveLength(1);
+    expect(lines).toContainEqual(expect.stringMatching(/Dashboard +http:\/\/localhost:8000\/$/));
+    expect(lines).toContainEqual(expect.stringMatching(/API docs +http:\/\/localhost:8000\/docs/));
+  });
+
+  it("names each interface's address for a wildcard listener, loopback first", () => {
+    const nic = (address: string, internal: boolean, family: "IPv4" | "IPv6" = "IPv4") => ({
+      address,
+      internal,
+      family,
+      netmask: "",
+      mac: "",
+      cidr: null,
+      scopeid: 0,
+    });
+    const interfaces = {
+      eth0: [nic("10.1.2.3", false), nic("fe80::1", false, "IPv6")],
+      lo: [nic("127.0.0.1", true), nic("::1", true, "IPv6")],
+    };
+    expect(listeningUrls("0.0.0.0", 8000, interfaces)).toEqual([
+      "http://127.0.0.1:8000",
+      "http://10.1.2.3:8000",
+    ]);
+    expect(listeningUrls("127.0.0.1", 8000, interfaces)).toEqual(["http://127.0.0.1:8000"]);
+    expect(listeningUrls("0.0.0.0", 8000, {})).toEqual(["http://0.0.0.0:8000"]);
+  });
+
+  it("warns when other hosts can reach it without a key, and only then", () => {
+    expect(exposureWarning(base.addresses, false)).toContain("http://10.1.2.3:8000");
+    expect(exposureWarning(base.addresses, false)).toContain("API_KEYS");
+    expect(exposureWarning(base.addresses, true)).toBeUndefined();
+    expect(exposureWarning(["http://127.0.0.1:8000"], false)).toBeUndefined();
   });
 
   it.each([
@@ -78,7 +130,9 @@ describe("startupBanner", () => {
 });
 
 describe("npm start on a terminal", () => {
-  it("logs readably at DEBUG and prints the block; JSON when piped", { timeout: 90_000 }, async () => {
+  it("logs readably at DEBUG, one line per record and per request, the listening line last; JSON when piped", {
+    timeout: 90_000,
+  }, async () => {
     const data = await tempDir();
     try {
       const start = (tty: boolean) =>
@@ -94,11 +148,21 @@ describe("npm start on a terminal", () => {
             reject(new Error(`no start-up block in time:\n${out}`));
           }, 80_000);
           let done = false;
+          let stopping = false;
           child.stdout.on("data", (d) => {
             out += d;
-            // The block's last curl on a terminal; the listening line (after the log record) when piped.
-            if (!done && (tty ? /curl .*\/v1\/search/ : /mcp-backend listening on/).test(out)) {
+            // The listening line comes last; then one request, whose log line is awaited.
+            const listening = /mcp-backend listening on (http:\/\/\S+)/.exec(out);
+            if (!done && listening) {
               done = true;
+              void fetch(`${listening[1]}/v1/conversations`);
+            }
+            if (
+              done &&
+              !stopping &&
+              / \/v1\/conversations 200|"url":"\/v1\/conversations"[\s\S]*"statusCode":200/.test(out)
+            ) {
+              stopping = true;
               clearTimeout(timer);
               // Stop the app itself (its pid is in every log line): `script` does not pass signals on.
               const pid = Number(/"pid":(\d+)|\((\d+)\):/.exec(out)?.slice(1).find(Boolean));
@@ -114,10 +178,32 @@ describe("npm start on a terminal", () => {
       // pino-pretty's form ("[time] INFO (pid): message"), and the level the config record reports.
       const plain = terminal.replaceAll(`${String.fromCharCode(27)}[`, "ESC[");
       expect(plain).toMatch(/^\[[^\]]+\] (ESC\[\d+m)?INFO/m);
-      expect(terminal).toMatch(/"level": "debug"/);
       expect(terminal).not.toMatch(/^\{"level"/m);
       expect(terminal).toContain("/docs");
       expect(terminal).toMatch(/curl -s http:\/\/localhost:\d+\/v1\/conversations/);
+      // The configuration is one DEBUG record, on one line, and the block is last before the request.
+      const lines = terminal
+        .replaceAll("\r", "")
+        .replaceAll(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, "g"), "")
+        .split("\n");
+      const config = lines.filter((l) => l.includes("configuration"));
+      expect(config).toEqual([expect.stringMatching(/DEBUG.*configuration \{"config":\{.*"level":"debug"/)]);
+      expect(lines.filter((l) => /listening/i.test(l))).toEqual([
+        expect.stringMatching(/^mcp-backend listening on http:\/\/127\.0\.0\.1:\d+.*; no API key required$/),
+      ]);
+      const listeningAt = lines.findIndex((l) => l.startsWith("mcp-backend listening on"));
+      const requestLines = lines.slice(listeningAt + 1).filter((l) => l.includes("/v1/conversations"));
+      expect(requestLines).toEqual([expect.stringMatching(/INFO.*GET \/v1\/conversations 200 \d+ ms/)]);
+      expect(terminal).not.toContain("incoming request");
+      // Before the block: the configuration and tracing records, and the warning (other hosts, no key).
+      expect(
+        lines
+          .slice(
+            0,
+            lines.findIndex((l) => l.startsWith("Store a conversation")),
+          )
+          .filter((l) => l.trim()).length,
+      ).toBeLessThanOrEqual(6);
       const piped = await start(false);
       expect(piped).toMatch(/^\{"level":30,/m);
       expect(piped).not.toContain("Store a conversation");

@@ -42,13 +42,16 @@ describe("METRICS_PORT (one process)", () => {
     await database?.stop();
   });
 
-  it("prints the metrics address next to the app's", () => {
+  it("logs the metrics address beside the app's (the started record)", () => {
     const port = new URL(app.metricsUrl!).port;
-    expect(app.output()).toMatch(
-      new RegExp(
-        `mcp-backend listening on \\S+:${app.port} .*metrics: http://0\\.0\\.0\\.0:${port}${HTTP_PATHS.metrics}`,
-      ),
-    );
+    expect(app.output()).toMatch(new RegExp(`mcp-backend listening on \\S+:${app.port}`));
+    const started = app
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg: string; metrics?: string })
+      .find((r) => r.msg === "started");
+    expect(started?.metrics).toBe(`http://0.0.0.0:${port}${HTTP_PATHS.metrics}`);
   });
 
   it("serves /metrics on the metrics port only, counting the app port's requests", async () => {

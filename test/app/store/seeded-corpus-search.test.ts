@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpus } from "../../../app/bench/corpus.js";
 import { fill } from "../../../app/bench/fill.js";
+import { DEFAULT_SEARCH_MIN_SCORE } from "../../../app/src/config.js";
 import { type QuerySettings, SEARCH_SETTINGS, searchTransaction } from "../../../app/src/db/database.js";
 import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { toVectorLiteral } from "../../../app/src/embeddings/embedder.js";
@@ -101,6 +102,19 @@ describe("hybrid search's keyword pool", () => {
     }
     // The pool must really be a bound here, or this would only repeat the test above.
     expect(matches / queries.length).toBeGreaterThan(3 * POOL);
+    expect(found / wanted, `recall ${found}/${wanted}`).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("keeps ≥ 0.95 of the old fused top 10 with the default relevance floor too", async () => {
+    let found = 0;
+    let wanted = 0;
+    for (const q of queries) {
+      const query = await hybridQuery(q);
+      const expected = await oracle(query);
+      const got = new Set(await ids({ ...query, keywordPool: POOL, minScore: DEFAULT_SEARCH_MIN_SCORE }));
+      found += expected.filter((id) => got.has(id)).length;
+      wanted += expected.length;
+    }
     expect(found / wanted, `recall ${found}/${wanted}`).toBeGreaterThanOrEqual(0.95);
   });
 

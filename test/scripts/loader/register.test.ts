@@ -27,7 +27,9 @@ describe("the TypeScript loader the infra scripts run on", () => {
     const scripts = pkg.scripts as Record<string, string>;
     for (const name of ["env", "render", "diff", "diagram", "generate:monitoring", "generate:compose"])
       expect(scripts[name], name).toMatch(
-        new RegExp(`^node --conditions=@mcp-stack/source --import ${LOADER.replace(/\./g, "\\.")} \\S+\\.ts`),
+        new RegExp(
+          `^node --import \\./scripts/loader/node-check\\.mjs --conditions=@mcp-stack/source --import ${LOADER.replace(/\./g, "\\.")} \\S+\\.ts`,
+        ),
       );
   });
 

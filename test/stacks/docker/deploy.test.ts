@@ -61,6 +61,7 @@ const NOT_IN_DEV: Record<string, string> = {
   [ENV.API_KEYS]: "requireApiKeys is false",
   [ENV.DATA_DIR]: "DATABASE_URL points at Postgres, so no PGlite directory",
   [ENV.METRICS_PORT]: "nothing public in front of it: /metrics stays on the app port",
+  [ENV.SEARCH_MIN_SCORE]: "the app's own default relevance floor (docs/app.md), not a deployment knob",
   [ENV.DATABASE_URL_FILE]: "DATABASE_URL is passed as a variable: a container's env never changes anyway",
   [ENV.DATABASE_REPLICA_URL_FILE]: "no replica",
   [ENV.LOG_FILE_MAX_BYTES]: "the log file is on the host's bind mount, not a size-limited emptyDir",

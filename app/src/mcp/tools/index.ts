@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAnswerQuestionTool } from "./answer-question.js";
+import { listToolsCompactly, recordingTools, type ToolDefinition } from "./catalogue.js";
 import { registerDeleteConversationTool } from "./delete-conversation.js";
 import { registerGetConversationTool } from "./get-conversation.js";
 import { registerIngestConversationTool } from "./ingest-conversation.js";
@@ -21,7 +22,10 @@ export const TOOL_NAMES = [
   "delete_conversation",
 ] as const;
 
-export function registerTools(server: McpServer, deps: ToolDeps): void {
+/** Registers every tool; `tools/list` answers with their compact schemas (`catalogue.ts`). */
+export function registerTools(target: McpServer, deps: ToolDeps): void {
+  const definitions: ToolDefinition[] = [];
+  const server = recordingTools(target, definitions);
   registerIngestConversationTool(server, deps);
   registerIngestConversationsTool(server, deps);
   registerSearchConversationsTool(server, deps);
@@ -29,4 +33,5 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
   registerGetConversationTool(server, deps);
   registerListConversationsTool(server, deps);
   registerDeleteConversationTool(server, deps);
+  listToolsCompactly(target, definitions);
 }

@@ -1,5 +1,6 @@
 /**
- * Bearer API keys (API_KEYS, `key:tenant`). Every route but the probes, /metrics and the API docs needs
+ * Bearer API keys (API_KEYS, `key:tenant`). Every route but the probes, /metrics, the API docs and the
+ * dashboard's page (`routes/dashboard.ts`, no data; its requests to the API carry the key) needs
  * `Authorization: Bearer <key>`; the key decides the request's tenant. Off when API_KEYS is empty
  * (dev): everyone is the `default` tenant.
  */
@@ -7,6 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { HTTP_PATHS, SERVICE_NAME } from "@mcp-stack/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { AppError } from "../../lib/errors.js";
+import { isDashboardPath } from "../../routes/dashboard.js";
 import { DEFAULT_TENANT } from "../../services/context.js";
 import { DOCS_PATH, OPENAPI_PATH } from "../external/swagger.js";
 
@@ -80,7 +82,7 @@ export function registerAuth(app: FastifyInstance, ring: KeyRing): void {
   if (!ring.enabled) return;
   app.addHook("preParsing", async (request, reply) => {
     const path = routePath(request);
-    if (PUBLIC_PATHS.has(path) || isDocsPath(path)) return;
+    if (PUBLIC_PATHS.has(path) || isDocsPath(path) || isDashboardPath(path)) return;
     const header = request.headers.authorization;
     const tenant = ring.tenantFor(header);
     if (tenant === undefined) {

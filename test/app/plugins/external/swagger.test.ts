@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { decodeCursor } from "../../../../app/src/lib/cursor.js";
 import { ERRORS, type ErrorCode } from "../../../../app/src/lib/errors.js";
+import { isDashboardPath } from "../../../../app/src/routes/dashboard.js";
 import { AnswerInput, AnswerOutput } from "../../../../app/src/schemas/answer.js";
 import {
   Conversation,
@@ -33,6 +34,10 @@ const INTERNAL: { match: (method: string, url: string) => boolean; reason: strin
   {
     match: (_m, url) => url === "/docs" || url.startsWith("/docs/"),
     reason: "the reference page's own HTML, JS, CSS and config (it renders /openapi.json)",
+  },
+  {
+    match: (_m, url) => isDashboardPath(url),
+    reason: "the dashboard's page, script and stylesheet (it calls the documented API)",
   },
   {
     match: (_m, url) => url === "/metrics",

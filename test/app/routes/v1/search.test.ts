@@ -33,9 +33,16 @@ describe("/v1/search and /v1/answer", () => {
     const res = await t.app.inject({
       method: "POST",
       url: "/v1/search",
-      payload: { query: "refund", mode: "semantic", filter: { conversation_id: "lisbon" } },
+      payload: { query: "refund for the Lisbon trip", filter: { conversation_id: "lisbon" } },
     });
     expect(res.json().results.map((r: { conversation_id: string }) => r.conversation_id)).toEqual(["lisbon"]);
+    // Without the filter the refund conversation comes first: the filter, not the query, kept it out.
+    const all = await t.app.inject({
+      method: "POST",
+      url: "/v1/search",
+      payload: { query: "refund for the Lisbon trip" },
+    });
+    expect(all.json().results[0].conversation_id).not.toBe("lisbon");
   });
 
   it("answers with citations, usage and model", async () => {
