@@ -61,6 +61,9 @@ const NOT_IN_DEV: Record<string, string> = {
   [ENV.API_KEYS]: "requireApiKeys is false",
   [ENV.DATA_DIR]: "DATABASE_URL points at Postgres, so no PGlite directory",
   [ENV.METRICS_PORT]: "nothing public in front of it: /metrics stays on the app port",
+  [ENV.CACHE_EMBEDDING_TTL]: "model leaves it unset: the app falls back to CACHE_DEFAULT_TTL",
+  [ENV.CACHE_SEARCH_TTL]: "model leaves it unset: the app falls back to CACHE_DEFAULT_TTL",
+  [ENV.CACHE_RAG_TTL]: "model leaves it unset: the app falls back to CACHE_DEFAULT_TTL",
 };
 
 let run: MockRunResult;
