@@ -18,7 +18,14 @@ export const dev = {
   name: "dev",
   target: "docker",
   version: "1.0.0",
-  logging: { level: "DEBUG", json: false, file: "logs/mcp-backend-dev.log", consoleTracing: true },
+  logging: {
+    level: "DEBUG",
+    json: false,
+    file: "logs/mcp-backend-dev.log",
+    // Reference deviation (docs/kubernetes.md): stdout only on Kubernetes.
+    kubernetesFile: false,
+    consoleTracing: true,
+  },
   cache: { enabled: true, backend: "memory", maxSize: 1000, defaultTtlSeconds: 300, ttlSeconds: {} },
   observability: {
     tracing: "none",

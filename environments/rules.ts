@@ -118,6 +118,16 @@ function engineRules(env: Environment): RuleIssue[] {
           "engine external: the URLs point wherever the provider says (its own proxy or pooler); turn this off",
       });
   }
+  const store = env.backups.objectStore;
+  if (
+    store &&
+    store.destinationPath.startsWith("gs://") !== (store.identity?.provider === "gke-workload-identity")
+  )
+    issues.push({
+      path: "backups.objectStore.identity",
+      message:
+        "a gs:// destinationPath is written through GKE Workload Identity and only so: set identity {provider: gke-workload-identity, serviceAccount: …} with gs://, or use s3://",
+    });
   if (db.restore !== undefined && db.engine !== "cloudnative-pg")
     issues.push({
       path: "database.restore",

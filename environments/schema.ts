@@ -36,6 +36,12 @@ const logging = z.strictObject({
   json: z.boolean(),
   /** LOG_FILE; empty string = stdout only. */
   file: z.string(),
+  /**
+   * Also write `file` on Kubernetes. Off: the app logs to stdout only there (the kubelet keeps and
+   * rotates container logs, and collectors read them); on: the file goes to its emptyDir, rotated
+   * within the volume's sizeLimit (LOG_FILE_MAX_BYTES). Docker always writes it (a bind mount).
+   */
+  kubernetesFile: z.boolean(),
   /** ENABLE_CONSOLE_TRACING. */
   consoleTracing: z.boolean(),
 });
@@ -148,21 +154,36 @@ const cloudNativePg = z.strictObject({
 });
 
 /**
- * Bootstrap the cluster by recovery instead of initdb (docs/data.md, "Restore drill"): from a Backup
- * object, or from the object store's base backups and WAL up to a point in time.
+ * Bootstrap a new cluster by recovery instead of initdb (docs/data.md, "Restore drill"), from the
+ * object store's base backups and WAL through the Barman Cloud plugin: CloudNativePG's
+ * `bootstrap.recovery.source` naming an `externalClusters` entry with the plugin's parameters. The
+ * restored cluster is named apart from the live one (`postgres-restored`), so it never collides
+ * with it and archives into a folder of its own.
  */
-const restore = z.union([
-  z.strictObject({
-    /** A CloudNativePG Backup object in the namespace. */
-    backup: z.string().min(1),
-  }),
-  z.strictObject({
-    /** The old cluster's folder in the object store (its serverName). */
-    serverName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/),
-    /** RFC 3339 with an offset; omitted = replay all WAL. */
-    targetTime: z.iso.datetime({ offset: true }).optional(),
-  }),
-]);
+const restore = z.strictObject({
+  /**
+   * A Backup object's name is not enough: recovery from `bootstrap.recovery.backup` is the in-tree
+   * Barman path, which plugin backups do not take (cloudnative-pg docs/src/recovery.md).
+   */
+  backup: z
+    .never({
+      message:
+        "is not supported with the Barman Cloud plugin; set database.restore.serverName (the old cluster's folder in the object store) and, for that backup, database.restore.backupId (the Backup's status.backupId)",
+    })
+    .optional(),
+  /** The old cluster's folder in the object store (its serverName). */
+  serverName: z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/),
+  /**
+   * Barman backup ID to start from (a Backup object's `status.backupId`, e.g. 20261201T020000);
+   * omitted = the latest base backup before the target.
+   */
+  backupId: z
+    .string()
+    .regex(/^\d{8}T\d{6}$/, { message: "must be a Barman backup ID such as 20261201T020000" })
+    .optional(),
+  /** RFC 3339 with an offset; omitted = replay all WAL. */
+  targetTime: z.iso.datetime({ offset: true }).optional(),
+});
 
 const database = z.strictObject({
   /** Database name (mcp_dev, mcp_staging, mcp_production). */
@@ -392,12 +413,38 @@ const backups = z.strictObject({
    */
   objectStore: z
     .strictObject({
-      /** s3://bucket/path. */
-      destinationPath: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/, {
-        message: "must look like s3://bucket/path",
+      /** s3://bucket/path, or gs://bucket/path with identity gke-workload-identity. */
+      destinationPath: z.string().regex(/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/, {
+        message: "must look like s3://bucket/path (or gs://bucket/path on GKE)",
       }),
       /** An S3-compatible endpoint (MinIO, R2, ...); omitted = AWS S3. */
       endpointUrl: z.string().url().optional(),
+      /**
+       * Backups by IAM role: the cloud identity the Postgres instances' ServiceAccount carries
+       * (CloudNativePG `serviceAccountTemplate`), instead of the backupAccessKeyId / backupSecretAccessKey
+       * secrets. The only way with External Secrets (the stack then holds no keys).
+       */
+      identity: z
+        .discriminatedUnion("provider", [
+          z.strictObject({
+            /** EKS IAM Roles for Service Accounts. */
+            provider: z.literal("aws-irsa"),
+            roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, {
+              message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/mcp-backups",
+            }),
+          }),
+          z.strictObject({
+            /** GKE Workload Identity (destinationPath gs://). */
+            provider: z.literal("gke-workload-identity"),
+            serviceAccount: z
+              .string()
+              .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/, {
+                message:
+                  "must be a Google service account such as mcp-backups@my-project.iam.gserviceaccount.com",
+              }),
+          }),
+        ])
+        .optional(),
     })
     .optional(),
 });

@@ -16,7 +16,14 @@ export const staging = {
   name: "staging",
   target: "kubernetes",
   version: "1.0.0",
-  logging: { level: "INFO", json: true, file: "/var/log/mcp-backend/app.log", consoleTracing: false },
+  logging: {
+    level: "INFO",
+    json: true,
+    file: "/var/log/mcp-backend/app.log",
+    // Reference deviation (docs/kubernetes.md): stdout only on Kubernetes.
+    kubernetesFile: false,
+    consoleTracing: false,
+  },
   cache: {
     enabled: true,
     backend: "redis",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:reliability`: load, faults, nothing-lost and fuzz runs on loopback (test/reliability/),
 # then docs/reliability.md from their figures, written even when a run fails (its figure says how).
-# RELIABILITY_DURATION: seconds per load run (default 20). Takes about 7 minutes on 2 cores.
+# RELIABILITY_DURATION: seconds per load run (default 20); RELIABILITY_IMPORT_RUNS / RELIABILITY_IMPORT_MINUTES:
+# the import + kill -9 runs (200, bounded by 30 minutes). About 7 minutes on 2 cores plus that bound.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/with-node.sh

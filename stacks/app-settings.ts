@@ -13,6 +13,8 @@ import type { ResolvedEnvironment, SecretKey } from "../environments/index.js";
 export interface SettingsPlacement {
   /** LOG_FILE as the container sees it; "" = stdout only. */
   readonly logFile: string;
+  /** LOG_FILE_MAX_BYTES: rotate the file within its volume. Omitted = never rotated. */
+  readonly logFileMaxBytes?: number;
   /** DATA_DIR (PGlite fallback); omitted = the app's default. */
   readonly dataDir?: string;
   /** JAEGER_HOST when observability.tracing is "jaeger". */
@@ -81,6 +83,8 @@ export function appEnvironment(
   if (ttl.search !== undefined) settings[ENV.CACHE_SEARCH_TTL] = String(ttl.search);
   if (ttl.rag !== undefined) settings[ENV.CACHE_RAG_TTL] = String(ttl.rag);
   if (placement.logFile !== "") settings[ENV.LOG_FILE] = placement.logFile;
+  if (placement.logFile !== "" && placement.logFileMaxBytes !== undefined)
+    settings[ENV.LOG_FILE_MAX_BYTES] = String(placement.logFileMaxBytes);
   if (placement.dataDir !== undefined) settings[ENV.DATA_DIR] = placement.dataDir;
   if (placement.metricsPort !== undefined) settings[ENV.METRICS_PORT] = String(placement.metricsPort);
   if (llm.baseUrl !== undefined) settings[ENV.OPENAI_BASE_URL] = llm.baseUrl;

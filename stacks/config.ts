@@ -10,7 +10,7 @@ import {
   SECRET_KEYS,
   type SecretKey,
 } from "../environments/index.js";
-import { StackConfigError } from "./errors.js";
+import { type ConfigChecklist, StackConfigError } from "./errors.js";
 import { IMAGE_CONFIG_KEYS } from "./image.js";
 import { CLUSTER_CONFIG_KEYS } from "./kubernetes/cluster.js";
 
@@ -99,7 +99,12 @@ export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
  * Read the secrets the environment needs. Required ones that are missing stop the deployment, all at
  * once, with the exact `pulumi config set --secret` line to run for each.
  */
-export function readSecrets(config: pulumi.Config, env: ResolvedEnvironment): StackSecrets {
+export function readSecrets(
+  config: pulumi.Config,
+  env: ResolvedEnvironment,
+  /** Note the missing secrets here instead of throwing (the stack's one checklist). */
+  checklist?: ConfigChecklist,
+): StackSecrets {
   const required = new Set(requiredSecrets(env));
   const secrets: StackSecrets = {};
   const missing: string[] = [];
@@ -109,13 +114,15 @@ export function readSecrets(config: pulumi.Config, env: ResolvedEnvironment): St
     if (value !== undefined) secrets[key] = value;
   }
   const line = (k: string) => `pulumi config set --secret ${config.name}:${k} <value>`;
-  if (missing.length === 1)
-    throw new StackConfigError(
-      `${env.name}: missing secret "${missing[0]}"; run: ${line(missing[0] as string)}`,
-    );
-  if (missing.length > 1)
-    throw new StackConfigError(
-      `${env.name}: missing secrets ${missing.map((k) => `"${k}"`).join(", ")}; run:\n${missing.map((k) => `  ${line(k)}`).join("\n")}`,
-    );
+  const problem =
+    missing.length === 0
+      ? undefined
+      : missing.length === 1
+        ? `${env.name}: missing secret "${missing[0]}"; run: ${line(missing[0] as string)}`
+        : `${env.name}: missing secrets ${missing.map((k) => `"${k}"`).join(", ")}; run:\n${missing.map((k) => `  ${line(k)}`).join("\n")}`;
+  if (problem !== undefined) {
+    if (!checklist) throw new StackConfigError(problem);
+    checklist.add(problem);
+  }
   return secrets;
 }

@@ -18,6 +18,11 @@ export interface RegisteredOptions {
    * included (an engine without alias specs; with them the engine derives the same URNs).
    */
   readonly aliasUrns: readonly string[];
+  /**
+   * URNs the registration waits for: `dependsOn` as the SDK sends it, a component's expanded to the
+   * custom resources under it, plus the resources whose outputs its inputs use.
+   */
+  readonly dependencies: readonly string[];
 }
 
 /** A resource as the program registered it: its type token, name, inputs after resolution, options. */
@@ -72,6 +77,7 @@ interface RegisterRequest {
   getParent(): string;
   getAliasesList(): { getUrn(): string; getSpec(): { getType(): string } | undefined }[];
   getAliasurnsList(): string[];
+  getDependenciesList(): string[];
 }
 
 interface RecordableMonitor {
@@ -108,6 +114,7 @@ export function recordOptions(
           .map((a) => a.getUrn())
           .filter((u) => u !== ""),
       ],
+      dependencies: req.getDependenciesList(),
     });
     const registration = { type: req.getType(), name: req.getName(), parent: req.getParent() };
     return register(req, (...args: unknown[]) => {
@@ -187,6 +194,7 @@ export async function runUnderMocks(stack: string, options: MockRunOptions = {})
     parent: "",
     aliasTypes: [],
     aliasUrns: [],
+    dependencies: [],
   };
   await pulumi.runtime.setMocks(
     {

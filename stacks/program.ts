@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { loadEnvironment, readSecrets } from "./config.js";
 import { deployDocker } from "./docker/deploy.js";
+import { ConfigChecklist } from "./errors.js";
 import { deployKubernetes } from "./kubernetes/deploy.js";
 
 /**
@@ -9,8 +10,12 @@ import { deployKubernetes } from "./kubernetes/deploy.js";
  */
 export function runStack(stackName: string, config: pulumi.Config) {
   const env = loadEnvironment(stackName, config);
-  const secrets = readSecrets(config, env);
+  // Every missing key of this run in one error, before any resource is registered.
+  const checklist = new ConfigChecklist(env.name);
+  const secrets = readSecrets(config, env, checklist);
   const deployed =
-    env.target === "docker" ? deployDocker(env, secrets, config) : deployKubernetes(env, secrets, config);
+    env.target === "docker"
+      ? deployDocker(env, secrets, config, checklist)
+      : deployKubernetes(env, secrets, config, checklist);
   return { environment: env.name, target: env.target, version: env.version, ...deployed };
 }

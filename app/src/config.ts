@@ -2,6 +2,7 @@
  * Configuration: every environment variable of the reference design (and the app's own, see
  * `contract.ts`), parsed once at start-up with zod into one typed object.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -73,6 +74,7 @@ const envSchema = z.object({
   [ENV.LOG_LEVEL]: z.string().trim().toUpperCase().pipe(z.enum(LOG_LEVELS)).optional(),
   [ENV.USE_JSON_LOGS]: bool.optional(),
   [ENV.LOG_FILE]: z.string().min(1).optional(),
+  [ENV.LOG_FILE_MAX_BYTES]: int(4096).optional(),
   [ENV.ENABLE_CONSOLE_TRACING]: bool.default(false),
   [ENV.CACHE_ENABLED]: bool.default(true),
   [ENV.CACHE_BACKEND]: z.enum(["memory", "redis"]).default("memory"),
@@ -100,6 +102,8 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
+  [ENV.DATABASE_URL_FILE]: z.string().min(1).optional(),
+  [ENV.DATABASE_REPLICA_URL_FILE]: z.string().min(1).optional(),
   [ENV.DB_POOL_SIZE]: int(1, 1000).default(5),
   [ENV.DB_MAX_OVERFLOW]: int(0, 1000).default(10),
   [ENV.DB_POOL_RECYCLE]: seconds.default(3600),
@@ -147,7 +151,14 @@ export interface Config {
   metricsPort?: number;
   bodyLimit: number;
   version: string;
-  log: { level: LogLevel; json: boolean; file?: string; consoleTracing: boolean };
+  log: {
+    level: LogLevel;
+    json: boolean;
+    file?: string;
+    /** LOG_FILE_MAX_BYTES: rotate the file at this size (one previous file kept). */
+    fileMaxBytes?: number;
+    consoleTracing: boolean;
+  };
   cache: {
     enabled: boolean;
     backend: "memory" | "redis";
@@ -168,6 +179,10 @@ export interface Config {
     /** Unset: embedded PGlite under `dataDir`. */
     url?: string;
     replicaUrl?: string;
+    /** DATABASE_URL_FILE: where `url` came from; its password is re-read for each new connection. */
+    urlFile?: string;
+    /** DATABASE_REPLICA_URL_FILE, as urlFile. */
+    replicaUrlFile?: string;
     poolSize: number;
     maxOverflow: number;
     recycleSeconds: number;
@@ -223,9 +238,46 @@ export interface LoadConfigOptions {
   tty?: boolean;
 }
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/**
+ * DATABASE_URL / DATABASE_REPLICA_URL read from their `_FILE` variables (each exclusive with the
+ * variable itself); problems are added to `issues`.
+ */
+function urlsFromFiles(
+  e: RawEnv,
+  issues: { variable: string; message: string }[],
+): Partial<Pick<RawEnv, "DATABASE_URL" | "DATABASE_REPLICA_URL">> {
+  const out: Partial<Pick<RawEnv, "DATABASE_URL" | "DATABASE_REPLICA_URL">> = {};
+  const pairs = [
+    [ENV.DATABASE_URL, ENV.DATABASE_URL_FILE],
+    [ENV.DATABASE_REPLICA_URL, ENV.DATABASE_REPLICA_URL_FILE],
+  ] as const;
+  for (const [name, fileVar] of pairs) {
+    const file = e[fileVar];
+    if (file === undefined) continue;
+    if (e[name] !== undefined) {
+      issues.push({ variable: fileVar, message: `set either ${name} or ${fileVar}, not both` });
+      continue;
+    }
+    let value: string;
+    try {
+      value = readFileSync(file, "utf8").trim();
+    } catch (error) {
+      issues.push({ variable: fileVar, message: `cannot read ${file}: ${(error as Error).message}` });
+      continue;
+    }
+    // Never quote the file's content: it holds a password.
+    if (!POSTGRES_URL.test(value))
+      issues.push({ variable: fileVar, message: `${file} must hold a postgres:// or postgresql:// URL` });
+    else out[name] = value;
+  }
+  return out;
+}
+
 /**
  * Parses the environment into a {@link Config}. Pure apart from resolving a relative `DATA_DIR`
- * against `cwd`. Empty strings count as unset (what ConfigMaps often deliver).
+ * against `cwd` and reading the `DATABASE_*_FILE` files. Empty strings count as unset (what ConfigMaps often deliver).
  * @throws ConfigError naming each bad variable.
  */
 export function loadConfig(
@@ -244,8 +296,8 @@ export function loadConfig(
       parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message })),
     );
   }
-  const e: RawEnv = parsed.data;
   const issues: { variable: string; message: string }[] = [];
+  const e: RawEnv = { ...parsed.data, ...urlsFromFiles(parsed.data, issues) };
   if (e.CACHE_BACKEND === "redis" && !e.CACHE_REDIS_URL) {
     issues.push({ variable: ENV.CACHE_REDIS_URL, message: "is required when CACHE_BACKEND=redis" });
   }
@@ -277,6 +329,7 @@ export function loadConfig(
       level: LEVELS[e.LOG_LEVEL ?? (options.tty ? "DEBUG" : "INFO")],
       json: e.USE_JSON_LOGS ?? !options.tty,
       file: e.LOG_FILE,
+      fileMaxBytes: e.LOG_FILE_MAX_BYTES,
       consoleTracing: e.ENABLE_CONSOLE_TRACING,
     },
     cache: {
@@ -308,6 +361,8 @@ export function loadConfig(
     database: {
       url: e.DATABASE_URL,
       replicaUrl: e.DATABASE_REPLICA_URL,
+      urlFile: e.DATABASE_URL_FILE,
+      replicaUrlFile: e.DATABASE_REPLICA_URL_FILE,
       poolSize: e.DB_POOL_SIZE,
       maxOverflow: e.DB_MAX_OVERFLOW,
       recycleSeconds: e.DB_POOL_RECYCLE,

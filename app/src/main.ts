@@ -18,7 +18,10 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { planWorkers, runPrimary } from "./cluster.js";
 import { type Config, ConfigError, loadConfig, unknownVariables } from "./config.js";
+import { DataDirDamagedError } from "./db/damaged-folder.js";
+import { advertiseServer, DataDirLockedError } from "./db/data-dir-lock.js";
 import { EmbeddingMismatchError } from "./db/migrations.js";
+import { STARTUP_RETRY } from "./db/startup.js";
 import { KEY_PLACEHOLDER, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
@@ -75,10 +78,30 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, logger, telemetry: running.telemetry });
+    app = await buildApp({
+      config,
+      logger,
+      telemetry: running.telemetry,
+      // A Postgres that is not up yet (first deploy, failover) is waited for, not crashed on.
+      waitForDatabase: config.database.url
+        ? {
+            policy: STARTUP_RETRY,
+            onFatal: (error) => {
+              logger.fatal({ err: error }, "the database cannot be used");
+              console.error(scrub(error instanceof Error ? error.message : String(error)));
+              process.exit(1);
+            },
+          }
+        : undefined,
+    });
   } catch (error) {
     await running.shutdown(2_000);
-    if (error instanceof EmbeddingMismatchError) {
+    // Problems with a fix the operator applies: the message says which; a stack trace would bury it.
+    if (
+      error instanceof EmbeddingMismatchError ||
+      error instanceof DataDirLockedError ||
+      error instanceof DataDirDamagedError
+    ) {
       logger.fatal(error.message);
       console.error(error.message);
       process.exit(1);
@@ -104,6 +127,10 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
       await running.shutdown(2_000);
       throw error;
     }
+  }
+  if (!config.database.url) {
+    // Where `npm run import` finds this server (it sends its batches here instead of opening the folder).
+    await advertiseServer(config.database.dataDir, `http://127.0.0.1:${portOf(app)}`);
   }
   const metrics = `${metricsServer?.address ?? address}${HTTP_PATHS.metrics}`;
   app.log.info(

@@ -18,6 +18,7 @@ import type { Config } from "./config.js";
 import type { Databases } from "./db/database.js";
 import { migrate } from "./db/migrations.js";
 import { closeDatabases, openDatabases } from "./db/open.js";
+import { isNotYetAvailable, type RetryPolicy, untilAvailable } from "./db/startup.js";
 import { createEmbedder, type Embedder } from "./embeddings/index.js";
 import { mcpRoutes } from "./mcp/route.js";
 import { KeyRing, registerAuth } from "./plugins/app/auth.js";
@@ -75,9 +76,18 @@ export interface BuildAppOptions {
   context?: (request: FastifyRequest) => Omit<RequestContext, "signal">;
   /** Metrics, HTTP spans and /metrics. None when omitted. */
   telemetry?: TelemetryPlugins;
+  /**
+   * Start even when the database is not there yet (db/startup.ts): the migrations are retried in the
+   * background with this back-off while `/health/ready` answers 503. `onFatal` gets an error no wait
+   * can fix (e.g. an embedding mismatch). Omitted: buildApp rejects when the migrations fail.
+   */
+  waitForDatabase?: { policy: RetryPolicy; onFatal(error: unknown): void };
 }
 
-/** Builds a ready-to-listen app with migrations applied. Close it with `app.close()`. */
+/**
+ * Builds a ready-to-listen app with migrations applied (or, with `waitForDatabase`, being retried
+ * until the database comes). Close it with `app.close()`.
+ */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const logger = options.logger ?? pino({ enabled: false });
@@ -89,15 +99,35 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const closeOwned = async () => {
     if (!options.databases) await closeDatabases(databases);
   };
-  try {
+  const runMigrations = async () => {
     await migrate(databases.primary, {
       provider: embedder.provider,
       model: embedder.model,
       dimensions: embedder.dimensions,
     });
+  };
+  // Aborted on close, so a background wait for the database ends with the app.
+  const closing = new AbortController();
+  let background: Promise<void> | undefined;
+  try {
+    await runMigrations();
   } catch (error) {
-    await closeOwned();
-    throw error;
+    const wait = options.waitForDatabase;
+    if (!wait || !isNotYetAvailable(error)) {
+      await closeOwned();
+      throw error;
+    }
+    logger.warn({ err: error }, "database not available yet; listening, not ready, retrying the migrations");
+    background = untilAvailable(runMigrations, wait.policy, {
+      signal: closing.signal,
+      onRetry: (err, attempt, delayMs) =>
+        logger.warn({ err, attempt, delayMs }, "database still not available; retrying the migrations"),
+    }).then(
+      () => logger.info("database available; migrations applied"),
+      (err: unknown) => {
+        if (!closing.signal.aborted) wait.onFatal(err);
+      },
+    );
   }
   if (databases.primary.kind === "pglite") {
     // PGlite has no autovacuum: give the planner today's table sizes (HNSW vs scan is size-driven).
@@ -136,6 +166,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate("config", config);
   app.decorate("draining", false);
   app.addHook("onClose", async () => {
+    closing.abort(new Error("app closing"));
+    await background;
     await cache.close();
     await closeOwned();
   });

@@ -282,6 +282,9 @@ export const EXTERNAL_METRICS = {
     labelNames: [],
     source: "cloudnative-pg",
   },
+  // The archiver pair is CloudNativePG's default `pg_stat_archiver` query (cloudnative-pg v1.30.0
+  // config/manager/default-monitoring.yaml: metrics last_archived_time and last_failed_time, both
+  // COALESCE(..., -1), predicate "not in recovery" so only the primary reports), prefixed `cnpg_`.
   cnpgArchiverLastArchivedTime: {
     name: "cnpg_pg_stat_archiver_last_archived_time",
     type: "gauge",

@@ -79,6 +79,11 @@ export const ENV = {
   LOG_LEVEL: "LOG_LEVEL",
   USE_JSON_LOGS: "USE_JSON_LOGS",
   LOG_FILE: "LOG_FILE",
+  /**
+   * Beyond the reference: rotate LOG_FILE at this many bytes (one previous file kept as LOG_FILE.1),
+   * so the logs stay within 2 × this on disk. Unset = never rotated.
+   */
+  LOG_FILE_MAX_BYTES: "LOG_FILE_MAX_BYTES",
   ENABLE_CONSOLE_TRACING: "ENABLE_CONSOLE_TRACING",
   // Cache
   CACHE_ENABLED: "CACHE_ENABLED",
@@ -103,6 +108,13 @@ export const ENV = {
   // Database
   DATABASE_URL: "DATABASE_URL",
   DATABASE_REPLICA_URL: "DATABASE_REPLICA_URL",
+  /**
+   * Beyond the reference: a file holding DATABASE_URL instead of the variable (a mounted Secret key).
+   * Its password is re-read for every new connection, so a rotated password is used without a restart.
+   */
+  DATABASE_URL_FILE: "DATABASE_URL_FILE",
+  /** Beyond the reference: DATABASE_REPLICA_URL from a file, as DATABASE_URL_FILE. */
+  DATABASE_REPLICA_URL_FILE: "DATABASE_REPLICA_URL_FILE",
   DB_POOL_SIZE: "DB_POOL_SIZE",
   DB_MAX_OVERFLOW: "DB_MAX_OVERFLOW",
   DB_POOL_RECYCLE: "DB_POOL_RECYCLE",

@@ -62,6 +62,18 @@ export function recommendedLabels(l: LabelArgs): Record<string, string> {
   };
 }
 
+/**
+ * The recommended labels without `app.kubernetes.io/version`: for fields the provider never patches.
+ * A StatefulSet's `volumeClaimTemplates` is force-new in pulumi-kubernetes (`statefulSet` in
+ * provider/pkg/provider/diff.go; scripts/diff/replace-rules.ts) and immutable in the API server, so a
+ * label that follows the image tag there turns every image bump into a replacement of the StatefulSet
+ * (a protected one stops `pulumi up`). The pods and the StatefulSet itself keep the version label.
+ */
+export function stableLabels(l: Omit<LabelArgs, "version">): Record<string, string> {
+  const { "app.kubernetes.io/version": _version, ...rest } = recommendedLabels({ ...l, version: "" });
+  return rest;
+}
+
 /** A label value: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
 export function labelValue(v: string): string {
   return v

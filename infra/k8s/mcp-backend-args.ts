@@ -126,6 +126,12 @@ export interface McpBackendArgs {
   /** Secret settings: env name → Secret key. Defaults to none. Names must not repeat `config` keys. */
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
   /**
+   * Secret settings delivered as files: env name → Secret key, mounted read-only from a Secret volume
+   * (which the kubelet updates in place when the Secret changes), the env var holding the file's path.
+   * For values the app re-reads while running (DATABASE_URL_FILE: a rotated password). Defaults to none.
+   */
+  readonly secretFiles?: Readonly<Record<string, SecretKeyRef>>;
+  /**
    * A value that changes whenever a Secret in `secretEnv` does (e.g. {@link AppSecrets.version}); its
    * hash is the pod template's `checksum/secrets`, so the pods restart and read the new values.
    * Defaults to none: the pods then keep old secret values until something else restarts them.
@@ -157,6 +163,16 @@ export interface McpBackendArgs {
    */
   readonly metricsPort?: number;
 }
+
+/** sizeLimit of the log directory's emptyDir (MiB). */
+export const LOG_VOLUME_MIB = 256;
+
+/**
+ * LOG_FILE_MAX_BYTES for a file in that directory: the file and its one rotated predecessor take at
+ * most 80 % of the volume, so a rotation never meets the limit (the kubelet evicts a pod whose emptyDir
+ * exceeds its sizeLimit, and eviction ignores the PodDisruptionBudget).
+ */
+export const LOG_FILE_MAX_BYTES = Math.floor((LOG_VOLUME_MIB * 1024 * 1024 * 2) / 5);
 
 /** Defaults of {@link McpBackendArgs}, in one place so docs and tests can pin them. */
 export const MCP_BACKEND_DEFAULTS = {
@@ -232,6 +248,10 @@ export function validateMcpBackendArgs(args: McpBackendArgs): string[] {
   for (const key of Object.keys(args.secretEnv ?? {})) {
     if (args.config && key in args.config)
       issues.push(`secretEnv.${key} is also in config (ConfigMap); keep it in one of them`);
+  }
+  for (const key of Object.keys(args.secretFiles ?? {})) {
+    if ((args.config && key in args.config) || (args.secretEnv && key in args.secretEnv))
+      issues.push(`secretFiles.${key} is also in config or secretEnv; keep it in one of them`);
   }
   return issues;
 }

@@ -1,4 +1,4 @@
-import { METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
+import { APP_DIRS, METRICS_PORT_NAME, PART_OF } from "@mcp-stack/contract";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
@@ -22,6 +22,7 @@ import { type KubeObject, synth } from "./manifests.js";
 import {
   type AutoscalingArgs,
   MCP_BACKEND_DEFAULTS as D,
+  LOG_VOLUME_MIB,
   type McpBackendArgs,
   minimumReplicas,
   validateMcpBackendArgs,
@@ -70,7 +71,9 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     automountServiceAccountToken: false,
   });
 
-  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) => scratch(volumeName(p), p));
+  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) =>
+    p === APP_DIRS.logs ? scratch(volumeName(p), p, `${LOG_VOLUME_MIB}Mi`) : scratch(volumeName(p), p),
+  );
   const uid = args.runAsUser ?? D.runAsUser;
   // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
   const configHash = checksum(JSON.stringify(config));
@@ -109,7 +112,7 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
           topologySpreadConstraints: spreadConstraints(selector),
           affinity: preferOnePerNode(selector),
           containers: [appContainer(args, name, configName, scratchDirs, uid)],
-          volumes: scratchDirs.map((s) => s.volume),
+          volumes: [...scratchDirs.map((s) => s.volume), ...secretFileMounts(args).volumes],
         },
       },
     },
@@ -146,12 +149,14 @@ function appContainer(
 ): k8s.Container {
   const containerPort = args.containerPort ?? D.containerPort;
   const metricsPort = args.metricsPort ?? D.metricsPort;
-  const env: k8s.EnvVar[] = Object.entries(args.secretEnv ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([envName, ref]) => ({
+  const files = secretFileMounts(args);
+  const env: k8s.EnvVar[] = [
+    ...Object.entries(args.secretEnv ?? {}).map(([envName, ref]) => ({
       name: envName,
       valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-    }));
+    })),
+    ...files.env,
+  ].sort((a, b) => a.name.localeCompare(b.name));
   const preStop = args.preStopSleepSeconds ?? D.preStopSleepSeconds;
   return {
     name,
@@ -168,7 +173,47 @@ function appContainer(
     readinessProbe: httpProbe(args.readinessProbe.path, containerPort, args.readinessProbe),
     lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", `sleep ${preStop}`] } } },
     securityContext: restrictedContainer(uid),
-    volumeMounts: scratchDirs.map((s) => s.mount),
+    volumeMounts: [...scratchDirs.map((s) => s.mount), ...files.mounts],
+  };
+}
+
+/** Where `secretFiles` are mounted: one directory per Secret, each key a file named as the key. */
+export const SECRET_FILES_DIR = "/var/run/secrets/mcp-backend";
+
+/**
+ * `secretFiles` as Secret volumes (whole directories, not subPath: a subPath mount never sees an
+ * update), their mounts, and the env vars naming each file.
+ */
+function secretFileMounts(args: McpBackendArgs): {
+  volumes: k8s.Volume[];
+  mounts: k8s.VolumeMount[];
+  env: k8s.EnvVar[];
+} {
+  const entries = Object.entries(args.secretFiles ?? {});
+  const bySecret = new Map<string, Set<string>>();
+  for (const [, ref] of entries)
+    bySecret.set(ref.secretName, (bySecret.get(ref.secretName) ?? new Set()).add(ref.key));
+  const secrets = [...bySecret.keys()].sort();
+  const volumeOf = (secret: string) => `secret-${secret}`;
+  return {
+    volumes: secrets.map((secret) => ({
+      name: volumeOf(secret),
+      secret: {
+        secretName: secret,
+        items: [...bySecret.get(secret)!].sort().map((key) => ({ key, path: key })),
+        // Read by the app's user only (fsGroup owns the volume).
+        defaultMode: 0o440,
+      },
+    })),
+    mounts: secrets.map((secret) => ({
+      name: volumeOf(secret),
+      mountPath: `${SECRET_FILES_DIR}/${secret}`,
+      readOnly: true,
+    })),
+    env: entries.map(([envName, ref]) => ({
+      name: envName,
+      value: `${SECRET_FILES_DIR}/${ref.secretName}/${ref.key}`,
+    })),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   restrictedPod,
   scratch,
   selectorLabels,
+  stableLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
 import {
@@ -96,13 +97,8 @@ function postgresContainer(args: PgvectorPostgresArgs): k8s.Container {
 
 function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: string): void {
   const name = args.name ?? "postgres";
-  const labels = recommendedLabels({
-    name,
-    component: "database",
-    version: imageTag(args.image),
-    instance: args.instance ?? name,
-    partOf: PART_OF,
-  });
+  const identity = { name, component: "database", instance: args.instance ?? name, partOf: PART_OF };
+  const labels = recommendedLabels({ ...identity, version: imageTag(args.image) });
   const selector = selectorLabels(name);
   addServiceAccount(chart, name, labels);
   new k8s.KubeStatefulSet(chart, "sts", {
@@ -136,7 +132,8 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: strin
       },
       volumeClaimTemplates: [
         {
-          metadata: { name: "data", labels },
+          // Version-free: this template is force-new (stableLabels).
+          metadata: { name: "data", labels: stableLabels(identity) },
           spec: {
             accessModes: ["ReadWriteOnce"],
             storageClassName: args.storageClass,

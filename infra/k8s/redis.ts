@@ -19,6 +19,7 @@ import {
   restrictedPod,
   scratch,
   selectorLabels,
+  stableLabels,
 } from "./kube.js";
 import { type KubeObject, synth } from "./manifests.js";
 import { assertValid, registerNamespaced } from "./register.js";
@@ -122,13 +123,8 @@ export function redisConf(args: RedisArgs): string {
 export function redisObjects(args: RedisArgs): KubeObject[] {
   assertValid("Redis", validateRedisArgs(args));
   const name = args.name ?? "redis";
-  const labels = recommendedLabels({
-    name,
-    component: "cache",
-    version: imageTag(args.image),
-    instance: args.instance ?? name,
-    partOf: PART_OF,
-  });
+  const identity = { name, component: "cache", instance: args.instance ?? name, partOf: PART_OF };
+  const labels = recommendedLabels({ ...identity, version: imageTag(args.image) });
   const selector = selectorLabels(name);
   const chart = newChart(name);
   addServiceAccount(chart, name, labels);
@@ -162,7 +158,8 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
       },
       volumeClaimTemplates: [
         {
-          metadata: { name: "data", labels },
+          // Version-free: this template is force-new (stableLabels).
+          metadata: { name: "data", labels: stableLabels(identity) },
           spec: {
             accessModes: ["ReadWriteOnce"],
             storageClassName: args.storageClass,

@@ -1,7 +1,8 @@
 /**
  * Fields whose change makes Pulumi replace a Kubernetes object instead of patching it: the
  * pulumi-kubernetes provider's `forceNew` table, copied from
- * `provider/pkg/provider/diff.go` (pulumi/pulumi-kubernetes, commit 00302beb), which `Diff` in
+ * `provider/pkg/provider/diff.go` (pulumi/pulumi-kubernetes, commit 00302beb; the `statefulSet` list
+ * re-read unchanged at 94977969, July 2026), which `Diff` in
  * `provider.go` passes to `convertPatchToDiff`: a changed path under one of these is an
  * UPDATE_REPLACE. `.metadata.name` and `.metadata.namespace` replace every kind
  * (`metadataForceNewProperties`). Kinds that are not listed (CloudNativePG's Cluster, Pooler,

@@ -59,11 +59,13 @@ export async function snapshot(
   tree: string,
   env: string,
   config?: Readonly<Record<string, unknown>>,
+  /** Secret values over the placeholders; a value of the form RENDERSECRET<word>XX stays masked. */
+  secrets?: Readonly<Record<string, string>>,
 ): Promise<SnapshotResource[]> {
   const m = await load(tree);
   const run = await m.runUnderMocks(env, {
     config: { ...(config ?? m.RENDER_CONFIG[env]) },
-    secrets: m.placeholderSecrets(),
+    secrets: { ...m.placeholderSecrets(), ...secrets },
   });
   return run.resources
     .filter((r) => r.type.startsWith("kubernetes:"))

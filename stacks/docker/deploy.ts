@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { memoryBytes, type ResolvedEnvironment } from "../../environments/index.js";
 import { DevApp, DevDatabase } from "../../infra/docker/index.js";
 import type { StackSecrets } from "../config.js";
-import { StackConfigError } from "../errors.js";
+import { type ConfigChecklist, StackConfigError } from "../errors.js";
 import {
   APP_HOST,
   assertDockerSupported,
@@ -37,7 +37,10 @@ export function deployDocker(
   env: ResolvedEnvironment,
   secrets: StackSecrets,
   _config: pulumi.Config,
+  /** Problems found before this target's own checks (missing secrets), reported with them. */
+  checklist?: ConfigChecklist,
 ): DockerOutputs {
+  checklist?.done();
   assertDockerSupported(env);
   const password = secrets.dbPassword;
   if (password === undefined)

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { APP_DIRS, METRICS_PORT, MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import type { ResolvedEnvironment } from "../../environments/index.js";
+import { LOG_FILE_MAX_BYTES } from "../../infra/k8s/mcp-backend-args.js";
 import { appEnvironment } from "../app-settings.js";
 
 /**
@@ -15,7 +16,9 @@ export function kubernetesLogFile(file: string): string {
 /** Every non-secret app setting of the environment, placed for Kubernetes: the ConfigMap's data. */
 export function kubernetesAppConfig(env: ResolvedEnvironment): Record<string, string> {
   return appEnvironment(env, {
-    logFile: kubernetesLogFile(env.logging.file),
+    // stdout only unless asked; a file then rotates within its emptyDir (LOG_VOLUME_MIB).
+    logFile: env.logging.kubernetesFile ? kubernetesLogFile(env.logging.file) : "",
+    logFileMaxBytes: LOG_FILE_MAX_BYTES,
     dataDir: APP_DIRS.data,
     // Behind a LoadBalancer the app port is public; the scrape port is reachable by Prometheus only.
     metricsPort: METRICS_PORT,

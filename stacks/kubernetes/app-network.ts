@@ -29,7 +29,7 @@ import {
   type PodGroup,
   selectorLabels,
 } from "../../infra/index.js";
-import { CNPG_CLUSTER_NAME, STATEFULSET_POSTGRES_NAME } from "./database.js";
+import { cnpgClusterName, STATEFULSET_POSTGRES_NAME } from "./database.js";
 
 /** Pod labels of the monitoring tier's pods (set by its owner), which policies here refer to. */
 export const MONITORING_SELECTORS = {
@@ -82,7 +82,7 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
     }
     return { groups, flows, scraped: [["postgres-exporter", POSTGRES_EXPORTER_PORT]] };
   }
-  const cluster = CNPG_CLUSTER_NAME;
+  const cluster = cnpgClusterName(env);
   const instances = "postgres-instances";
   const clusterPods = "postgres-cluster";
   // CloudNativePG runs the instances and its Jobs as a ServiceAccount named after the cluster, each

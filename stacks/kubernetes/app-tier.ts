@@ -1,4 +1,4 @@
-import { DATA_SERVICES, HTTP_PATHS, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
+import { DATA_SERVICES, ENV, HTTP_PATHS, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
@@ -10,6 +10,7 @@ import {
   NetworkPolicies,
   Redis,
   type RedisArgs,
+  type SecretKeyRef,
 } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
 import { kubernetesAppConfig } from "./app-config.js";
@@ -89,11 +90,14 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const backend = new McpBackend(
     SERVICE_NAME,
     backendArgs(inputs, {
-      secretEnv: appSecrets?.secretEnv ?? externalAppSecretEnv(env),
+      secretEnv: appSecrets?.secretEnv ?? externalAppSecretEnv(env, cnpg),
       secretVersion: appSecrets?.version,
       podAnnotations,
     }),
-    opts,
+    // Created once the database answers: a dependency on a component waits for every resource under
+    // it, and the Cluster and Poolers are awaited to Ready (AWAIT_ANNOTATIONS). Without it the app's
+    // pods start against a database that is still initialising.
+    { ...opts, dependsOn: database.ready },
   );
 
   if (k.networkPolicies) new NetworkPolicies("network-policies", { namespace, ...appTierNetwork(env) }, opts);
@@ -103,7 +107,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
     appUrl: backend.url,
     // The LoadBalancer's address once the cloud assigned it (prod); null for a ClusterIP Service.
     appExternalAddress: backend.externalAddress.apply((a) => a ?? null),
-    ...database,
+    ...database.outputs,
     redisService: pulumi.output(redis?.serviceName ?? null),
     // Composed by the stack (pulumi backend); the secret manager's alone with external-secrets.
     databaseUrl: appSecrets?.databaseUrl ?? pulumi.output(null),
@@ -129,8 +133,23 @@ function redisArgs(env: ResolvedEnvironment, namespace: pulumi.Input<string>): R
 /** McpBackend's Args from the model; how its secrets reach it depends on the secrets backend. */
 function backendArgs(
   inputs: AppTierInputs,
-  secrets: Pick<McpBackendArgs, "secretEnv" | "secretVersion" | "podAnnotations">,
+  given: Pick<McpBackendArgs, "secretEnv" | "secretVersion" | "podAnnotations">,
 ): McpBackendArgs {
+  // The database URLs go in as files the app re-reads for each new connection, so a rotated password
+  // reaches running pods (the kubelet updates the mounted Secret) and no login waits on a restart.
+  const asFiles = [
+    [ENV.DATABASE_URL, ENV.DATABASE_URL_FILE],
+    [ENV.DATABASE_REPLICA_URL, ENV.DATABASE_REPLICA_URL_FILE],
+  ] as const;
+  const secretEnv = { ...given.secretEnv };
+  const secretFiles: Record<string, SecretKeyRef> = {};
+  for (const [name, fileVar] of asFiles) {
+    const ref = secretEnv[name];
+    if (ref === undefined) continue;
+    secretFiles[fileVar] = ref;
+    delete secretEnv[name];
+  }
+  const secrets = { ...given, secretEnv, secretFiles };
   const { env, namespace } = inputs;
   const k = env.kubernetes;
   return {

@@ -17,6 +17,17 @@ import { cloudNativePgPodMonitorArgs } from "./monitoring-operator.js";
 
 /** Name of the CloudNativePG Cluster: Services postgres-rw / postgres-ro, Poolers postgres-pooler(-ro). */
 export const CNPG_CLUSTER_NAME = DATA_SERVICES.postgres;
+/**
+ * Name of a Cluster restored from backups: never the live one's, so a restore next to it (or in place
+ * of a lost one, whose leftovers may still exist) collides with nothing, and its own WAL archive goes
+ * to a folder of its own name.
+ */
+export const CNPG_RESTORED_CLUSTER_NAME = `${CNPG_CLUSTER_NAME}-restored`;
+
+/** The Cluster this environment runs: the live name, or the restored one while `database.restore` is set. */
+export function cnpgClusterName(env: ResolvedEnvironment): string {
+  return env.database.restore === undefined ? CNPG_CLUSTER_NAME : CNPG_RESTORED_CLUSTER_NAME;
+}
 /** Name of the statefulset engine's Postgres (its Service and pods). */
 export const STATEFULSET_POSTGRES_NAME = DATA_SERVICES.postgres;
 
@@ -30,7 +41,14 @@ export function assertDatabaseConfig(env: ResolvedEnvironment, secrets: StackSec
     throw new StackConfigError(
       `${env.name}: backups.objectStore.destinationPath is not set, so CloudNativePG has nowhere to archive WAL and base backups; run:\n` +
         "  pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3://<bucket>/<path>\n" +
-        "  (and, unless the pods' IAM role may write there: pulumi config set --secret mcp-stack:backupAccessKeyId … / backupSecretAccessKey …)",
+        "  (then either an IAM role: pulumi config set --path mcp-stack:backups.objectStore.identity.provider aws-irsa, and …identity.roleArn <arn>;\n" +
+        "   or keys: pulumi config set --secret mcp-stack:backupAccessKeyId … / backupSecretAccessKey …)",
+    );
+  if (env.backups.objectStore?.identity && secrets.backupAccessKeyId !== undefined)
+    throw new StackConfigError(
+      `${env.name}: backups.objectStore.identity and the backupAccessKeyId / backupSecretAccessKey secrets exclude each other (the store is written with one of them); run:\n` +
+        "  pulumi config rm mcp-stack:backupAccessKeyId && pulumi config rm mcp-stack:backupSecretAccessKey\n" +
+        "  (or drop the identity: pulumi config rm --path mcp-stack:backups.objectStore.identity)",
     );
   if ((secrets.backupAccessKeyId === undefined) !== (secrets.backupSecretAccessKey === undefined))
     throw new StackConfigError(
@@ -52,7 +70,7 @@ export function cloudNativePgArgs(
   const store = env.backups.objectStore;
   const restore = db.restore;
   return {
-    name: CNPG_CLUSTER_NAME,
+    name: cnpgClusterName(env),
     namespace,
     instances: db.cloudNativePg.instances,
     image: db.cloudNativePg.image,
@@ -92,18 +110,19 @@ export function cloudNativePgArgs(
             // With External Secrets the stack holds no value: the pods' IAM role writes the store.
             accessKeyId: password === undefined ? undefined : secrets.backupAccessKeyId,
             secretAccessKey: password === undefined ? undefined : secrets.backupSecretAccessKey,
+            cloudIdentity: store.identity,
             retentionPolicy: `${env.backups.retentionDays}d`,
             schedule: env.backups.schedule,
-            // A restored cluster archives into a folder of its own, never over its origin's.
-            serverName: restore && "serverName" in restore ? `${CNPG_CLUSTER_NAME}-restored` : undefined,
           }
         : { enabled: false },
     restore:
       restore === undefined
         ? undefined
-        : "backup" in restore
-          ? { backup: { name: restore.backup } }
-          : { source: { serverName: restore.serverName }, targetTime: restore.targetTime },
+        : {
+            source: { serverName: restore.serverName },
+            backupId: restore.backupId,
+            targetTime: restore.targetTime,
+          },
   };
 }
 
@@ -149,22 +168,36 @@ export interface DatabaseTierInputs {
   readonly opts: pulumi.ComponentResourceOptions;
 }
 
-/** The database of the environment's engine; nothing for `external`. Returns its stack outputs. */
-export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulumi.Output<unknown>> {
+/** The database tier: its stack outputs, and what the app must wait for before it is created. */
+export interface DatabaseTier {
+  readonly outputs: Record<string, pulumi.Output<unknown>>;
+  /**
+   * The database component (CloudNativePG's Cluster and Poolers, awaited to Ready by their
+   * `pulumi.com/waitFor`; the statefulset engine's StatefulSet, awaited by the provider). Empty for
+   * `external`.
+   */
+  readonly ready: pulumi.Resource[];
+}
+
+/** The database of the environment's engine; nothing for `external`. */
+export function deployDatabase(inputs: DatabaseTierInputs): DatabaseTier {
   const { env, namespace, opts } = inputs;
   const db = env.database;
   const k = env.kubernetes;
   if (db.engine === "cloudnative-pg" && inputs.cnpg) {
     const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
-    const cluster = new CloudNativePgDatabase(CNPG_CLUSTER_NAME, inputs.cnpg, {
+    const cluster = new CloudNativePgDatabase(inputs.cnpg.name, inputs.cnpg, {
       ...opts,
       dependsOn: [operators],
     });
     return {
-      databaseService: pulumi.output(cluster.primaryHost),
-      databaseReplicaService: pulumi.output(db.readReplica ? cluster.replicaHost : null),
-      databaseCluster: pulumi.output(cluster.clusterName),
-      backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
+      outputs: {
+        databaseService: pulumi.output(cluster.primaryHost),
+        databaseReplicaService: pulumi.output(db.readReplica ? cluster.replicaHost : null),
+        databaseCluster: pulumi.output(cluster.clusterName),
+        backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
+      },
+      ready: [cluster],
     };
   }
   if (db.engine === "statefulset") {
@@ -217,10 +250,16 @@ export function deployDatabase(inputs: DatabaseTierInputs): Record<string, pulum
       opts,
     );
     return {
-      databaseService: pulumi.output(postgres.serviceName),
-      databaseReplicaService: pulumi.output(null),
-      backupClaim: pulumi.output(backups?.claimName ?? null),
+      outputs: {
+        databaseService: pulumi.output(postgres.serviceName),
+        databaseReplicaService: pulumi.output(null),
+        backupClaim: pulumi.output(backups?.claimName ?? null),
+      },
+      ready: [postgres],
     };
   }
-  return { databaseService: pulumi.output(null), databaseReplicaService: pulumi.output(null) };
+  return {
+    outputs: { databaseService: pulumi.output(null), databaseReplicaService: pulumi.output(null) },
+    ready: [],
+  };
 }

@@ -3,7 +3,8 @@ import { output as pulumiOutput } from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import { EnvironmentNamespace, protectData } from "../../infra/index.js";
 import type { StackSecrets } from "../config.js";
-import { appImage } from "../image.js";
+import { ConfigChecklist } from "../errors.js";
+import { appImage, imageSource, readImageConfig } from "../image.js";
 import { deployAppTier } from "./app-tier.js";
 import { assertClusterNamed, clusterProvider, readClusterConfig } from "./cluster.js";
 import { consoles } from "./consoles.js";
@@ -13,12 +14,19 @@ import { assertTracingBackend } from "./monitoring.js";
 import { deployMonitoringInMode, withoutBundledMonitoring } from "./monitoring-operator.js";
 
 /** Compose the infra components of an environment on Kubernetes. */
-export function deployKubernetes(env: ResolvedEnvironment, secrets: StackSecrets, config: pulumi.Config) {
-  // Config problems stop the program before any resource is registered.
+export function deployKubernetes(
+  env: ResolvedEnvironment,
+  secrets: StackSecrets,
+  config: pulumi.Config,
+  checklist: ConfigChecklist = new ConfigChecklist(env.name),
+) {
+  // Config problems stop the program before any resource is registered, all of them in one error.
   const cluster = readClusterConfig(config);
-  assertClusterNamed(env, cluster);
-  assertTracingBackend(env);
-  assertDatabaseConfig(env, secrets);
+  checklist.check(() => assertClusterNamed(env, cluster));
+  checklist.check(() => assertTracingBackend(env));
+  checklist.check(() => assertDatabaseConfig(env, secrets));
+  checklist.check(() => imageSource(env, readImageConfig(config)));
+  checklist.done();
   const image = appImage(env, config);
   const provider = clusterProvider(env, cluster);
   // The mesh's namespace labels / annotations and pod settings are known before anything is created.

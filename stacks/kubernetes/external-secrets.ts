@@ -1,4 +1,4 @@
-import { MONITORING_PATHS, usesOpenAi } from "@mcp-stack/contract";
+import { ENV, MONITORING_PATHS, POSTGRES_PORT, usesOpenAi } from "@mcp-stack/contract";
 import type * as pulumi from "@pulumi/pulumi";
 import { type ResolvedEnvironment, SECRET_KEYS, type SecretKey } from "../../environments/index.js";
 import {
@@ -7,11 +7,13 @@ import {
   type AppSecretEnv,
   appSecretEnv,
   type CloudNativePgDatabaseArgs,
+  CNPG_RELOAD_LABEL,
   cloudNativePgNames,
   ExternalSecrets,
   ExternalSecretsOperator,
   GRAFANA_ADMIN_PASSWORD_KEY,
   GRAFANA_ADMIN_SECRET,
+  ROLE_SECRET_KEYS,
   type SecretKeyRef,
   type SecretStoreArgs,
   type TargetSecretArgs,
@@ -20,7 +22,44 @@ import {
 /** The remote key that holds `/<keyPrefix>/dbUser`: the CloudNativePG role's name, beside its password. */
 const DB_USER_KEY = "dbUser";
 
-type Target = { name: string; keys: Record<string, { remoteKey: string }>; type?: string };
+type Target = {
+  name: string;
+  keys: Record<string, { remoteKey: string }>;
+  type?: string;
+  labels?: Record<string, string>;
+  templated?: Record<string, string>;
+};
+
+/**
+ * A postgresql:// URL as an ESO v2 template over the role Secret's own keys. Go's `urlquery` escapes
+ * everything but unreserved characters and writes a space as "+"; the URL's userinfo needs "%20"
+ * (a literal "+" was already escaped to %2B, so every "+" left is a space).
+ */
+function urlTemplate(host: string, database: string): string {
+  const u = ROLE_SECRET_KEYS;
+  const esc = (key: string) => `{{ .${key} | urlquery | replace "+" "%20" }}`;
+  return `postgresql://${esc(u.username)}:${esc(u.password)}@${host}:${POSTGRES_PORT}/${database}`;
+}
+
+/**
+ * Where the app reads its database URLs with External Secrets. CloudNativePG: the role's own Secret,
+ * whose one ExternalSecret fetches the password once and renders the URLs from it in the same write,
+ * so the role's password and the app's URL can never come from two different refreshes. Other
+ * engines: db-credentials, as with the pulumi backend.
+ */
+export function externalDatabaseRefs(
+  env: ResolvedEnvironment,
+  cnpg: CloudNativePgDatabaseArgs | undefined,
+): { databaseUrl: SecretKeyRef; databaseReplicaUrl: SecretKeyRef } {
+  if (env.database.engine === "cloudnative-pg" && cnpg) {
+    const secretName = cloudNativePgNames(cnpg).credentialsSecret;
+    return {
+      databaseUrl: { secretName, key: APP_SECRET_REFS.databaseUrl.key },
+      databaseReplicaUrl: { secretName, key: APP_SECRET_REFS.databaseReplicaUrl.key },
+    };
+  }
+  return { databaseUrl: APP_SECRET_REFS.databaseUrl, databaseReplicaUrl: APP_SECRET_REFS.databaseReplicaUrl };
+}
 
 /**
  * The Secrets External Secrets must write for this environment: exactly the names and keys the
@@ -41,15 +80,27 @@ export function externalSecretTargets(
     targets.set(ref.secretName, t);
   };
   const db = env.database;
-  put(APP_SECRET_REFS.databaseUrl, "databaseUrl");
-  if (db.readReplica) put(APP_SECRET_REFS.databaseReplicaUrl, "databaseReplicaUrl");
+  if (db.engine === "cloudnative-pg" && cnpg) {
+    const n = cloudNativePgNames(cnpg);
+    const role = { secretName: n.credentialsSecret };
+    const basicAuth = "kubernetes.io/basic-auth";
+    put({ ...role, key: ROLE_SECRET_KEYS.username }, DB_USER_KEY, basicAuth);
+    put({ ...role, key: ROLE_SECRET_KEYS.password }, "dbPassword", basicAuth);
+    const refs = externalDatabaseRefs(env, cnpg);
+    const t = targets.get(n.credentialsSecret)!;
+    t.labels = { ...CNPG_RELOAD_LABEL };
+    t.templated = {
+      [refs.databaseUrl.key]: urlTemplate(n.pooler ?? n.rwService, cnpg.database),
+      ...(db.readReplica
+        ? { [refs.databaseReplicaUrl.key]: urlTemplate(n.roPooler ?? n.roService, cnpg.database) }
+        : {}),
+    };
+  } else {
+    put(APP_SECRET_REFS.databaseUrl, "databaseUrl");
+    if (db.readReplica) put(APP_SECRET_REFS.databaseReplicaUrl, "databaseReplicaUrl");
+  }
   // The statefulset engine's Postgres, backups and exporter read the password beside the URLs.
   if (db.engine === "statefulset") put(APP_SECRET_REFS.dbPassword, "dbPassword");
-  if (db.engine === "cloudnative-pg" && cnpg) {
-    const role = { secretName: cloudNativePgNames(cnpg).credentialsSecret };
-    put({ ...role, key: "username" }, DB_USER_KEY, "kubernetes.io/basic-auth");
-    put({ ...role, key: "password" }, "dbPassword", "kubernetes.io/basic-auth");
-  }
   if (env.redis.enabled) put(APP_SECRET_REFS.redisUrl, "redisUrl");
   if (env.observability.sentry.enabled) put(APP_SECRET_REFS.sentryDsn, "sentryDsn");
   if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
@@ -64,7 +115,10 @@ export function externalSecretTargets(
 }
 
 /** The app's secret env vars when External Secrets writes its Secrets (the same refs AppSecrets uses). */
-export function externalAppSecretEnv(env: ResolvedEnvironment): Record<string, SecretKeyRef> {
+export function externalAppSecretEnv(
+  env: ResolvedEnvironment,
+  cnpg: CloudNativePgDatabaseArgs | undefined,
+): Record<string, SecretKeyRef> {
   const fields: AppSecretEnv[] = ["databaseUrl"];
   if (env.database.readReplica) fields.push("databaseReplicaUrl");
   if (env.redis.enabled) fields.push("redisUrl");
@@ -72,7 +126,11 @@ export function externalAppSecretEnv(env: ResolvedEnvironment): Record<string, S
   if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
     fields.push("openaiApiKey");
   if (env.runtime.requireApiKeys) fields.push("apiKeys");
-  return appSecretEnv(fields);
+  const out = appSecretEnv(fields);
+  const refs = externalDatabaseRefs(env, cnpg);
+  out[ENV.DATABASE_URL] = refs.databaseUrl;
+  if (env.database.readReplica) out[ENV.DATABASE_REPLICA_URL] = refs.databaseReplicaUrl;
+  return out;
 }
 
 /** The model's store as the building block's Args. */

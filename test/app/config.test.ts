@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { APP_PORT, ENV, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import { describe, expect, it } from "vitest";
@@ -124,6 +125,30 @@ describe("loadConfig", () => {
     expect(message).toContain(`unset ${ENV.METRICS_PORT}`);
     // PORT unset defaults to APP_PORT, so the same clash arises against the default.
     expect(fail({ METRICS_PORT: String(APP_PORT) })).toContain(`must differ from ${ENV.PORT}`);
+  });
+
+  it("reads DATABASE_URL(_REPLICA) from their _FILE variables, exclusive with the variables", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-config-"));
+    try {
+      const file = path.join(dir, "url");
+      writeFileSync(file, "postgresql://app:s3cret@db:5432/mcp\n");
+      const config = loadConfig({ [ENV.DATABASE_URL_FILE]: file });
+      expect(config.database.url).toBe("postgresql://app:s3cret@db:5432/mcp");
+      expect(config.database.urlFile).toBe(file);
+      expect(fail({ [ENV.DATABASE_URL_FILE]: file, [ENV.DATABASE_URL]: "postgres://x@y/z" })).toContain(
+        "DATABASE_URL_FILE: set either DATABASE_URL or DATABASE_URL_FILE, not both",
+      );
+      expect(fail({ [ENV.DATABASE_URL_FILE]: path.join(dir, "missing") })).toContain(
+        "DATABASE_URL_FILE: cannot read",
+      );
+      writeFileSync(file, "mysql://app:s3cret@db/mcp");
+      const message = fail({ [ENV.DATABASE_URL_FILE]: file });
+      expect(message).toContain("must hold a postgres:// or postgresql:// URL");
+      // The file holds a password: never quoted back.
+      expect(message).not.toContain("s3cret");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("treats empty strings as unset", () => {

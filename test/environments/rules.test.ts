@@ -142,7 +142,7 @@ describe("cross-field rules", () => {
     expect(errorOf("staging", { database: { engine: "external" } })).toContain(
       "  - staging: database.external.egress: engine external needs the address ranges the app may reach",
     );
-    expect(errorOf("staging", { database: { restore: { backup: "b1" } } })).toContain(
+    expect(errorOf("staging", { database: { restore: { serverName: "postgres" } } })).toContain(
       "  - staging: database.restore: recovery bootstraps a cloudnative-pg cluster (engine is statefulset)",
     );
     expect(errorOf("prod", { redis: { engine: "external" } })).toContain(

@@ -21,6 +21,15 @@ const NOTES = `## Notes
   60 s does not tell a slow leak from that; \`RELIABILITY_BOUNDS_DURATION=600\` (or more) would. RSS
   grows with the database because PGlite's WebAssembly memory grows with its working set and is never
   handed back. The run's own check is loose on purpose: the last quarter below twice the first.
+- **Import + server + kill -9.** Each run is one of two kinds (one in four the second): the server owns
+  the PGlite folder, clients ingest, the real \`npm run import\` finds the server in the folder's lock and
+  posts its batches there, and the server gets SIGKILL at a random point of the import; or the server
+  is killed first, the import owns the folder (in process), a server started meanwhile must be refused
+  naming the import's pid, and the import gets SIGKILL at a random point. Then a server must open the
+  folder again and serve every acknowledged conversation whole — a client's 2xx, or the import's
+  \`ingested + unchanged\` (its batches go in file order) — while nothing of the run is stored partly.
+  A run costs three or four process starts (about 20 s at a load average near 12 on 2 cores), so the
+  200 runs are bounded by \`RELIABILITY_IMPORT_MINUTES\` (30 by default); the figure says how many ran.
 - **Shorter than the issue's 60 s.** Each load run lasts \`RELIABILITY_DURATION\` seconds, 20 by default
   (the whole command then takes about 7 minutes on 2 shared cores); \`RELIABILITY_DURATION=60 npm run
   test:reliability\` gives the issue's length. Fault runs last a few seconds of load each.

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { RENDER_CONFIG } from "../../stacks/kubernetes/render.js";
 import { runUnderMocks } from "../../stacks/mock-run.js";
 import { ofType, runStackWithSecrets, TEST_SECRETS } from "../helpers/stack.js";
 
@@ -83,7 +84,8 @@ describe("stack config overrides", () => {
 
   it("lists every missing secret at once, each with its command", async () => {
     const { dbPassword: _a, apiKeys: _b, ...rest } = TEST_SECRETS;
-    await expect(runUnderMocks("staging", { secrets: rest })).rejects.toThrow(
+    // Everything else configured: the one problem keeps its own message (with more, they come as one list).
+    await expect(runUnderMocks("staging", { config: RENDER_CONFIG.staging, secrets: rest })).rejects.toThrow(
       'staging: missing secrets "dbPassword", "apiKeys"; run:\n' +
         "  pulumi config set --secret mcp-stack:dbPassword <value>\n" +
         "  pulumi config set --secret mcp-stack:apiKeys <value>",

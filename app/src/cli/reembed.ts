@@ -1,8 +1,11 @@
 /**
  * `npm run reembed -w app`: re-embeds every stored chunk with the embedder the environment
- * configures (EMBEDDING_PROVIDER / EMBEDDING_MODEL / EMBEDDING_DIMENSIONS). Stop the app first.
+ * configures (EMBEDDING_PROVIDER / EMBEDDING_MODEL / EMBEDDING_DIMENSIONS). Stop the app first (on
+ * embedded PGlite the folder's lock refuses to start otherwise, naming the server).
  */
 import { ConfigError, loadConfig } from "../config.js";
+import { DataDirDamagedError } from "../db/damaged-folder.js";
+import { DataDirLockedError } from "../db/data-dir-lock.js";
 import { closeDatabases, openDatabases } from "../db/open.js";
 import { reembed } from "../db/reembed.js";
 import { createEmbedder } from "../embeddings/index.js";
@@ -24,6 +27,10 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const known =
+    error instanceof ConfigError ||
+    error instanceof DataDirLockedError ||
+    error instanceof DataDirDamagedError;
+  console.error(known ? error.message : error);
   process.exit(1);
 });

@@ -15,8 +15,11 @@ export async function openDatabases(config: Config): Promise<Databases> {
     return { primary: db, replica: db };
   }
   const settings = poolSettings(config.database);
-  const primary = new PostgresDatabase({ connectionString: url, ...settings });
-  const replica = replicaUrl ? new PostgresDatabase({ connectionString: replicaUrl, ...settings }) : primary;
+  const { urlFile, replicaUrlFile } = config.database;
+  const primary = new PostgresDatabase({ connectionString: url, urlFile, ...settings });
+  const replica = replicaUrl
+    ? new PostgresDatabase({ connectionString: replicaUrl, urlFile: replicaUrlFile, ...settings })
+    : primary;
   return { primary, replica };
 }
 

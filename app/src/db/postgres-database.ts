@@ -1,4 +1,5 @@
 /** A real Postgres through the `pg` driver (pgvector must be installable in the target database). */
+import { readFile } from "node:fs/promises";
 import pg from "pg";
 import {
   type Database,
@@ -19,6 +20,13 @@ export interface PostgresOptions extends Partial<PoolSettings> {
    * Defaults to size + maxOverflow.
    */
   max?: number;
+  /**
+   * A file holding the URL (DATABASE_URL_FILE, a mounted Secret key that the kubelet updates in
+   * place). Each new connection takes its password from the file as it is then, so after a rotation
+   * the pool reconnects with the new password; connections already open keep working (Postgres
+   * checks the password only at login). Host, database and user stay those of `connectionString`.
+   */
+  urlFile?: string;
 }
 
 /** Pool defaults when a caller gives none: the reference's dev values. */
@@ -33,7 +41,7 @@ export class PostgresDatabase implements Database {
   private readonly maxConnections: number;
 
   constructor(options: PostgresOptions) {
-    const { connectionString, max, ...given } = options;
+    const { connectionString, max, urlFile, ...given } = options;
     const settings: PoolSettings = { ...DEFAULTS, ...stripUndefined(given) };
     const poolOptions = pgPoolOptions(settings);
     if (max !== undefined) {
@@ -42,7 +50,11 @@ export class PostgresDatabase implements Database {
     }
     this.maxConnections = poolOptions.max;
     this.prePing = settings.prePing;
-    this.pool = new pg.Pool({ connectionString, ...poolOptions });
+    this.pool = new pg.Pool({
+      connectionString,
+      ...poolOptions,
+      ...(urlFile ? { Client: passwordFromFile(urlFile) } : {}),
+    });
     // An idle client losing its server must not crash the process; the next query reports it.
     this.pool.on("error", () => {});
     this.pool.on("connect", (client) => {
@@ -141,6 +153,23 @@ export class PostgresDatabase implements Database {
       }
     }
   }
+}
+
+/**
+ * A pg Client whose password is read from the URL in `file` when it logs in. pg takes a function as
+ * `password` (pg lib/client.js `_getPassword`), but a password parsed from the connection string
+ * (even an empty one) overrides the config's, so the function is set on the client itself.
+ */
+function passwordFromFile(file: string): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      (this as unknown as { password: () => Promise<string> }).password = async () => {
+        const url = new URL((await readFile(file, "utf8")).trim());
+        return decodeURIComponent(url.password);
+      };
+    }
+  };
 }
 
 /** Socket-level failures (not a failed statement or an application error thrown inside a transaction). */

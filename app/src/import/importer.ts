@@ -30,6 +30,17 @@ export interface ImportOptions {
   stopped?: () => boolean;
 }
 
+/** A batch could not be handed over (database or server failure): the counts of what went in before. */
+export class ImportAborted extends Error {
+  readonly counts: ImportCounts;
+
+  constructor(counts: ImportCounts, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.counts = counts;
+    this.name = "ImportAborted";
+  }
+}
+
 const FIXES: Record<string, string> = {
   CONFLICT:
     "it differs from the stored conversation; delete that one first to replace it, or give it a new id",
@@ -51,7 +62,12 @@ export async function importNdjson(
     if (batch.length === 0) return;
     const sent = batch;
     batch = [];
-    const result = await options.ingest(sent.map((b) => b.input));
+    let result: BatchResult;
+    try {
+      result = await options.ingest(sent.map((b) => b.input));
+    } catch (error) {
+      throw new ImportAborted({ ...counts }, error);
+    }
     for (const item of result.results) {
       const line = sent[item.index]!.line;
       if (item.status === "failed") {

@@ -1,6 +1,6 @@
 /**
  * The process logger: pino, JSON by default (USE_JSON_LOGS=false → pino-pretty), optionally also to
- * LOG_FILE (its directory is created). Every line carries the active span's trace_id/span_id and
+ * LOG_FILE (its directory is created), rotated at LOG_FILE_MAX_BYTES when that is set. Every line carries the active span's trace_id/span_id and
  * goes through the secret scrubber (`telemetry/redaction.ts`).
  */
 import { mkdirSync } from "node:fs";
@@ -11,6 +11,7 @@ import pretty from "pino-pretty";
 import type { Config } from "../config.js";
 import { createScrubber, REDACT_PATHS, secretValues } from "../telemetry/redaction.js";
 import { currentTraceIds } from "../telemetry/tracing.js";
+import { rotatingFile } from "./rotating-file.js";
 
 export { REDACT_PATHS } from "../telemetry/redaction.js";
 
@@ -39,7 +40,11 @@ export function createLogger(config: LoggerConfig, options: LoggerOptions = {}):
   if (config.log.file) {
     mkdirSync(path.dirname(path.resolve(config.log.file)), { recursive: true });
     // Synchronous so nothing is lost when the process exits right after a line (shutdown, fatal).
-    streams.push({ stream: pino.destination({ dest: config.log.file, sync: true }), level: "trace" });
+    const file =
+      config.log.fileMaxBytes === undefined
+        ? pino.destination({ dest: config.log.file, sync: true })
+        : rotatingFile(config.log.file, config.log.fileMaxBytes);
+    streams.push({ stream: file, level: "trace" });
   }
   return pino(
     {

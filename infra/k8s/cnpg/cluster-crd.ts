@@ -36,13 +36,13 @@ export interface BootstrapInitdb {
 export interface BootstrapRecovery {
   /** Name of an `externalClusters[]` entry holding the backups. Mutually exclusive with `backup`. */
   readonly source?: string;
-  /** A Backup object to restore. Mutually exclusive with `source`. */
+  /** A Backup object to restore (the in-tree path; not used by plugin backups). Exclusive with `source`. */
   readonly backup?: NameRef;
   readonly database?: string;
   readonly owner?: string;
   readonly secret?: NameRef;
-  /** RFC 3339 (or PostgreSQL) timestamp to stop replay at. */
-  readonly recoveryTarget?: { readonly targetTime?: string };
+  /** Where replay stops (`targetTime`, RFC 3339) and which base backup it starts from (`backupID`). */
+  readonly recoveryTarget?: { readonly backupID?: string; readonly targetTime?: string };
 }
 
 /** `managed.roles[]`: a role the operator keeps as declared (password from a basic-auth Secret). */
@@ -82,6 +82,13 @@ export interface ClusterSpec {
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
   };
+  /** Metadata of the ServiceAccount the operator creates for the instances (cloud identity annotations). */
+  readonly serviceAccountTemplate?: {
+    readonly metadata: {
+      readonly labels?: Readonly<Record<string, string>>;
+      readonly annotations?: Readonly<Record<string, string>>;
+    };
+  };
   readonly enableSuperuserAccess?: boolean;
 }
 
@@ -115,7 +122,9 @@ const recoverySchema: z.ZodType<BootstrapRecovery> = z
     database: z.string().min(1).optional(),
     owner: z.string().min(1).optional(),
     secret: nameRefSchema.optional(),
-    recoveryTarget: z.strictObject({ targetTime: z.string().min(1).optional() }).optional(),
+    recoveryTarget: z
+      .strictObject({ backupID: z.string().min(1).optional(), targetTime: z.string().min(1).optional() })
+      .optional(),
   })
   .refine((r) => (r.source === undefined) !== (r.backup === undefined), {
     message: "exactly one of source and backup",
@@ -175,6 +184,11 @@ export const clusterSchema: z.ZodType<Cluster> = z.strictObject({
       .optional(),
     inheritedMetadata: z
       .strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() })
+      .optional(),
+    serviceAccountTemplate: z
+      .strictObject({
+        metadata: z.strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() }),
+      })
       .optional(),
     enableSuperuserAccess: z.boolean().optional(),
   }),

@@ -113,6 +113,8 @@ export interface ObjectStore {
         readonly secretAccessKey?: SecretKeyRefSpec;
         readonly inheritFromIAMRole?: boolean;
       };
+      /** gs:// stores; `gkeEnvironment`: GKE Workload Identity. */
+      readonly googleCredentials?: { readonly gkeEnvironment?: boolean };
       readonly wal?: { readonly compression?: WalCompression; readonly maxParallel?: number };
       readonly data?: { readonly compression?: DataCompression; readonly jobs?: number };
     };
@@ -182,6 +184,7 @@ export const objectStoreSchema: z.ZodType<ObjectStore> = z.strictObject({
           inheritFromIAMRole: z.boolean().optional(),
         })
         .optional(),
+      googleCredentials: z.strictObject({ gkeEnvironment: z.boolean().optional() }).optional(),
       wal: z
         .strictObject({
           compression: z.enum(["bzip2", "gzip", "lz4", "snappy", "xz", "zstd"]).optional(),

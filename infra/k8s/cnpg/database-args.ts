@@ -93,9 +93,36 @@ export interface CloudNativePgBackupArgs {
   readonly immediate?: boolean;
   /** Folder of this cluster in the store (plugin parameter `serverName`). Defaults to the cluster name. */
   readonly serverName?: string;
+  /**
+   * The cloud identity the instances' ServiceAccount carries, so the plugin (a sidecar of each
+   * instance, running as that ServiceAccount) writes the store with it instead of keys. Defaults to
+   * none: keys, or whatever identity the nodes give.
+   */
+  readonly cloudIdentity?: CloudIdentity;
   /** Name of the ObjectStore. Defaults to `<name>-backups`. */
   readonly objectStoreName?: string;
 }
+
+/** A pod identity a cloud federates with a Kubernetes ServiceAccount. */
+export type CloudIdentity =
+  /** EKS IAM Roles for Service Accounts: the role's ARN. */
+  | { readonly provider: "aws-irsa"; readonly roleArn: string }
+  /** GKE Workload Identity: the Google service account (…@….iam.gserviceaccount.com). */
+  | { readonly provider: "gke-workload-identity"; readonly serviceAccount: string };
+
+/**
+ * The ServiceAccount annotation each cloud reads (plugin-barman-cloud web/docs/object_stores.md:
+ * "IAM Role for Service Account (IRSA)" and "GKE Workload Identity").
+ */
+export function cloudIdentityAnnotations(identity: CloudIdentity): Record<string, string> {
+  return identity.provider === "aws-irsa"
+    ? { "eks.amazonaws.com/role-arn": identity.roleArn }
+    : { "iam.gke.io/gcp-service-account": identity.serviceAccount };
+}
+
+export const AWS_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+export const GCP_SERVICE_ACCOUNT =
+  /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/;
 
 /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
 export interface CloudNativePgRestoreSourceArgs {
@@ -105,18 +132,19 @@ export interface CloudNativePgRestoreSourceArgs {
   readonly serverName: string;
 }
 
-/** A Backup object in the namespace. */
-export interface CloudNativePgBackupRef {
-  /** Name of the Backup. */
-  readonly name: string;
-}
-
-/** Bootstrap from a backup instead of initdb. Exactly one of `source` and `backup`. */
+/** Bootstrap from the object store's backups instead of initdb, through the Barman Cloud plugin. */
 export interface CloudNativePgRestoreArgs {
-  /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
-  readonly source?: CloudNativePgRestoreSourceArgs;
-  /** A Backup object in the namespace. */
-  readonly backup?: CloudNativePgBackupRef;
+  /**
+   * The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works), read by the
+   * Barman Cloud plugin through an `externalClusters` entry (the plugin takes its recovery source
+   * from there: plugin-barman-cloud internal/cnpgi/operator/config/config.go, `NewFromCluster`).
+   */
+  readonly source: CloudNativePgRestoreSourceArgs;
+  /**
+   * Barman backup ID to start from (`recoveryTarget.backupID`; a Backup's `status.backupId`).
+   * Defaults to the latest base backup that precedes the target.
+   */
+  readonly backupId?: string;
   /** RFC 3339 time with an offset (e.g. "2026-08-01T10:00:00Z") to stop replay at. Defaults to the end of WAL. */
   readonly targetTime?: string;
 }
@@ -305,10 +333,29 @@ function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
 function backupIssues(b: CloudNativePgBackupArgs): string[] {
   if (b.enabled === false) return offIssues("backup", b);
   const issues: string[] = [];
+  const id = b.cloudIdentity;
   if (b.destinationPath === undefined)
     issues.push("backup.destinationPath is required (s3://bucket/path), or set backup.enabled to false");
-  else if (!/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
-    issues.push(`backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path`);
+  else if (!/^(s3|gs):\/\/[a-z0-9][a-z0-9._-]+[a-z0-9](\/.*)?$/.test(b.destinationPath))
+    issues.push(
+      `backup.destinationPath "${b.destinationPath}" must look like s3://bucket/path or gs://bucket/path`,
+    );
+  else if (b.destinationPath.startsWith("gs://") !== (id?.provider === "gke-workload-identity"))
+    issues.push(
+      "backup.destinationPath gs:// (Google Cloud Storage) goes with backup.cloudIdentity gke-workload-identity, and only with it: set both, or use s3://",
+    );
+  if (id?.provider === "aws-irsa" && !AWS_ROLE_ARN.test(id.roleArn))
+    issues.push(
+      `backup.cloudIdentity.roleArn "${id.roleArn}" must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+    );
+  if (id?.provider === "gke-workload-identity" && !GCP_SERVICE_ACCOUNT.test(id.serviceAccount))
+    issues.push(
+      `backup.cloudIdentity.serviceAccount "${id.serviceAccount}" must be a Google service account (<name>@<project>.iam.gserviceaccount.com)`,
+    );
+  if (id !== undefined && b.accessKeyId !== undefined)
+    issues.push(
+      "backup.cloudIdentity and backup.accessKeyId exclude each other: the store is written with one of them",
+    );
   if (b.endpointURL !== undefined && !/^https?:\/\/[^\s/]+/.test(b.endpointURL))
     issues.push(`backup.endpointURL "${b.endpointURL}" must be an http(s) URL`);
   if ((b.accessKeyId === undefined) !== (b.secretAccessKey === undefined))
@@ -330,10 +377,12 @@ function restoreIssues(args: CloudNativePgDatabaseArgs, r: CloudNativePgRestoreA
     issues.push(
       "initdb and restore are mutually exclusive: a cluster starts empty (initdb) or from a backup (restore); drop one",
     );
-  if ((r.source === undefined) === (r.backup === undefined))
+  if ((r as { backup?: unknown }).backup !== undefined)
     issues.push(
-      "restore needs exactly one of restore.source (an object store) and restore.backup (a Backup object)",
+      "restore.backup (a Backup object) is the in-tree Barman path, which plugin backups do not take; give restore.source.serverName and restore.backupId",
     );
+  if (r.backupId !== undefined && !/^\d{8}T\d{6}$/.test(r.backupId))
+    issues.push(`restore.backupId "${r.backupId}" must be a Barman backup ID such as 20261201T020000`);
   if (r.targetTime !== undefined && (!RFC3339.test(r.targetTime) || Number.isNaN(Date.parse(r.targetTime))))
     issues.push(
       `restore.targetTime "${r.targetTime}" must be RFC 3339 with an offset, e.g. 2026-08-01T10:00:00Z`,

@@ -19,6 +19,7 @@ import {
   type CloudNativePgDatabaseArgs,
   CNPG_DEFAULTS,
   CNPG_POSTGRES_IMAGE,
+  cloudIdentityAnnotations,
   cnpgSchedule,
   enabledBackup,
   enabledPooler,
@@ -51,6 +52,48 @@ export function cloudNativePgNames(args: CloudNativePgDatabaseArgs) {
   };
 }
 
+/**
+ * What `pulumi up` waits for on the custom resources, which pulumi-kubernetes otherwise creates and
+ * leaves at once (pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go, `ReadyCondition`: no
+ * `pulumi.com/waitFor` annotation = no await). Its values are `condition=<Type>` (kubectl wait's
+ * syntax, provider/pkg/await/condition/custom.go and kubectl.go: the condition's status must be True
+ * and its observedGeneration current) or `jsonpath={.path}=value`
+ * (provider/pkg/jsonpath/jsonpath.go), or a JSON array of them, all of which must hold.
+ */
+export const AWAIT_ANNOTATIONS = {
+  /**
+   * The Cluster's `Ready` condition (cloudnative-pg api/v1/cluster_types.go, ConditionClusterReady):
+   * True once every instance runs and the primary accepts connections, so the app is created only
+   * after its database can answer.
+   */
+  cluster: {
+    "pulumi.com/waitFor": "condition=Ready",
+    // Instances are created one after another (initdb Job, then a join Job per replica): more than
+    // the provider's default 10 minutes (await.go) on slow volumes.
+    "pulumi.com/timeoutSeconds": "1800",
+  },
+  /**
+   * A Pooler has no conditions: its status carries `instances`, the replicas of the PgBouncer
+   * Deployment the operator made (cloudnative-pg api/v1/pooler_types.go PoolerStatus;
+   * internal/controller/pooler_status.go sets it from the Deployment's status.replicas). `phase`
+   * exists only from CloudNativePG 1.30, so an older operator (`operators: existing`) would never
+   * satisfy it; `instances` is set by every version.
+   */
+  pooler: (instances: number) => ({ "pulumi.com/waitFor": `jsonpath={.status.instances}=${instances}` }),
+} as const;
+
+/**
+ * The label that makes CloudNativePG reconcile a Cluster when a Secret it reads changes: the
+ * operator watches Secrets it does not own only with it (cloudnative-pg
+ * internal/controller/cluster_predicates.go `hasReloadLabelSet`; the key is `utils.WatchedLabelName`
+ * = "cnpg.io/reload", pkg/utils/labels_annotations.go). Without it a rotated role password waits for
+ * the next periodic resync while the app already uses the new one.
+ */
+export const CNPG_RELOAD_LABEL = { "cnpg.io/reload": "true" } as const;
+
+/** Keys of the role's basic-auth Secret (CloudNativePG's managed role reads `password`). */
+export const ROLE_SECRET_KEYS = { username: "username", password: "password" } as const;
+
 /** Keys of the S3 credentials Secret. */
 export const S3_KEYS = { accessKeyId: "ACCESS_KEY_ID", secretAccessKey: "ACCESS_SECRET_KEY" } as const;
 
@@ -64,6 +107,9 @@ export function cnpgLabels(args: CloudNativePgDatabaseArgs, name: string, compon
     partOf: PART_OF,
   });
 }
+
+/** The `externalClusters` entry a restore reads from. */
+const RECOVERY_SOURCE = "origin";
 
 function bootstrap(
   args: CloudNativePgDatabaseArgs,
@@ -79,17 +125,22 @@ function bootstrap(
         postInitApplicationSQL: [PGVECTOR_SQL, ...(args.initdb?.extraSql ?? [])],
       },
     };
+  const target = {
+    ...(r.backupId ? { backupID: r.backupId } : {}),
+    ...(r.targetTime ? { targetTime: r.targetTime } : {}),
+  };
   return {
     recovery: {
-      ...(r.source ? { source: "origin" } : { backup: { name: r.backup!.name } }),
+      source: RECOVERY_SOURCE,
       ...owner,
-      ...(r.targetTime ? { recoveryTarget: { targetTime: r.targetTime } } : {}),
+      ...(Object.keys(target).length > 0 ? { recoveryTarget: target } : {}),
     },
   };
 }
 
 function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Cluster {
   const src = args.restore?.source;
+  const backupArgs = enabledBackup(args);
   const spec: ClusterSpec = {
     instances: args.instances ?? CNPG_DEFAULTS.instances,
     imageName: args.image ?? CNPG_POSTGRES_IMAGE,
@@ -112,7 +163,7 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
       ? {
           externalClusters: [
             {
-              name: "origin",
+              name: RECOVERY_SOURCE,
               plugin: {
                 name: BARMAN_CLOUD_PLUGIN,
                 parameters: {
@@ -158,12 +209,24 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
         ...args.podAnnotations,
       },
     },
+    // The plugin's sidecar runs as the instances' ServiceAccount: the cloud identity goes on it.
+    ...(backupArgs?.cloudIdentity
+      ? {
+          serviceAccountTemplate: {
+            metadata: { annotations: cloudIdentityAnnotations(backupArgs.cloudIdentity) },
+          },
+        }
+      : {}),
     enableSuperuserAccess: false,
   };
   return {
     apiVersion: CNPG_API_VERSION,
     kind: "Cluster",
-    metadata: { name: n.cluster, labels: cnpgLabels(args, args.name, "database") },
+    metadata: {
+      name: n.cluster,
+      labels: cnpgLabels(args, args.name, "database"),
+      annotations: { ...AWAIT_ANNOTATIONS.cluster },
+    },
     spec,
   };
 }
@@ -180,7 +243,7 @@ function pooler(
   return {
     apiVersion: CNPG_API_VERSION,
     kind: "Pooler",
-    metadata: { name, labels },
+    metadata: { name, labels, annotations: AWAIT_ANNOTATIONS.pooler(p.instances) },
     spec: {
       cluster: { name: n.cluster },
       instances: p.instances,
@@ -227,12 +290,16 @@ function backupObjects(
         // Required when backup is enabled (validated).
         destinationPath: b.destinationPath!,
         ...(b.endpointURL ? { endpointURL: b.endpointURL } : {}),
-        s3Credentials: n.s3Secret
-          ? {
-              accessKeyId: { name: n.s3Secret, key: S3_KEYS.accessKeyId },
-              secretAccessKey: { name: n.s3Secret, key: S3_KEYS.secretAccessKey },
-            }
-          : { inheritFromIAMRole: true },
+        ...(b.destinationPath!.startsWith("gs://")
+          ? { googleCredentials: { gkeEnvironment: true } }
+          : {
+              s3Credentials: n.s3Secret
+                ? {
+                    accessKeyId: { name: n.s3Secret, key: S3_KEYS.accessKeyId },
+                    secretAccessKey: { name: n.s3Secret, key: S3_KEYS.secretAccessKey },
+                  }
+                : { inheritFromIAMRole: true },
+            }),
         wal: { compression: b.walCompression },
         data: { compression: b.dataCompression },
       },

@@ -4,7 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../../component-type.js";
 import { registerNamespaced } from "../register.js";
 import type { CloudNativePgDatabaseArgs } from "./database-args.js";
-import { cloudNativePgNames, cloudNativePgObjects, cnpgLabels, S3_KEYS } from "./database-objects.js";
+import {
+  CNPG_RELOAD_LABEL,
+  cloudNativePgNames,
+  cloudNativePgObjects,
+  cnpgLabels,
+  ROLE_SECRET_KEYS,
+  S3_KEYS,
+} from "./database-objects.js";
 
 export * from "./database-args.js";
 export * from "./database-objects.js";
@@ -15,9 +22,9 @@ export * from "./database-objects.js";
  * continuous backup (WAL + daily base backups) to an object store through the Barman Cloud plugin.
  *
  * Password rotation: the role's password lives in the basic-auth Secret `<name>-app-credentials`,
- * which this component writes from `password`. Changing the password and running `pulumi up` updates
- * the Secret; the operator reconciles `managed.roles` and runs ALTER ROLE (initdb read the Secret only
- * at bootstrap). The app learns the new password through its own Secret with the database URL, which
+ * which this component writes from `password`, labelled `cnpg.io/reload` so the operator reacts to
+ * its change. Changing the password and running `pulumi up` updates the Secret; the operator
+ * reconciles `managed.roles` and runs ALTER ROLE (initdb read the Secret only at bootstrap). The app learns the new password through its own Secret with the database URL, which
  * changes in the same `pulumi up` and rolls the app pods (wired by the stack). No checksum annotation
  * goes on the Cluster: a hash of a password in plain metadata could be brute-forced, and the operator
  * needs no restart to apply it.
@@ -52,10 +59,16 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
       args.password === undefined
         ? []
         : [
-            this.secret(args, n.credentialsSecret, "kubernetes.io/basic-auth", {
-              username: args.owner,
-              password: pulumi.secret(args.password),
-            }),
+            this.secret(
+              args,
+              n.credentialsSecret,
+              "kubernetes.io/basic-auth",
+              {
+                [ROLE_SECRET_KEYS.username]: args.owner,
+                [ROLE_SECRET_KEYS.password]: pulumi.secret(args.password),
+              },
+              CNPG_RELOAD_LABEL,
+            ),
           ];
     // n.s3Secret is named only when backup is enabled with keys (both, as validated).
     if (n.s3Secret)
@@ -93,6 +106,7 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
     secretName: string,
     type: string,
     stringData: Record<string, pulumi.Input<string>>,
+    extraLabels: Record<string, string> = {},
   ): k8s.core.v1.Secret {
     return new k8s.core.v1.Secret(
       `secret/${secretName}`,
@@ -100,7 +114,7 @@ export class CloudNativePgDatabase extends pulumi.ComponentResource {
         metadata: {
           name: secretName,
           namespace: args.namespace,
-          labels: cnpgLabels(args, secretName, "credentials"),
+          labels: { ...cnpgLabels(args, secretName, "credentials"), ...extraLabels },
         },
         type,
         stringData,

@@ -107,6 +107,15 @@ export interface TargetSecretArgs {
   readonly keys: Record<string, RemoteKeyArgs>;
   /** Secret type. Defaults to "Opaque". */
   readonly type?: string;
+  /** Extra labels of the Secret (e.g. CloudNativePG's `cnpg.io/reload`). Defaults to none. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * More keys, rendered from `keys`' values by ESO's v2 template engine (Go text/template with sprig;
+   * `{{ .password }}` is the fetched key `password`). They are written in the same reconcile as the
+   * fetched keys, so values derived from one secret (a URL from a password) never disagree.
+   * Defaults to none.
+   */
+  readonly templated?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -231,6 +240,10 @@ export function validateExternalSecretsArgs(args: ExternalSecretsArgs): string[]
     if (!DNS_SUBDOMAIN.test(t.name)) issues.push(`${at}.name "${t.name}" is not a valid Secret name`);
     if (seen.has(t.name)) issues.push(`${at}.name "${t.name}" is listed twice`);
     seen.add(t.name);
+    for (const key of Object.keys(t.templated ?? {})) {
+      if (!SECRET_KEY_PATTERN.test(key)) issues.push(`${at}.templated["${key}"] is not a valid Secret key`);
+      if (key in t.keys) issues.push(`${at}.templated["${key}"] is also fetched in keys; keep one`);
+    }
     const keys = Object.entries(t.keys);
     if (keys.length === 0) issues.push(`${at}.keys must hold at least one key`);
     for (const [key, ref] of keys) {

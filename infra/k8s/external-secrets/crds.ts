@@ -116,6 +116,8 @@ export interface ExternalSecret {
           readonly labels?: Readonly<Record<string, string>>;
           readonly annotations?: Readonly<Record<string, string>>;
         };
+        /** Secret key → template (ExternalSecretTemplate.Data). */
+        readonly data?: Readonly<Record<string, string>>;
       };
     };
     readonly data: readonly { readonly secretKey: string; readonly remoteRef: RemoteRef }[];
@@ -200,6 +202,7 @@ export const externalSecretSchema: z.ZodType<ExternalSecret> = z.strictObject({
           metadata: z
             .strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() })
             .optional(),
+          data: stringMap.optional(),
         })
         .optional(),
     }),

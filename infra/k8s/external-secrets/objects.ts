@@ -153,7 +153,12 @@ export function externalSecretsObjects(args: ExternalSecretsArgs): {
           template: {
             type: t.type ?? "Opaque",
             engineVersion: "v2",
-            metadata: { labels: { ...labels("credentials"), "app.kubernetes.io/name": t.name } },
+            metadata: {
+              labels: { ...labels("credentials"), "app.kubernetes.io/name": t.name, ...t.labels },
+            },
+            // With template data, ESO writes only the templated keys unless told to merge the fetched
+            // ones (pkg/controllers/externalsecret/externalsecret_controller_template.go, ApplyTemplate).
+            ...(t.templated ? { mergePolicy: "Merge" as const, data: { ...t.templated } } : {}),
           },
         },
         data: Object.entries(t.keys).map(([secretKey, ref]) => ({

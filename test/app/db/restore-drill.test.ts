@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockDataDir } from "../../../app/src/db/data-dir-lock.js";
 import type { Database } from "../../../app/src/db/database.js";
 import { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { loadPgDump } from "../../helpers/pglite-dump.js";
@@ -140,6 +141,8 @@ describe("restore drill: pg_dump | gzip, restore into a fresh database, same sea
   it("restores into a fresh database, and the app there answers every search identically", async () => {
     // A new instance with its own initdb (not the test template): no tables, no extension yet.
     const dataDir = `${dir.dir}/restored`;
+    // The restore owns the folder like every other opener does (issue 22).
+    const lock = await lockDataDir(dataDir);
     const fresh = await PGlite.create({ dataDir, extensions: { vector } });
     const empty = await fresh.query<{ tables: number; extensions: number }>(
       `SELECT (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public') AS tables,
@@ -150,6 +153,7 @@ describe("restore drill: pg_dump | gzip, restore into a fresh database, same sea
     // The dump empties search_path for its session; the app gets a new connection below anyway.
     await fresh.exec("RESET search_path");
     await fresh.close();
+    await lock.release();
 
     restored = await PgliteDatabase.open(dataDir);
     expect(await rowCounts(restored)).toEqual(beforeCounts);

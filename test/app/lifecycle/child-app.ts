@@ -8,7 +8,7 @@ import { type ClientRequest, request } from "node:http";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { ENV, HTTP_PATHS } from "@mcp-stack/contract";
-import type { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
+import { PgliteDatabase } from "../../../app/src/db/pglite-database.js";
 import { freePort } from "../../helpers/redis-server.js";
 import { openTestPglite, TEST_DIMENSIONS } from "../helpers.js";
 
@@ -22,10 +22,17 @@ export interface WireDatabase {
   stop(): Promise<void>;
 }
 
-/** A migrated PGlite served over the Postgres protocol to at most `maxConnections` clients. */
-export async function serveDatabase(maxConnections: number): Promise<WireDatabase> {
-  const db = await openTestPglite();
-  const server = new PGLiteSocketServer({ db: db.pglite, host: "127.0.0.1", port: 0, maxConnections });
+/**
+ * A migrated PGlite served over the Postgres protocol to at most `maxConnections` clients, on `port`
+ * (default: any free one); `empty`: a new PGlite the app must migrate itself.
+ */
+export async function serveDatabase(
+  maxConnections: number,
+  options: { port?: number; empty?: boolean } = {},
+): Promise<WireDatabase> {
+  const db = options.empty ? await PgliteDatabase.open() : await openTestPglite();
+  const port = options.port ?? 0;
+  const server = new PGLiteSocketServer({ db: db.pglite, host: "127.0.0.1", port, maxConnections });
   await server.start();
   const conn = server.getServerConn();
   let stopped = false;

@@ -58,8 +58,16 @@ it("times the real deploy path", async () => {
     t = process.hrtime.bigint();
     execFileSync(
       enginePath("kubectl"),
-      ["--kubeconfig", d.cluster.kubeconfig, "apply", "--server-side", "--dry-run=server", "--force-conflicts",
-        "--field-manager=bench", ...files],
+      [
+        "--kubeconfig",
+        d.cluster.kubeconfig,
+        "apply",
+        "--server-side",
+        "--dry-run=server",
+        "--force-conflicts",
+        "--field-manager=bench",
+        ...files,
+      ],
       { stdio: "ignore" },
     );
     dryRun.push(seconds(t));
@@ -68,10 +76,14 @@ it("times the real deploy path", async () => {
   const warm: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ["--import", "./scripts/loader/register.ts", "scripts/engines/main.ts", "status"], {
-      cwd: REPO_ROOT,
-      stdio: "ignore",
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "./scripts/loader/register.ts", "scripts/engines/main.ts", "status"],
+      {
+        cwd: REPO_ROOT,
+        stdio: "ignore",
+      },
+    );
     warm.push(seconds(t));
     expect(r.status).toBe(0);
   }
@@ -82,8 +94,14 @@ it("times the real deploy path", async () => {
     versions: VERSIONS,
     runs: RUNS,
     prodUpFromEmptySeconds: Number(upSeconds.toFixed(1)),
-    noChangePreviewSeconds: { median: Number(median(preview).toFixed(2)), all: preview.map((x) => Number(x.toFixed(2))) },
-    serverDryRunSeconds: { median: Number(median(dryRun).toFixed(2)), all: dryRun.map((x) => Number(x.toFixed(2))) },
+    noChangePreviewSeconds: {
+      median: Number(median(preview).toFixed(2)),
+      all: preview.map((x) => Number(x.toFixed(2))),
+    },
+    serverDryRunSeconds: {
+      median: Number(median(dryRun).toFixed(2)),
+      all: dryRun.map((x) => Number(x.toFixed(2))),
+    },
     previewOverDryRun: Number((median(preview) / median(dryRun)).toFixed(2)),
     warmEnginesStatusSeconds: Number(median(warm).toFixed(2)),
   };

@@ -64,6 +64,9 @@ const NOT_IN_DEV: Record<string, string> = {
   [ENV.CACHE_EMBEDDING_TTL]: "model leaves it unset: the app falls back to CACHE_DEFAULT_TTL",
   [ENV.CACHE_SEARCH_TTL]: "model leaves it unset: the app falls back to CACHE_DEFAULT_TTL",
   [ENV.CACHE_RAG_TTL]: "model leaves it unset: the app falls back to CACHE_DEFAULT_TTL",
+  [ENV.DATABASE_URL_FILE]: "DATABASE_URL is passed as a variable: a container's env never changes anyway",
+  [ENV.DATABASE_REPLICA_URL_FILE]: "no replica",
+  [ENV.LOG_FILE_MAX_BYTES]: "the log file is on the host's bind mount, not a size-limited emptyDir",
 };
 
 let run: MockRunResult;

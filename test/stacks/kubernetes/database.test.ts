@@ -175,6 +175,44 @@ describe("prod's restore drill is configuration", () => {
     expect(cluster.plugins[0]?.parameters.serverName).toBe("postgres-restored");
   });
 
+  it("restores into a Cluster of its own name, never the live one's, and the app follows it", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: {
+        ...RENDER_CONFIG.prod,
+        database: { restore: { serverName: "postgres", backupId: "20261201T020000" } },
+      },
+    });
+    const objects = kubernetesObjects(run.resources);
+    const clusters = objects.filter((o) => o.kind === "Cluster");
+    expect(clusters.map((c) => c.metadata.name)).toEqual(["postgres-restored"]);
+    const spec = clusters[0]!.spec as {
+      bootstrap: { recovery: { source: string; backup?: unknown; recoveryTarget: Record<string, string> } };
+      externalClusters: { name: string; plugin: { name: string; parameters: Record<string, string> } }[];
+    };
+    expect(spec.bootstrap.recovery.backup).toBeUndefined();
+    expect(spec.bootstrap.recovery.recoveryTarget).toEqual({ backupID: "20261201T020000" });
+    const source = spec.externalClusters.find((c) => c.name === spec.bootstrap.recovery.source);
+    expect(source?.plugin).toEqual({
+      name: "barman-cloud.cloudnative-pg.io",
+      parameters: { barmanObjectName: "postgres-restored-backups", serverName: "postgres" },
+    });
+    expect(
+      objects
+        .filter((o) => o.kind === "Pooler")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["postgres-restored-pooler", "postgres-restored-pooler-ro"]);
+    expect(run.outputs.databaseService).toBe("postgres-restored-pooler");
+  });
+
+  it("refuses restore.backup (a Backup object: the in-tree path), saying what to set instead", async () => {
+    await expect(
+      runStackWithSecrets("prod", {
+        config: { ...RENDER_CONFIG.prod, database: { restore: { backup: "postgres-daily-1" } } },
+      }),
+    ).rejects.toThrow(/database\.restore\.backup.*database\.restore\.serverName/s);
+  });
+
   it("rejects a target time that is not RFC 3339, naming the key", async () => {
     await expect(
       runStackWithSecrets("prod", {
@@ -184,5 +222,82 @@ describe("prod's restore drill is configuration", () => {
         },
       }),
     ).rejects.toThrow(/database\.restore/);
+  });
+});
+
+/**
+ * Backups by IAM role. The Barman Cloud plugin runs as a sidecar of each instance, as the instances'
+ * ServiceAccount, which CloudNativePG creates from `spec.serviceAccountTemplate` (cloudnative-pg
+ * api/v1/cluster_types.go, ServiceAccountTemplate). The annotation each cloud federates on, and the
+ * ObjectStore's side (`s3Credentials.inheritFromIAMRole`, `googleCredentials.gkeEnvironment`), are
+ * plugin-barman-cloud's web/docs/object_stores.md ("IAM Role for Service Account (IRSA)", "GKE
+ * Workload Identity").
+ */
+describe("prod's backups by IAM role", () => {
+  const withStore = (objectStore: Record<string, unknown>) => ({
+    ...RENDER_CONFIG.prod,
+    backups: { objectStore },
+  });
+  const specs = (run: MockRunResult) => {
+    const objects = kubernetesObjects(run.resources);
+    return {
+      cluster: objects.find((o) => o.kind === "Cluster")?.spec as {
+        serviceAccountTemplate?: { metadata: { annotations: Record<string, string> } };
+      },
+      store: (
+        objects.find((o) => o.kind === "ObjectStore")!.spec as { configuration: Record<string, unknown> }
+      ).configuration,
+      secrets: objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name),
+    };
+  };
+
+  it("IRSA: the instances' ServiceAccount carries the role, the store inherits it, no key Secret", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: withStore({
+        destinationPath: "s3://acme-backups/prod",
+        identity: { provider: "aws-irsa", roleArn: "arn:aws:iam::123456789012:role/mcp-backups" },
+      }),
+    });
+    const { cluster, store, secrets } = specs(run);
+    expect(cluster.serviceAccountTemplate).toEqual({
+      metadata: {
+        annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/mcp-backups" },
+      },
+    });
+    expect(store.s3Credentials).toEqual({ inheritFromIAMRole: true });
+    expect(secrets).not.toContain("postgres-backup-s3");
+  });
+
+  it("GKE Workload Identity: the Google service account on the ServiceAccount, gs:// with gkeEnvironment", async () => {
+    const run = await runStackWithSecrets("prod", {
+      config: withStore({
+        destinationPath: "gs://acme-backups/prod",
+        identity: {
+          provider: "gke-workload-identity",
+          serviceAccount: "mcp-backups@acme-prod.iam.gserviceaccount.com",
+        },
+      }),
+    });
+    const { cluster, store } = specs(run);
+    expect(cluster.serviceAccountTemplate?.metadata.annotations).toEqual({
+      "iam.gke.io/gcp-service-account": "mcp-backups@acme-prod.iam.gserviceaccount.com",
+    });
+    expect(store.googleCredentials).toEqual({ gkeEnvironment: true });
+    expect(store.s3Credentials).toBeUndefined();
+  });
+
+  it("refuses gs:// without Workload Identity, and an identity beside access keys, saying what to run", async () => {
+    await expect(
+      runStackWithSecrets("prod", { config: withStore({ destinationPath: "gs://acme-backups/prod" }) }),
+    ).rejects.toThrow(/backups\.objectStore\.identity: a gs:\/\/ destinationPath/);
+    await expect(
+      runStackWithSecrets("prod", {
+        config: withStore({
+          destinationPath: "s3://acme-backups/prod",
+          identity: { provider: "aws-irsa", roleArn: "arn:aws:iam::123456789012:role/mcp-backups" },
+        }),
+        secrets: { backupAccessKeyId: "AKIAEXAMPLE", backupSecretAccessKey: "example" },
+      }),
+    ).rejects.toThrow(/exclude each other.*pulumi config rm mcp-stack:backupAccessKeyId/s);
   });
 });

@@ -6,6 +6,7 @@ import {
   MOCK_LOAD_BALANCER_IP,
   type MockRunResult,
   type RegisteredResource,
+  runUnderMocks,
 } from "../../../stacks/mock-run.js";
 import { SECRET_SIG } from "../../helpers/component-mocks.js";
 import { ofType, runStackWithSecrets } from "../../helpers/stack.js";
@@ -265,5 +266,32 @@ describe("prod traces land somewhere", () => {
       c.name.endsWith("otel-collector-config"),
     );
     expect(JSON.stringify(config?.inputs.data)).toContain("endpoint: tempo.tracing.svc:4317");
+  });
+});
+
+describe("a prod stack with nothing configured", () => {
+  // The first `pulumi preview` must be the whole checklist: every key without a default, each with the
+  // line to run, in one error (not one per run).
+  it("stops once, listing every missing key with its pulumi config set line", async () => {
+    const error = await runUnderMocks("prod", { config: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StackConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^prod: 5 configuration problems; fix them all, then run again:\n- /);
+    for (const line of [
+      "pulumi config set --secret mcp-stack:dbPassword <value>",
+      "pulumi config set --secret mcp-stack:apiKeys <value>",
+      "pulumi config set mcp-stack:kubeContext <context>",
+      "pulumi config set --path mcp-stack:jaeger.collector.exportEndpoint",
+      "pulumi config set --path mcp-stack:backups.objectStore.destinationPath s3://<bucket>/<path>",
+      "pulumi config set mcp-stack:imageRegistry <registry>/<namespace>",
+    ])
+      expect(message).toContain(line);
+  });
+
+  it("keeps a single problem's message as it was", async () => {
+    const error = await runStackWithSecrets("prod", {
+      config: { ...RENDER_CONFIG.prod, kubeContext: undefined },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^prod: no cluster named; run one of:/);
   });
 });

@@ -13,8 +13,36 @@ const VAULT = {
 };
 
 interface ExternalSecretSpec {
-  target: { name: string; template?: { type?: string } };
+  target: {
+    name: string;
+    template?: {
+      type?: string;
+      mergePolicy?: string;
+      data?: Record<string, string>;
+      metadata?: { labels?: Record<string, string> };
+    };
+  };
   data: { secretKey: string; remoteRef: { key: string } }[];
+}
+
+/**
+ * ESO's v2 template for the one expression the stack uses, `{{ .k | urlquery | replace "+" "%20" }}`:
+ * Go's text/template `urlquery` is net/url QueryEscape (unreserved A-Za-z0-9-_.~ kept, a space as
+ * "+", every other byte %XX upper-case); sprig's `replace old new s` replaces every occurrence.
+ */
+function renderTemplate(template: string, values: Record<string, string>): string {
+  const queryEscape = (v: string) =>
+    [...Buffer.from(v, "utf8")]
+      .map((b) => {
+        const c = String.fromCharCode(b);
+        if (/[A-Za-z0-9\-_.~]/.test(c)) return c;
+        if (c === " ") return "+";
+        return `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+      })
+      .join("");
+  return template.replace(/\{\{ \.(\w+) \| urlquery \| replace "\+" "%20" \}\}/g, (_, k: string) =>
+    queryEscape(values[k] ?? "").replaceAll("+", "%20"),
+  );
 }
 
 /** Every Secret name/key a rendered workload or CloudNativePG object reads. */
@@ -63,7 +91,10 @@ describe("secrets.backend external-secrets (prod, Vault)", () => {
       .filter((o) => o.kind === "ExternalSecret")
       .flatMap((o) => {
         const spec = o.spec as ExternalSecretSpec;
-        return spec.data.map((d) => `${spec.target.name}/${d.secretKey}`);
+        return [
+          ...spec.data.map((d) => `${spec.target.name}/${d.secretKey}`),
+          ...Object.keys(spec.target.template?.data ?? {}).map((k) => `${spec.target.name}/${k}`),
+        ];
       })
       .sort();
     const read = secretsRead(objects).filter((r) => !r.endsWith("/*"));
@@ -77,9 +108,40 @@ describe("secrets.backend external-secrets (prod, Vault)", () => {
     const keys = objects
       .filter((o) => o.kind === "ExternalSecret")
       .flatMap((o) => (o.spec as ExternalSecretSpec).data.map((d) => d.remoteRef.key));
-    expect(keys).toContain("mcp-stack/prod/databaseUrl");
     expect(keys).toContain("mcp-stack/prod/dbPassword");
+    // CloudNativePG: the URLs are rendered from the password, never a second remote value.
+    expect(keys).not.toContain("mcp-stack/prod/databaseUrl");
     expect(keys.every((k) => k.startsWith("mcp-stack/prod/"))).toBe(true);
+  });
+
+  it("writes the role's password and the app's URLs from one ExternalSecret, so they refresh together", () => {
+    const role = objects.find(
+      (o) => o.kind === "ExternalSecret" && o.metadata.name === "postgres-app-credentials",
+    );
+    const spec = role?.spec as ExternalSecretSpec;
+    expect(spec.data.map((d) => d.secretKey).sort()).toEqual(["password", "username"]);
+    // CloudNativePG reconciles on a change of a Secret it does not own only with this label
+    // (cloudnative-pg internal/controller/cluster_predicates.go hasReloadLabelSet).
+    expect(spec.target.template?.metadata?.labels?.["cnpg.io/reload"]).toBe("true");
+    // With template data, ESO keeps the fetched keys only under Merge
+    // (external-secrets pkg/controllers/externalsecret/externalsecret_controller_template.go).
+    expect(spec.target.template?.mergePolicy).toBe("Merge");
+    const password = "p+ss/w=rd ?&#%é";
+    const values = { username: "mcp", password };
+    const url = new URL(renderTemplate(spec.target.template?.data?.url ?? "", values));
+    expect(decodeURIComponent(url.password)).toBe(password);
+    expect(`${url.host}${url.pathname}`).toBe("postgres-pooler:5432/mcp_production");
+    const replica = new URL(renderTemplate(spec.target.template?.data?.["replica-url"] ?? "", values));
+    expect(`${replica.host}${replica.pathname}`).toBe("postgres-pooler-ro:5432/mcp_production");
+    // The app reads both from that Secret (as files it re-reads on each new connection).
+    const pod = podTemplates(objects).find((p) => p.workload === "deployment/mcp-backend")!;
+    const volumes = (
+      pod.spec as unknown as { volumes: { secret?: { secretName: string; items: { key: string }[] } }[] }
+    ).volumes.filter((v) => v.secret?.secretName === "postgres-app-credentials");
+    expect(volumes.flatMap((v) => v.secret!.items.map((i) => i.key)).sort()).toEqual(["replica-url", "url"]);
+    expect(objects.some((o) => o.kind === "ExternalSecret" && o.metadata.name === "db-credentials")).toBe(
+      false,
+    );
   });
 
   it("authenticates to Vault with Kubernetes auth, as its own ServiceAccount", () => {
@@ -104,7 +166,7 @@ describe("secrets.backend external-secrets (prod, Vault)", () => {
       const annotations = (
         pod.object.spec as { template: { metadata: { annotations: Record<string, string> } } }
       ).template.metadata.annotations;
-      expect(annotations["secret.reloader.stakater.com/reload"]).toContain("db-credentials");
+      expect(annotations["secret.reloader.stakater.com/reload"]).toContain("postgres-app-credentials");
       expect(annotations["checksum/secrets"]).toBeUndefined();
     }
   });

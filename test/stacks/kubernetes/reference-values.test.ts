@@ -46,7 +46,8 @@ const REFERENCE = {
     settings: {
       LOG_LEVEL: "INFO",
       USE_JSON_LOGS: "true",
-      LOG_FILE: "/var/log/mcp-backend/app.log",
+      // The reference's LOG_FILE=/var/log/mcp-backend/app.log is a documented deviation: stdout only
+      // on Kubernetes (docs/kubernetes.md; test/stacks/kubernetes/logs.test.ts).
       CACHE_BACKEND: "redis",
       CACHE_MAX_SIZE: "100000",
       CACHE_DEFAULT_TTL: "3600",
@@ -174,7 +175,25 @@ describe.each(["prod", "staging"] as const)("%s Kubernetes resources (reference 
     const refs = Object.fromEntries(
       (app.env ?? []).map((e) => [e.name, (e.valueFrom as { secretKeyRef?: unknown })?.secretKeyRef]),
     );
-    expect(refs.DATABASE_URL).toEqual({ name: "db-credentials", key: "url" });
+    // DATABASE_URL as a file from the reference's db-credentials/url (re-read on each new connection,
+    // so a rotated password reaches running pods: docs/data.md).
+    const file = (app.env ?? []).find((e) => e.name === "DATABASE_URL_FILE")?.value as string;
+    expect(file).toBe("/var/run/secrets/mcp-backend/db-credentials/url");
+    const pod = find(objects, "Deployment", "mcp-backend").spec as {
+      template: {
+        spec: {
+          volumes: {
+            name: string;
+            secret?: { secretName: string; items: { key: string; path: string }[] };
+          }[];
+        };
+      };
+    };
+    const mount = (app.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath}/`));
+    const volume = pod.template.spec.volumes.find((v) => v.name === mount?.name);
+    expect(volume?.secret?.secretName).toBe("db-credentials");
+    expect(volume?.secret?.items).toContainEqual({ key: "url", path: "url" });
+    expect(refs.DATABASE_URL).toBeUndefined();
     expect(refs.CACHE_REDIS_URL).toEqual({ name: "redis-credentials", key: "url" });
     expect(refs.SENTRY_DSN).toEqual({ name: "sentry-credentials", key: "dsn" });
     expect(refs.OPENAI_API_KEY).toBeDefined();

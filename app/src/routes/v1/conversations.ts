@@ -19,6 +19,9 @@ import type { RouteDeps } from "../deps.js";
 
 const tags = ["conversations"];
 
+/** The batch route; `npm run import` posts here when a server owns the data folder (or with --url). */
+export const BATCH_INGEST_PATH = "/v1/conversations/batch";
+
 export function conversationRoutes(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.post<{ Body: IngestConversationInput }>(
     "/v1/conversations",
@@ -44,7 +47,7 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
   );
 
   app.post<{ Body: IngestBatchInput }>(
-    "/v1/conversations/batch",
+    BATCH_INGEST_PATH,
     {
       schema: {
         operationId: "ingestConversations",

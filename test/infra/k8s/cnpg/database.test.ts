@@ -182,11 +182,30 @@ describe("restore", () => {
     expect(cluster.spec.plugins![0]!.parameters!.serverName).toBe("postgres-2");
   });
 
-  it("recovers from a Backup object, without an external cluster", () => {
-    const { cluster } = kinds({ ...PROD, restore: { backup: { name: "postgres-daily-20260801020000" } } });
-    expect(cluster.spec.bootstrap!.recovery!.backup).toEqual({ name: "postgres-daily-20260801020000" });
-    expect(cluster.spec.bootstrap!.recovery!.recoveryTarget).toBeUndefined();
-    expect(cluster.spec.externalClusters).toBeUndefined();
+  // Plugin-based recovery: CloudNativePG hands `bootstrap.recovery.source` → `externalClusters[].plugin`
+  // to the plugin (cloudnative-pg docs/src/recovery.md, "Recovery from an Object Store with the Barman
+  // Cloud Plugin"); the plugin reads `barmanObjectName` and `serverName` from that entry's parameters
+  // (plugin-barman-cloud internal/cnpgi/operator/config/config.go, NewFromCluster) and picks the base
+  // backup with `recoveryTarget` (internal/cnpgi/restore/restore.go, FindBackupInfo; `backupID` is
+  // RecoveryTarget.BackupID in cloudnative-pg api/v1/cluster_types.go). `recovery.backup` is the in-tree
+  // Barman path and never used.
+  it("starts from a chosen base backup by its Barman ID, still through the plugin's external cluster", () => {
+    const { cluster } = kinds({
+      ...PROD,
+      backup: {
+        ...(PROD.backup as object),
+        destinationPath: "s3://mcp-backups/postgres",
+        serverName: "postgres-2",
+      },
+      restore: { source: { serverName: "postgres" }, backupId: "20260801T020000" },
+    });
+    expect(cluster.spec.bootstrap!.recovery!.backup).toBeUndefined();
+    expect(cluster.spec.bootstrap!.recovery!.source).toBe("origin");
+    expect(cluster.spec.bootstrap!.recovery!.recoveryTarget).toEqual({ backupID: "20260801T020000" });
+    expect(cluster.spec.externalClusters?.[0]?.plugin?.parameters).toEqual({
+      barmanObjectName: "postgres-backups",
+      serverName: "postgres",
+    });
   });
 });
 
@@ -245,7 +264,7 @@ describe("validateCloudNativePgDatabaseArgs", () => {
       ...PROD,
       instances: 0,
       initdb: {},
-      restore: { source: { serverName: "postgres" }, backup: { name: "b" }, targetTime: "yesterday" },
+      restore: { source: { serverName: "postgres" }, backupId: "yesterday", targetTime: "yesterday" },
       pooler: { poolMode: "statement" as "session", defaultPoolSize: 0, reservePoolSize: -1 },
       backup: { destinationPath: "s3://bkt/p", schedule: "0 2 * *", accessKeyId: "x" },
     });
@@ -257,7 +276,7 @@ describe("validateCloudNativePgDatabaseArgs", () => {
       "backup.accessKeyId and backup.secretAccessKey go together: give both, or neither to use the IAM role",
       'backup.schedule "0 2 * *" must be a five-field cron (minute hour day month weekday), got 4 fields',
       "initdb and restore are mutually exclusive: a cluster starts empty (initdb) or from a backup (restore); drop one",
-      "restore needs exactly one of restore.source (an object store) and restore.backup (a Backup object)",
+      'restore.backupId "yesterday" must be a Barman backup ID such as 20261201T020000',
       'restore.targetTime "yesterday" must be RFC 3339 with an offset, e.g. 2026-08-01T10:00:00Z',
       'restore.source.serverName "postgres" is also backup.serverName: the restored cluster would archive over its origin; give it a new backup.serverName',
     ]);
