@@ -1,5 +1,5 @@
 module mcp-stack-example-go
 
-go 1.23
+go 1.25
 
 require github.com/pulumi/pulumi/sdk/v3 v3.276.0

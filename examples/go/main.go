@@ -7,10 +7,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
-func resources(cpu, memory, limitCPU, limitMemory string) mcpstack.ContainerResources {
-	return mcpstack.ContainerResources{
-		Requests: mcpstack.ResourceQuantities{Cpu: cpu, Memory: memory, EphemeralStorage: "64Mi"},
-		Limits:   mcpstack.ResourceQuantities{Cpu: limitCPU, Memory: limitMemory, EphemeralStorage: "256Mi"},
+func resources(cpu, memory, limitCPU, limitMemory string) mcpstack.ContainerResourcesArgs {
+	return mcpstack.ContainerResourcesArgs{
+		Requests: mcpstack.ResourceQuantitiesArgs{Cpu: cpu, Memory: memory, EphemeralStorage: "64Mi"},
+		Limits:   mcpstack.ResourceQuantitiesArgs{Cpu: limitCPU, Memory: limitMemory, EphemeralStorage: "256Mi"},
 	}
 }
 
@@ -41,10 +41,10 @@ func main() {
 			Version:   "1.0.0",
 			Replicas:  pulumi.Float64Ref(1),
 			Resources: resources("100m", "256Mi", "500m", "512Mi"),
-			LivenessProbe: mcpstack.HttpProbe{
+			LivenessProbe: mcpstack.HttpProbeArgs{
 				Path: "/health/live", InitialDelaySeconds: 30, PeriodSeconds: 10, TimeoutSeconds: 5, FailureThreshold: 3,
 			},
-			ReadinessProbe: mcpstack.HttpProbe{
+			ReadinessProbe: mcpstack.HttpProbeArgs{
 				Path: "/health/ready", InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 3, FailureThreshold: 2,
 			},
 			Config: map[string]string{"LOG_LEVEL": "INFO", "CACHE_BACKEND": "redis"},
