@@ -12,8 +12,6 @@ export interface Derived {
     readonly effectiveCacheSize: string;
   };
   readonly connections: ConnectionBudget;
-  /** Cache TTLs with the per-type fallback to CACHE_DEFAULT_TTL applied. */
-  readonly cacheTtlSeconds: { readonly embedding: number; readonly search: number; readonly rag: number };
 }
 
 /**
@@ -75,8 +73,6 @@ export function connectionBudget(env: Environment, workers: number): ConnectionB
 export function derive(env: Environment): Derived {
   const workers = workerCount(env);
   const pgMemory = memoryBytes(env.database.postgres.memory);
-  const ttl = env.cache.ttlSeconds;
-  const fallback = env.cache.defaultTtlSeconds;
   return {
     workers,
     postgres: {
@@ -84,10 +80,5 @@ export function derive(env: Environment): Derived {
       effectiveCacheSize: postgresSize(Math.floor(pgMemory * 0.75)),
     },
     connections: connectionBudget(env, workers),
-    cacheTtlSeconds: {
-      embedding: ttl.embedding ?? fallback,
-      search: ttl.search ?? fallback,
-      rag: ttl.rag ?? fallback,
-    },
   };
 }

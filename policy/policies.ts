@@ -4,6 +4,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { type ConfiguredPolicy, POLICY_CONFIG, type PolicyConfig, parsePolicyConfig } from "./config.js";
 import {
   availabilityViolations,
   configMapSecretViolations,
@@ -12,8 +13,6 @@ import {
   type KubeObject,
   loadBalancerViolations,
   meshViolations,
-  type NamespaceModel,
-  namespaceModels,
   networkViolations,
   podSecurityViolations,
   podTemplate,
@@ -27,7 +26,8 @@ import {
  * The CrossGuard policies of mcp-stack: the rules the vitest walks enforce (policy/rules/), one policy
  * each, all mandatory, so `pulumi preview --policy-pack policy` stops on what the tests would fail.
  * Resource policies look at one object; stack policies at all of a stack's objects (PDB against HPA,
- * NetworkPolicy coverage, protection).
+ * NetworkPolicy coverage, protection). What differs between environments comes from the pack's config
+ * (config.ts), never from an environment model.
  */
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -43,13 +43,12 @@ function stackObjects(resources: readonly PolicyResource[]): KubeObject[] {
   return resources.flatMap((r) => kubeObject(r.type, r.props) ?? []);
 }
 
-/** The model of the stack's namespace: the namespace its objects live in, looked up in the models. */
-function stackModel(objects: readonly KubeObject[]): NamespaceModel | undefined {
-  const models = namespaceModels();
-  const ns =
-    objects.find((o) => o.kind === "Namespace")?.metadata.name ??
-    objects.find((o) => o.metadata.namespace)?.metadata.namespace;
-  return ns ? models.get(ns) : undefined;
+/** The policy's config: the `--policy-pack-config` values over the schema's defaults, checked. */
+function configOf<P extends ConfiguredPolicy>(
+  policy: P,
+  args: { getConfig<T extends object>(): T },
+): PolicyConfig<P> {
+  return parsePolicyConfig(policy, args.getConfig<Record<string, unknown>>());
 }
 
 /** A resource policy applying `rule` to each workload's pod template. */
@@ -114,12 +113,14 @@ export const noSecretsInConfigMaps: ResourceValidationPolicy = {
 export const loadBalancersOnlyWhereAsked: ResourceValidationPolicy = {
   name: "load-balancers-only-where-asked",
   description:
-    "A Service is of type LoadBalancer only where the environment model's serviceType asks for one.",
+    "A Service is of type LoadBalancer only where the pack config lists it (config: services, default none).",
   enforcementLevel: "mandatory",
+  configSchema: POLICY_CONFIG["load-balancers-only-where-asked"].json,
   validateResource: (args, report) => {
     const o = kubeObject(args.type, args.props);
     if (!o) return;
-    for (const v of loadBalancerViolations(o, namespaceModels().get(o.metadata.namespace ?? ""))) report(v);
+    const { services } = configOf("load-balancers-only-where-asked", args);
+    for (const v of loadBalancerViolations(o, services)) report(v);
   },
 };
 
@@ -137,11 +138,13 @@ export const podDisruptionBudgets: StackValidationPolicy = {
 export const networkPolicyCoverage: StackValidationPolicy = {
   name: "network-policy-coverage",
   description:
-    "Where the model asks for NetworkPolicies (or the stack has any), the namespace denies by default and every pod has a policy of its own with ingress and egress rules.",
+    "Where the pack config requires NetworkPolicies (config: required) or the stack has any, the namespace denies by default and every pod has a policy of its own with ingress and egress rules.",
   enforcementLevel: "mandatory",
+  configSchema: POLICY_CONFIG["network-policy-coverage"].json,
   validateStack: (args, report) => {
     const objects = stackObjects(args.resources);
-    const wanted = stackModel(objects)?.networkPolicies ?? objects.some((o) => o.kind === "NetworkPolicy");
+    const wanted =
+      configOf("network-policy-coverage", args).required || objects.some((o) => o.kind === "NetworkPolicy");
     if (!wanted) return;
     const seen = new Set<string>();
     for (const pod of podTemplates(objects))
@@ -152,23 +155,25 @@ export const networkPolicyCoverage: StackValidationPolicy = {
 export const meshDefaultDeny: StackValidationPolicy = {
   name: "mesh-default-deny",
   description:
-    "Where the model names a service mesh (or the namespace is injected), the namespace is injected, denies by default and demands mTLS, and no pod opts out of the mesh but the listed exemptions.",
+    "Where the pack config names a service mesh (config: mesh) or the namespace is injected, the namespace is injected, denies by default and demands mTLS, and no pod opts out of the mesh but the listed exemptions.",
   enforcementLevel: "mandatory",
+  configSchema: POLICY_CONFIG["mesh-default-deny"].json,
   validateStack: (args, report) => {
     const objects = stackObjects(args.resources);
-    for (const v of meshViolations(objects, stackModel(objects)?.mesh ?? "none")) report(v);
+    for (const v of meshViolations(objects, configOf("mesh-default-deny", args).mesh)) report(v);
   },
 };
 
 export const protectProdData: StackValidationPolicy = {
   name: "protect-prod-data",
   description:
-    "Where the model sets protectData, every data-bearing resource (Namespace, PVC, StatefulSet, CloudNativePG Cluster and ObjectStore, operator Helm releases) is protected.",
+    "Where the pack config sets protectData, every data-bearing resource (Namespace, PVC, StatefulSet, CloudNativePG Cluster and ObjectStore, operator Helm releases) is protected.",
   enforcementLevel: "mandatory",
+  configSchema: POLICY_CONFIG["protect-prod-data"].json,
   validateStack: (args, report) => {
-    const model = stackModel(stackObjects(args.resources));
+    const { protectData } = configOf("protect-prod-data", args);
     const resources = args.resources.map((r) => ({ type: r.type, name: r.name, protect: r.opts.protect }));
-    for (const v of protectViolations(resources, model?.protectData ?? false)) report(v);
+    for (const v of protectViolations(resources, protectData)) report(v);
   },
 };
 

@@ -7,6 +7,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import type { PackConfig } from "./config.js";
 
 /**
  * Test helpers in the manner of Pulumi's policy pack tests: build the validation args the engine
@@ -35,7 +36,16 @@ const urn = (r: TestResource) => `urn:pulumi:test::mcp-stack::${r.type}::${r.nam
 
 class NotApplicable extends Error {}
 
-export function resourceValidationArgs(r: TestResource): ResourceValidationArgs {
+/** What `--policy-pack-config` would hand the named policy: its section of the file, or nothing. */
+function configFor(config: PackConfig, policy: string): <T extends object>() => T {
+  const section = (config as Record<string, object | undefined>)[policy] ?? {};
+  return <T extends object>() => structuredClone(section) as T;
+}
+
+export function resourceValidationArgs(
+  r: TestResource,
+  getConfig: <T extends object>() => T = () => ({}) as never,
+): ResourceValidationArgs {
   return {
     type: r.type,
     name: r.name,
@@ -45,14 +55,17 @@ export function resourceValidationArgs(r: TestResource): ResourceValidationArgs 
     stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
-    getConfig: <T extends object>() => ({}) as T,
+    getConfig,
     notApplicable: (reason?: string): never => {
       throw new NotApplicable(reason);
     },
   };
 }
 
-export function stackValidationArgs(resources: readonly TestResource[]): StackValidationArgs {
+export function stackValidationArgs(
+  resources: readonly TestResource[],
+  getConfig: <T extends object>() => T = () => ({}) as never,
+): StackValidationArgs {
   const policyResources: PolicyResource[] = resources.map((r) => ({
     type: r.type,
     name: r.name,
@@ -67,7 +80,7 @@ export function stackValidationArgs(resources: readonly TestResource[]): StackVa
   return {
     resources: policyResources,
     stackTags: new Map(),
-    getConfig: <T extends object>() => ({}) as T,
+    getConfig,
     notApplicable: (reason?: string): never => {
       throw new NotApplicable(reason);
     },
@@ -84,22 +97,25 @@ async function collect(run: (report: ReportViolation) => unknown): Promise<strin
   return found;
 }
 
-/** The violations a resource policy reports for one resource. */
+/** The violations a resource policy reports for one resource, under a `--policy-pack-config` file. */
 export async function runResourcePolicy(
   policy: ResourceValidationPolicy,
   r: TestResource,
+  config: PackConfig = {},
 ): Promise<string[]> {
   const validations = [policy.validateResource ?? []].flat();
+  const args = resourceValidationArgs(r, configFor(config, policy.name));
   const out: string[] = [];
-  for (const validate of validations)
-    out.push(...(await collect((report) => validate(resourceValidationArgs(r), report))));
+  for (const validate of validations) out.push(...(await collect((report) => validate(args, report))));
   return out;
 }
 
-/** The violations a stack policy reports for a stack of resources. */
+/** The violations a stack policy reports for a stack of resources, under a `--policy-pack-config` file. */
 export async function runStackPolicy(
   policy: StackValidationPolicy,
   resources: readonly TestResource[],
+  config: PackConfig = {},
 ): Promise<string[]> {
-  return collect((report) => policy.validateStack(stackValidationArgs(resources), report));
+  const args = stackValidationArgs(resources, configFor(config, policy.name));
+  return collect((report) => policy.validateStack(args, report));
 }

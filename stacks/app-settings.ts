@@ -42,7 +42,6 @@ export function appEnvironment(
   placement: SettingsPlacement,
 ): Record<string, string> {
   const { logging, cache, observability: o, database: db, runtime: rt, llm } = env;
-  const ttl = env.derived.cacheTtlSeconds;
   const settings: Partial<Record<EnvName, string>> = {
     [ENV.LOG_LEVEL]: logging.level,
     [ENV.USE_JSON_LOGS]: flag(logging.json),
@@ -51,9 +50,6 @@ export function appEnvironment(
     [ENV.CACHE_BACKEND]: cache.backend,
     [ENV.CACHE_MAX_SIZE]: String(cache.maxSize),
     [ENV.CACHE_DEFAULT_TTL]: String(cache.defaultTtlSeconds),
-    [ENV.CACHE_EMBEDDING_TTL]: String(ttl.embedding),
-    [ENV.CACHE_SEARCH_TTL]: String(ttl.search),
-    [ENV.CACHE_RAG_TTL]: String(ttl.rag),
     [ENV.OTEL_SERVICE_NAME]: SERVICE_NAME,
     [ENV.OTEL_TRACES_SAMPLER]: o.sampler,
     [ENV.OTEL_TRACES_SAMPLER_ARG]: String(o.samplerArg),
@@ -80,6 +76,12 @@ export function appEnvironment(
     [ENV.APP_VERSION]: env.version,
   };
   const blank = placement.blankDisabledExporters === true;
+  // Only the per-type TTLs the model sets: the app falls back to CACHE_DEFAULT_TTL for the others, so
+  // the fallback lives in one place and CACHE_DEFAULT_TTL keeps its effect where the app runs.
+  const ttl = cache.ttlSeconds;
+  if (ttl.embedding !== undefined) settings[ENV.CACHE_EMBEDDING_TTL] = String(ttl.embedding);
+  if (ttl.search !== undefined) settings[ENV.CACHE_SEARCH_TTL] = String(ttl.search);
+  if (ttl.rag !== undefined) settings[ENV.CACHE_RAG_TTL] = String(ttl.rag);
   if (placement.logFile !== "") settings[ENV.LOG_FILE] = placement.logFile;
   if (placement.logFile !== "" && placement.logFileMaxBytes !== undefined)
     settings[ENV.LOG_FILE_MAX_BYTES] = String(placement.logFileMaxBytes);

@@ -33,6 +33,13 @@ export interface RegisteredResource {
   readonly options: RegisteredOptions;
 }
 
+/** A registration as its children name it: type token, logical name, parent URN ("" at the top). */
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string;
+}
+
 export interface MockRunOptions {
   /** Plain stack config (`mcp-stack:` prefix added); objects are stored as JSON like `--path` does. */
   readonly config?: Record<string, unknown>;
@@ -42,6 +49,8 @@ export interface MockRunOptions {
 
 export interface MockRunResult {
   readonly resources: readonly RegisteredResource[];
+  /** Every registration (components included) by the URN the engine answered with. */
+  readonly registrations: ReadonlyMap<string, Registration>;
   readonly outputs: Record<string, unknown>;
 }
 
@@ -80,7 +89,10 @@ interface RecordableMonitor {
  * wrapping the mock monitor: `mocks.newResource` sees inputs and provider only, and protect /
  * retainOnDelete are exactly what a test must see as Pulumi would.
  */
-export function recordOptions(into: Map<string, RegisteredOptions>): void {
+export function recordOptions(
+  into: Map<string, RegisteredOptions>,
+  urns: Map<string, Registration> = new Map(),
+): void {
   const monitor = (settings as unknown as { getMonitor(): RecordableMonitor | undefined }).getMonitor();
   if (!monitor || typeof monitor.registerResource !== "function")
     throw new Error("@pulumi/pulumi's mock monitor no longer has registerResource");
@@ -104,8 +116,28 @@ export function recordOptions(into: Map<string, RegisteredOptions>): void {
       ],
       dependencies: req.getDependenciesList(),
     });
-    return register(req, callback);
+    const registration = { type: req.getType(), name: req.getName(), parent: req.getParent() };
+    return register(req, (...args: unknown[]) => {
+      const urn = (args[1] as { getUrn?(): string } | undefined)?.getUrn?.();
+      if (urn) urns.set(urn, registration);
+      return callback(...args);
+    });
   };
+}
+
+/**
+ * The components a resource was created in, innermost first, each as `<type> <name>` (e.g.
+ * `mcp-stack:index:McpBackend mcp-backend`): what to grep for to find where an object comes from.
+ */
+export function componentChain(parent: string, registrations: ReadonlyMap<string, Registration>): string[] {
+  const chain: string[] = [];
+  for (let urn = parent; urn !== ""; ) {
+    const r = registrations.get(urn);
+    if (!r) throw new Error(`parent ${urn} was never registered`);
+    if (r.type !== "pulumi:pulumi:Stack") chain.push(`${r.type} ${r.name}`);
+    urn = r.parent;
+  }
+  return chain;
 }
 
 /** The address mocked LoadBalancer Services get (RFC 5737 documentation range). */
@@ -154,6 +186,7 @@ function computedOutputs(type: string, inputs: Record<string, unknown>): Record<
 export async function runUnderMocks(stack: string, options: MockRunOptions = {}): Promise<MockRunResult> {
   const resources: RegisteredResource[] = [];
   const sentOptions = new Map<string, RegisteredOptions>();
+  const registrations = new Map<string, Registration>();
   const noOptions: RegisteredOptions = {
     protect: false,
     retainOnDelete: false,
@@ -185,7 +218,7 @@ export async function runUnderMocks(stack: string, options: MockRunOptions = {})
     stack,
     false,
   );
-  recordOptions(sentOptions);
+  recordOptions(sentOptions, registrations);
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.config ?? {})) {
     if (v === undefined) continue;
@@ -206,5 +239,5 @@ export async function runUnderMocks(stack: string, options: MockRunOptions = {})
     });
   });
   await waitForRPCs();
-  return { resources, outputs };
+  return { resources, registrations, outputs };
 }

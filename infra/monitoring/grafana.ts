@@ -1,8 +1,6 @@
 import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR } from "../../monitoring/grafana/provisioning.js";
-import { grafanaProviderYaml } from "../../monitoring/render.js";
 import { componentOptions, componentType } from "../component-type.js";
 import { ANY, type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
@@ -40,6 +38,9 @@ export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 export const GRAFANA_ADMIN_PASSWORD_KEY = "admin-password";
 const PASSWORD_KEY = GRAFANA_ADMIN_PASSWORD_KEY;
 
+/** Grafana's provisioning root, where the datasources and the dashboard provider are mounted. */
+const PROVISIONING_DIR = "/etc/grafana/provisioning";
+
 /** Defaults of GrafanaArgs. */
 export const GRAFANA_DEFAULTS = {
   port: 3000,
@@ -72,6 +73,13 @@ export interface GrafanaArgs {
   readonly adminPasswordSecret?: SecretKeyRef;
   /** The datasources.yaml to provision, e.g. `grafanaDatasourcesYaml()` of mcp-stack/monitoring. */
   readonly datasources: string;
+  /**
+   * The dashboards.yaml to provision: the provider that loads the dashboard JSON from dashboardsDir,
+   * e.g. `grafanaProviderYaml()` of mcp-stack/monitoring.
+   */
+  readonly dashboardProvider: string;
+  /** The folder dashboardProvider loads dashboards from, where `dashboards` are mounted. */
+  readonly dashboardsDir: string;
   /** Dashboard JSON by file name, provisioned from one folder. Defaults to none. */
   readonly dashboards?: Record<string, string>;
   /** HTTP port of the UI and the Service. Defaults to 3000. */
@@ -122,7 +130,7 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
   const instance = args.instance ?? d.instance;
   const labels = monitoringLabels(name, imageTag(args.image), instance);
   const datasources = args.datasources;
-  const provider = grafanaProviderYaml();
+  const provider = args.dashboardProvider;
   const dashboards = args.dashboards ?? {};
   const password = adminPasswordRef(args);
   new kube.KubeConfigMap(chart, "provisioning", {
@@ -146,7 +154,7 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
         name: "GF_SECURITY_ADMIN_PASSWORD",
         valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } },
       },
-      { name: "GF_PATHS_PROVISIONING", value: GRAFANA_PROVISIONING_DIR },
+      { name: "GF_PATHS_PROVISIONING", value: PROVISIONING_DIR },
       // The NetworkPolicy blocks the internet anyway; these stop the attempts and their log noise.
       { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
       { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
@@ -176,11 +184,11 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
             ],
           },
         },
-        mountPath: GRAFANA_PROVISIONING_DIR,
+        mountPath: PROVISIONING_DIR,
       },
       {
         volume: { name: "dashboards", configMap: { name: `${name}-dashboards` } },
-        mountPath: GRAFANA_DASHBOARDS_DIR,
+        mountPath: args.dashboardsDir,
       },
       scratch("tmp", "/tmp", "64Mi"),
       // Logs go to the console (run.sh sets log.mode=console); the directory must still be writable.

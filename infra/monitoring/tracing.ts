@@ -1,7 +1,6 @@
 import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { otelCollectorYaml } from "../../monitoring/render.js";
 import { componentOptions, componentType } from "../component-type.js";
 import { ANY, type ClusterDns, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/flows.js";
 import { isPinnedImage } from "../k8s/kube.js";
@@ -18,7 +17,7 @@ import {
   tcpProbe,
 } from "./kube.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
-import { MONITORING_RESOURCES, mebibytes } from "./resources.js";
+import { MONITORING_RESOURCES } from "./resources.js";
 
 /**
  * jaegertracing/jaeger (v2) and otel/opentelemetry-collector-contrib both run as their images' own
@@ -31,7 +30,6 @@ export const OTEL_COLLECTOR_UID = 10001;
 export const JAEGER_DEFAULTS = { networkPolicies: true, instance: "jaeger" } as const;
 /** Defaults of OtelCollectorArgs. */
 export const OTEL_COLLECTOR_DEFAULTS = {
-  exportInsecure: false,
   networkPolicies: true,
   instance: "otel-collector",
 } as const;
@@ -77,8 +75,11 @@ export interface OtelCollectorArgs {
    * vendor); its port is what the NetworkPolicy opens for egress.
    */
   readonly exportEndpoint: string;
-  /** Export without TLS (a backend inside the cluster's network). Defaults to false. */
-  readonly exportInsecure?: boolean;
+  /**
+   * The collector's config.yaml, exporting to exportEndpoint within the collector's memory limit
+   * (MONITORING_RESOURCES.otelCollector), e.g. `otelCollectorYaml()` of mcp-stack/monitoring.
+   */
+  readonly config: string;
   /**
    * Add the collector's NetworkPolicy (ingress to OTLP from the app; egress to the export port and
    * DNS). Defaults to true.
@@ -178,10 +179,7 @@ export function otelCollectorObjects(args: OtelCollectorArgs): KubeObject[] {
   const o = S.otelCollector;
   const instance = args.instance ?? d.instance;
   const chart = newChart("otel-collector");
-  const config = otelCollectorYaml(
-    { exportEndpoint: args.exportEndpoint, exportInsecure: args.exportInsecure ?? d.exportInsecure },
-    mebibytes(MONITORING_RESOURCES.otelCollector.limits.memory),
-  );
+  const config = args.config;
   new kube.KubeConfigMap(chart, "config", {
     metadata: {
       name: `${o.name}-config`,

@@ -14,7 +14,6 @@ export * from "./availability.js";
 export * from "./config-maps.js";
 export * from "./exceptions.js";
 export * from "./mesh.js";
-export * from "./models.js";
 export * from "./network.js";
 export * from "./objects.js";
 export * from "./pods.js";

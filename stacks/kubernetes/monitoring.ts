@@ -18,7 +18,10 @@ import {
 import {
   alertmanagerYaml,
   dashboardJson,
+  GRAFANA_DASHBOARDS_DIR,
   grafanaDatasourcesYaml,
+  grafanaProviderYaml,
+  otelCollectorYaml,
   prometheusYaml,
   rulesYaml,
 } from "../../monitoring/index.js";
@@ -124,6 +127,8 @@ export function grafanaArgs(
       ? { adminPasswordSecret: { secretName: GRAFANA_ADMIN_SECRET, key: GRAFANA_ADMIN_PASSWORD_KEY } }
       : { adminPassword }),
     datasources: grafanaDatasourcesYaml(monitoredDeployment(env)),
+    dashboardProvider: grafanaProviderYaml(),
+    dashboardsDir: GRAFANA_DASHBOARDS_DIR,
     dashboards: { "mcp-backend-dashboard.json": dashboardJson() },
     port: env.grafana.port,
     storage: env.grafana.storage,
@@ -153,13 +158,14 @@ export function otelCollectorArgs(
   namespaceRef?: pulumi.Input<string>,
 ): OtelCollectorArgs {
   const c = env.jaeger.collector;
-  if (c.exportEndpoint === undefined) throw noTracingBackend(env);
+  const target = monitoredDeployment(env).otelCollector;
+  if (c.exportEndpoint === undefined || target === undefined) throw noTracingBackend(env);
   return {
     namespace: env.kubernetes.namespace,
     namespaceRef,
     image: c.image,
     exportEndpoint: c.exportEndpoint,
-    exportInsecure: c.exportInsecure,
+    config: otelCollectorYaml(target, target.memoryLimitMiB),
     networkPolicies: env.kubernetes.networkPolicies,
     dns: env.kubernetes.dns,
     instance: `otel-collector-${env.name}`,

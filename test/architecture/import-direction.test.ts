@@ -4,20 +4,28 @@ import { describe, expect, it } from "vitest";
 
 /**
  * The arrows of /work/shared/architecture.json that say "never", checked on import specifiers: the
- * building blocks know no stack or environment model, the model is pure data, the app knows no IaC
- * and takes shared names from the contract, and the contract imports nothing of ours.
+ * building blocks know no stack, environment model or monitoring code (they take its rendered output as
+ * Args), the model is pure data, a policy reads resources and pack config, never a model, the app
+ * knows no IaC and takes shared names from the contract, and the contract imports nothing of ours.
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const PARTS = ["contract", "app", "environments", "stacks", "infra", "monitoring"] as const;
+const PARTS = ["contract", "app", "environments", "stacks", "infra", "monitoring", "policy"] as const;
 type Part = (typeof PARTS)[number];
 
 const NEVER: Record<Part, readonly Part[]> = {
   contract: ["app", "environments", "stacks", "infra", "monitoring"],
   app: ["stacks", "infra", "environments", "monitoring"],
   environments: ["infra", "stacks"],
-  infra: ["stacks", "environments"],
+  infra: ["stacks", "environments", "monitoring"],
   monitoring: ["stacks", "environments"],
+  policy: ["environments", "stacks"],
   stacks: [],
+};
+
+/** Every `never` arrow of the reference design, by its parts' names there. */
+const DESIGN = JSON.parse(readFileSync("/work/shared/architecture.json", "utf8")) as {
+  parts: Record<string, { is: string[] }>;
+  never: [from: string, to: string, why: string][];
 };
 
 function sources(dir: string): string[] {
@@ -54,6 +62,14 @@ describe("import direction", () => {
         .map((i) => ({ file, edge: `${file} -> ${i.specifier}` })),
     );
     expect(bad.map((b) => b.edge)).toEqual([]);
+  });
+
+  it("checks every never arrow of the reference design", () => {
+    const part = (name: string) => DESIGN.parts[name]?.is[0]?.replace(/\/$/, "") as Part;
+    const missing = DESIGN.never
+      .filter(([from, to]) => !NEVER[part(from)]?.includes(part(to)))
+      .map(([from, to]) => `${from} -> ${to}`);
+    expect(missing).toEqual([]);
   });
 
   it("the contract imports nothing at all besides its own files", () => {

@@ -89,7 +89,13 @@ describe("staging under the real engines", { timeout: 20 * 60_000 }, () => {
   });
 
   it("the CrossGuard pack runs in the engine and passes", async () => {
-    const run = await d.pulumi(["preview", "--policy-pack", "policy"]);
+    const run = await d.pulumi([
+      "preview",
+      "--policy-pack",
+      "policy",
+      "--policy-pack-config",
+      "policy/config/staging.json",
+    ]);
     expect(run.code, explain(run)).toBe(0);
     expect(run.stdout).toMatch(/mcp-stack/);
   });

@@ -22,11 +22,6 @@ describe("derived values", () => {
     expect(odd.derived.postgres).toEqual({ sharedBuffers: "250MB", effectiveCacheSize: "750MB" });
   });
 
-  it("fall back to CACHE_DEFAULT_TTL for per-type TTLs the environment does not set", () => {
-    const env = resolveEnvironment("staging", { cache: { ttlSeconds: { rag: 60 } } });
-    expect(env.derived.cacheTtlSeconds).toEqual({ embedding: 1800, search: 1800, rag: 60 });
-  });
-
   it("count connections with the rollout surge, both pools of every worker", () => {
     const b = resolveEnvironment("prod").derived.connections;
     // (20 + 1 surge) pods × 4 workers × (20 + 40), once to the primary and once to the replica.

@@ -197,6 +197,8 @@ const CASES: [string, (name: string) => unknown, string[]][] = [
         namespace: "ns",
         image: "grafana/grafana:12.1.0",
         datasources: "apiVersion: 1",
+        dashboardProvider: "apiVersion: 1",
+        dashboardsDir: "/etc/grafana/dashboards",
         storage: "1Gi",
       }),
     ["adminPassword"],
@@ -205,7 +207,12 @@ const CASES: [string, (name: string) => unknown, string[]][] = [
   [
     "OtelCollector",
     (n) =>
-      new OtelCollector(n, { namespace: "ns", image: "otel/collector:0.117.0", exportEndpoint: "tempo" }),
+      new OtelCollector(n, {
+        namespace: "ns",
+        image: "otel/collector:0.117.0",
+        exportEndpoint: "tempo",
+        config: "receivers: {}",
+      }),
     ["exportEndpoint"],
   ],
   [

@@ -225,6 +225,8 @@ describe("the Pulumi component package", () => {
       adminPassword: "input string?",
       adminPasswordSecret: "SecretKeyRef?",
       datasources: "string",
+      dashboardProvider: "string",
+      dashboardsDir: "string",
       dashboards: "{}string?",
       port: "number?",
       storage: "string",
@@ -234,7 +236,14 @@ describe("the Pulumi component package", () => {
       jaegerEgress: "boolean?",
       instance: "string?",
     });
-    expect(r.requiredInputs).toEqual(["datasources", "image", "namespace", "storage"]);
+    expect(r.requiredInputs).toEqual([
+      "dashboardProvider",
+      "dashboardsDir",
+      "datasources",
+      "image",
+      "namespace",
+      "storage",
+    ]);
     expect(compactAll(r.properties, true)).toEqual({ url: "string" });
     expect(r.inputProperties.adminPasswordSecret?.description).toContain("Exactly one of adminPassword and");
   });
@@ -272,14 +281,14 @@ describe("the Pulumi component package", () => {
       namespaceRef: "input string?",
       image: "string",
       exportEndpoint: "string",
-      exportInsecure: "boolean?",
+      config: "string",
       networkPolicies: "boolean?",
       dns: "ClusterDns?",
       instance: "string?",
     });
-    expect(o.requiredInputs).toEqual(["exportEndpoint", "image", "namespace"]);
+    expect(o.requiredInputs).toEqual(["config", "exportEndpoint", "image", "namespace"]);
     expect(compactAll(o.properties, true)).toEqual({ otlpEndpoint: "string" });
-    expect(o.inputProperties.exportInsecure?.description).toContain("Defaults to false");
+    expect(o.inputProperties.config?.description).toContain("otelCollectorYaml()");
   });
 
   it("infers NetworkPolicies' inputs and outputs: the flow model as plain types", () => {

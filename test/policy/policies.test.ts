@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../../environments/index.js";
+import { type PackConfig, parsePolicyConfig } from "../../policy/config.js";
 import {
   loadBalancersOnlyWhereAsked,
   meshDefaultDeny,
@@ -16,12 +19,17 @@ import {
   workloadConventions,
 } from "../../policy/policies.js";
 import { runResourcePolicy, runStackPolicy, type TestResource } from "../../policy/testing.js";
+import { stalePolicyConfigs } from "../../scripts/policy-config.js";
+import { overrideConfig } from "../../scripts/render-cli.js";
 import { placeholderSecrets, RENDER_CONFIG, unwrapSecrets } from "../../stacks/kubernetes/render.js";
 import { runUnderMocks } from "../../stacks/mock-run.js";
 
 /** Every resource the program registers for an environment, as the engine would hand them to the pack. */
-async function stackResources(env: EnvironmentName): Promise<TestResource[]> {
-  const run = await runUnderMocks(env, { config: RENDER_CONFIG[env], secrets: placeholderSecrets() });
+async function stackResources(
+  env: EnvironmentName,
+  config: Record<string, unknown> = RENDER_CONFIG[env],
+): Promise<TestResource[]> {
+  const run = await runUnderMocks(env, { config, secrets: placeholderSecrets() });
   return run.resources.map((r) => ({
     type: r.type,
     name: r.name,
@@ -33,15 +41,19 @@ async function stackResources(env: EnvironmentName): Promise<TestResource[]> {
 const isResourcePolicy = (p: unknown): p is ResourceValidationPolicy =>
   typeof (p as ResourceValidationPolicy).validateResource !== "undefined";
 
-async function allViolations(resources: readonly TestResource[]): Promise<string[]> {
+/** The committed `--policy-pack-config` file of an environment, as `pulumi preview` would read it. */
+const packConfig = (env: EnvironmentName): PackConfig =>
+  JSON.parse(readFileSync(join(import.meta.dirname, "../../policy/config", `${env}.json`), "utf8"));
+
+async function allViolations(resources: readonly TestResource[], config: PackConfig): Promise<string[]> {
   const out: string[] = [];
   for (const policy of POLICIES) {
     if (isResourcePolicy(policy))
       for (const r of resources)
-        out.push(...(await runResourcePolicy(policy, r)).map((v) => `${policy.name}: ${v}`));
+        out.push(...(await runResourcePolicy(policy, r, config)).map((v) => `${policy.name}: ${v}`));
     else
       out.push(
-        ...(await runStackPolicy(policy as StackValidationPolicy, resources)).map(
+        ...(await runStackPolicy(policy as StackValidationPolicy, resources, config)).map(
           (v) => `${policy.name}: ${v}`,
         ),
       );
@@ -69,7 +81,35 @@ const app = () => find("prod", DEPLOYMENT, "mcp-backend");
 
 describe("the policy pack over every environment", () => {
   it.each(ENVIRONMENT_NAMES)("finds no mandatory violation in %s", async (env) => {
-    expect(await allViolations(stacks.get(env)!)).toEqual([]);
+    expect(await allViolations(stacks.get(env)!, packConfig(env))).toEqual([]);
+  });
+
+  it("catches a --set override that breaks what the environment's pack config declares", async () => {
+    // Moved to another namespace and unprotected: the pack judges by its config, not by a namespace it
+    // would look up in a model, so the override cannot slip past it.
+    const sets = [
+      ["kubernetes.namespace", "production-b"],
+      ["kubernetes.protectData", "false"],
+    ] as const;
+    const resources = await stackResources("prod", overrideConfig("prod", sets));
+    const found = await allViolations(resources, packConfig("prod"));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((v) => v.startsWith("protect-prod-data: "))).toBe(true);
+    expect(found).toContain(
+      "protect-prod-data: kubernetes:core/v1:Namespace production-b: data-bearing and not protected",
+    );
+  });
+
+  it("rejects a pack config with an unknown or mistyped key, naming it", () => {
+    expect(() => parsePolicyConfig("protect-prod-data", { protectdata: true })).toThrow(
+      /protect-prod-data: Unrecognized key: "protectdata"/,
+    );
+    expect(() => parsePolicyConfig("mesh-default-deny", { mesh: "consul" })).toThrow(
+      /mesh-default-deny\.mesh/,
+    );
+    expect(parsePolicyConfig("mesh-default-deny", { enforcementLevel: "advisory" })).toEqual({
+      mesh: "none",
+    });
   });
 
   it("declares every policy mandatory, named and described", () => {
@@ -160,11 +200,15 @@ describe("each policy passes a good resource and reports a bad one", () => {
   it("load-balancers-only-where-asked: prod's app may, staging's may not", async () => {
     const svc = find("prod", "kubernetes:core/v1:Service", "mcp-backend");
     expect((svc.props.spec as { type: string }).type).toBe("LoadBalancer");
-    expect(await runResourcePolicy(loadBalancersOnlyWhereAsked, svc)).toEqual([]);
+    expect(await runResourcePolicy(loadBalancersOnlyWhereAsked, svc, packConfig("prod"))).toEqual([]);
+    // Without a config file, no Service may be a LoadBalancer.
+    expect(await runResourcePolicy(loadBalancersOnlyWhereAsked, svc)).toEqual([
+      "service/mcp-backend: type LoadBalancer in production, where the pack config allows none",
+    ]);
     const staging = find("staging", "kubernetes:core/v1:Service", "mcp-backend");
     (staging.props.spec as { type: string }).type = "LoadBalancer";
-    expect(await runResourcePolicy(loadBalancersOnlyWhereAsked, staging)).toEqual([
-      "service/mcp-backend: type LoadBalancer in staging, where the model asks for none",
+    expect(await runResourcePolicy(loadBalancersOnlyWhereAsked, staging, packConfig("staging"))).toEqual([
+      "service/mcp-backend: type LoadBalancer in staging, where the pack config allows none",
     ]);
   });
 
@@ -186,22 +230,22 @@ describe("each policy passes a good resource and reports a bad one", () => {
   });
 
   it("network-policy-coverage: a pod whose own policy is gone; dev (no policies asked) passes", async () => {
-    expect(await runStackPolicy(networkPolicyCoverage, stacks.get("dev")!)).toEqual([]);
+    expect(await runStackPolicy(networkPolicyCoverage, stacks.get("dev")!, packConfig("dev"))).toEqual([]);
     const prod = stacks.get("prod")!;
-    expect(await runStackPolicy(networkPolicyCoverage, prod)).toEqual([]);
+    expect(await runStackPolicy(networkPolicyCoverage, prod, packConfig("prod"))).toEqual([]);
     const without = prod.filter(
       (r) =>
         !(r.type.endsWith("NetworkPolicy") && (r.props.metadata as { name: string }).name === "mcp-backend"),
     );
-    expect(await runStackPolicy(networkPolicyCoverage, without)).toEqual([
+    expect(await runStackPolicy(networkPolicyCoverage, without, packConfig("prod"))).toEqual([
       "deployment/mcp-backend: no NetworkPolicy with both Ingress and Egress selects it",
     ]);
   });
 
   it("mesh-default-deny: prod (Linkerd) passes; a relaxed default, an opted-out pod and no injection fail", async () => {
-    expect(await runStackPolicy(meshDefaultDeny, stacks.get("staging")!)).toEqual([]);
+    expect(await runStackPolicy(meshDefaultDeny, stacks.get("staging")!, packConfig("staging"))).toEqual([]);
     const prod = structuredClone(stacks.get("prod")!);
-    expect(await runStackPolicy(meshDefaultDeny, prod)).toEqual([]);
+    expect(await runStackPolicy(meshDefaultDeny, prod, packConfig("prod"))).toEqual([]);
     const ns = prod.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
     const annotations = (ns.props.metadata as { annotations: Record<string, string> }).annotations;
     annotations["config.linkerd.io/default-inbound-policy"] = "all-unauthenticated";
@@ -213,24 +257,30 @@ describe("each policy passes a good resource and reports a bad one", () => {
     const template = (redis.props.spec as { template: { metadata: { annotations: Record<string, string> } } })
       .template.metadata;
     template.annotations["linkerd.io/inject"] = "disabled";
-    expect(await runStackPolicy(meshDefaultDeny, prod)).toEqual([
+    expect(await runStackPolicy(meshDefaultDeny, prod, packConfig("prod"))).toEqual([
       "namespace production: Linkerd's default inbound policy is not deny",
       "statefulset/redis: opts out of the mesh",
     ]);
     delete annotations["linkerd.io/inject"];
-    expect(await runStackPolicy(meshDefaultDeny, prod)).toEqual([
+    expect(await runStackPolicy(meshDefaultDeny, prod, packConfig("prod"))).toEqual([
       "namespace production: the model asks for mesh linkerd, but it is not injected",
     ]);
   });
 
   it("protect-prod-data: an unprotected prod PVC; staging needs none", async () => {
-    expect(await runStackPolicy(protectProdData, stacks.get("staging")!)).toEqual([]);
+    expect(await runStackPolicy(protectProdData, stacks.get("staging")!, packConfig("staging"))).toEqual([]);
     const prod = structuredClone(stacks.get("prod")!);
-    expect(await runStackPolicy(protectProdData, prod)).toEqual([]);
+    expect(await runStackPolicy(protectProdData, prod, packConfig("prod"))).toEqual([]);
     const pvc = prod.find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim")!;
     const unprotected = prod.map((r) => (r === pvc ? { ...r, protect: false } : r));
-    expect(await runStackPolicy(protectProdData, unprotected)).toEqual([
+    expect(await runStackPolicy(protectProdData, unprotected, packConfig("prod"))).toEqual([
       `kubernetes:core/v1:PersistentVolumeClaim ${pvc.name}: data-bearing and not protected`,
     ]);
+  });
+});
+
+describe("policy/config/<env>.json", () => {
+  it("say what the models declare (npm run generate:policy-config when stale)", () => {
+    expect(stalePolicyConfigs()).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ const minimal: GrafanaArgs = {
   image: "grafana/grafana:12.1.0",
   adminPassword: "s3cret",
   datasources: "apiVersion: 1\ndatasources: []\n",
+  dashboardProvider: "apiVersion: 1\nproviders: []\n",
+  dashboardsDir: "/srv/dashboards",
   storage: "1Gi",
 };
 

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -68,5 +69,36 @@ describe("render secret masking", () => {
     const problems = staleFiles(RENDERED_DIR, "prod", fresh);
     expect(problems).toContain("prod/deployment-x.yaml is missing");
     expect(problems).toContain("prod/deployment-mcp-backend.yaml is stale (no longer rendered)");
+  });
+});
+
+describe("every rendered file names its origin", () => {
+  const ROOT = join(import.meta.dirname, "..", "..", "..");
+  const sources = readdirSync(join(ROOT, "infra"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(join(ROOT, "infra", f), "utf8"))
+    .join("\n");
+
+  it.each(ENVIRONMENT_NAMES)("%s: the component chain, each a class a grep finds in infra/", async (env) => {
+    const files = await renderEnvironment(env);
+    const unfound: string[] = [];
+    for (const [name, text] of files) {
+      const made = /^# Made by: (.+)$/m.exec(text)?.[1];
+      expect(made, name).toMatch(/^mcp-stack:index:\w+ \S+/);
+      expect(text, name).toMatch(/^# Pulumi resource: kubernetes:\S+ \S+$/m);
+      for (const link of made!.split(" < ")) {
+        const cls = /^mcp-stack:index:(\w+) /.exec(link)?.[1];
+        if (!cls || !new RegExp(`class ${cls}\\b`).test(sources)) unfound.push(`${name}: ${link}`);
+      }
+    }
+    expect(unfound).toEqual([]);
+  });
+
+  it("the app's Deployment names McpBackend mcp-backend in prod's namespace", async () => {
+    const text = (await renderEnvironment("prod")).get("deployment-mcp-backend.yaml")!;
+    expect(text.split("\n").slice(1, 3)).toEqual([
+      "# Pulumi resource: kubernetes:apps/v1:Deployment deployment/mcp-backend",
+      "# Made by: mcp-stack:index:McpBackend mcp-backend < mcp-stack:index:EnvironmentNamespace production",
+    ]);
   });
 });
