@@ -114,6 +114,7 @@ describe("the Pulumi component package", () => {
       pdbMinAvailable: "number?",
       config: "{}string?",
       secretEnv: "{}SecretKeyRef?",
+      secretFiles: "{}SecretKeyRef?",
       secretVersion: "input string?",
       podAnnotations: "{}string?",
       writablePaths: "string[]?",
