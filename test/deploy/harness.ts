@@ -52,11 +52,23 @@ export interface Deployment {
   readonly secrets: Map<string, string>;
   /** Everything the CLI printed, in order. */
   readonly transcript: Run[];
+  /** The environment every CLI run gets (PATH with the engines, the backend, the passphrase). */
+  readonly env: NodeJS.ProcessEnv;
   pulumi(args: readonly string[], options?: { timeoutMs?: number }): Promise<Run>;
+  /** Starts a CLI run and hands back its process: the fault tests kill it mid-way. */
+  start(args: readonly string[], options?: { timeoutMs?: number }): RunningPulumi;
   /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
   set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
   kubectl(args: readonly string[], input?: string): string;
   dispose(): Promise<void>;
+}
+
+/** A CLI run in progress; its plugins (language host, program, provider) share its process group. */
+export interface RunningPulumi {
+  readonly pid: number;
+  /** What it printed so far. */
+  output(): string;
+  readonly done: Promise<Run>;
 }
 
 export const PROJECT = "mcp-stack";
@@ -100,31 +112,44 @@ export async function startDeployment(stack: string): Promise<Deployment> {
     // No ambient cluster: the stack must reach the one its config names, and nothing else.
     KUBECONFIG: join(root, "no-kubeconfig"),
     NO_COLOR: "1",
+    // WORKAROUND, remove when main has our own Node.js language host (engines/language-nodejs): the host
+    // built today (sdk/v3 3.66.0) ignores Pulumi.yaml's `nodeargs`, so the program's node gets them here.
+    NODE_OPTIONS: "--conditions=@mcp-stack/source --import tsx",
   };
   mkdirSync(join(root, "state"));
   const transcript: Run[] = [];
   const secrets = new Map<string, string>();
 
-  const pulumi = (args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(enginePath("pulumi"), [...args, "--non-interactive"], { cwd: project, env });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => {
-        stdout += c.toString("utf8");
-      });
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString("utf8");
-      });
+  const start = (args: readonly string[], options: { timeoutMs?: number } = {}): RunningPulumi => {
+    // A process group of its own: a fault test kills the CLI alone with SIGKILL, then what it left.
+    const child = spawn(enginePath("pulumi"), [...args, "--non-interactive"], {
+      cwd: project,
+      env,
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    const done = new Promise<Run>((resolve, reject) => {
       const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 15 * 60_000);
       child.on("error", reject);
-      child.on("close", (code) => {
+      child.on("close", (code, signal) => {
         clearTimeout(timer);
-        const run = { args, code: code ?? -1, stdout, stderr };
+        const run = { args, code: code ?? (signal ? -1 : 0), stdout, stderr };
         transcript.push(run);
         resolve(run);
       });
     });
+    if (!child.pid) throw new Error(`could not start ${enginePath("pulumi")}`);
+    return { pid: child.pid, output: () => `${stdout}\n${stderr}`, done };
+  };
+  const pulumi = (args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> =>
+    start(args, options).done;
 
   const deployment: Deployment = {
     stack,
@@ -132,7 +157,9 @@ export async function startDeployment(stack: string): Promise<Deployment> {
     project,
     secrets,
     transcript,
+    env,
     pulumi,
+    start,
     async set(key, value, options = {}) {
       const args = [
         "config",
