@@ -54,13 +54,19 @@ export interface Deployment {
   readonly transcript: Run[];
   /** The environment every CLI run gets (PATH with the engines, the backend, the passphrase). */
   readonly env: NodeJS.ProcessEnv;
-  pulumi(args: readonly string[], options?: { timeoutMs?: number }): Promise<Run>;
+  pulumi(args: readonly string[], options?: RunOptions): Promise<Run>;
   /** Starts a CLI run and hands back its process: the fault tests kill it mid-way. */
-  start(args: readonly string[], options?: { timeoutMs?: number }): RunningPulumi;
+  start(args: readonly string[], options?: RunOptions): RunningPulumi;
   /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
   set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
   kubectl(args: readonly string[], input?: string): string;
   dispose(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly timeoutMs?: number;
+  /** Added to the environment of this run only. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A CLI run in progress; its plugins (language host, program, provider) share its process group. */
@@ -120,11 +126,11 @@ export async function startDeployment(stack: string): Promise<Deployment> {
   const transcript: Run[] = [];
   const secrets = new Map<string, string>();
 
-  const start = (args: readonly string[], options: { timeoutMs?: number } = {}): RunningPulumi => {
+  const start = (args: readonly string[], options: RunOptions = {}): RunningPulumi => {
     // A process group of its own: a fault test kills the CLI alone with SIGKILL, then what it left.
     const child = spawn(enginePath("pulumi"), [...args, "--non-interactive"], {
       cwd: project,
-      env,
+      env: { ...env, ...options.env },
       detached: true,
     });
     let stdout = "";
@@ -148,7 +154,7 @@ export async function startDeployment(stack: string): Promise<Deployment> {
     if (!child.pid) throw new Error(`could not start ${enginePath("pulumi")}`);
     return { pid: child.pid, output: () => `${stdout}\n${stderr}`, done };
   };
-  const pulumi = (args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> =>
+  const pulumi = (args: readonly string[], options: RunOptions = {}): Promise<Run> =>
     start(args, options).done;
 
   const deployment: Deployment = {
