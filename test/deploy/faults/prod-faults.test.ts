@@ -46,6 +46,8 @@ describe(`prod's first deploy survives kill -9 (FAULTS_SEED=${seed})`, { timeout
     const r = await killAndRecover(o, point!.afterCreated, point!.jitterMs);
     expect(r.finishedFirst, "the kill landed inside the update").toBe(false);
     expect(r.recover.code, explain(r.recover)).toBe(0);
+    // kill -9 always leaves the killed run's lock: the recovery had to find its process gone and remove it.
+    expect(r.recover.stderr).toMatch(/removed 1 stale lock/);
     expect(r.up.code, explain(r.up)).toBe(0);
     expect(r.dataTouched).toEqual([]);
     const verdict = compare(clean.snapshot, r.final);
