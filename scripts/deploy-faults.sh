@@ -7,6 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/with-node.sh
 npm run -s engines >&2 || exit 1
+# Each run appends its figure as it ends (test/deploy/faults/figures.ts); a new suite starts empty.
+rm -f "${FAULTS_FIGURES:-${TMPDIR:-/tmp}/mcp-deploy-faults/figures.jsonl}"
 npx vitest run --config vitest.faults.config.ts
 status=$?
 FAULTS_STATUS=$status node --import ./scripts/loader/register.ts test/deploy/faults/write-doc.ts

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { recordFigure, resetFigures, SCENARIOS } from "./figures.js";
+import type { Run } from "../harness.js";
+import { recordFigure, SCENARIOS } from "./figures.js";
 import type { Snapshot, Verdict } from "./inventory.js";
 import { faultSeed, killPoints } from "./points.js";
 import {
@@ -48,12 +49,34 @@ const counts = (v: Verdict) => ({
   duplicates: v.duplicates.length,
 });
 
-resetFigures();
+const log = (line: string) => console.error(`faults: ${line}`);
+const lastError = (run: Run) =>
+  `${run.stdout}\n${run.stderr}`
+    .split("\n")
+    .filter((l) => /error:/.test(l))
+    .at(-1)
+    ?.trim()
+    .slice(0, 200) ?? "no error line";
+const failures: string[] = [];
+/** A run that threw is a figure too: not converged, with what it threw. */
+function failed(stack: StackName, scenario: 1 | 2, what: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  failures.push(`${stack} ${what}: ${message}`);
+  recordFigure({
+    stack,
+    scenario,
+    converged: false,
+    orphans: 0,
+    duplicates: 0,
+    dataTouched: 0,
+    note: `${what} threw: ${message.split("\n")[0]!.slice(0, 200)}`,
+    seed,
+  });
+}
 
 describe(`deploys survive faults (FAULTS_SEED=${seed})`, () => {
   for (const stack of stacks) {
-    it(`${stack}: ${SCENARIOS[3]}; ${SCENARIOS[5]}; ${SCENARIOS[4]}; then ${SCENARIOS[2]} and ${SCENARIOS[1]}`, async () => {
-      const failures: string[] = [];
+    it(`${stack}: ${SCENARIOS[3]}; ${SCENARIOS[5]}; ${SCENARIOS[4]}; then ${SCENARIOS[1]} and ${SCENARIOS[2]}`, async () => {
       const withinBudget = budgetFrom(Date.now());
       const o = await openStack(stack);
       let creates: number;
@@ -82,7 +105,7 @@ describe(`deploys survive faults (FAULTS_SEED=${seed})`, () => {
           seed,
         });
         if (!handOk || !handVerdict.converged)
-          failures.push(`hand change: ${JSON.stringify({ hand: hand.restored, handVerdict })}`);
+          failures.push(`${stack} hand change: ${JSON.stringify({ hand: hand.restored, handVerdict })}`);
 
         const bad = await badConfig(o);
         const badVerdict = compare(clean, bad.final);
@@ -98,7 +121,9 @@ describe(`deploys survive faults (FAULTS_SEED=${seed})`, () => {
           seed,
         });
         if (!named || bad.touched || bad.changed.length || !badVerdict.converged)
-          failures.push(`bad config: ${JSON.stringify({ named, changed: bad.changed, badVerdict })}`);
+          failures.push(
+            `${stack} bad config: ${JSON.stringify({ named, changed: bad.changed, badVerdict })}`,
+          );
 
         const two = await concurrentUps(o);
         const twoVerdict = compare(clean, two.final);
@@ -113,35 +138,14 @@ describe(`deploys survive faults (FAULTS_SEED=${seed})`, () => {
           seed,
         });
         if (!refused || two.secondTouched || !twoVerdict.converged)
-          failures.push(`two ups: ${JSON.stringify({ refused, twoVerdict })}`);
+          failures.push(`${stack} two ups: ${JSON.stringify({ refused, twoVerdict })}`);
       } finally {
         await o.close();
       }
 
-      for (let i = 0; i < RESTARTS && withinBudget(); i++) {
-        const r = await openStack(stack);
-        try {
-          const at = Math.max(1, Math.floor(((i + 1) * creates) / (RESTARTS + 1)));
-          const out = await restartDuringUp(r, at, 3000);
-          const v = compare(clean, out.final);
-          recordFigure({
-            stack,
-            scenario: 2,
-            ...counts(v),
-            converged: v.converged && out.up.code === 0,
-            dataTouched: out.dataTouched.length,
-            note: `restarted after ${at} creates; the interrupted up exited ${out.during.code}; pending operations after it: ${out.pendingAfter}`,
-            seed,
-          });
-          if (!v.converged || out.up.code !== 0 || out.dataTouched.length)
-            failures.push(`restart ${i + 1}: ${JSON.stringify(v)}`);
-        } finally {
-          await r.close();
-        }
-      }
-
       for (const [i, point] of killPoints(creates, POINTS, seed + 1).entries()) {
         if (!withinBudget()) break;
+        log(`${stack}: kill point ${i + 1} of ${POINTS}, after ${point.afterCreated} of ${creates} creates`);
         const k = await openStack(stack);
         try {
           const out = await killAndRecover(k, point.afterCreated, point.jitterMs);
@@ -158,13 +162,40 @@ describe(`deploys survive faults (FAULTS_SEED=${seed})`, () => {
           });
           if (!ok || out.dataTouched.length)
             failures.push(
-              `kill ${i + 1}: ${JSON.stringify({ v, recover: out.recover.stderr.slice(-2000), up: out.up.stderr.slice(-2000) })}`,
+              `${stack} kill ${i + 1}: ${JSON.stringify({ v, recover: out.recover.stderr.slice(-2000), up: out.up.stderr.slice(-2000) })}`,
             );
+        } catch (error) {
+          failed(stack, 1, `kill point ${i + 1}`, error);
         } finally {
           await k.close();
         }
       }
-      expect(failures).toEqual([]);
+      for (let i = 0; i < RESTARTS && withinBudget(); i++) {
+        log(`${stack}: restart ${i + 1} of ${RESTARTS}`);
+        const r = await openStack(stack);
+        try {
+          const at = Math.max(1, Math.floor(((i + 1) * creates) / (RESTARTS + 1)));
+          const out = await restartDuringUp(r, at, 3000);
+          const v = compare(clean, out.final);
+          recordFigure({
+            stack,
+            scenario: 2,
+            ...counts(v),
+            converged: v.converged && out.up.code === 0,
+            dataTouched: out.dataTouched.length,
+            note: `restarted after ${at} creates; the interrupted up exited ${out.during.code}${out.during.code ? ` (${lastError(out.during)})` : ""}; pending operations after it: ${out.pendingAfter}`,
+            seed,
+          });
+          if (!v.converged || out.up.code !== 0 || out.dataTouched.length)
+            failures.push(`${stack} restart ${i + 1}: ${JSON.stringify(v)}`);
+        } catch (error) {
+          failed(stack, 2, `restart ${i + 1}`, error);
+        } finally {
+          await r.close();
+        }
+      }
+
+      expect(failures.filter((f) => f.startsWith(stack))).toEqual([]);
     });
   }
 });

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { z } from "zod";
@@ -30,10 +30,6 @@ export type FaultFigure = z.infer<typeof figure>;
 
 export function figuresFile(env: NodeJS.ProcessEnv = process.env): string {
   return env.FAULTS_FIGURES || join(tmpdir(), "mcp-deploy-faults", "figures.jsonl");
-}
-
-export function resetFigures(): void {
-  rmSync(figuresFile(), { force: true });
 }
 
 export function recordFigure(f: FaultFigure): void {
