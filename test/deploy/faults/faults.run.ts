@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Run } from "../harness.js";
 import { recordFigure, SCENARIOS } from "./figures.js";
 import type { Snapshot, Verdict } from "./inventory.js";
-import { faultSeed, killPoints } from "./points.js";
+import { faultSeed, killPoints, spreadOrder } from "./points.js";
 import {
   badConfig,
   cleanUp,
@@ -143,7 +143,8 @@ describe(`deploys survive faults (FAULTS_SEED=${seed})`, () => {
         await o.close();
       }
 
-      for (const [i, point] of killPoints(creates, POINTS, seed + 1).entries()) {
+      const points = killPoints(creates, POINTS, seed + 1).map((point, i) => ({ ...point, i }));
+      for (const { i, ...point } of spreadOrder(points)) {
         if (!withinBudget()) break;
         log(`${stack}: kill point ${i + 1} of ${POINTS}, after ${point.afterCreated} of ${creates} creates`);
         const k = await openStack(stack);

@@ -43,3 +43,22 @@ export function killPoints(creates: number, count: number, seed: number): KillPo
     };
   });
 }
+
+/**
+ * The order the long run visits the points in: first, last, middle, then the middles of what is left,
+ * so a run its time budget stops early has still covered the update from start to end.
+ */
+export function spreadOrder<T>(items: readonly T[]): T[] {
+  const order: number[] = [];
+  const queue: [number, number][] = [[0, items.length - 1]];
+  if (items.length > 1) order.push(0, items.length - 1);
+  else if (items.length === 1) order.push(0);
+  while (queue.length) {
+    const [low, high] = queue.shift()!;
+    if (high - low < 2) continue;
+    const mid = Math.floor((low + high) / 2);
+    order.push(mid);
+    queue.push([low, mid], [mid, high]);
+  }
+  return order.map((i) => items[i]!);
+}
