@@ -45,6 +45,8 @@ export interface ClusterState {
   readonly kubernetesVersion: string;
   readonly ports: Readonly<Record<"etcdClient" | "etcdPeer" | "apiserver" | "kwok", number>>;
   readonly processes: Partial<Record<Component, ProcessRecord>>;
+  /** How each process was started, so `restart` brings it back with the same flags, ports and data. */
+  readonly commands?: Partial<Record<Component, { readonly bin: string; readonly args: readonly string[] }>>;
   /** The process the cluster belongs to (a test run); another run removes it once that process is gone. */
   readonly owner?: ProcessRecord;
 }
@@ -290,6 +292,7 @@ export async function up(options: UpOptions): Promise<ClusterState> {
   writeKubeconfig(kubeconfig, pki, server, CLIENTS[0]!);
 
   const processes: Partial<Record<Component, ProcessRecord>> = {};
+  const commands: NonNullable<ClusterState["commands"]> = {};
   let state: ClusterState = {
     dir,
     server,
@@ -297,10 +300,12 @@ export async function up(options: UpOptions): Promise<ClusterState> {
     kubernetesVersion: VERSIONS.kubernetes,
     ports,
     processes,
+    commands,
     ...(options.owner ? { owner: options.owner } : {}),
   };
-  const record = (c: Component, r: ProcessRecord) => {
-    processes[c] = r;
+  const launch = (c: Component, args: readonly string[]) => {
+    commands[c] = { bin: bins[c], args };
+    processes[c] = start(dir, c, bins[c], args);
     writeState(state);
   };
   writeState(state);
@@ -309,20 +314,17 @@ export async function up(options: UpOptions): Promise<ClusterState> {
     const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;
     const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
     // Loopback only and no fsync: a throwaway store for tests, as controller-runtime's envtest runs it.
-    record(
-      "etcd",
-      start(dir, "etcd", bins.etcd, [
-        "--name=local",
-        `--data-dir=${join(dir, "etcd")}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=${peerUrl}`,
-        `--initial-advertise-peer-urls=${peerUrl}`,
-        `--initial-cluster=local=${peerUrl}`,
-        "--unsafe-no-fsync",
-        "--log-level=warn",
-      ]),
-    );
+    launch("etcd", [
+      "--name=local",
+      `--data-dir=${join(dir, "etcd")}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=local=${peerUrl}`,
+      "--unsafe-no-fsync",
+      "--log-level=warn",
+    ]);
     await waitFor(
       "etcd answering /health",
       dir,
@@ -335,27 +337,24 @@ export async function up(options: UpOptions): Promise<ClusterState> {
       30_000,
     );
 
-    record(
-      "kube-apiserver",
-      start(dir, "kube-apiserver", bins["kube-apiserver"], [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${ports.apiserver}`,
-        `--tls-cert-file=${join(pki, "apiserver.crt")}`,
-        `--tls-private-key-file=${join(pki, "apiserver.key")}`,
-        `--client-ca-file=${join(pki, "ca.crt")}`,
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${join(pki, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(pki, "sa.key")}`,
-        "--service-cluster-ip-range=10.96.0.0/16",
-        "--authorization-mode=RBAC",
-        "--allow-privileged=true",
-        // The admission plugins a managed cluster runs by default stay on (ServiceAccount, LimitRanger,
-        // ResourceQuota, PodSecurity, ...): the stack's objects must pass them as they are.
-        "--endpoint-reconciler-type=none",
-      ]),
-    );
+    launch("kube-apiserver", [
+      `--etcd-servers=${etcdUrl}`,
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${ports.apiserver}`,
+      `--tls-cert-file=${join(pki, "apiserver.crt")}`,
+      `--tls-private-key-file=${join(pki, "apiserver.key")}`,
+      `--client-ca-file=${join(pki, "ca.crt")}`,
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      `--service-account-key-file=${join(pki, "sa.pub")}`,
+      `--service-account-signing-key-file=${join(pki, "sa.key")}`,
+      "--service-cluster-ip-range=10.96.0.0/16",
+      "--authorization-mode=RBAC",
+      "--allow-privileged=true",
+      // The admission plugins a managed cluster runs by default stay on (ServiceAccount, LimitRanger,
+      // ResourceQuota, PodSecurity, ...): the stack's objects must pass them as they are.
+      "--endpoint-reconciler-type=none",
+    ]);
     state = { ...state, processes };
     await waitFor(
       "the API server answering /readyz",
@@ -369,43 +368,34 @@ export async function up(options: UpOptions): Promise<ClusterState> {
       90_000,
     );
 
-    record(
-      "kube-controller-manager",
-      start(dir, "kube-controller-manager", bins["kube-controller-manager"], [
-        `--kubeconfig=${join(dir, "controller-manager.kubeconfig")}`,
-        "--leader-elect=false",
-        "--secure-port=0",
-        `--service-account-private-key-file=${join(pki, "sa.key")}`,
-        `--root-ca-file=${join(pki, "ca.crt")}`,
-        "--use-service-account-credentials=true",
-        "--cluster-name=mcp-stack-local",
-      ]),
-    );
-    record(
-      "kube-scheduler",
-      start(dir, "kube-scheduler", bins["kube-scheduler"], [
-        `--kubeconfig=${join(dir, "scheduler.kubeconfig")}`,
-        `--authentication-kubeconfig=${join(dir, "scheduler.kubeconfig")}`,
-        `--authorization-kubeconfig=${join(dir, "scheduler.kubeconfig")}`,
-        "--leader-elect=false",
-        "--secure-port=0",
-      ]),
-    );
+    launch("kube-controller-manager", [
+      `--kubeconfig=${join(dir, "controller-manager.kubeconfig")}`,
+      "--leader-elect=false",
+      "--secure-port=0",
+      `--service-account-private-key-file=${join(pki, "sa.key")}`,
+      `--root-ca-file=${join(pki, "ca.crt")}`,
+      "--use-service-account-credentials=true",
+      "--cluster-name=mcp-stack-local",
+    ]);
+    launch("kube-scheduler", [
+      `--kubeconfig=${join(dir, "scheduler.kubeconfig")}`,
+      `--authentication-kubeconfig=${join(dir, "scheduler.kubeconfig")}`,
+      `--authorization-kubeconfig=${join(dir, "scheduler.kubeconfig")}`,
+      "--leader-elect=false",
+      "--secure-port=0",
+    ]);
     const stages = join(dirname(bins.kwok), "kwok-stages");
-    record(
-      "kwok",
-      start(dir, "kwok", bins.kwok, [
-        `--kubeconfig=${join(dir, "kwok.kubeconfig")}`,
-        "--manage-all-nodes=false",
-        `--manage-nodes-with-annotation-selector=${FAKE_NODE_ANNOTATION}=fake`,
-        `--server-address=127.0.0.1:${ports.kwok}`,
-        "--node-ip=10.240.0.1",
-        "--cidr=10.244.0.0/16",
-        ...readdirSync(stages)
-          .sort()
-          .map((f) => `--config=${join(stages, f)}`),
-      ]),
-    );
+    launch("kwok", [
+      `--kubeconfig=${join(dir, "kwok.kubeconfig")}`,
+      "--manage-all-nodes=false",
+      `--manage-nodes-with-annotation-selector=${FAKE_NODE_ANNOTATION}=fake`,
+      `--server-address=127.0.0.1:${ports.kwok}`,
+      "--node-ip=10.240.0.1",
+      "--cidr=10.244.0.0/16",
+      ...readdirSync(stages)
+        .sort()
+        .map((f) => `--config=${join(stages, f)}`),
+    ]);
     applyNodes(state, options.nodes ?? 6);
     await waitFor(
       "every fake Node Ready",
@@ -440,6 +430,66 @@ export async function up(options: UpOptions): Promise<ClusterState> {
     await down(dir);
     throw error;
   }
+}
+
+/** What `restart` can bring back: the store and the API server, in start order. */
+export const RESTARTABLE = ["etcd", "kube-apiserver"] as const satisfies readonly Component[];
+export type Restartable = (typeof RESTARTABLE)[number];
+
+/**
+ * Stops the named components by pid (TERM, then KILL after 10 s) and starts them again with the flags,
+ * ports, certificates and data folder `up` gave them, waiting until each answers again. The other
+ * components keep running and reconnect on their own, as they would after a control-plane upgrade.
+ * `downFor` keeps them stopped that long before the start (an outage rather than a blip).
+ */
+export async function restart(
+  dir: string,
+  components: readonly Restartable[],
+  options: { downForMs?: number; log?: (line: string) => void } = {},
+): Promise<ClusterState> {
+  const log = options.log ?? (() => {});
+  const state = readState(dir);
+  if (!state) throw new ClusterError(`no cluster in ${dir} (npm run cluster -- up)`);
+  const ordered = RESTARTABLE.filter((c) => components.includes(c));
+  for (const c of ordered) {
+    if (!state.commands?.[c])
+      throw new ClusterError(
+        `${c} of ${dir} was started before restarts were recorded: run \`npm run cluster -- down\` and \`up\``,
+      );
+  }
+  // Clients first: the API server goes down before the store it writes to.
+  for (const c of [...ordered].reverse()) {
+    const record = state.processes[c];
+    if (!isAlive(record)) continue;
+    process.kill(record!.pid, "SIGTERM");
+    const deadline = Date.now() + 10_000;
+    while (isAlive(record) && Date.now() < deadline) await sleep(100);
+    if (isAlive(record)) process.kill(record!.pid, "SIGKILL");
+    log(`stopped ${c} (pid ${record!.pid})`);
+  }
+  if (options.downForMs) await sleep(options.downForMs);
+  const processes = { ...state.processes };
+  let next: ClusterState = { ...state, processes };
+  for (const c of ordered) {
+    const command = state.commands![c]!;
+    processes[c] = start(dir, c, command.bin, command.args);
+    next = { ...next, processes };
+    writeState(next);
+    log(`started ${c} (pid ${processes[c]!.pid})`);
+    const check =
+      c === "etcd"
+        ? async () => (await fetch(`http://127.0.0.1:${state.ports.etcdClient}/health`)).ok
+        : async () => (await apiGet(next, "/readyz")).status === 200;
+    await waitFor(
+      c === "etcd" ? "etcd answering /health" : "the API server answering /readyz",
+      dir,
+      c,
+      processes[c]!,
+      check,
+      90_000,
+    );
+  }
+  return next;
 }
 
 /** KWOK manages the Nodes carrying this annotation (its documented selector for fake nodes). */

@@ -1,5 +1,6 @@
 /**
  * npm run cluster -- up [--nodes N] [--port P] | down | status      (state: --dir or MCP_STACK_CLUSTER_DIR)
+ * npm run cluster -- restart [--only etcd,kube-apiserver]            (the store and API server, same flags)
  *
  * A local control plane for `pulumi up` without a cloud (docs/deploy.md, "Try it locally"). `up` prints
  * the kubeconfig's path; `down` stops every process `up` started and removes its state.
@@ -14,12 +15,25 @@ import {
   isAlive,
   isUp,
   kubectl,
+  RESTARTABLE,
+  type Restartable,
   readState,
+  restart,
   up,
 } from "./cluster.js";
 
 const USAGE =
-  "usage: npm run cluster -- up [--nodes N] [--port P] [--dir D] | down [--dir D] | status [--dir D]";
+  "usage: npm run cluster -- up [--nodes N] [--port P] [--dir D] | down [--dir D] | status [--dir D]" +
+  ` | restart [--only ${RESTARTABLE.join(",")}] [--dir D]`;
+
+function restartable(value: string | undefined): Restartable[] {
+  if (value === undefined) return [...RESTARTABLE];
+  return value.split(",").map((c) => {
+    const found = RESTARTABLE.find((r) => r === c);
+    if (!found) throw new ClusterError(`--only takes ${RESTARTABLE.join(" and/or ")}, not '${c}'`);
+    return found;
+  });
+}
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -45,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const dir = option(args, "--dir") ?? defaultClusterDir();
   const nodes = positiveInt("--nodes", option(args, "--nodes"));
   const port = positiveInt("--port", option(args, "--port"));
+  const only = restartable(option(args, "--only"));
   if (args.length) throw new ClusterError(`unexpected ${args.join(" ")}\n${USAGE}`);
   const log = (line: string) => process.stderr.write(`cluster: ${line}\n`);
   switch (command) {
@@ -58,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
       log(`up: ${state.server}, Kubernetes ${state.kubernetesVersion}; use it with`);
       log(`  export KUBECONFIG=${state.kubeconfig}`);
       console.log(state.kubeconfig);
+      return 0;
+    }
+    case "restart": {
+      const state = await restart(dir, only, { log });
+      log(`restarted ${only.join(", ")}: ${state.server} ready`);
       return 0;
     }
     case "down": {

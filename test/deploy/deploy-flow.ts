@@ -32,6 +32,14 @@ export async function configureAsDocumented(d: Deployment): Promise<void> {
   }
 }
 
+/** What docs/deploy.md adds for prod on top of the shared steps (operators already installed). */
+export async function configureProdAsDocumented(d: Deployment): Promise<void> {
+  await configureAsDocumented(d);
+  await d.set("operators", "existing");
+  await d.set("backups.objectStore.destinationPath", "s3://acme-backups/mcp-production", { path: true });
+  await d.set("jaeger.collector.exportEndpoint", "tempo-distributor.tracing.svc:4317", { path: true });
+}
+
 /** The steps of `pulumi preview --json`: the operation Pulumi plans for each resource. */
 export interface PlannedStep {
   readonly op: string;

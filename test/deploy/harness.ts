@@ -53,12 +53,31 @@ export interface Deployment {
   readonly secrets: Map<string, string>;
   /** Everything the CLI printed, in order. */
   readonly transcript: Run[];
-  /** The CLI with the stack's environment, in the scratch project (or `cwd`). */
-  pulumi(args: readonly string[], options?: { timeoutMs?: number; cwd?: string }): Promise<Run>;
+  /** The environment every CLI run gets (PATH with the engines, the backend, the passphrase). */
+  readonly env: NodeJS.ProcessEnv;
+  pulumi(args: readonly string[], options?: RunOptions): Promise<Run>;
+  /** Starts a CLI run and hands back its process: the fault tests kill it mid-way. */
+  start(args: readonly string[], options?: RunOptions): RunningPulumi;
   /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
   set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
   kubectl(args: readonly string[], input?: string): string;
   dispose(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly timeoutMs?: number;
+  /** The folder the CLI runs in; the scratch project when omitted. */
+  readonly cwd?: string;
+  /** Added to the environment of this run only. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A CLI run in progress; its plugins (language host, program, provider) share its process group. */
+export interface RunningPulumi {
+  readonly pid: number;
+  /** What it printed so far. */
+  output(): string;
+  readonly done: Promise<Run>;
 }
 
 export const PROJECT = "mcp-stack";
@@ -108,33 +127,37 @@ export async function startDeployment(stack: string): Promise<Deployment> {
   const transcript: Run[] = [];
   const secrets = new Map<string, string>();
 
-  const pulumi = (
-    args: readonly string[],
-    options: { timeoutMs?: number; cwd?: string } = {},
-  ): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      // From the bundle folder, beside its language hosts (the CLI takes those as bundled, without a warning).
-      const child = spawn(join(bundle, "pulumi"), [...args, "--non-interactive"], {
-        cwd: options.cwd ?? project,
-        env,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => {
-        stdout += c.toString("utf8");
-      });
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString("utf8");
-      });
+  const start = (args: readonly string[], options: RunOptions = {}): RunningPulumi => {
+    // A process group of its own: a fault test kills the CLI alone with SIGKILL, then what it left.
+    // From the bundle folder, beside its language hosts (the CLI takes those as bundled, without a warning).
+    const child = spawn(join(bundle, "pulumi"), [...args, "--non-interactive"], {
+      cwd: options.cwd ?? project,
+      env: { ...env, ...options.env },
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    const done = new Promise<Run>((resolve, reject) => {
       const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 15 * 60_000);
       child.on("error", reject);
-      child.on("close", (code) => {
+      child.on("close", (code, signal) => {
         clearTimeout(timer);
-        const run = { args, code: code ?? -1, stdout, stderr };
+        const run = { args, code: code ?? (signal ? -1 : 0), stdout, stderr };
         transcript.push(run);
         resolve(run);
       });
     });
+    if (!child.pid) throw new Error(`could not start ${enginePath("pulumi")}`);
+    return { pid: child.pid, output: () => `${stdout}\n${stderr}`, done };
+  };
+  const pulumi = (args: readonly string[], options: RunOptions = {}): Promise<Run> =>
+    start(args, options).done;
 
   const deployment: Deployment = {
     stack,
@@ -142,7 +165,9 @@ export async function startDeployment(stack: string): Promise<Deployment> {
     project,
     secrets,
     transcript,
+    env,
     pulumi,
+    start,
     async set(key, value, options = {}) {
       const args = [
         "config",

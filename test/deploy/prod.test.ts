@@ -4,7 +4,7 @@ import {
   assertStateMatchesCluster,
   assertWorkloadsReady,
   changed,
-  configureAsDocumented,
+  configureProdAsDocumented,
   previewSteps,
   urnName,
   urnType,
@@ -35,10 +35,7 @@ afterAll(async () => {
 
 describe("prod under the real engines", { timeout: 20 * 60_000 }, () => {
   it("configured as docs/deploy.md says, up deploys every object and the workloads roll out", async () => {
-    await configureAsDocumented(d);
-    await d.set("operators", "existing");
-    await d.set("backups.objectStore.destinationPath", "s3://acme-backups/mcp-production", { path: true });
-    await d.set("jaeger.collector.exportEndpoint", "tempo-distributor.tracing.svc:4317", { path: true });
+    await configureProdAsDocumented(d);
     await d.set("backupAccessKeyId", uniqueSecret("AKIA"), { secret: true });
     await d.set("backupSecretAccessKey", uniqueSecret("backup"), { secret: true });
     const run = await d.pulumi(["up", "--yes"]);

@@ -1,7 +1,8 @@
 /** Writes docs/reliability.md from the figures `npm run test:reliability` collected. */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { keptSection } from "../deploy/faults/doc-section.js";
 import { REPO, readFigures } from "./support.js";
 
 const SECTIONS: Record<string, string> = {
@@ -87,6 +88,10 @@ for (const [key, title] of Object.entries(SECTIONS)) {
   if (rows.length === 0) lines.push("| (no figure: the run did not get this far) | | | |");
   lines.push("");
 }
+// `npm run test:faults` writes a section of its own (test/deploy/faults/write-doc.ts): kept as it was.
+const docPath = path.join(REPO, "docs/reliability.md");
+const kept = keptSection(await readFile(docPath, "utf8").catch(() => ""));
+if (kept) lines.push(kept, "");
 lines.push(NOTES);
-await writeFile(path.join(REPO, "docs/reliability.md"), `${lines.join("\n")}\n`);
+await writeFile(docPath, `${lines.join("\n")}\n`);
 console.log("wrote docs/reliability.md");

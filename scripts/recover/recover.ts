@@ -1,0 +1,169 @@
+import { spawn } from "node:child_process";
+import { hostname } from "node:os";
+import { z } from "zod";
+
+/**
+ * `npm run deploy:recover -- <stack>`: after a `pulumi up` that died (killed runner, closed laptop,
+ * lost network), bring the stack's state back to what the cluster holds, so the next `pulumi up`
+ * converges. docs/deploy.md, "When a deploy is interrupted", says what each step is for; the engine
+ * behaviour each relies on is cited where the step is.
+ */
+
+/** One failure of the recovery; the message says what was found and what to do. */
+export class RecoverError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RecoverError";
+  }
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+export type Cli = (args: readonly string[]) => Promise<CliRun>;
+
+/** The CLI from PATH, in the current folder (the project), as a user's shell would run it. */
+export const pulumiFromPath: Cli = (args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn("pulumi", [...args, "--non-interactive"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    child.on("error", (error) =>
+      reject(new RecoverError(`could not run pulumi (${error.message}): is the Pulumi CLI on PATH?`)),
+    );
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+
+/**
+ * The part of `pulumi stack export` read here. The CLI owns the format (apitype.DeploymentV3), so keys
+ * this script does not read are let through rather than refused.
+ */
+const exported = z.object({
+  deployment: z.object({
+    resources: z.array(z.object({ urn: z.string(), type: z.string() })).optional(),
+    pending_operations: z
+      .array(z.object({ type: z.string(), resource: z.object({ urn: z.string(), type: z.string() }) }))
+      .optional(),
+  }),
+});
+export type PendingOperation = NonNullable<
+  z.infer<typeof exported>["deployment"]["pending_operations"]
+>[number];
+
+export async function pendingOperations(cli: Cli, stack: string): Promise<PendingOperation[]> {
+  const run = await cli(["stack", "export", "--stack", stack]);
+  if (run.code !== 0)
+    throw new RecoverError(`pulumi stack export --stack ${stack} failed:\n${run.stderr.trim()}`);
+  const parsed = exported.safeParse(JSON.parse(run.stdout));
+  if (!parsed.success)
+    throw new RecoverError(
+      `pulumi stack export --stack ${stack} printed a deployment this script does not understand: ${parsed.error.message}`,
+    );
+  return parsed.data.deployment.pending_operations ?? [];
+}
+
+/** A lock the backend reported, as its message prints it (backend/diy/lock.go, checkForLock). */
+export interface StackLock {
+  readonly user: string;
+  readonly host: string;
+  readonly pid: number;
+}
+
+const LOCKED = /the stack is currently locked by \d+ lock\(s\)/;
+
+export function parseLocks(stderr: string): StackLock[] | undefined {
+  if (!LOCKED.test(stderr)) return undefined;
+  return [...stderr.matchAll(/created by (\S+)@(\S+) \(pid (\d+)\)/g)].map((m) => ({
+    user: m[1]!,
+    host: m[2]!,
+    pid: Number(m[3]),
+  }));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export interface RecoverOptions {
+  readonly stack: string;
+  /** Remove a lock held by another machine: only once its run is known to be over. */
+  readonly forceUnlock?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface RecoverReport {
+  readonly pending: readonly PendingOperation[];
+  readonly unlocked: readonly StackLock[];
+}
+
+const REFRESH = (stack: string) => [
+  "refresh",
+  "--stack",
+  stack,
+  "--yes",
+  "--skip-preview",
+  // pkg/cmd/pulumi/operations/refresh.go: drops every pending CREATE from the state (filterMapPendingCreates).
+  // Without it a non-interactive refresh keeps them, and every later update warns about them again
+  // (backend/snapshot.go carries pending creates over from the base snapshot).
+  "--clear-pending-creates",
+];
+
+export async function recoverStack(cli: Cli, options: RecoverOptions): Promise<RecoverReport> {
+  const { stack } = options;
+  const log = options.log ?? (() => {});
+  const pending = await pendingOperations(cli, stack);
+  for (const op of pending) log(`interrupted while ${op.type}: ${op.resource.urn}`);
+  if (pending.length === 0) log("no pending operations in the state");
+
+  let run = await cli(REFRESH(stack));
+  const unlocked: StackLock[] = [];
+  const locks = run.code === 0 ? undefined : parseLocks(run.stderr);
+  if (locks) {
+    // The killed run's lock stays behind (a DIY backend deletes it only on a clean exit). A lock whose
+    // process still runs here is a deploy in progress: never taken away.
+    for (const lock of locks) {
+      const here = lock.host === hostname();
+      if (here && pidAlive(lock.pid))
+        throw new RecoverError(
+          `pulumi (pid ${lock.pid}) is still deploying ${stack} on this machine: wait for it to end, or stop it, then run this again`,
+        );
+      if (!here && !options.forceUnlock)
+        throw new RecoverError(
+          `${stack} is locked by ${lock.user}@${lock.host} (pid ${lock.pid}): once that run is over (its runner stopped), ` +
+            `run this again with --force-unlock`,
+        );
+    }
+    // backend/diy/backend.go CancelCurrentUpdate deletes every lock file of the stack; on Pulumi Cloud
+    // it cancels the update that holds the lock.
+    const cancel = await cli(["cancel", "--stack", stack, "--yes"]);
+    if (cancel.code !== 0)
+      throw new RecoverError(`pulumi cancel --stack ${stack} failed:\n${cancel.stderr.trim()}`);
+    unlocked.push(...locks);
+    log(`removed ${locks.length} stale lock(s) of ${locks.map((l) => `pid ${l.pid}@${l.host}`).join(", ")}`);
+    run = await cli(REFRESH(stack));
+  }
+  if (run.code !== 0)
+    throw new RecoverError(
+      `pulumi ${REFRESH(stack).join(" ")} failed:\n${run.stderr.trim() || run.stdout.trim().split("\n").slice(-20).join("\n")}`,
+    );
+  log("refreshed the state from the cluster; pending operations cleared");
+  const left = await pendingOperations(cli, stack);
+  if (left.length)
+    throw new RecoverError(
+      `pending operations remain after the refresh: ${left.map((o) => `${o.type} ${o.resource.urn}`).join(", ")}`,
+    );
+  return { pending, unlocked };
+}

@@ -1,0 +1,122 @@
+import { hostname } from "node:os";
+import { describe, expect, it } from "vitest";
+import {
+  type Cli,
+  type CliRun,
+  parseLocks,
+  RecoverError,
+  recoverStack,
+} from "../../../scripts/recover/recover.js";
+
+/**
+ * The recovery's decisions about a stack lock, with the CLI's lock message as backend/diy/lock.go
+ * (checkForLock) prints it. The whole recovery against the real CLI after a real kill -9 is
+ * test/deploy/faults/staging-faults.test.ts.
+ */
+const lockMessage = (host: string, pid: number) =>
+  "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+  `  file:///state/.pulumi/locks/organization/mcp-stack/staging/3206430d.json: created by root@${host} (pid ${pid}) at 2026-12-04T15:01:06Z\n`;
+
+const noPending = JSON.stringify({ deployment: { resources: [] } });
+const pending = JSON.stringify({
+  deployment: {
+    resources: [],
+    pending_operations: [
+      {
+        type: "creating",
+        resource: {
+          urn: "urn:pulumi:staging::mcp-stack::kubernetes:core/v1:Service::redis",
+          type: "kubernetes:core/v1:Service",
+        },
+      },
+    ],
+  },
+});
+
+/** A CLI that answers from a script and records what it was asked. */
+function scripted(answers: ((args: readonly string[]) => CliRun | undefined)[]): {
+  cli: Cli;
+  calls: string[];
+} {
+  const calls: string[] = [];
+  const cli: Cli = async (args) => {
+    calls.push(args.join(" "));
+    for (const answer of answers) {
+      const run = answer(args);
+      if (run) return run;
+    }
+    throw new Error(`unexpected pulumi ${args.join(" ")}`);
+  };
+  return { cli, calls };
+}
+
+const ok = (stdout = ""): CliRun => ({ code: 0, stdout, stderr: "" });
+
+describe("npm run deploy:recover", () => {
+  it("reads the lock lines the DIY backend prints", () => {
+    expect(parseLocks(lockMessage("ci-runner-7", 4242))).toEqual([
+      { user: "root", host: "ci-runner-7", pid: 4242 },
+    ]);
+    expect(parseLocks("error: something else")).toBeUndefined();
+  });
+
+  it("a lock of a process that is gone: pulumi cancel, then the refresh that clears pending creates", async () => {
+    let locked = true;
+    let exports = 0;
+    const { cli, calls } = scripted([
+      (a) => (a[0] === "stack" ? ok(exports++ === 0 ? pending : noPending) : undefined),
+      (a) => {
+        if (a[0] !== "refresh") return undefined;
+        return locked ? { code: 255, stdout: "", stderr: lockMessage(hostname(), 2 ** 22 + 1) } : ok();
+      },
+      (a) => {
+        if (a[0] !== "cancel") return undefined;
+        locked = false;
+        return ok();
+      },
+    ]);
+    const report = await recoverStack(cli, { stack: "staging" });
+    expect(report.pending.map((p) => p.type)).toEqual(["creating"]);
+    expect(report.unlocked).toHaveLength(1);
+    expect(calls).toEqual([
+      "stack export --stack staging",
+      "refresh --stack staging --yes --skip-preview --clear-pending-creates",
+      "cancel --stack staging --yes",
+      "refresh --stack staging --yes --skip-preview --clear-pending-creates",
+      "stack export --stack staging",
+    ]);
+  });
+
+  it("a lock whose pulumi still runs here is a deploy in progress: refused, never cancelled", async () => {
+    const { cli, calls } = scripted([
+      (a) => (a[0] === "stack" ? ok(noPending) : undefined),
+      (a) =>
+        a[0] === "refresh"
+          ? { code: 255, stdout: "", stderr: lockMessage(hostname(), process.pid) }
+          : undefined,
+    ]);
+    await expect(recoverStack(cli, { stack: "staging" })).rejects.toThrow(
+      new RecoverError(
+        `pulumi (pid ${process.pid}) is still deploying staging on this machine: wait for it to end, or stop it, then run this again`,
+      ),
+    );
+    expect(calls.some((c) => c.startsWith("cancel"))).toBe(false);
+  });
+
+  it("a lock taken on another machine is removed only with --force-unlock", async () => {
+    const answers = () =>
+      scripted([
+        (a) => (a[0] === "stack" ? ok(noPending) : undefined),
+        (a) => (a[0] === "cancel" ? ok() : undefined),
+        (a) =>
+          a[0] === "refresh" ? { code: 255, stdout: "", stderr: lockMessage("elsewhere", 17) } : undefined,
+      ]);
+    await expect(recoverStack(answers().cli, { stack: "staging" })).rejects.toThrow(/--force-unlock/);
+    const forced = answers();
+    // The scripted refresh stays locked: the recovery reports the refresh's failure after cancelling once.
+    await expect(recoverStack(forced.cli, { stack: "staging", forceUnlock: true })).rejects.toThrow(
+      /refresh/,
+    );
+    expect(forced.calls.filter((c) => c.startsWith("cancel"))).toHaveLength(1);
+  });
+});
