@@ -114,8 +114,18 @@ function go(args: readonly string[], cwd: string, log: (line: string) => void): 
   return r.stdout;
 }
 
+/**
+ * Where a dependency of a build module sits in the module cache, downloading it first: `go list -m`
+ * alone prints an empty Dir for a module no build has fetched yet (a cold cache).
+ */
 function moduleDir(src: string, modulePath: string, log: (line: string) => void): string {
-  return go(["list", "-m", "-f", "{{.Dir}}", modulePath], src, log).trim();
+  const info = JSON.parse(go(["mod", "download", "-json", modulePath], src, log)) as {
+    Dir?: string;
+    Error?: string;
+  };
+  if (!info.Dir)
+    throw new EngineError(`go mod download ${modulePath} gave no folder: ${info.Error ?? "no error"}`);
+  return info.Dir;
 }
 
 /** pulumi-resource-kubernetes embeds its schema; upstream generates these two files at build time. */
