@@ -39,18 +39,17 @@ export interface Run {
 }
 
 /**
- * A stack of this project under the real engines: the Pulumi CLI with its Node.js language host and
- * pulumi-resource-kubernetes, a fresh file backend with a passphrase, and a local control plane of its
- * own. The project is seen through a scratch folder of symbolic links so that `pulumi stack init` and
- * `pulumi config set` write their stack file there, never into the committed Pulumi.<stack>.yaml.
+ * The real engines around one project folder: the Pulumi CLI with its language hosts and
+ * pulumi-resource-kubernetes, a fresh file backend with a passphrase, a Pulumi home of its own and a
+ * local control plane of its own. Any project runs in it: this repository's (startDeployment) or a
+ * consumer's (test/package/consume.test.ts).
  */
-export interface Deployment {
-  readonly stack: string;
+export interface EngineSession {
   readonly cluster: ClusterState;
-  /** The scratch project folder (the CLI's cwd). */
+  /** The scratch folder holding the backend, the Pulumi home and, for startDeployment, the project. */
+  readonly root: string;
+  /** The project folder (the CLI's cwd unless a run names another). */
   readonly project: string;
-  /** Every value set with `--secret`, for the scans. */
-  readonly secrets: Map<string, string>;
   /** Everything the CLI printed, in order. */
   readonly transcript: Run[];
   /** The environment every CLI run gets (PATH with the engines, the backend, the passphrase). */
@@ -58,15 +57,26 @@ export interface Deployment {
   pulumi(args: readonly string[], options?: RunOptions): Promise<Run>;
   /** Starts a CLI run and hands back its process: the fault tests kill it mid-way. */
   start(args: readonly string[], options?: RunOptions): RunningPulumi;
-  /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
-  set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
   kubectl(args: readonly string[], input?: string): string;
   dispose(): Promise<void>;
 }
 
+/**
+ * A stack of this project under the real engines. The project is seen through a scratch folder of
+ * symbolic links so that `pulumi stack init` and `pulumi config set` write their stack file there, never
+ * into the committed Pulumi.<stack>.yaml.
+ */
+export interface Deployment extends EngineSession {
+  readonly stack: string;
+  /** Every value set with `--secret`, for the scans. */
+  readonly secrets: Map<string, string>;
+  /** `pulumi config set [--secret] [--path] mcp-stack:<key> <value>`, failing the test if the CLI does. */
+  set(key: string, value: string, options?: { secret?: boolean; path?: boolean }): Promise<void>;
+}
+
 export interface RunOptions {
   readonly timeoutMs?: number;
-  /** The folder the CLI runs in; the scratch project when omitted. */
+  /** The folder the CLI runs in; the session's project when omitted. */
   readonly cwd?: string;
   /** Added to the environment of this run only. */
   readonly env?: Readonly<Record<string, string>>;
@@ -87,24 +97,30 @@ export function uniqueSecret(label: string): string {
   return `${label}-${randomBytes(12).toString("hex")}`;
 }
 
-export async function startDeployment(stack: string): Promise<Deployment> {
+export interface SessionOptions {
+  /** Names the scratch folder and the cluster. */
+  readonly label: string;
+  /** Fake Nodes of the local control plane. */
+  readonly nodes: number;
+  /** The project folder, made inside the session's scratch folder or given. */
+  readonly project: (root: string) => string;
+  /**
+   * Whether programs reach the cluster through KUBECONFIG (a consumer's default provider). Off for this
+   * project's stacks: their config names the kubeconfig, and no ambient cluster may stand in for it.
+   */
+  readonly ambientKubeconfig?: boolean;
+}
+
+export async function startSession(options: SessionOptions): Promise<EngineSession> {
   const resolved = ensureEngines((line) => process.stderr.write(`engines: ${line}\n`));
   const bundle = bundleDir(resolved);
-  const root = mkdtempSync(join(tmpdir(), `mcp-stack-deploy-${stack}-`));
+  const root = mkdtempSync(join(tmpdir(), `mcp-stack-deploy-${options.label}-`));
   const cluster = await up({
-    dir: join(clustersRoot(), `test-${stack}-${process.pid}`),
+    dir: join(clustersRoot(), `test-${options.label}-${process.pid}`),
     owner: selfRecord(),
-    nodes: 6,
+    nodes: options.nodes,
   });
-  const project = join(root, "project");
-  mkdirSync(project);
-  for (const entry of readdirSync(REPO_ROOT)) {
-    if (/^Pulumi\..*yaml$/.test(entry) || entry === ".git") continue;
-    symlinkSync(join(REPO_ROOT, entry), join(project, entry));
-  }
-  copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
-  const committedStackFile = join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  copyFileSync(committedStackFile, join(project, `Pulumi.${stack}.yaml`));
+  const project = options.project(root);
 
   const home = join(root, "pulumi-home");
   mkdirSync(home);
@@ -119,20 +135,18 @@ export async function startDeployment(stack: string): Promise<Deployment> {
     PULUMI_CONFIG_PASSPHRASE: uniqueSecret("passphrase"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // No ambient cluster: the stack must reach the one its config names, and nothing else.
-    KUBECONFIG: join(root, "no-kubeconfig"),
+    KUBECONFIG: options.ambientKubeconfig ? cluster.kubeconfig : join(root, "no-kubeconfig"),
     NO_COLOR: "1",
   };
   mkdirSync(join(root, "state"));
   const transcript: Run[] = [];
-  const secrets = new Map<string, string>();
 
-  const start = (args: readonly string[], options: RunOptions = {}): RunningPulumi => {
+  const start = (args: readonly string[], runOptions: RunOptions = {}): RunningPulumi => {
     // A process group of its own: a fault test kills the CLI alone with SIGKILL, then what it left.
     // From the bundle folder, beside its language hosts (the CLI takes those as bundled, without a warning).
     const child = spawn(join(bundle, "pulumi"), [...args, "--non-interactive"], {
-      cwd: options.cwd ?? project,
-      env: { ...env, ...options.env },
+      cwd: runOptions.cwd ?? project,
+      env: { ...env, ...runOptions.env },
       detached: true,
     });
     let stdout = "";
@@ -144,7 +158,7 @@ export async function startDeployment(stack: string): Promise<Deployment> {
       stderr += c.toString("utf8");
     });
     const done = new Promise<Run>((resolve, reject) => {
-      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 15 * 60_000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), runOptions.timeoutMs ?? 15 * 60_000);
       child.on("error", reject);
       child.on("close", (code, signal) => {
         clearTimeout(timer);
@@ -156,18 +170,50 @@ export async function startDeployment(stack: string): Promise<Deployment> {
     if (!child.pid) throw new Error(`could not start ${enginePath("pulumi")}`);
     return { pid: child.pid, output: () => `${stdout}\n${stderr}`, done };
   };
-  const pulumi = (args: readonly string[], options: RunOptions = {}): Promise<Run> =>
-    start(args, options).done;
 
-  const deployment: Deployment = {
-    stack,
+  return {
     cluster,
+    root,
     project,
-    secrets,
     transcript,
     env,
-    pulumi,
     start,
+    pulumi: (args, runOptions) => start(args, runOptions).done,
+    kubectl: (args, input) => kubectl(cluster, args, input),
+    async dispose() {
+      await down(cluster.dir);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `pulumi stack init <stack>` with the passphrase provider, failing loudly. */
+export async function initStack(session: EngineSession, stack: string): Promise<void> {
+  const init = await session.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+  if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.stderr}`);
+}
+
+export async function startDeployment(stack: string): Promise<Deployment> {
+  const session = await startSession({
+    label: stack,
+    nodes: 6,
+    project: (root) => {
+      const project = join(root, "project");
+      mkdirSync(project);
+      for (const entry of readdirSync(REPO_ROOT)) {
+        if (/^Pulumi\..*yaml$/.test(entry) || entry === ".git") continue;
+        symlinkSync(join(REPO_ROOT, entry), join(project, entry));
+      }
+      copyFileSync(join(REPO_ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+      copyFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), join(project, `Pulumi.${stack}.yaml`));
+      return project;
+    },
+  });
+  const secrets = new Map<string, string>();
+  const deployment: Deployment = {
+    ...session,
+    stack,
+    secrets,
     async set(key, value, options = {}) {
       const args = [
         "config",
@@ -175,18 +221,12 @@ export async function startDeployment(stack: string): Promise<Deployment> {
         ...(options.secret ? ["--secret"] : []),
         ...(options.path ? ["--path"] : []),
       ];
-      const run = await pulumi([...args, `${PROJECT}:${key}`, value]);
+      const run = await session.pulumi([...args, `${PROJECT}:${key}`, value]);
       if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} ${key} failed:\n${run.stderr}`);
       if (options.secret) secrets.set(key, value);
     },
-    kubectl: (args, input) => kubectl(cluster, args, input),
-    async dispose() {
-      await down(cluster.dir);
-      rmSync(root, { recursive: true, force: true });
-    },
   };
-  const init = await pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-  if (init.code !== 0) throw new Error(`pulumi stack init ${stack} failed:\n${init.stderr}`);
+  await initStack(session, stack);
   return deployment;
 }
 
@@ -205,7 +245,7 @@ export interface StateResource {
   readonly outputs?: Record<string, unknown>;
 }
 
-export async function exportState(d: Deployment): Promise<{ raw: string; resources: StateResource[] }> {
+export async function exportState(d: EngineSession): Promise<{ raw: string; resources: StateResource[] }> {
   const run = await d.pulumi(["stack", "export"]);
   if (run.code !== 0) throw new Error(explain(run));
   const parsed = JSON.parse(run.stdout) as { deployment: { resources?: StateResource[] } };

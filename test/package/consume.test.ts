@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pluginEntry from "../../index.js";
+import { type EngineSession, explain, exportState, initStack, startSession } from "../deploy/harness.js";
 import { analyzePackage } from "./component-schema.js";
 
 /**
@@ -16,7 +17,8 @@ import { analyzePackage } from "./component-schema.js";
  * docs/infra-usage.md type checked there by `tsc --strict` (node16 and bundler resolution) and run by
  * plain `node` (no loader, no `@mcp-stack/source` condition) under the Pulumi SDK's mocks. The installed
  * package is also loaded the way the Pulumi plugin host loads a component package. The install reuses
- * the npm cache (`--prefer-offline`).
+ * the npm cache (`--prefer-offline`). Last, the same installed project is a Pulumi project: the real CLI
+ * (engines/) runs it with `pulumi preview` and `pulumi up` against a local control plane (issue 25).
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -348,5 +350,98 @@ describe("the installed package as a Pulumi component package", () => {
   it("infers the same schema in the installed package as in the checkout", () => {
     const { schema } = analyzePackage(manifest as unknown as Record<string, unknown>, plugin.components);
     expect(plugin.schema).toEqual(schema);
+  });
+});
+
+/**
+ * The consumer's program as a Pulumi project of its own: compiled JavaScript on plain node (the consumer
+ * has no loader), the default Kubernetes provider reaching the cluster through KUBECONFIG, as a user's
+ * laptop or CI job would.
+ */
+const CONSUMER_PROJECT = "name: shop-infra\nruntime: nodejs\nmain: build/index.js\n";
+
+describe("the installed package under the real CLI, against a local control plane", {
+  timeout: 20 * 60_000,
+}, () => {
+  let session: EngineSession;
+  const get = (kind: string, name: string) =>
+    session.kubectl(["-n", "shop-ai", "get", kind, name, "-o", "name"]).trim();
+
+  beforeAll(async () => {
+    session = await startSession({
+      label: "consumer",
+      nodes: 3,
+      project: () => consumer,
+      ambientKubeconfig: true,
+    });
+    writeFileSync(path.join(consumer, "Pulumi.yaml"), CONSUMER_PROJECT);
+    // What the doc's program takes as given: its namespace and the database password's Secret.
+    session.kubectl(["create", "namespace", "shop-ai"]);
+    session.kubectl([
+      "-n",
+      "shop-ai",
+      "create",
+      "secret",
+      "generic",
+      "shop-db",
+      "--from-literal=password=not-used",
+    ]);
+    await initStack(session, "shop");
+  }, 20 * 60_000);
+
+  afterAll(async () => {
+    await session?.dispose();
+  }, 5 * 60_000);
+
+  it("pulumi preview plans the four components with their Kubernetes objects", async () => {
+    const run = await session.pulumi(["preview"]);
+    expect(run.code, explain(run)).toBe(0);
+    for (const s of [
+      "mcp-stack:index:McpBackend",
+      "mcp-stack:index:PgvectorPostgres",
+      "mcp-stack:index:Redis",
+      "mcp-stack:index:Prometheus",
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:apps/v1:StatefulSet",
+    ])
+      expect(run.stdout).toContain(s);
+  });
+
+  it("pulumi up creates them; the API server holds what the state says, outputs as under the mocks", async () => {
+    const run = await session.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(run.code, explain(run)).toBe(0);
+    const outputs = await session.pulumi(["stack", "output", "--json"]);
+    // The same outputs the mocks gave: the real engine resolves them the same way.
+    expect(JSON.parse(outputs.stdout)).toEqual(result.outputs);
+    expect(get("deployment", "shop-assistant")).toBe("deployment.apps/shop-assistant");
+    expect(get("statefulset", "shop-postgres")).toBe("statefulset.apps/shop-postgres");
+    expect(get("deployment", "shop-postgres-exporter")).toBe("deployment.apps/shop-postgres-exporter");
+    const image = session.kubectl([
+      "-n",
+      "shop-ai",
+      "get",
+      "deployment",
+      "shop-assistant",
+      "-o",
+      "jsonpath={.spec.template.spec.containers[0].image}",
+    ]);
+    expect(image).toBe("registry.example.com/shop/assistant:2.3.0");
+    // Every Kubernetes object the state records exists in the cluster, in the consumer's namespace.
+    const { resources } = await exportState(session);
+    const objects = resources.filter(
+      (r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes" && r.id,
+    );
+    expect(objects.length).toBe(result.created.filter((r) => r.type.startsWith("kubernetes:")).length);
+    for (const r of objects) {
+      const [namespace, name] = r.id!.includes("/") ? r.id!.split("/") : [undefined, r.id!];
+      const kind = r.type.split(":").at(-1)!;
+      const args = namespace ? ["-n", namespace] : [];
+      expect(session.kubectl([...args, "get", kind, name!, "-o", "name"]).trim()).not.toBe("");
+    }
+  });
+
+  it("a second pulumi up changes nothing", async () => {
+    const run = await session.pulumi(["preview", "--expect-no-changes"]);
+    expect(run.code, explain(run)).toBe(0);
   });
 });
