@@ -8,7 +8,7 @@
  * server prunes unknown fields of a structural CRD silently, so a misspelt field would vanish.
  */
 import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
+import { type CrMetadata, metadataSchema } from "../crds/metadata.js";
 import type { KubeObject } from "../manifests.js";
 import { schemaIssues } from "../schema-issues.js";
 

@@ -4,7 +4,7 @@
  * and, in tests, @kubernetes-models/istio 3.0.1 (generated from Istio 1.29.2's CRDs).
  */
 import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
+import { type CrMetadata, metadataSchema } from "../crds/metadata.js";
 import { schemaIssues } from "../schema-issues.js";
 
 export const ISTIO_SECURITY_API_VERSION = "security.istio.io/v1";

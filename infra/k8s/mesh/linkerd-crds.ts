@@ -5,7 +5,7 @@
  * `policy.linkerd.io/v1beta3` (the storage version), the others `policy.linkerd.io/v1alpha1`.
  */
 import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
+import { type CrMetadata, metadataSchema } from "../crds/metadata.js";
 import { schemaIssues } from "../schema-issues.js";
 
 export const LINKERD_POLICY_GROUP = "policy.linkerd.io";
