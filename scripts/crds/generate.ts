@@ -56,7 +56,16 @@ export function downloadModules(paths: readonly string[]): Map<string, Downloade
 
 // Keywords of a structural schema that carry no type and that these generators cannot check; their
 // count goes into each file's header, and infra/k8s/<operator>/crds.ts refines what the project needs.
-const UNCHECKED = ["x-kubernetes-validations", "anyOf", "oneOf", "allOf", "not"] as const;
+const UNCHECKED = [
+  "x-kubernetes-validations",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "not",
+  // json-schema-to-zod has no check for these two.
+  "minProperties",
+  "maxProperties",
+] as const;
 // Annotations that change nothing in what an object may contain.
 const IGNORED = new Set([
   "description",
@@ -82,8 +91,6 @@ const KEPT = new Set([
   "maxLength",
   "minItems",
   "maxItems",
-  "minProperties",
-  "maxProperties",
   "default",
 ]);
 
@@ -221,6 +228,8 @@ async function generateOne(source: CrdSource, module: DownloadedModule): Promise
     bannerComment: "",
     additionalProperties: false,
     format: false,
+    // Bounded arrays stay T[] (not a union of tuples); the zod schema checks the bounds.
+    ignoreMinAndMaxItems: true,
   });
   const zod = jsonSchemaToZod(withoutDefaults(schema) as Schema, {
     module: "none",
@@ -232,7 +241,7 @@ async function generateOne(source: CrdSource, module: DownloadedModule): Promise
     `// From ${source.module}@${module.Version}, ${source.file}:`,
     `// CustomResourceDefinition ${crd.metadata.name}, version ${source.version}, openAPIV3Schema without status,`,
     "// made strict (an unknown field is an error where the API server would prune it).",
-    `// Not checked here: ${counts.unchecked} CEL or anyOf/oneOf/allOf/not rule(s) of the CRD.`,
+    `// Not checked here: ${counts.unchecked} CEL, anyOf/oneOf/allOf/not or min/maxProperties rule(s) of the CRD.`,
     `// Tools: json-schema-to-typescript ${toolVersion("json-schema-to-typescript")}, json-schema-to-zod ${toolVersion("json-schema-to-zod")}.`,
   ];
   const text = [

@@ -2,7 +2,7 @@
 // From github.com/cloudnative-pg/plugin-barman-cloud@v0.13.0, config/crd/bases/barmancloud.cnpg.io_objectstores.yaml:
 // CustomResourceDefinition objectstores.barmancloud.cnpg.io, version v1, openAPIV3Schema without status,
 // made strict (an unknown field is an error where the API server would prune it).
-// Not checked here: 2 CEL or anyOf/oneOf/allOf/not rule(s) of the CRD.
+// Not checked here: 2 CEL, anyOf/oneOf/allOf/not or min/maxProperties rule(s) of the CRD.
 // Tools: json-schema-to-typescript 16.0.0, json-schema-to-zod 2.8.1.
 import { z } from "zod";
 import { type CrMetadata, metadataSchema } from "../metadata.js";

@@ -2,7 +2,7 @@
 // From github.com/cloudnative-pg/cloudnative-pg@v1.30.0, config/crd/bases/postgresql.cnpg.io_clusters.yaml:
 // CustomResourceDefinition clusters.postgresql.cnpg.io, version v1, openAPIV3Schema without status,
 // made strict (an unknown field is an error where the API server would prune it).
-// Not checked here: 6 CEL or anyOf/oneOf/allOf/not rule(s) of the CRD.
+// Not checked here: 6 CEL, anyOf/oneOf/allOf/not or min/maxProperties rule(s) of the CRD.
 // Tools: json-schema-to-typescript 16.0.0, json-schema-to-zod 2.8.1.
 import { z } from "zod";
 import { type CrMetadata, metadataSchema } from "../metadata.js";
