@@ -24,6 +24,9 @@ export interface CrdSource {
 
 const CNPG = "github.com/cloudnative-pg/cloudnative-pg";
 const BARMAN_CLOUD = "github.com/cloudnative-pg/plugin-barman-cloud";
+const ISTIO_API = "istio.io/api";
+// Istio ships every CRD in one manifest; security.istio.io serves v1 and v1beta1 with one schema.
+const ISTIO_CRDS = "kubernetes/customresourcedefinitions.gen.yaml";
 
 export const CRD_SOURCES: readonly CrdSource[] = [
   { module: CNPG, file: "config/crd/bases/postgresql.cnpg.io_clusters.yaml", kind: "Cluster", version: "v1" },
@@ -40,4 +43,6 @@ export const CRD_SOURCES: readonly CrdSource[] = [
     kind: "ObjectStore",
     version: "v1",
   },
+  { module: ISTIO_API, file: ISTIO_CRDS, kind: "PeerAuthentication", version: "v1" },
+  { module: ISTIO_API, file: ISTIO_CRDS, kind: "AuthorizationPolicy", version: "v1" },
 ];
