@@ -94,7 +94,7 @@ const KEPT = new Set([
   "default",
 ]);
 
-interface Counts {
+export interface Counts {
   unchecked: number;
 }
 
@@ -102,7 +102,9 @@ interface Counts {
  * The strict JSON schema of one node: unknown keywords stop the generator (a new one in an operator
  * bump must be looked at, not dropped), `format` survives only where zod checks it the API server's way.
  */
-function strictSchema(node: Schema, path: string, counts: Counts): Schema {
+export function strictSchema(node: Schema, path: string, counts: Counts = { unchecked: 0 }): Schema {
+  // An embedded object's apiVersion, kind and metadata are implicit: closing it would refuse them.
+  if (node["x-kubernetes-embedded-resource"] !== undefined) throw new Error(`${path}: embedded resource`);
   const out: Schema = {};
   for (const [key, value] of Object.entries(node)) {
     if (IGNORED.has(key)) continue;
@@ -137,7 +139,6 @@ function strictSchema(node: Schema, path: string, counts: Counts): Schema {
     delete out.pattern;
     out.anyOf = [{ type: "integer" }, str];
   }
-  if (node["x-kubernetes-embedded-resource"] !== undefined) throw new Error(`${path}: embedded resource`);
   if (node.type === "object" && node.additionalProperties === undefined) {
     out.additionalProperties = node["x-kubernetes-preserve-unknown-fields"] === true;
   }

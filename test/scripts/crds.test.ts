@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { GENERATED_DIR } from "../../scripts/crds/generate.js";
+import { GENERATED_DIR, strictSchema } from "../../scripts/crds/generate.js";
 import { REPO_ROOT } from "../../scripts/engines/build.js";
 
 /**
@@ -42,5 +42,55 @@ describe("npm run crds:generate", () => {
       expect(from, name).not.toBeNull();
       expect(goMod, name).toMatch(new RegExp(`^\\s+${from![1]!.replaceAll(".", "\\.")} ${from![2]!}$`, "m"));
     }
+  });
+});
+
+describe("strictSchema", () => {
+  it("closes every object the API server would prune, and leaves maps and preserved objects open", () => {
+    const counts = { unchecked: 0 };
+    const s = strictSchema(
+      {
+        type: "object",
+        properties: {
+          spec: { type: "object", properties: { a: { type: "string", description: "dropped" } } },
+          labels: { type: "object", additionalProperties: { type: "string" } },
+          raw: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+        },
+        "x-kubernetes-validations": [{ rule: "has(self.spec)" }],
+      },
+      "root",
+      counts,
+    );
+    expect(s).toEqual({
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        spec: { type: "object", additionalProperties: false, properties: { a: { type: "string" } } },
+        labels: { type: "object", additionalProperties: { type: "string" } },
+        raw: { type: "object", additionalProperties: true },
+      },
+    });
+    expect(counts.unchecked).toBe(1);
+  });
+
+  it("applies an int-or-string pattern to the string branch only", () => {
+    const s = strictSchema(
+      {
+        anyOf: [{ type: "integer" }, { type: "string" }],
+        pattern: "^[0-9]+m$",
+        "x-kubernetes-int-or-string": true,
+      },
+      "cpu",
+    );
+    expect(s).toEqual({ anyOf: [{ type: "integer" }, { type: "string", pattern: "^[0-9]+m$" }] });
+  });
+
+  it("stops on a keyword it does not know, rather than dropping a constraint", () => {
+    expect(() => strictSchema({ type: "string", contentEncoding: "base64" }, "spec.x")).toThrow(
+      /spec\.x: unsupported schema keyword contentEncoding/,
+    );
+    expect(() => strictSchema({ type: "object", "x-kubernetes-embedded-resource": true }, "spec.y")).toThrow(
+      /embedded resource/,
+    );
   });
 });
