@@ -32,7 +32,7 @@ function groupModule(apiVersion: string): Record<string, unknown> | undefined {
  * Throws an Error naming the object and the first invalid field.
  */
 export function validateKubeObject(obj: KubeLike): void {
-  // CloudNativePG and Barman Cloud kinds: the strict schemas written from the operators' CRDs.
+  // CloudNativePG and Barman Cloud kinds: the strict schemas generated from the operators' CRDs.
   if (`${obj.apiVersion}/${obj.kind}` in CNPG_SCHEMAS) {
     const issues = crdIssues(obj as Parameters<typeof crdIssues>[0]);
     if (issues.length > 0) throw new Error(issues.join("; "));

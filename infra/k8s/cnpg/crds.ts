@@ -1,88 +1,53 @@
 /**
- * Typed custom resources of CloudNativePG and its Barman Cloud plugin: TypeScript interfaces and strict
- * zod schemas of exactly the fields this project sets, transcribed from the published API reference.
- *
- * Checked against the CRDs' `openAPIV3Schema` of:
- * - cloudnative-pg/cloudnative-pg v1.30.0 (4b5e244a), config/crd/bases/postgresql.cnpg.io_{clusters,
- *   poolers,scheduledbackups}.yaml — the operator the pinned chart cloudnative-pg 0.29.0 ships;
- * - cloudnative-pg/plugin-barman-cloud v0.13.0 (1cd26c92), config/crd/bases/
- *   barmancloud.cnpg.io_objectstores.yaml — the plugin the pinned chart plugin-barman-cloud 0.7.0 ships.
- * The fields used exist with the same types since CloudNativePG 1.26 / plugin 0.5.
+ * Typed custom resources of CloudNativePG and its Barman Cloud plugin. The types and strict schemas are
+ * generated from the CRDs of the releases the pinned charts ship (../crds/generated/, `npm run
+ * crds:generate`; chart cloudnative-pg 0.29.0 → operator 1.30.0, chart plugin-barman-cloud 0.7.0 →
+ * plugin v0.13.0). What is written here are the names this project uses for parts of them, and the rules
+ * of the operator's admission webhook that it relies on and that no CRD schema holds.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { objectStoreCrd } from "../crds/generated/barmancloud.cnpg.io-v1-objectstore.js";
+import { clusterCrd } from "../crds/generated/postgresql.cnpg.io-v1-cluster.js";
+import { poolerCrd } from "../crds/generated/postgresql.cnpg.io-v1-pooler.js";
+import { scheduledBackupCrd } from "../crds/generated/postgresql.cnpg.io-v1-scheduledbackup.js";
 import type { KubeObject } from "../manifests.js";
 import { schemaIssues } from "../schema-issues.js";
-import { type Cluster, clusterSchema } from "./cluster-crd.js";
-import {
-  BARMAN_CLOUD_API_VERSION,
-  CNPG_API_VERSION,
-  type CpuMemoryResources,
-  type CrMetadata,
-  metadataSchema,
-  type NameRef,
-  nameRefSchema,
-  resourcesSchema,
-  type SecretKeyRefSpec,
-  secretKeyRefSchema,
-  stringMap,
-} from "./crd-common.js";
 
-export * from "./cluster-crd.js";
-export * from "./crd-common.js";
+export type { ObjectStore } from "../crds/generated/barmancloud.cnpg.io-v1-objectstore.js";
+export type { Cluster } from "../crds/generated/postgresql.cnpg.io-v1-cluster.js";
+export type { Pooler } from "../crds/generated/postgresql.cnpg.io-v1-pooler.js";
+export type { ScheduledBackup } from "../crds/generated/postgresql.cnpg.io-v1-scheduledbackup.js";
+export { type CrMetadata, metadataSchema } from "../crds/metadata.js";
 
-/** `postgresql.cnpg.io/v1` Pooler: PgBouncer in front of a Cluster; its Service is named as the Pooler. */
-export interface Pooler {
-  readonly apiVersion: typeof CNPG_API_VERSION;
-  readonly kind: "Pooler";
-  readonly metadata: CrMetadata;
-  readonly spec: {
-    readonly cluster: NameRef;
-    /** Integer; CRD default 1. */
-    readonly instances?: number;
-    /** rw → the primary, ro/r → replicas. CRD default "rw". */
-    readonly type?: "rw" | "ro" | "r";
-    readonly pgbouncer: {
-      /** CRD default "session". */
-      readonly poolMode?: "session" | "transaction";
-      /** pgbouncer.ini settings, all strings. */
-      readonly parameters?: Readonly<Record<string, string>>;
-    };
-    /** Pod template; only labels, annotations and the pgbouncer container's resources are set here. */
-    readonly template?: {
-      readonly metadata?: {
-        readonly labels?: Readonly<Record<string, string>>;
-        readonly annotations?: Readonly<Record<string, string>>;
-      };
-      readonly spec: {
-        readonly containers: readonly { readonly name: string; readonly resources?: CpuMemoryResources }[];
-      };
-    };
-  };
-}
+import type { ObjectStore } from "../crds/generated/barmancloud.cnpg.io-v1-objectstore.js";
+import type { Cluster } from "../crds/generated/postgresql.cnpg.io-v1-cluster.js";
+import type { Pooler } from "../crds/generated/postgresql.cnpg.io-v1-pooler.js";
+import type { ScheduledBackup } from "../crds/generated/postgresql.cnpg.io-v1-scheduledbackup.js";
 
-/** `postgresql.cnpg.io/v1` ScheduledBackup. The schedule is six-field cron (seconds first). */
-export interface ScheduledBackup {
-  readonly apiVersion: typeof CNPG_API_VERSION;
-  readonly kind: "ScheduledBackup";
-  readonly metadata: CrMetadata;
-  readonly spec: {
-    readonly cluster: NameRef;
-    readonly schedule: string;
-    /** CRD default "barmanObjectStore" (the deprecated in-core one). */
-    readonly method?: "barmanObjectStore" | "volumeSnapshot" | "plugin";
-    readonly pluginConfiguration?: {
-      readonly name: string;
-      readonly parameters?: Readonly<Record<string, string>>;
-    };
-    /** Who owns the Backup objects it creates. CRD default "none". */
-    readonly backupOwnerReference?: "none" | "self" | "cluster";
-    /** Take a backup as soon as the object is created. */
-    readonly immediate?: boolean;
-    readonly suspend?: boolean;
-    readonly target?: "primary" | "prefer-standby";
-  };
-}
+export const CNPG_API_VERSION = "postgresql.cnpg.io/v1" satisfies Cluster["apiVersion"];
+export const BARMAN_CLOUD_API_VERSION = "barmancloud.cnpg.io/v1" satisfies ObjectStore["apiVersion"];
+/** The plugin name of Barman Cloud, as `spec.plugins[].name` and plugin references take it. */
+export const BARMAN_CLOUD_PLUGIN = "barman-cloud.cloudnative-pg.io";
 
+type Defined<T> = Exclude<T, undefined>;
+
+export type ClusterSpec = Cluster["spec"];
+/** `spec.plugins[]`: a CNPG-I plugin and its parameters. */
+export type PluginConfiguration = Defined<ClusterSpec["plugins"]>[number];
+/** `bootstrap.initdb`: a new, empty cluster. */
+export type BootstrapInitdb = Defined<Defined<ClusterSpec["bootstrap"]>["initdb"]>;
+/** `bootstrap.recovery`: a cluster restored from a backup (PITR with `recoveryTarget`). */
+export type BootstrapRecovery = Defined<Defined<ClusterSpec["bootstrap"]>["recovery"]>;
+/** `managed.roles[]`: a role the operator keeps as declared. */
+export type ManagedRole = Defined<Defined<ClusterSpec["managed"]>["roles"]>[number];
+/** A reference to an object by name (`LocalObjectReference`). */
+export type NameRef = Pooler["spec"]["cluster"];
+type ObjectStoreConfiguration = ObjectStore["spec"]["configuration"];
+/** A key of a Secret (`SecretKeySelector`). */
+export type SecretKeyRefSpec = Defined<Defined<ObjectStoreConfiguration["s3Credentials"]>["accessKeyId"]>;
+
+// The Pulumi analyzer reads these two as enums only in this plain `as const` form; the test of the
+// schemas checks that they equal the CRD's enums.
 /** Compression of archived WAL files. */
 export const WalCompression = {
   Bzip2: "bzip2",
@@ -94,116 +59,47 @@ export const WalCompression = {
 } as const;
 export type WalCompression = (typeof WalCompression)[keyof typeof WalCompression];
 /** Compression of base backups. */
-export const DataCompression = { Bzip2: "bzip2", Gzip: "gzip", Lz4: "lz4", Snappy: "snappy" } as const;
+export const DataCompression = {
+  Bzip2: "bzip2",
+  Gzip: "gzip",
+  Lz4: "lz4",
+  Snappy: "snappy",
+} as const;
 export type DataCompression = (typeof DataCompression)[keyof typeof DataCompression];
 
-/** `barmancloud.cnpg.io/v1` ObjectStore: where the plugin archives WAL and base backups. */
-export interface ObjectStore {
-  readonly apiVersion: typeof BARMAN_CLOUD_API_VERSION;
-  readonly kind: "ObjectStore";
-  readonly metadata: CrMetadata;
-  readonly spec: {
-    readonly configuration: {
-      /** s3://bucket/path. */
-      readonly destinationPath: string;
-      /** For S3-compatible stores (MinIO, R2, ...). */
-      readonly endpointURL?: string;
-      readonly s3Credentials?: {
-        readonly accessKeyId?: SecretKeyRefSpec;
-        readonly secretAccessKey?: SecretKeyRefSpec;
-        readonly inheritFromIAMRole?: boolean;
-      };
-      /** gs:// stores; `gkeEnvironment`: GKE Workload Identity. */
-      readonly googleCredentials?: { readonly gkeEnvironment?: boolean };
-      readonly wal?: { readonly compression?: WalCompression; readonly maxParallel?: number };
-      readonly data?: { readonly compression?: DataCompression; readonly jobs?: number };
-    };
-    /** `<n>d`, `<n>w` or `<n>m`. */
-    readonly retentionPolicy?: string;
-  };
-}
-
-export const poolerSchema: z.ZodType<Pooler> = z.strictObject({
-  apiVersion: z.literal(CNPG_API_VERSION),
-  kind: z.literal("Pooler"),
-  metadata: metadataSchema,
-  spec: z.strictObject({
-    cluster: nameRefSchema,
-    instances: z.int().min(0).optional(),
-    type: z.enum(["rw", "ro", "r"]).optional(),
-    pgbouncer: z.strictObject({
-      poolMode: z.enum(["session", "transaction"]).optional(),
-      parameters: stringMap.optional(),
-    }),
-    template: z
-      .strictObject({
-        metadata: z
-          .strictObject({ labels: stringMap.optional(), annotations: stringMap.optional() })
-          .optional(),
-        spec: z.strictObject({
-          containers: z.array(
-            z.strictObject({ name: z.string().min(1), resources: resourcesSchema.optional() }),
-          ),
-        }),
-      })
-      .optional(),
-  }),
+// The webhook's "Only one bootstrap method can be specified at a time" (cloudnative-pg v1.30.0,
+// internal/webhook/v1/cluster_webhook.go, validateBootstrapMethod); a recovery reads either an
+// externalClusters[] entry (source) or a Backup object, and this project never names both.
+export const clusterSchema: z.ZodType<Cluster> = clusterCrd.superRefine((c, ctx) => {
+  const bootstrap = c.spec.bootstrap;
+  if (bootstrap?.initdb && bootstrap.recovery) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["spec", "bootstrap"],
+      message: "initdb and recovery are mutually exclusive",
+    });
+  }
+  const recovery = bootstrap?.recovery;
+  if (recovery && (recovery.source === undefined) === (recovery.backup === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["spec", "bootstrap", "recovery"],
+      message: "exactly one of source and backup",
+    });
+  }
 });
 
-export const scheduledBackupSchema: z.ZodType<ScheduledBackup> = z.strictObject({
-  apiVersion: z.literal(CNPG_API_VERSION),
-  kind: z.literal("ScheduledBackup"),
-  metadata: metadataSchema,
-  spec: z.strictObject({
-    cluster: nameRefSchema,
-    // Six fields, seconds first (robfig/cron with seconds).
-    schedule: z.string().refine((s) => s.trim().split(/\s+/).length === 6, "six-field cron (seconds first)"),
-    method: z.enum(["barmanObjectStore", "volumeSnapshot", "plugin"]).optional(),
-    pluginConfiguration: z
-      .strictObject({ name: z.string().min(1), parameters: stringMap.optional() })
-      .optional(),
-    backupOwnerReference: z.enum(["none", "self", "cluster"]).optional(),
-    immediate: z.boolean().optional(),
-    suspend: z.boolean().optional(),
-    target: z.enum(["primary", "prefer-standby"]).optional(),
-  }),
+export const poolerSchema: z.ZodType<Pooler> = poolerCrd;
+
+// The webhook parses the schedule with robfig/cron v1's cron.Parse, six fields with seconds first
+// (internal/webhook/v1/scheduledbackup_webhook.go); a five-field cron would be refused at admission.
+export const scheduledBackupSchema: z.ZodType<ScheduledBackup> = scheduledBackupCrd.superRefine((b, ctx) => {
+  if (b.spec.schedule.trim().split(/\s+/).length !== 6) {
+    ctx.addIssue({ code: "custom", path: ["spec", "schedule"], message: "six-field cron (seconds first)" });
+  }
 });
 
-export const objectStoreSchema: z.ZodType<ObjectStore> = z.strictObject({
-  apiVersion: z.literal(BARMAN_CLOUD_API_VERSION),
-  kind: z.literal("ObjectStore"),
-  metadata: metadataSchema,
-  spec: z.strictObject({
-    configuration: z.strictObject({
-      destinationPath: z.string().min(1),
-      endpointURL: z.string().min(1).optional(),
-      s3Credentials: z
-        .strictObject({
-          accessKeyId: secretKeyRefSchema.optional(),
-          secretAccessKey: secretKeyRefSchema.optional(),
-          inheritFromIAMRole: z.boolean().optional(),
-        })
-        .optional(),
-      googleCredentials: z.strictObject({ gkeEnvironment: z.boolean().optional() }).optional(),
-      wal: z
-        .strictObject({
-          compression: z.enum(["bzip2", "gzip", "lz4", "snappy", "xz", "zstd"]).optional(),
-          maxParallel: z.int().min(1).optional(),
-        })
-        .optional(),
-      data: z
-        .strictObject({
-          compression: z.enum(["bzip2", "gzip", "lz4", "snappy"]).optional(),
-          jobs: z.int().min(1).optional(),
-        })
-        .optional(),
-    }),
-    retentionPolicy: z
-      .string()
-      .regex(/^[1-9][0-9]*[dwm]$/)
-      .optional(),
-  }),
-});
+export const objectStoreSchema: z.ZodType<ObjectStore> = objectStoreCrd;
 
 /** Any custom resource this project renders. */
 export type CnpgObject = Cluster | Pooler | ScheduledBackup | ObjectStore;

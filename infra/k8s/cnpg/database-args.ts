@@ -1,8 +1,24 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isPinnedImage } from "../kube.js";
 import { positiveInt } from "../register.js";
-import type { CpuMemoryResources, DataCompression, WalCompression } from "./crds.js";
+import type { DataCompression, WalCompression } from "./crds.js";
 import { cronIssues } from "./schedule.js";
+
+/** CPU and memory of one side of a ResourceRequirements; quantities are strings ("500m", "1Gi"). */
+export interface CpuMemory {
+  /** CPU, e.g. "500m". */
+  readonly cpu: string;
+  /** Memory, e.g. "1Gi". */
+  readonly memory: string;
+}
+
+/** ResourceRequirements restricted to CPU and memory. */
+export interface CpuMemoryResources {
+  /** What the scheduler reserves. */
+  readonly requests: CpuMemory;
+  /** What the container may use at most. */
+  readonly limits: CpuMemory;
+}
 
 export { cnpgSchedule, cronIssues } from "./schedule.js";
 

@@ -19,6 +19,7 @@ import {
   type CloudNativePgDatabaseArgs,
   CNPG_DEFAULTS,
   CNPG_POSTGRES_IMAGE,
+  type CpuMemoryResources,
   cloudIdentityAnnotations,
   cnpgSchedule,
   enabledBackup,
@@ -138,6 +139,18 @@ function bootstrap(
   };
 }
 
+type PodMonitorRelabeling = NonNullable<
+  NonNullable<ClusterSpec["monitoring"]>["podMonitorRelabelings"]
+>[number];
+
+/** A ResourceRequirements from the Args' CPU and memory (copies: the CRD's maps take any resource name). */
+function requirements(r: CpuMemoryResources): {
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+} {
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
 function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Cluster {
   const src = args.restore?.source;
   const backupArgs = enabledBackup(args);
@@ -151,7 +164,7 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
       size: args.storage.size,
       ...(args.storage.storageClass ? { storageClass: args.storage.storageClass } : {}),
     },
-    resources: args.resources,
+    resources: requirements(args.resources),
     postgresql: { parameters: { ...args.parameters } },
     affinity: {
       enablePodAntiAffinity: true,
@@ -195,7 +208,9 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
     monitoring: {
       enablePodMonitor: args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor,
       ...(args.podMonitorRelabelings
-        ? { podMonitorRelabelings: args.podMonitorRelabelings.map((r) => ({ ...r })) }
+        ? // The Args take any action string (other languages see a string); crdIssues refuses one the
+          // CRD's enum lacks before anything is registered.
+          { podMonitorRelabelings: args.podMonitorRelabelings.map((r) => ({ ...r }) as PodMonitorRelabeling) }
         : {}),
     },
     // On every pod and Service the operator creates: labels for policies, annotations for the
@@ -267,7 +282,9 @@ function pooler(
             ...args.podAnnotations,
           },
         },
-        spec: { containers: [{ name: "pgbouncer", resources: given?.resources ?? POOLER_RESOURCES }] },
+        spec: {
+          containers: [{ name: "pgbouncer", resources: requirements(given?.resources ?? POOLER_RESOURCES) }],
+        },
       },
     },
   };

@@ -6,9 +6,14 @@
  * v2.9.0 (378bdb62), config/crds/bases/external-secrets.io_{secretstores,clustersecretstores,
  * externalsecrets}.yaml — the operator the pinned chart external-secrets 2.9.0 ships. Strict: the API
  * server prunes unknown fields of a structural CRD silently, so a misspelt field would vanish.
+ *
+ * Hand-written, not generated like ../crds/generated/: the module
+ * github.com/external-secrets/external-secrets keeps that path for its v2 tags (no /v2 suffix), so the
+ * Go module proxy serves only v0.16.2 and v1.3.2 and refuses v2.9.0 and its commit; `npm run
+ * crds:generate` has no v2.9.0 CRD to read.
  */
 import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
+import { type CrMetadata, metadataSchema } from "../crds/metadata.js";
 import type { KubeObject } from "../manifests.js";
 import { schemaIssues } from "../schema-issues.js";
 

@@ -1,101 +1,73 @@
 /**
- * Typed Istio security resources (`security.istio.io/v1`): interfaces and strict zod schemas of the
- * fields this project sets. Checked against istio/api v1.30.3 (kubernetes/customresourcedefinitions.gen.yaml)
- * and, in tests, @kubernetes-models/istio 3.0.1 (generated from Istio 1.29.2's CRDs).
+ * Typed Istio security resources (`security.istio.io/v1`). The types and strict schemas are generated
+ * from istio/api v1.30.3's kubernetes/customresourcedefinitions.gen.yaml (../crds/generated/, `npm run
+ * crds:generate`). Written here: the CRD's CEL rules the project relies on, which the generator does not
+ * check, and this project's own narrower rules (principals are SPIFFE paths, ports are numbers).
  */
-import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
+import type { z } from "zod";
+import {
+  type AuthorizationPolicy,
+  authorizationPolicyCrd,
+} from "../crds/generated/security.istio.io-v1-authorizationpolicy.js";
+import {
+  type PeerAuthentication,
+  peerAuthenticationCrd,
+} from "../crds/generated/security.istio.io-v1-peerauthentication.js";
 import { schemaIssues } from "../schema-issues.js";
 
-export const ISTIO_SECURITY_API_VERSION = "security.istio.io/v1";
+export type { AuthorizationPolicy, PeerAuthentication };
 
-export type MtlsMode = "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT";
+export const ISTIO_SECURITY_API_VERSION = "security.istio.io/v1" satisfies PeerAuthentication["apiVersion"];
 
-interface WorkloadSelector {
-  readonly matchLabels: Readonly<Record<string, string>>;
-}
+export type MtlsMode = NonNullable<NonNullable<NonNullable<PeerAuthentication["spec"]>["mtls"]>["mode"]>;
+export type AuthorizationRule = NonNullable<NonNullable<AuthorizationPolicy["spec"]>["rules"]>[number];
 
-/** PeerAuthentication: which mTLS mode the sidecars accept inbound. */
-export interface PeerAuthentication {
-  readonly apiVersion: typeof ISTIO_SECURITY_API_VERSION;
-  readonly kind: "PeerAuthentication";
-  readonly metadata: CrMetadata;
-  readonly spec: {
-    /** Omitted = every workload of the namespace. */
-    readonly selector?: WorkloadSelector;
-    readonly mtls: { readonly mode: MtlsMode };
-    /** Container port (as a string key) → mode; only valid with a selector. */
-    readonly portLevelMtls?: Readonly<Record<string, { readonly mode: MtlsMode }>>;
-  };
-}
+const PORT = /^[1-9]\d{0,4}$/;
+const portIssue = (p: string) => !PORT.test(p) || Number(p) > 65535;
 
-export interface AuthorizationRule {
-  /** Omitted = any source, authenticated or not. */
-  readonly from?: readonly { readonly source: { readonly principals: readonly string[] } }[];
-  readonly to: readonly { readonly operation: { readonly ports: readonly string[] } }[];
-}
+export const peerAuthenticationSchema: z.ZodType<PeerAuthentication> = peerAuthenticationCrd.superRefine(
+  (pa, ctx) => {
+    const spec = pa.spec ?? {};
+    // The CRD's CEL rules "portLevelMtls requires selector" and "port must be between 1-65535": Istio
+    // ignores port-level settings in a namespace-wide policy.
+    if (spec.portLevelMtls !== undefined && spec.selector?.matchLabels === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["spec", "portLevelMtls"],
+        message: "portLevelMtls requires a selector",
+      });
+    }
+    for (const port of Object.keys(spec.portLevelMtls ?? {}).filter(portIssue)) {
+      ctx.addIssue({ code: "custom", path: ["spec", "portLevelMtls", port], message: "not a port number" });
+    }
+  },
+);
 
-/** AuthorizationPolicy. An empty spec (ALLOW with no rules) matches nothing: it denies everything. */
-export interface AuthorizationPolicy {
-  readonly apiVersion: typeof ISTIO_SECURITY_API_VERSION;
-  readonly kind: "AuthorizationPolicy";
-  readonly metadata: CrMetadata;
-  readonly spec: {
-    readonly selector?: WorkloadSelector;
-    readonly action?: "ALLOW";
-    readonly rules?: readonly AuthorizationRule[];
-  };
-}
+// A principal as the sidecar presents it; anything else never matches a peer, so the policy denies.
+const SPIFFE_PRINCIPAL = /^(\*|[^/]+\/ns\/[a-z0-9-]+\/sa\/[a-z0-9-.]+)$/;
 
-const selector = z.strictObject({
-  matchLabels: z.record(z.string(), z.string()).refine((m) => Object.keys(m).length > 0, "empty selector"),
-});
-const mode = z.enum(["UNSET", "DISABLE", "PERMISSIVE", "STRICT"]);
-const portKey = z.string().regex(/^[1-9]\d{0,4}$/, "not a port number");
-
-export const peerAuthenticationSchema: z.ZodType<PeerAuthentication> = z.strictObject({
-  apiVersion: z.literal(ISTIO_SECURITY_API_VERSION),
-  kind: z.literal("PeerAuthentication"),
-  metadata: metadataSchema,
-  spec: z
-    .strictObject({
-      selector: selector.optional(),
-      mtls: z.strictObject({ mode }),
-      portLevelMtls: z.record(portKey, z.strictObject({ mode })).optional(),
-    })
-    // Istio ignores port-level settings in a namespace-wide policy.
-    .refine(
-      (s) => s.portLevelMtls === undefined || s.selector !== undefined,
-      "portLevelMtls requires a selector",
-    ),
-});
-
-const principal = z
-  .string()
-  .regex(/^(\*|[^/]+\/ns\/[a-z0-9-]+\/sa\/[a-z0-9-.]+)$/, "not a SPIFFE principal (<td>/ns/<ns>/sa/<sa>)");
-
-export const authorizationPolicySchema: z.ZodType<AuthorizationPolicy> = z.strictObject({
-  apiVersion: z.literal(ISTIO_SECURITY_API_VERSION),
-  kind: z.literal("AuthorizationPolicy"),
-  metadata: metadataSchema,
-  spec: z.strictObject({
-    selector: selector.optional(),
-    action: z.literal("ALLOW").optional(),
-    rules: z
-      .array(
-        z.strictObject({
-          from: z
-            .array(z.strictObject({ source: z.strictObject({ principals: z.array(principal).min(1) }) }))
-            .min(1)
-            .optional(),
-          to: z
-            .array(z.strictObject({ operation: z.strictObject({ ports: z.array(portKey).min(1) }) }))
-            .min(1),
-        }),
-      )
-      .optional(),
-  }),
-});
+export const authorizationPolicySchema: z.ZodType<AuthorizationPolicy> = authorizationPolicyCrd.superRefine(
+  (ap, ctx) => {
+    for (const [r, rule] of (ap.spec?.rules ?? []).entries()) {
+      for (const [f, from] of (rule.from ?? []).entries()) {
+        for (const [i, p] of (from.source?.principals ?? []).entries()) {
+          if (!SPIFFE_PRINCIPAL.test(p)) {
+            const path = ["spec", "rules", r, "from", f, "source", "principals", i];
+            ctx.addIssue({ code: "custom", path, message: "not a SPIFFE principal (<td>/ns/<ns>/sa/<sa>)" });
+          }
+        }
+      }
+      for (const [t, to] of (rule.to ?? []).entries()) {
+        for (const [i, p] of (to.operation?.ports ?? []).entries()) {
+          if (portIssue(p)) {
+            const path = ["spec", "rules", r, "to", t, "operation", "ports", i];
+            ctx.addIssue({ code: "custom", path, message: "not a port number" });
+          }
+        }
+      }
+    }
+  },
+);
 
 export type IstioObject = PeerAuthentication | AuthorizationPolicy;
 

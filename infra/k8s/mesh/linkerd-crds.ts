@@ -3,9 +3,13 @@
  * Checked against linkerd/linkerd2 edge-26.8.3 (19a0d90d), charts/linkerd-crds/templates/policy/
  * {server,authorization-policy,meshtls-authentication,network-authentication}.yaml: Server
  * `policy.linkerd.io/v1beta3` (the storage version), the others `policy.linkerd.io/v1alpha1`.
+ *
+ * Hand-written, not generated like ../crds/generated/: linkerd/linkerd2's tags (edge-…, stable-…) are
+ * no semantic versions and the Go module proxy refuses the module at any version, so `npm run
+ * crds:generate` has no manifest to read; and the CRDs are Helm templates of the linkerd-crds chart.
  */
 import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../cnpg/crd-common.js";
+import { type CrMetadata, metadataSchema } from "../crds/metadata.js";
 import { schemaIssues } from "../schema-issues.js";
 
 export const LINKERD_POLICY_GROUP = "policy.linkerd.io";

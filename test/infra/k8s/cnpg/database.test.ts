@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type CloudNativePgDatabaseArgs,
   type Cluster,
@@ -7,12 +7,14 @@ import {
   clusterSchema,
   cnpgSchedule,
   crdIssues,
+  type DataCompression,
   type KubeObject,
   type ObjectStore,
   type Pooler,
   poolerSchema,
   type ScheduledBackup,
   validateCloudNativePgDatabaseArgs,
+  type WalCompression,
 } from "../../../../infra/index.js";
 import { PROD } from "./fixtures.js";
 
@@ -91,7 +93,7 @@ describe("cloudNativePgObjects", () => {
       poolMode: "transaction",
       parameters: { max_client_conn: "1000", default_pool_size: "40", reserve_pool_size: "10" },
     });
-    expect(pooler.spec.template!.spec.containers[0]!.name).toBe("pgbouncer");
+    expect(pooler.spec.template!.spec!.containers[0]!.name).toBe("pgbouncer");
   });
 
   it("archives WAL through the Barman Cloud plugin to the ObjectStore, keys from the S3 Secret", () => {
@@ -244,6 +246,63 @@ describe("schemas", () => {
     expect(crdIssues({ ...scheduled, spec: { ...scheduled.spec, schedule: "0 2 * * *" } }).join()).toMatch(
       /six-field/,
     );
+  });
+});
+
+describe("schemas generated from the CRDs (infra/k8s/crds/generated)", () => {
+  const { cluster, pooler, store } = kinds(PROD);
+
+  it("reject a misspelt field deep in the Pooler's pod template, which the CRD types as a PodTemplateSpec", () => {
+    const container = pooler.spec.template!.spec!.containers[0]!;
+    const bad = {
+      ...pooler,
+      spec: {
+        ...pooler.spec,
+        template: { ...pooler.spec.template, spec: { containers: [{ ...container, resourcess: {} }] } },
+      },
+    };
+    expect(crdIssues(bad)).toEqual([
+      expect.stringMatching(
+        /^Pooler postgres-pooler: spec\.template\.spec\.containers\.0: Unrecognized key: "resourcess"/,
+      ),
+    ]);
+  });
+
+  it("reject a CPU request that is not a quantity (the int-or-string pattern applies to strings)", () => {
+    const resources = { ...cluster.spec.resources, requests: { cpu: "half", memory: "1Gi" } };
+    const issues = crdIssues({ ...cluster, spec: { ...cluster.spec, resources } });
+    expect(issues.join()).toMatch(/spec\.resources\.requests\.cpu/);
+    expect(crdIssues({ ...cluster, spec: { ...cluster.spec, resources: { requests: { cpu: 2 } } } })).toEqual(
+      [],
+    );
+  });
+
+  it("name the CRD's compressions in WalCompression and DataCompression", () => {
+    type Configuration = ObjectStore["spec"]["configuration"];
+    expectTypeOf<WalCompression>().toEqualTypeOf<
+      NonNullable<NonNullable<Configuration["wal"]>["compression"]>
+    >();
+    expectTypeOf<DataCompression>().toEqualTypeOf<
+      NonNullable<NonNullable<Configuration["data"]>["compression"]>
+    >();
+  });
+
+  it("reject an ObjectStore retention the plugin's CRD pattern refuses", () => {
+    expect(crdIssues({ ...store, spec: { ...store.spec, retentionPolicy: "30 days" } }).join()).toMatch(
+      /spec\.retentionPolicy/,
+    );
+  });
+
+  it("stop the component on a relabelling action the CRD's enum lacks (the Args take any string)", () => {
+    const args = {
+      ...PROD,
+      enablePodMonitor: true,
+      podMonitorRelabelings: [{ action: "rename", targetLabel: "job", replacement: "cnpg" }],
+    };
+    expect(validateCloudNativePgDatabaseArgs(args)).toEqual([]);
+    expect(() => cloudNativePgObjects(args)).toThrow(/spec\.monitoring\.podMonitorRelabelings\.0\.action/);
+    const ok = { ...args, podMonitorRelabelings: [{ ...args.podMonitorRelabelings[0]!, action: "replace" }] };
+    expect(() => cloudNativePgObjects(ok)).not.toThrow();
   });
 });
 

@@ -28,7 +28,7 @@ describe("Istio rendering", () => {
     const pa = r.objects.filter(
       (o) => o.kind === "PeerAuthentication" && o.metadata.name !== "default",
     ) as PeerAuthentication[];
-    expect(Object.fromEntries(pa.map((p) => [p.metadata.name, p.spec.portLevelMtls]))).toEqual({
+    expect(Object.fromEntries(pa.map((p) => [p.metadata.name, p.spec!.portLevelMtls]))).toEqual({
       "mcp-backend-plaintext-ports": { "3000": { mode: "PERMISSIVE" }, "9464": { mode: "PERMISSIVE" } },
       "postgres-instances-plaintext-ports": {
         "8000": { mode: "PERMISSIVE" },
@@ -36,7 +36,7 @@ describe("Istio rendering", () => {
       },
       "redis-plaintext-ports": { "9121": { mode: "PERMISSIVE" } },
     });
-    for (const p of pa) expect(p.spec.mtls.mode).toBe("STRICT");
+    for (const p of pa) expect(p.spec!.mtls!.mode).toBe("STRICT");
   });
 
   it("allows each flow's source principal on its port, and anyone the NetworkPolicies let through on plaintext ports", () => {
@@ -50,18 +50,18 @@ describe("Istio rendering", () => {
         },
       ],
     });
-    expect(policy("mcp-backend").spec.rules).toEqual([
+    expect(policy("mcp-backend").spec!.rules).toEqual([
       { to: [{ operation: { ports: ["3000"] } }] },
       { to: [{ operation: { ports: ["9464"] } }] },
     ]);
-    expect(policy("redis").spec.rules).toEqual([
+    expect(policy("redis").spec!.rules).toEqual([
       {
         from: [{ source: { principals: ["cluster.local/ns/production/sa/mcp-backend"] } }],
         to: [{ operation: { ports: ["6379"] } }],
       },
       { to: [{ operation: { ports: ["9121"] } }] },
     ]);
-    expect(policy("postgres-instances").spec.rules).toEqual([
+    expect(policy("postgres-instances").spec!.rules).toEqual([
       {
         from: [
           {
@@ -101,7 +101,7 @@ describe("Istio rendering", () => {
       }),
     );
     const p = only.objects.find((o) => o.metadata.name === "mcp-backend") as AuthorizationPolicy;
-    expect(p.spec.rules).toEqual([
+    expect(p.spec!.rules).toEqual([
       {
         from: [{ source: { principals: ["prod.example/ns/ingress-nginx/sa/ingress-nginx"] } }],
         to: [{ operation: { ports: ["3000"] } }],
@@ -157,22 +157,38 @@ describe("Istio schemas", () => {
     ).toMatch(/portLevelMtls requires a selector/);
   });
 
-  it("reject a numeric port and a principal that is not a SPIFFE path", () => {
+  it("reject a numeric port (a string in the CRD) and a principal that is not a SPIFFE path", () => {
     const p = policy("postgres-pooler");
-    const bad = {
-      ...p,
-      spec: {
-        ...p.spec,
-        rules: [
-          { from: [{ source: { principals: ["mcp-backend"] } }], to: [{ operation: { ports: [5432] } }] },
-        ],
-      },
-    };
+    const withRule = (rule: object) => ({ ...p, spec: { ...p.spec, rules: [rule] } });
+    const paths = (o: object) =>
+      authorizationPolicySchema.safeParse(o).error?.issues.map((i) => i.path.join(".")) ?? [];
+    const principal = ["cluster.local/ns/production/sa/mcp-backend"];
     expect(
-      authorizationPolicySchema
-        .safeParse(bad)
-        .error!.issues.map((i) => i.path.join("."))
-        .sort(),
-    ).toEqual(["spec.rules.0.from.0.source.principals.0", "spec.rules.0.to.0.operation.ports.0"]);
+      paths(
+        withRule({ from: [{ source: { principals: principal } }], to: [{ operation: { ports: [5432] } }] }),
+      ),
+    ).toEqual(["spec.rules.0.to.0.operation.ports.0"]);
+    expect(
+      paths(
+        withRule({
+          from: [{ source: { principals: ["mcp-backend"] } }],
+          to: [{ operation: { ports: ["5432"] } }],
+        }),
+      ),
+    ).toEqual(["spec.rules.0.from.0.source.principals.0"]);
+    expect(paths(withRule({ to: [{ operation: { ports: ["70000"] } }] }))).toEqual([
+      "spec.rules.0.to.0.operation.ports.0",
+    ]);
+  });
+
+  it("reject a misspelt field deep in a rendered AuthorizationPolicy, which the generated schema names", () => {
+    const p = policy("postgres-pooler");
+    const rule = p.spec!.rules![0]!;
+    const bad = { ...p, spec: { ...p.spec, rules: [{ ...rule, to: [{ operation: { port: ["5432"] } }] }] } };
+    expect(istioCrdIssues(bad)).toEqual([
+      expect.stringMatching(
+        /^AuthorizationPolicy postgres-pooler: spec\.rules\.0\.to\.0\.operation: Unrecognized key: "port"/,
+      ),
+    ]);
   });
 });
