@@ -1,5 +1,7 @@
+import { type EnvName, usesOpenAi } from "@mcp-stack/contract";
 import { cpuMillicores, memoryBytes, postgresSize } from "./quantity.js";
 import type { Environment } from "./schema.js";
+import { SECRETS, type SecretKey, type SecretSpec, type WorkloadSecretKey } from "./secrets.js";
 
 /** Values computed from an environment, never typed in. */
 export interface Derived {
@@ -12,6 +14,38 @@ export interface Derived {
     readonly effectiveCacheSize: string;
   };
   readonly connections: ConnectionBudget;
+  /** Either provider calls the OpenAI API: the app needs OPENAI_API_KEY and HTTPS egress. */
+  readonly usesOpenAi: boolean;
+  /** Postgres runs in the namespace (engines cloudnative-pg and statefulset), not as a managed service. */
+  readonly postgresInCluster: boolean;
+  /** Redis and its exporter run in the namespace (redis.engine statefulset). */
+  readonly redisInCluster: boolean;
+  /** Redis is a managed service outside the cluster, reached at a given URL through redis.external's ranges. */
+  readonly redisManaged: boolean;
+  /** The secrets the environment's workloads read, in the order of the table (environments/secrets.ts). */
+  readonly secrets: readonly SecretUse[];
+}
+
+/** The facts of the model that secrets' needs depend on (computed before them). */
+export type ModelFacts = Pick<
+  Derived,
+  "usesOpenAi" | "postgresInCluster" | "redisInCluster" | "redisManaged"
+>;
+
+/** A secret an environment's workloads read: its row of the table, and whether the stack composes it. */
+export interface SecretUse {
+  readonly key: WorkloadSecretKey;
+  /** The app's variable it feeds; absent when only other workloads read it. */
+  readonly appEnv?: EnvName;
+  /** On Kubernetes, the variable naming the file the app reads it from instead. */
+  readonly appFile?: EnvName;
+  /** The data service whose URL it is (see SecretSpec.serviceUrl). */
+  readonly serviceUrl?: "database" | "redis";
+  /**
+   * The stack composes it (pulumi backend) from the service it runs, so nobody sets it: the database
+   * URLs when Postgres is in the cluster, CACHE_REDIS_URL when Redis is.
+   */
+  readonly composed: boolean;
 }
 
 /**
@@ -70,9 +104,40 @@ export function connectionBudget(env: Environment, workers: number): ConnectionB
   };
 }
 
+/** The facts about the model's services that stacks and secrets depend on. */
+export function modelFacts(env: Environment): ModelFacts {
+  return {
+    usesOpenAi: usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }),
+    postgresInCluster: env.database.engine !== "external",
+    redisInCluster: env.redis.enabled && env.redis.engine === "statefulset",
+    redisManaged: env.redis.enabled && env.redis.engine === "external",
+  };
+}
+
+/** The rows of the secrets table the environment's workloads read. */
+export function secretUses(env: Environment, facts: ModelFacts): SecretUse[] {
+  const rows = Object.entries(SECRETS) as [SecretKey, SecretSpec][];
+  return rows.flatMap(([key, spec]) => {
+    if (!spec.readWhen?.(env, facts)) return [];
+    const composed =
+      (spec.serviceUrl === "database" && facts.postgresInCluster) ||
+      (spec.serviceUrl === "redis" && facts.redisInCluster);
+    const use: SecretUse = {
+      // Only rows with readWhen get here (WorkloadSecretKey is exactly those).
+      key: key as WorkloadSecretKey,
+      ...(spec.appEnv ? { appEnv: spec.appEnv } : {}),
+      ...(spec.appFile ? { appFile: spec.appFile } : {}),
+      ...(spec.serviceUrl ? { serviceUrl: spec.serviceUrl } : {}),
+      composed,
+    };
+    return [use];
+  });
+}
+
 export function derive(env: Environment): Derived {
   const workers = workerCount(env);
   const pgMemory = memoryBytes(env.database.postgres.memory);
+  const facts = modelFacts(env);
   return {
     workers,
     postgres: {
@@ -80,5 +145,28 @@ export function derive(env: Environment): Derived {
       effectiveCacheSize: postgresSize(Math.floor(pgMemory * 0.75)),
     },
     connections: connectionBudget(env, workers),
+    ...facts,
+    secrets: secretUses(env, facts),
   };
+}
+
+/**
+ * The secret values the stack cannot compose, by config key: what `pulumi config set --secret` must
+ * give (backend pulumi), or what the secret manager holds under `<secrets.keyPrefix>/<key>`.
+ */
+export function givenSecrets(derived: Pick<Derived, "secrets">): WorkloadSecretKey[] {
+  return derived.secrets.filter((s) => !s.composed).map((s) => s.key);
+}
+
+/** {@link givenSecrets} of an environment not yet resolved. */
+export function workloadSecretKeys(env: Environment): WorkloadSecretKey[] {
+  return givenSecrets({ secrets: secretUses(env, modelFacts(env)) });
+}
+
+/** The secrets an environment cannot be deployed without. */
+export function requiredSecrets(
+  env: Pick<Environment, "secrets"> & { readonly derived: Pick<Derived, "secrets"> },
+): WorkloadSecretKey[] {
+  // With External Secrets the values live in the secret manager; the stack holds none of them.
+  return env.secrets.backend === "external-secrets" ? [] : givenSecrets(env.derived);
 }

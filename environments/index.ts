@@ -1,5 +1,18 @@
 export { IMAGES, REFERENCE_MONITORING } from "./common.js";
-export { type ConnectionBudget, type Derived, derive, workerCount, workersForCores } from "./derive.js";
+export {
+  type ConnectionBudget,
+  type Derived,
+  derive,
+  givenSecrets,
+  type ModelFacts,
+  modelFacts,
+  requiredSecrets,
+  type SecretUse,
+  secretUses,
+  workerCount,
+  workersForCores,
+  workloadSecretKeys,
+} from "./derive.js";
 export { deepMerge } from "./merge.js";
 export { cpuMillicores, memoryBytes, postgresSize } from "./quantity.js";
 export {
@@ -13,4 +26,12 @@ export {
 } from "./resolve.js";
 export { checkRules, type RuleIssue } from "./rules.js";
 export { ENVIRONMENT_NAMES, type Environment, type EnvironmentName, environmentSchema } from "./schema.js";
-export { requiredSecrets, SECRET_KEYS, type SecretKey, workloadSecretKeys } from "./secrets.js";
+export {
+  type AppSecretKey,
+  SECRET_KEYS,
+  SECRETS,
+  type SecretCondition,
+  type SecretKey,
+  type SecretSpec,
+  type WorkloadSecretKey,
+} from "./secrets.js";

@@ -3,8 +3,8 @@
  * Secrets are never known here; the ones the environment requires are listed as `[secret]`.
  */
 import { stringify } from "yaml";
+import { requiredSecrets } from "./derive.js";
 import { EnvironmentValidationError, resolveEnvironment, UnknownEnvironmentError } from "./resolve.js";
-import { requiredSecrets } from "./secrets.js";
 
 const name = process.argv[2];
 if (!name) {

@@ -105,7 +105,7 @@ export function readSecrets(
   /** Note the missing secrets here instead of throwing (the stack's one checklist). */
   checklist?: ConfigChecklist,
 ): StackSecrets {
-  const required = new Set(requiredSecrets(env));
+  const required = new Set<SecretKey>(requiredSecrets(env));
   const secrets: StackSecrets = {};
   const missing: string[] = [];
   for (const key of Object.keys(SECRET_KEYS) as SecretKey[]) {
