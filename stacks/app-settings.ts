@@ -1,13 +1,5 @@
-import {
-  APP_PORT,
-  ENV,
-  type EnvName,
-  OTLP_GRPC_PORT,
-  SECRET_ENV,
-  SERVICE_NAME,
-  usesOpenAi,
-} from "@mcp-stack/contract";
-import type { ResolvedEnvironment, SecretKey } from "../environments/index.js";
+import { APP_PORT, ENV, type EnvName, OTLP_GRPC_PORT, SECRET_ENV, SERVICE_NAME } from "@mcp-stack/contract";
+import type { ResolvedEnvironment, WorkloadSecretKey } from "../environments/index.js";
 
 /** Where a target puts the things the model does not place itself. */
 export interface SettingsPlacement {
@@ -107,18 +99,16 @@ export function appEnvironment(
 /** A secret variable of the app and the secret config key that feeds it. */
 export interface SecretSetting {
   readonly name: EnvName;
-  readonly secret: Extract<SecretKey, "openaiApiKey" | "sentryDsn" | "apiKeys">;
+  readonly secret: WorkloadSecretKey;
 }
 
 /**
- * The secret variables the app needs in this environment besides the database URLs (which every
- * target composes from `dbPassword` and its own host names).
+ * The secret variables the app needs in this environment besides the URLs of the data services (every
+ * target composes the database URL from `dbPassword` and its own host names; the Docker target runs no
+ * Redis): the rows of the secrets table (environments/secrets.ts) the app reads.
  */
 export function secretSettings(env: ResolvedEnvironment): SecretSetting[] {
-  const out: SecretSetting[] = [];
-  if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
-    out.push({ name: ENV.OPENAI_API_KEY, secret: "openaiApiKey" });
-  if (env.observability.sentry.enabled) out.push({ name: ENV.SENTRY_DSN, secret: "sentryDsn" });
-  if (env.runtime.requireApiKeys) out.push({ name: ENV.API_KEYS, secret: "apiKeys" });
-  return out;
+  return env.derived.secrets.flatMap((s) =>
+    s.appEnv && s.serviceUrl === undefined ? [{ name: s.appEnv, secret: s.key }] : [],
+  );
 }

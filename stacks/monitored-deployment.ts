@@ -1,19 +1,15 @@
 import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
-import { type Environment, resolveEnvironment } from "../environments/index.js";
+import { type ResolvedEnvironment, resolveEnvironment } from "../environments/index.js";
 import { MONITORING_RESOURCES, mebibytes } from "../infra/monitoring/resources.js";
 import { generatedFiles, type MonitoredDeployment, type RuleOptions } from "../monitoring/index.js";
 
-/** Whether the environment runs Redis and its exporter in the namespace (a managed one has neither). */
-export function inClusterRedis(env: Pick<Environment, "redis">): boolean {
-  return env.redis.enabled && env.redis.engine === "statefulset";
-}
-
 /** What the rules of an environment depend on: its data tier. */
 export function environmentRuleOptions(
-  env: Pick<Environment, "redis" | "database">,
+  env: Pick<ResolvedEnvironment, "database" | "derived">,
 ): Required<Pick<RuleOptions, "redis" | "postgres" | "cloudNativePgInstances" | "cloudNativePgPoolers">> {
   return {
-    redis: inClusterRedis(env),
+    // Redis and its exporter are scraped only where they run in the namespace (a managed one has neither).
+    redis: env.derived.redisInCluster,
     postgres: env.database.engine,
     cloudNativePgInstances: env.database.cloudNativePg.instances,
     cloudNativePgPoolers: env.database.pooler.enabled,
@@ -21,7 +17,7 @@ export function environmentRuleOptions(
 }
 
 /** The environment model as the monitoring generators see it (monitoring/ knows no environment). */
-export function monitoredDeployment(env: Environment): MonitoredDeployment {
+export function monitoredDeployment(env: ResolvedEnvironment): MonitoredDeployment {
   const p = env.prometheus;
   const c = env.jaeger.collector;
   return {

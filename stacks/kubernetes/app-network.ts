@@ -8,7 +8,6 @@ import {
   REDIS_EXPORTER_PORT,
   REDIS_PORT,
   SERVICE_NAME,
-  usesOpenAi,
 } from "@mcp-stack/contract";
 
 import type { ResolvedEnvironment } from "../../environments/index.js";
@@ -172,12 +171,12 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
   const db = databaseNetwork(env);
   groups.push(...db.groups);
   flows.push(...db.flows);
-  const inClusterRedis = env.redis.enabled && env.redis.engine === "statefulset";
+  const inClusterRedis = env.derived.redisInCluster;
   if (inClusterRedis) {
     groups.push({ name: DATA_SERVICES.redis, selector: selectorLabels(DATA_SERVICES.redis) });
     flows.push({ from: SERVICE_NAME, to: DATA_SERVICES.redis, port: REDIS_PORT });
   }
-  if (env.redis.enabled && env.redis.engine === "external")
+  if (env.derived.redisManaged)
     for (const e of env.redis.external?.egress ?? [])
       flows.push({ from: SERVICE_NAME, toExternal: { name: "external-redis", cidr: e.cidr }, port: e.port });
   const tracing = env.observability.tracing;
@@ -195,8 +194,7 @@ export function appTierNetwork(env: ResolvedEnvironment): Omit<NetworkPoliciesAr
     for (const [to, port] of db.scraped) flows.push({ ...from, to, port });
     if (inClusterRedis) flows.push({ ...from, to: DATA_SERVICES.redis, port: REDIS_EXPORTER_PORT });
   }
-  const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
-  if (openAi || env.observability.sentry.enabled) {
+  if (env.derived.usesOpenAi || env.observability.sentry.enabled) {
     // OpenAI and Sentry are outside the cluster; HTTPS only (cluster-internal ranges still need a rule).
     flows.push({
       from: SERVICE_NAME,

@@ -1,9 +1,12 @@
-import { DATA_SERVICES, ENV, HTTP_PATHS, SERVICE_NAME, usesOpenAi } from "@mcp-stack/contract";
+import { DATA_SERVICES, HTTP_PATHS, SERVICE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResolvedEnvironment } from "../../environments/index.js";
+import type { AppSecretKey, ResolvedEnvironment } from "../../environments/index.js";
 import {
   APP_SECRET_REFS,
+  type AppSecretEnv,
+  type AppSecretEnvNames,
   AppSecrets,
+  type AppSecretsArgs,
   McpBackend,
   type McpBackendArgs,
   type MeshRendering,
@@ -35,7 +38,6 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   const { env, secrets, namespace } = inputs;
   const opts = { parent: inputs.parent };
   const k = env.kubernetes;
-  const openAi = usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider });
   // The mesh's pod settings (Istio: probe rewrite, no metrics merging, native sidecar); none on Linkerd,
   // whose namespace annotations every pod inherits.
   const meshPods = Object.keys(inputs.mesh?.podAnnotations ?? {}).length
@@ -50,9 +52,9 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
           ...meshPods,
         }
       : undefined;
-  const inCluster = env.redis.enabled && env.redis.engine === "statefulset";
-  const redis = inCluster ? new Redis(DATA_SERVICES.redis, redisArgs(env, namespace), opts) : undefined;
-  const redisUrl = env.redis.enabled ? (redis?.url ?? secrets.redisUrl) : undefined;
+  const redis = env.derived.redisInCluster
+    ? new Redis(DATA_SERVICES.redis, redisArgs(env, namespace), opts)
+    : undefined;
 
   const appSecrets = external
     ? undefined
@@ -61,10 +63,7 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
         {
           namespace,
           database: databaseConnection(env, secrets, cnpg),
-          redisUrl,
-          sentryDsn: env.observability.sentry.enabled ? secrets.sentryDsn : undefined,
-          openaiApiKey: openAi ? secrets.openaiApiKey : undefined,
-          apiKeys: env.runtime.requireApiKeys ? secrets.apiKeys : undefined,
+          ...appSecretValues(env, secrets, { redisUrl: redis?.url }),
         },
         opts,
       );
@@ -114,6 +113,36 @@ export function deployAppTier(inputs: AppTierInputs): Record<string, pulumi.Outp
   };
 }
 
+/** The values AppSecrets takes besides the database, whose URLs it composes itself. */
+type AppSecretValues = Omit<AppSecretsArgs, "namespace" | "database" | "envNames">;
+
+/** AppSecrets' field for an app secret of the table: a row it cannot deliver fails to compile here. */
+function appSecretsField(key: AppSecretKey): AppSecretEnv {
+  return key;
+}
+
+/**
+ * The app's secret values and variable names for AppSecrets, from the rows of the secrets table the
+ * environment reads: a composed value (Redis' URL when it runs in the cluster) from `composed`, the
+ * others from the stack's secrets.
+ */
+function appSecretValues(
+  env: ResolvedEnvironment,
+  secrets: StackSecrets,
+  composed: Partial<Record<AppSecretKey, pulumi.Input<string>>>,
+): AppSecretValues & Pick<AppSecretsArgs, "envNames"> {
+  const values: Record<string, pulumi.Input<string> | undefined> = {};
+  const envNames: Partial<Record<AppSecretEnv, string>> = {};
+  for (const use of env.derived.secrets) {
+    if (!use.appEnv) continue;
+    // Only the app's secrets have an appEnv.
+    const key = use.key as AppSecretKey;
+    envNames[appSecretsField(key)] = use.appEnv;
+    if (use.serviceUrl !== "database") values[key] = use.composed ? composed[key] : secrets[key];
+  }
+  return { ...(values as AppSecretValues), envNames: envNames satisfies AppSecretEnvNames };
+}
+
 /** Redis's Args from the model. */
 function redisArgs(env: ResolvedEnvironment, namespace: pulumi.Input<string>): RedisArgs {
   return {
@@ -135,22 +164,19 @@ function backendArgs(
   inputs: AppTierInputs,
   given: Pick<McpBackendArgs, "secretEnv" | "secretVersion" | "podAnnotations">,
 ): McpBackendArgs {
-  // The database URLs go in as files the app re-reads for each new connection, so a rotated password
-  // reaches running pods (the kubelet updates the mounted Secret) and no login waits on a restart.
-  const asFiles = [
-    [ENV.DATABASE_URL, ENV.DATABASE_URL_FILE],
-    [ENV.DATABASE_REPLICA_URL, ENV.DATABASE_REPLICA_URL_FILE],
-  ] as const;
+  const { env, namespace } = inputs;
+  // The database URLs go in as files the app re-reads for each new connection (the table's appFile),
+  // so a rotated password reaches running pods (the kubelet updates the mounted Secret) and no login
+  // waits on a restart.
   const secretEnv = { ...given.secretEnv };
   const secretFiles: Record<string, SecretKeyRef> = {};
-  for (const [name, fileVar] of asFiles) {
-    const ref = secretEnv[name];
-    if (ref === undefined) continue;
-    secretFiles[fileVar] = ref;
-    delete secretEnv[name];
+  for (const { appEnv, appFile } of env.derived.secrets) {
+    const ref = appEnv === undefined ? undefined : secretEnv[appEnv];
+    if (appEnv === undefined || appFile === undefined || ref === undefined) continue;
+    secretFiles[appFile] = ref;
+    delete secretEnv[appEnv];
   }
   const secrets = { ...given, secretEnv, secretFiles };
-  const { env, namespace } = inputs;
   const k = env.kubernetes;
   return {
     namespace,

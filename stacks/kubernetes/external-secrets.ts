@@ -1,11 +1,14 @@
-import { ENV, MONITORING_PATHS, POSTGRES_PORT, usesOpenAi } from "@mcp-stack/contract";
+import { MONITORING_PATHS, POSTGRES_PORT } from "@mcp-stack/contract";
 import type * as pulumi from "@pulumi/pulumi";
-import { type ResolvedEnvironment, SECRET_KEYS, type SecretKey } from "../../environments/index.js";
+import {
+  type ResolvedEnvironment,
+  SECRET_KEYS,
+  type SecretUse,
+  type WorkloadSecretKey,
+} from "../../environments/index.js";
 import {
   ALERT_RECEIVER_SECRET,
   APP_SECRET_REFS,
-  type AppSecretEnv,
-  appSecretEnv,
   type CloudNativePgDatabaseArgs,
   CNPG_RELOAD_LABEL,
   cloudNativePgNames,
@@ -18,6 +21,23 @@ import {
   type SecretStoreArgs,
   type TargetSecretArgs,
 } from "../../infra/index.js";
+
+/**
+ * The Secret name and key each workload secret is read from: where AppSecrets, Grafana and Alertmanager
+ * put them with the pulumi backend, so External Secrets writes the same. A row added to the secrets
+ * table needs its entry here (the type says so).
+ */
+const WORKLOAD_SECRET_REFS: Readonly<Record<WorkloadSecretKey, SecretKeyRef>> = {
+  databaseUrl: APP_SECRET_REFS.databaseUrl,
+  databaseReplicaUrl: APP_SECRET_REFS.databaseReplicaUrl,
+  dbPassword: APP_SECRET_REFS.dbPassword,
+  redisUrl: APP_SECRET_REFS.redisUrl,
+  openaiApiKey: APP_SECRET_REFS.openaiApiKey,
+  sentryDsn: APP_SECRET_REFS.sentryDsn,
+  grafanaAdminPassword: { secretName: GRAFANA_ADMIN_SECRET, key: GRAFANA_ADMIN_PASSWORD_KEY },
+  apiKeys: APP_SECRET_REFS.apiKeys,
+  alertReceiver: { secretName: ALERT_RECEIVER_SECRET, key: MONITORING_PATHS.alertmanagerSecretKey },
+};
 
 /** The remote key that holds `/<keyPrefix>/dbUser`: the CloudNativePG role's name, beside its password. */
 const DB_USER_KEY = "dbUser";
@@ -61,56 +81,62 @@ export function externalDatabaseRefs(
   return { databaseUrl: APP_SECRET_REFS.databaseUrl, databaseReplicaUrl: APP_SECRET_REFS.databaseReplicaUrl };
 }
 
+/** Whether CloudNativePG's role Secret carries a secret (its password, and the URLs rendered from it). */
+function inRoleSecret(use: SecretUse): boolean {
+  return use.serviceUrl === "database" || use.key === SECRET_KEYS.dbPassword;
+}
+
+/**
+ * CloudNativePG's role Secret as one ExternalSecret: the user and password fetched, the app's URLs
+ * rendered from them in the same write.
+ */
+function roleTarget(
+  env: ResolvedEnvironment,
+  cnpg: CloudNativePgDatabaseArgs,
+  remote: (key: WorkloadSecretKey | typeof DB_USER_KEY) => { remoteKey: string },
+): Target {
+  const n = cloudNativePgNames(cnpg);
+  const refs = externalDatabaseRefs(env, cnpg);
+  return {
+    name: n.credentialsSecret,
+    keys: {
+      [ROLE_SECRET_KEYS.username]: remote(DB_USER_KEY),
+      [ROLE_SECRET_KEYS.password]: remote(SECRET_KEYS.dbPassword),
+    },
+    type: "kubernetes.io/basic-auth",
+    labels: { ...CNPG_RELOAD_LABEL },
+    templated: {
+      [refs.databaseUrl.key]: urlTemplate(n.pooler ?? n.rwService, cnpg.database),
+      ...(env.database.readReplica
+        ? { [refs.databaseReplicaUrl.key]: urlTemplate(n.roPooler ?? n.roService, cnpg.database) }
+        : {}),
+    },
+  };
+}
+
 /**
  * The Secrets External Secrets must write for this environment: exactly the names and keys the
- * workloads read with the pulumi backend, each key from `<secrets.keyPrefix>/<config key>` in the store
- * (the same key names as `pulumi config set --secret`, so moving between backends is a copy).
+ * workloads read with the pulumi backend (the secrets table's rows the environment reads), each key
+ * from `<secrets.keyPrefix>/<config key>` in the store (the same key names as
+ * `pulumi config set --secret`, so moving between backends is a copy).
  */
 export function externalSecretTargets(
   env: ResolvedEnvironment,
   cnpg: CloudNativePgDatabaseArgs | undefined,
 ): TargetSecretArgs[] {
-  const remote = (key: SecretKey | typeof DB_USER_KEY) => ({
-    remoteKey: `${env.secrets.keyPrefix}/${key === DB_USER_KEY ? key : SECRET_KEYS[key]}`,
+  const remote = (key: WorkloadSecretKey | typeof DB_USER_KEY) => ({
+    remoteKey: `${env.secrets.keyPrefix}/${key}`,
   });
   const targets = new Map<string, Target>();
-  const put = (ref: SecretKeyRef, from: SecretKey | typeof DB_USER_KEY, type?: string) => {
-    const t = targets.get(ref.secretName) ?? { name: ref.secretName, keys: {}, ...(type ? { type } : {}) };
-    t.keys[ref.key] = remote(from);
+  const role = env.database.engine === "cloudnative-pg" && cnpg ? roleTarget(env, cnpg, remote) : undefined;
+  if (role) targets.set(role.name, role);
+  for (const use of env.derived.secrets) {
+    if (role && inRoleSecret(use)) continue;
+    const ref = WORKLOAD_SECRET_REFS[use.key];
+    const t = targets.get(ref.secretName) ?? { name: ref.secretName, keys: {} };
+    t.keys[ref.key] = remote(use.key);
     targets.set(ref.secretName, t);
-  };
-  const db = env.database;
-  if (db.engine === "cloudnative-pg" && cnpg) {
-    const n = cloudNativePgNames(cnpg);
-    const role = { secretName: n.credentialsSecret };
-    const basicAuth = "kubernetes.io/basic-auth";
-    put({ ...role, key: ROLE_SECRET_KEYS.username }, DB_USER_KEY, basicAuth);
-    put({ ...role, key: ROLE_SECRET_KEYS.password }, "dbPassword", basicAuth);
-    const refs = externalDatabaseRefs(env, cnpg);
-    const t = targets.get(n.credentialsSecret)!;
-    t.labels = { ...CNPG_RELOAD_LABEL };
-    t.templated = {
-      [refs.databaseUrl.key]: urlTemplate(n.pooler ?? n.rwService, cnpg.database),
-      ...(db.readReplica
-        ? { [refs.databaseReplicaUrl.key]: urlTemplate(n.roPooler ?? n.roService, cnpg.database) }
-        : {}),
-    };
-  } else {
-    put(APP_SECRET_REFS.databaseUrl, "databaseUrl");
-    if (db.readReplica) put(APP_SECRET_REFS.databaseReplicaUrl, "databaseReplicaUrl");
   }
-  // The statefulset engine's Postgres, backups and exporter read the password beside the URLs.
-  if (db.engine === "statefulset") put(APP_SECRET_REFS.dbPassword, "dbPassword");
-  if (env.redis.enabled) put(APP_SECRET_REFS.redisUrl, "redisUrl");
-  if (env.observability.sentry.enabled) put(APP_SECRET_REFS.sentryDsn, "sentryDsn");
-  if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
-    put(APP_SECRET_REFS.openaiApiKey, "openaiApiKey");
-  if (env.runtime.requireApiKeys) put(APP_SECRET_REFS.apiKeys, "apiKeys");
-  const bundled = env.monitoring.mode === "bundled";
-  if (bundled && env.grafana.enabled)
-    put({ secretName: GRAFANA_ADMIN_SECRET, key: GRAFANA_ADMIN_PASSWORD_KEY }, "grafanaAdminPassword");
-  if (bundled && env.prometheus.enabled && env.prometheus.receiver !== "null")
-    put({ secretName: ALERT_RECEIVER_SECRET, key: MONITORING_PATHS.alertmanagerSecretKey }, "alertReceiver");
   return [...targets.values()];
 }
 
@@ -119,17 +145,10 @@ export function externalAppSecretEnv(
   env: ResolvedEnvironment,
   cnpg: CloudNativePgDatabaseArgs | undefined,
 ): Record<string, SecretKeyRef> {
-  const fields: AppSecretEnv[] = ["databaseUrl"];
-  if (env.database.readReplica) fields.push("databaseReplicaUrl");
-  if (env.redis.enabled) fields.push("redisUrl");
-  if (env.observability.sentry.enabled) fields.push("sentryDsn");
-  if (usesOpenAi({ embedding: env.llm.embeddingProvider, answer: env.llm.answerProvider }))
-    fields.push("openaiApiKey");
-  if (env.runtime.requireApiKeys) fields.push("apiKeys");
-  const out = appSecretEnv(fields);
-  const refs = externalDatabaseRefs(env, cnpg);
-  out[ENV.DATABASE_URL] = refs.databaseUrl;
-  if (env.database.readReplica) out[ENV.DATABASE_REPLICA_URL] = refs.databaseReplicaUrl;
+  const database: Partial<Record<WorkloadSecretKey, SecretKeyRef>> = externalDatabaseRefs(env, cnpg);
+  const out: Record<string, SecretKeyRef> = {};
+  for (const use of env.derived.secrets)
+    if (use.appEnv) out[use.appEnv] = database[use.key] ?? WORKLOAD_SECRET_REFS[use.key];
   return out;
 }
 

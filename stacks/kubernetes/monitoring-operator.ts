@@ -11,7 +11,7 @@ import {
   selectorLabels,
 } from "../../infra/index.js";
 import { MONITORING_CONFIG as C, dashboardJson, ruleFiles, toYaml } from "../../monitoring/index.js";
-import { environmentRuleOptions, inClusterRedis } from "../monitored-deployment.js";
+import { environmentRuleOptions } from "../monitored-deployment.js";
 import { deployMonitoring, type MonitoringInputs } from "./monitoring.js";
 
 /**
@@ -45,7 +45,7 @@ export function scrapeTargets(env: ResolvedEnvironment): {
   serviceMonitors: ScrapeTarget[];
 } {
   const serviceMonitors: ScrapeTarget[] = [];
-  if (inClusterRedis(env))
+  if (env.derived.redisInCluster)
     serviceMonitors.push({
       name: S.redisExporter.name,
       selector: EXPORTER_SERVICES.redis,

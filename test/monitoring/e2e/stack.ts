@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MONITORING_PATHS, MONITORING_SERVICES, SERVICE_NAME } from "@mcp-stack/contract";
 import { writeSpec } from "../../../app/src/db/migrations.js";
-import { type Environment, resolveEnvironment } from "../../../environments/index.js";
+import { type ResolvedEnvironment, resolveEnvironment } from "../../../environments/index.js";
 import { ALERT_RECEIVER_FILE, alertmanagerConfig } from "../../../monitoring/alertmanager-config.js";
 import { MONITORING_CONFIG as C } from "../../../monitoring/config.js";
 import { prometheusConfig } from "../../../monitoring/prometheus-config.js";
@@ -56,7 +56,7 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  env: Environment;
+  env: ResolvedEnvironment;
   processes: Processes;
   database: WireDatabase;
   redis: RedisServer;
@@ -84,7 +84,7 @@ type Job = Record<string, unknown> & { job_name: string };
  * become loopback addresses, the kubelet (cAdvisor) job keeps its config but has no targets.
  */
 export function loopbackPrometheusConfig(
-  env: Environment,
+  env: ResolvedEnvironment,
   t: {
     dir: string;
     app: ChildApp;
