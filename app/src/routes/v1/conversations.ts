@@ -22,7 +22,17 @@ const tags = ["conversations"];
 /** The batch route; `npm run import` posts here when a server owns the data folder (or with --url). */
 export const BATCH_INGEST_PATH = "/v1/conversations/batch";
 
-export function conversationRoutes(app: FastifyInstance, { services, context }: RouteDeps): void {
+export function conversationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  // Registered in this order, which is the order of the OpenAPI document.
+  ingestRoute(app, deps);
+  batchIngestRoute(app, deps);
+  listRoute(app, deps);
+  getRoute(app, deps);
+  deleteRoute(app, deps);
+}
+
+/** `POST /v1/conversations`: one conversation, idempotent by id. */
+function ingestRoute(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.post<{ Body: IngestConversationInput }>(
     "/v1/conversations",
     {
@@ -45,7 +55,10 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
       return reply.status(201).send(result);
     },
   );
+}
 
+/** `POST /v1/conversations/batch`: many conversations, one outcome each. */
+function batchIngestRoute(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.post<{ Body: IngestBatchInput }>(
     BATCH_INGEST_PATH,
     {
@@ -72,7 +85,10 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
           request.log.error({ err, index, conversationId }, "batch ingest: a conversation failed"),
       }),
   );
+}
 
+/** `GET /v1/conversations`: a page of conversations, newest first. */
+function listRoute(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.get<{ Querystring: ListConversationsInput }>(
     "/v1/conversations",
     {
@@ -92,7 +108,10 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
     },
     async (request) => services.conversations.list(request.query, context(request)),
   );
+}
 
+/** `GET /v1/conversations/:id`: one conversation with its messages. */
+function getRoute(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.get<{ Params: { id: string } }>(
     "/v1/conversations/:id",
     {
@@ -109,7 +128,10 @@ export function conversationRoutes(app: FastifyInstance, { services, context }: 
     },
     async (request) => services.conversations.get(request.params.id, context(request)),
   );
+}
 
+/** `DELETE /v1/conversations/:id`: a conversation with its messages and chunks. */
+function deleteRoute(app: FastifyInstance, { services, context }: RouteDeps): void {
   app.delete<{ Params: { id: string } }>(
     "/v1/conversations/:id",
     {
