@@ -120,36 +120,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const closeOwned = async () => {
     if (!options.databases) await closeDatabases(databases);
   };
-  const runMigrations = async () => {
-    await migrate(databases.primary, {
-      provider: embedder.provider,
-      model: embedder.model,
-      dimensions: embedder.dimensions,
-    });
-  };
   // Aborted on close, so a background wait for the database ends with the app.
   const closing = new AbortController();
-  let background: Promise<void> | undefined;
-  try {
-    await runMigrations();
-  } catch (error) {
-    const wait = options.waitForDatabase;
-    if (!wait || !isNotYetAvailable(error)) {
-      await closeOwned();
-      throw error;
-    }
-    logger.warn({ err: error }, "database not available yet; listening, not ready, retrying the migrations");
-    background = untilAvailable(runMigrations, wait.policy, {
-      signal: closing.signal,
-      onRetry: (err, attempt, delayMs) =>
-        logger.warn({ err, attempt, delayMs }, "database still not available; retrying the migrations"),
-    }).then(
-      () => logger.info("database available; migrations applied"),
-      (err: unknown) => {
-        if (!closing.signal.aborted) wait.onFatal(err);
-      },
-    );
-  }
+  const { background } = await migrateOrWait(databases, embedder, options.waitForDatabase, {
+    logger,
+    signal: closing.signal,
+    closeOwned,
+  });
   if (databases.primary.kind === "pglite") {
     // PGlite has no autovacuum: give the planner today's table sizes (HNSW vs scan is size-driven).
     await databases.primary.query("ANALYZE");
@@ -169,20 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     minScore: config.search.minScore,
   });
 
-  const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    bodyLimit: config.bodyLimit,
-    // Node's limit on receiving the whole request (slow clients, 408); the handler deadline is below.
-    requestTimeout: config.runtime.requestTimeoutSeconds * 1000,
-    keepAliveTimeout: config.runtime.keepAliveTimeoutSeconds * 1000,
-    return503OnClosing: true,
-    forceCloseConnections: "idle",
-    // Long ids must reach validation (a 400 naming `params.id`), not the router's bare 414.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
-    ...(config.log.json ? {} : { logController: new OneLinePerRequest() }),
-  });
-  // WORKER_CONNECTIONS: Node drops connections beyond this many open ones (per process).
-  app.server.maxConnections = config.runtime.workerConnections;
+  const app = createFastify(config, options.logger);
   app.decorate("services", services);
   app.decorate("store", store);
   app.decorate("databases", databases);
@@ -195,39 +159,111 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await closeOwned();
   });
   try {
-    // A JSON API: anything but application/json is a 415, not a string body.
-    app.removeContentTypeParser("text/plain");
-    registerJsonBody(app);
-    useZodSchemas(app);
-    registerErrorHandler(app);
-    // An answer before the whole body is read (413, 401) drains the rest, so the client sees it.
-    registerLingeringClose(app);
-    registerDeadline(app, config.runtime.requestTimeoutSeconds);
-    if (options.telemetry) await app.register(options.telemetry.fastifyPlugin);
-    // Before the routes it documents (it collects them as they are added); after /metrics, which
-    // is Prometheus text for the scraper and not part of the API.
-    await registerSwagger(app, config.version);
-    await registerSwaggerUi(app);
-    const ring = new KeyRing(config.apiKeys);
-    await registerRateLimit(app, {
-      ...config.rateLimit,
-      ring,
-      redisUrl: config.cache.backend === "redis" ? config.cache.redisUrl : undefined,
-    });
-    registerAuth(app, ring);
-
-    const context = (request: FastifyRequest): RequestContext => ({
-      ...(options.context ? options.context(request) : { tenantId: request.tenantId }),
-      signal: deadlineOf(request),
-    });
-    healthRoutes(app, { databases, version: config.version });
-    registerV1Routes(app, { services, context });
-    mcpRoutes(app, { services, context, version: config.version });
-    dashboardRoutes(app);
+    await registerPluginsAndRoutes(app, options, services, databases);
     await app.ready();
   } catch (error) {
     await app.close();
     throw error;
   }
   return app;
+}
+
+/**
+ * Applies the migrations. When the database is not there yet and `wait` is given, retries them in the
+ * background instead and returns that retry as `background` (ended by `signal`; wrapped, so that
+ * returning it does not wait for it); otherwise closes the databases the app owns and rethrows.
+ */
+async function migrateOrWait(
+  databases: Databases,
+  embedder: Embedder,
+  wait: BuildAppOptions["waitForDatabase"],
+  on: { logger: FastifyBaseLogger; signal: AbortSignal; closeOwned(): Promise<void> },
+): Promise<{ background?: Promise<void> }> {
+  const { logger, signal } = on;
+  const runMigrations = async () => {
+    await migrate(databases.primary, {
+      provider: embedder.provider,
+      model: embedder.model,
+      dimensions: embedder.dimensions,
+    });
+  };
+  try {
+    await runMigrations();
+    return {};
+  } catch (error) {
+    if (!wait || !isNotYetAvailable(error)) {
+      await on.closeOwned();
+      throw error;
+    }
+    logger.warn({ err: error }, "database not available yet; listening, not ready, retrying the migrations");
+    const background = untilAvailable(runMigrations, wait.policy, {
+      signal,
+      onRetry: (err, attempt, delayMs) =>
+        logger.warn({ err, attempt, delayMs }, "database still not available; retrying the migrations"),
+    }).then(
+      () => logger.info("database available; migrations applied"),
+      (err: unknown) => {
+        if (!signal.aborted) wait.onFatal(err);
+      },
+    );
+    return { background };
+  }
+}
+
+/** The fastify instance with the configured timeouts, limits and logging. */
+function createFastify(config: Config, logger: FastifyBaseLogger | undefined): FastifyInstance {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: config.bodyLimit,
+    // Node's limit on receiving the whole request (slow clients, 408); the handler deadline is below.
+    requestTimeout: config.runtime.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.runtime.keepAliveTimeoutSeconds * 1000,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    // Long ids must reach validation (a 400 naming `params.id`), not the router's bare 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    ...(config.log.json ? {} : { logController: new OneLinePerRequest() }),
+  });
+  // WORKER_CONNECTIONS: Node drops connections beyond this many open ones (per process).
+  app.server.maxConnections = config.runtime.workerConnections;
+  return app;
+}
+
+/** Parsers, hooks and plugins in the order they must run, then the REST routes, MCP, probes, dashboard. */
+async function registerPluginsAndRoutes(
+  app: FastifyInstance,
+  options: BuildAppOptions,
+  services: Services,
+  databases: Databases,
+): Promise<void> {
+  const { config } = options;
+  // A JSON API: anything but application/json is a 415, not a string body.
+  app.removeContentTypeParser("text/plain");
+  registerJsonBody(app);
+  useZodSchemas(app);
+  registerErrorHandler(app);
+  // An answer before the whole body is read (413, 401) drains the rest, so the client sees it.
+  registerLingeringClose(app);
+  registerDeadline(app, config.runtime.requestTimeoutSeconds);
+  if (options.telemetry) await app.register(options.telemetry.fastifyPlugin);
+  // Before the routes it documents (it collects them as they are added); after /metrics, which
+  // is Prometheus text for the scraper and not part of the API.
+  await registerSwagger(app, config.version);
+  await registerSwaggerUi(app);
+  const ring = new KeyRing(config.apiKeys);
+  await registerRateLimit(app, {
+    ...config.rateLimit,
+    ring,
+    redisUrl: config.cache.backend === "redis" ? config.cache.redisUrl : undefined,
+  });
+  registerAuth(app, ring);
+
+  const context = (request: FastifyRequest): RequestContext => ({
+    ...(options.context ? options.context(request) : { tenantId: request.tenantId }),
+    signal: deadlineOf(request),
+  });
+  healthRoutes(app, { databases, version: config.version });
+  registerV1Routes(app, { services, context });
+  mcpRoutes(app, { services, context, version: config.version });
+  dashboardRoutes(app);
 }
