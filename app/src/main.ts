@@ -25,7 +25,7 @@ import { STARTUP_RETRY } from "./db/startup.js";
 import { exposureWarning, KEY_PLACEHOLDER, listeningUrls, startupBanner } from "./lib/banner.js";
 import { createLogger } from "./lib/logger.js";
 import { buildApp } from "./server.js";
-import { startTelemetry } from "./telemetry/app-telemetry.js";
+import { type RunningTelemetry, startTelemetry } from "./telemetry/app-telemetry.js";
 import { clusterScrape } from "./telemetry/cluster-metrics.js";
 import { type MetricsServer, startMetricsServer } from "./telemetry/metrics-server.js";
 import { createScrubber, describeConfig, secretValues } from "./telemetry/redaction.js";
@@ -70,15 +70,38 @@ function portOf(app: FastifyInstance): number {
   return typeof address === "object" && address ? address.port : 0;
 }
 
+/** The cluster worker this process is, if any. */
+type Worker = typeof cluster.worker;
+
 async function runServer(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const running = startTelemetry(config, logger, {
     scrapeWith: worker ? clusterScrape : undefined,
     workerId: worker?.id,
   });
-  let app: FastifyInstance;
+  const app = await startApp(config, logger, running);
+  const inFlight = trackInFlight(app);
+  const host = "0.0.0.0";
+  const address = await listenQuietly(app, host, config.port);
+  const metricsServer = await startMetricsListener(config, app, running, { host, worker });
+  if (!config.database.url) {
+    // Where `npm run import` finds this server (it sends its batches here instead of opening the folder).
+    await advertiseServer(config.database.dataDir, `http://127.0.0.1:${portOf(app)}`);
+  }
+  announce(config, logger, app, {
+    host,
+    worker,
+    metrics: `${metricsServer?.address ?? address}${HTTP_PATHS.metrics}`,
+  });
+  const stop = shutdown(config, logger, app, { inFlight, metricsServer, running, worker });
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** The app, built; a start failure with an operator's fix (wrong model, folder locked or damaged) exits 1. */
+async function startApp(config: Config, logger: Logger, running: RunningTelemetry): Promise<FastifyInstance> {
   try {
-    app = await buildApp({
+    return await buildApp({
       config,
       logger,
       telemetry: running.telemetry,
@@ -108,41 +131,53 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     }
     throw error;
   }
-  const inFlight = trackInFlight(app);
-  const database = config.database.url ? "postgres (DATABASE_URL)" : `pglite at ${config.database.dataDir}`;
-  const host = "0.0.0.0";
-  // fastify logs one "Server listening at" line per interface; the banner below names them all once.
+}
+
+/** Listens; fastify's one "Server listening at" line per interface is held back (the banner names them all once). */
+async function listenQuietly(app: FastifyInstance, host: string, port: number): Promise<string> {
   const level = app.log.level;
   app.log.level = "warn";
-  let address: string;
   try {
-    address = await app.listen({ host, port: config.port });
+    return await app.listen({ host, port });
   } finally {
     app.log.level = level;
   }
-  let metricsServer: MetricsServer | undefined;
-  if (config.metricsPort !== undefined) {
-    try {
-      metricsServer = await startMetricsServer({
-        host,
-        port: config.metricsPort,
-        scrape: running.telemetry.scrape,
-        workerId: worker?.id,
-        onError: (error) => app.log.error({ err: error }, "metrics scrape failed"),
-      });
-    } catch (error) {
-      await app.close();
-      await running.shutdown(2_000);
-      throw error;
-    }
+}
+
+/** The METRICS_PORT listener, when configured; if it cannot start, the app is closed and the error thrown. */
+async function startMetricsListener(
+  config: Config,
+  app: FastifyInstance,
+  running: RunningTelemetry,
+  at: { host: string; worker: Worker },
+): Promise<MetricsServer | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  try {
+    return await startMetricsServer({
+      host: at.host,
+      port: config.metricsPort,
+      scrape: running.telemetry.scrape,
+      workerId: at.worker?.id,
+      onError: (error) => app.log.error({ err: error }, "metrics scrape failed"),
+    });
+  } catch (error) {
+    await app.close();
+    await running.shutdown(2_000);
+    throw error;
   }
-  if (!config.database.url) {
-    // Where `npm run import` finds this server (it sends its batches here instead of opening the folder).
-    await advertiseServer(config.database.dataDir, `http://127.0.0.1:${portOf(app)}`);
-  }
-  const metrics = `${metricsServer?.address ?? address}${HTTP_PATHS.metrics}`;
+}
+
+/** The exposure warning, the "started" record (JSON logs) and the startup banner. */
+function announce(
+  config: Config,
+  logger: Logger,
+  app: FastifyInstance,
+  at: { host: string; worker: Worker; metrics: string },
+): void {
+  const { worker, metrics } = at;
+  const database = config.database.url ? "postgres (DATABASE_URL)" : `pglite at ${config.database.dataDir}`;
   const port = portOf(app);
-  const addresses = listeningUrls(host, port);
+  const addresses = listeningUrls(at.host, port);
   const authRequired = config.apiKeys.size > 0;
   const warning = exposureWarning(addresses, authRequired);
   // One warning per start, not per worker.
@@ -176,14 +211,27 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
       apiKey: firstKey === undefined ? undefined : tty ? firstKey : KEY_PLACEHOLDER,
     }),
   );
+}
 
+/** The signal handler: drain, wait for requests in flight, close, flush telemetry, exit (see the top). */
+function shutdown(
+  config: Config,
+  logger: Logger,
+  app: FastifyInstance,
+  parts: {
+    inFlight: ReturnType<typeof trackInFlight>;
+    metricsServer: MetricsServer | undefined;
+    running: RunningTelemetry;
+    worker: Worker;
+  },
+): (signal: string) => Promise<void> {
   const requestTimeoutMs = config.runtime.requestTimeoutSeconds * 1000;
   let stopping = false;
-  const stop = async (signal: string) => {
+  return async (signal: string) => {
     if (stopping) {
       // Standalone, a second signal means "now". A cluster worker ignores it: the terminal's
       // signal and the primary's forwarded one both arrive.
-      if (!worker) process.exit(1);
+      if (!parts.worker) process.exit(1);
       return;
     }
     stopping = true;
@@ -195,12 +243,12 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     }, requestTimeoutMs + 10_000);
     timer.unref();
     try {
-      await inFlight.whenIdle(requestTimeoutMs);
+      await parts.inFlight.whenIdle(requestTimeoutMs);
       await app.close();
       // Last listener to close: Prometheus can scrape the drain until here.
-      await metricsServer?.close();
+      await parts.metricsServer?.close();
       app.log.info("stopped");
-      await running.shutdown(5_000);
+      await parts.running.shutdown(5_000);
     } catch (error) {
       logger.error({ err: error }, "error during shutdown");
       process.exit(1);
@@ -208,8 +256,6 @@ async function runServer(config: Config, logger: Logger): Promise<void> {
     console.log("mcp-backend stopped");
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
 async function main(): Promise<void> {
