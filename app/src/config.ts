@@ -295,6 +295,16 @@ export function loadConfig(
   cwd: string = process.cwd(),
   options: LoadConfigOptions = {},
 ): Config {
+  const parsed = parseVariables(env);
+  const issues: { variable: string; message: string }[] = [];
+  const e: RawEnv = { ...parsed, ...urlsFromFiles(parsed, issues) };
+  issues.push(...crossVariableIssues(e));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return toConfig(e, cwd, options);
+}
+
+/** The app's variables that are set (not empty), each parsed on its own; a bad one throws ConfigError. */
+function parseVariables(env: Record<string, string | undefined>): RawEnv {
   const present: Record<string, string> = {};
   for (const name of Object.values(ENV)) {
     const value = env[name];
@@ -306,8 +316,12 @@ export function loadConfig(
       parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message })),
     );
   }
+  return parsed.data;
+}
+
+/** Variables that are each valid but do not fit together. */
+function crossVariableIssues(e: RawEnv): { variable: string; message: string }[] {
   const issues: { variable: string; message: string }[] = [];
-  const e: RawEnv = { ...parsed.data, ...urlsFromFiles(parsed.data, issues) };
   if (e.CACHE_BACKEND === "redis" && !e.CACHE_REDIS_URL) {
     issues.push({ variable: ENV.CACHE_REDIS_URL, message: "is required when CACHE_BACKEND=redis" });
   }
@@ -326,10 +340,12 @@ export function loadConfig(
       message: `must differ from ${ENV.PORT} (both are ${e.PORT}); unset ${ENV.METRICS_PORT} to serve ${HTTP_PATHS.metrics} on the app port, or give it another port (the deployments use ${METRICS_PORT})`,
     });
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  return issues;
+}
 
+/** The Config of valid variables, with the defaults that depend on other variables. */
+function toConfig(e: RawEnv, cwd: string, options: LoadConfigOptions): Config {
   const local = e.EMBEDDING_PROVIDER === "local";
-  const defaultTtl = e.CACHE_DEFAULT_TTL;
   return {
     port: e.PORT,
     metricsPort: e.METRICS_PORT,
@@ -342,18 +358,7 @@ export function loadConfig(
       fileMaxBytes: e.LOG_FILE_MAX_BYTES,
       consoleTracing: e.ENABLE_CONSOLE_TRACING,
     },
-    cache: {
-      enabled: e.CACHE_ENABLED,
-      backend: e.CACHE_BACKEND,
-      redisUrl: e.CACHE_REDIS_URL,
-      maxSize: e.CACHE_MAX_SIZE,
-      ttl: {
-        default: defaultTtl,
-        embedding: e.CACHE_EMBEDDING_TTL ?? defaultTtl,
-        search: e.CACHE_SEARCH_TTL ?? defaultTtl,
-        rag: e.CACHE_RAG_TTL ?? defaultTtl,
-      },
-    },
+    cache: cacheConfig(e),
     tracing: {
       jaegerHost: e.JAEGER_HOST,
       jaegerPort: e.JAEGER_PORT,
@@ -368,17 +373,7 @@ export function loadConfig(
       tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE,
       profilesSampleRate: e.SENTRY_PROFILES_SAMPLE_RATE,
     },
-    database: {
-      url: e.DATABASE_URL,
-      replicaUrl: e.DATABASE_REPLICA_URL,
-      urlFile: e.DATABASE_URL_FILE,
-      replicaUrlFile: e.DATABASE_REPLICA_URL_FILE,
-      poolSize: e.DB_POOL_SIZE,
-      maxOverflow: e.DB_MAX_OVERFLOW,
-      recycleSeconds: e.DB_POOL_RECYCLE,
-      prePing: e.DB_POOL_PRE_PING,
-      dataDir: e.DATA_DIR ? path.resolve(cwd, e.DATA_DIR) : DEFAULT_DATA_DIR,
-    },
+    database: databaseConfig(e, cwd),
     runtime: {
       workers: e.WORKERS,
       workerConnections: e.WORKER_CONNECTIONS,
@@ -398,6 +393,38 @@ export function loadConfig(
       model: e.ANSWER_PROVIDER === "openai" ? e.CHAT_MODEL : "extractive",
     },
     apiKeys: e.API_KEYS ?? new Map(),
+  };
+}
+
+/** The cache settings; each per-type TTL the environment leaves unset falls back to CACHE_DEFAULT_TTL. */
+function cacheConfig(e: RawEnv): Config["cache"] {
+  const defaultTtl = e.CACHE_DEFAULT_TTL;
+  return {
+    enabled: e.CACHE_ENABLED,
+    backend: e.CACHE_BACKEND,
+    redisUrl: e.CACHE_REDIS_URL,
+    maxSize: e.CACHE_MAX_SIZE,
+    ttl: {
+      default: defaultTtl,
+      embedding: e.CACHE_EMBEDDING_TTL ?? defaultTtl,
+      search: e.CACHE_SEARCH_TTL ?? defaultTtl,
+      rag: e.CACHE_RAG_TTL ?? defaultTtl,
+    },
+  };
+}
+
+/** The database settings; a relative DATA_DIR resolves against `cwd`. */
+function databaseConfig(e: RawEnv, cwd: string): Config["database"] {
+  return {
+    url: e.DATABASE_URL,
+    replicaUrl: e.DATABASE_REPLICA_URL,
+    urlFile: e.DATABASE_URL_FILE,
+    replicaUrlFile: e.DATABASE_REPLICA_URL_FILE,
+    poolSize: e.DB_POOL_SIZE,
+    maxOverflow: e.DB_MAX_OVERFLOW,
+    recycleSeconds: e.DB_POOL_RECYCLE,
+    prePing: e.DB_POOL_PRE_PING,
+    dataDir: e.DATA_DIR ? path.resolve(cwd, e.DATA_DIR) : DEFAULT_DATA_DIR,
   };
 }
 
