@@ -71,40 +71,69 @@ function stored(index: number, status: "ingested" | "unchanged", result: IngestR
   return { index, status, ...result };
 }
 
+/** One batch being ingested: its inputs with their ids, and the outcome of each, filled in as it goes. */
+interface Batch {
+  readonly inputs: readonly IngestConversationInput[];
+  readonly ids: readonly string[];
+  readonly results: (BatchItem | undefined)[];
+  readonly ctx: RequestContext;
+  readonly deps: BatchDeps;
+  /** Runs deps.beforeWrite before the batch's first write, once. */
+  writeOnce(): Promise<void>;
+}
+
 export async function ingestBatch(
   inputs: readonly IngestConversationInput[],
   ctx: RequestContext,
   deps: BatchDeps,
 ): Promise<BatchResult> {
-  const ids = inputs.map((input) => input.id ?? randomUUID());
-  const results: (BatchItem | undefined)[] = new Array(inputs.length);
   let wrote = false;
-  const writeOnce = async () => {
-    if (!wrote && deps.beforeWrite) await deps.beforeWrite();
-    wrote = true;
+  const batch: Batch = {
+    inputs,
+    ids: inputs.map((input) => input.id ?? randomUUID()),
+    results: new Array(inputs.length),
+    ctx,
+    deps,
+    writeOnce: async () => {
+      if (!wrote && deps.beforeWrite) await deps.beforeWrite();
+      wrote = true;
+    },
   };
-
-  /** One single ingest per conversation, in order (the fallback, and batches repeating an id). */
-  const oneByOne = async (indexes: readonly number[]) => {
-    for (const index of indexes) {
-      const input = { ...inputs[index]!, id: ids[index]! };
-      try {
-        await writeOnce();
-        const { result, wrote: changed } = await deps.service.ingestReporting(input, ctx);
-        results[index] = stored(index, changed ? "ingested" : "unchanged", result);
-      } catch (error) {
-        if (isRequestLevel(error)) throw error;
-        results[index] = failed(index, ids[index]!, error, deps);
-      }
-    }
-  };
-
-  if (new Set(ids).size !== ids.length) {
+  if (new Set(batch.ids).size !== batch.ids.length) {
     // The same conversation twice: the later entry must see the earlier one stored.
-    await oneByOne(inputs.map((_, i) => i));
-    return summarise(results);
+    await oneByOne(
+      batch,
+      inputs.map((_, i) => i),
+    );
+    return summarise(batch.results);
   }
+  const writes = await planAll(batch);
+  if (writes.length > 0) await writeAll(batch, writes);
+  return summarise(batch.results);
+}
 
+/** One single ingest per conversation, in order (the fallback, and batches repeating an id). */
+async function oneByOne(batch: Batch, indexes: readonly number[]): Promise<void> {
+  const { inputs, ids, results, ctx, deps } = batch;
+  for (const index of indexes) {
+    const input = { ...inputs[index]!, id: ids[index]! };
+    try {
+      await batch.writeOnce();
+      const { result, wrote: changed } = await deps.service.ingestReporting(input, ctx);
+      results[index] = stored(index, changed ? "ingested" : "unchanged", result);
+    } catch (error) {
+      if (isRequestLevel(error)) throw error;
+      results[index] = failed(index, ids[index]!, error, deps);
+    }
+  }
+}
+
+/**
+ * Plans every conversation from one read of their stored state: the unchanged and the failed get their
+ * outcome now; the rest are returned, to be written.
+ */
+async function planAll(batch: Batch): Promise<{ index: number; planned: WritePlan }[]> {
+  const { inputs, ids, results, ctx, deps } = batch;
   const states = await deps.store.readStates(ids, ctx.tenantId, ctx.signal);
   const writes: { index: number; planned: WritePlan }[] = [];
   inputs.forEach((input, index) => {
@@ -121,8 +150,18 @@ export async function ingestBatch(
       results[index] = failed(index, id, error, deps);
     }
   });
-  if (writes.length === 0) return summarise(results);
+  return writes;
+}
 
+/**
+ * Embeds every new chunk in one call and writes all planned conversations in one transaction; when
+ * that fails (not for a request-level reason), redoes them one by one to isolate the failure.
+ */
+async function writeAll(
+  batch: Batch,
+  writes: readonly { index: number; planned: WritePlan }[],
+): Promise<void> {
+  const { results, ctx, deps } = batch;
   const vectors = await deps.service.embedFresh(
     writes.map((w) => w.planned),
     ctx,
@@ -133,15 +172,18 @@ export async function ingestBatch(
     offset += w.planned.fresh.length;
     return plan;
   });
-  await writeOnce();
+  await batch.writeOnce();
   let totals: Map<string, { messages: number; chunks: number }>;
   try {
     totals = await deps.store.applyIngestBatch(plans, ctx.signal);
   } catch (error) {
     if (isRequestLevel(error)) throw error;
     // Nothing of the batch was stored: redo it one conversation at a time to isolate the failure.
-    await oneByOne(writes.map((w) => w.index));
-    return summarise(results);
+    await oneByOne(
+      batch,
+      writes.map((w) => w.index),
+    );
+    return;
   }
   // After the commit: a search from now on must not be served a result computed before it.
   await deps.bump(ctx.tenantId);
@@ -151,7 +193,6 @@ export async function ingestBatch(
     results[index] = stored(index, "ingested", result);
     deps.service.reportIngested(ctx.tenantId, result);
   }
-  return summarise(results);
 }
 
 function summarise(results: readonly (BatchItem | undefined)[]): BatchResult {
