@@ -52,7 +52,6 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
   assertValid("McpBackend", validateMcpBackendArgs(args));
   const name = args.name ?? D.name;
   const containerPort = args.containerPort ?? D.containerPort;
-  const metricsPort = args.metricsPort ?? D.metricsPort;
   const labels = recommendedLabels({
     name,
     component: "api",
@@ -71,51 +70,12 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     automountServiceAccountToken: false,
   });
 
-  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) =>
-    p === APP_DIRS.logs ? scratch(volumeName(p), p, `${LOG_VOLUME_MIB}Mi`) : scratch(volumeName(p), p),
-  );
-  const uid = args.runAsUser ?? D.runAsUser;
-  // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
-  const configHash = checksum(JSON.stringify(config));
-
-  new k8s.KubeDeployment(chart, "deployment", {
-    metadata: { name, labels },
-    spec: {
-      // An HPA owns the count when present; a fixed `replicas` would fight it on every `pulumi up`.
-      replicas: args.autoscaling ? undefined : (args.replicas ?? D.replicas),
-      revisionHistoryLimit: 5,
-      strategy: {
-        type: "RollingUpdate",
-        rollingUpdate: {
-          maxSurge: port(args.maxSurge ?? D.maxSurge),
-          maxUnavailable: port(args.maxUnavailable ?? D.maxUnavailable),
-        },
-      },
-      selector: { matchLabels: selector },
-      template: {
-        metadata: {
-          labels: { ...labels, version: labelValue(`v${args.version}`) },
-          annotations: {
-            "prometheus.io/scrape": "true",
-            "prometheus.io/port": String(metricsPort),
-            "prometheus.io/path": args.metricsPath ?? D.metricsPath,
-            "checksum/config": configHash,
-          },
-        },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          terminationGracePeriodSeconds:
-            args.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
-          securityContext: restrictedPod(uid),
-          topologySpreadConstraints: spreadConstraints(selector),
-          affinity: preferOnePerNode(selector),
-          containers: [appContainer(args, name, configName, scratchDirs, uid)],
-          volumes: [...scratchDirs.map((s) => s.volume), ...secretFileMounts(args).volumes],
-        },
-      },
-    },
+  addDeployment(chart, args, {
+    name,
+    labels,
+    selector,
+    configName,
+    configHash: checksum(JSON.stringify(config)),
   });
 
   new k8s.KubeService(chart, "service", {
@@ -137,6 +97,67 @@ export function mcpBackendObjects(args: McpBackendArgs): KubeObject[] {
     },
   });
   return synth(chart);
+}
+
+/** The app's Deployment: rolling updates, Prometheus annotations, the restricted pod spread over nodes. */
+function addDeployment(
+  chart: ReturnType<typeof newChart>,
+  args: McpBackendArgs,
+  w: {
+    name: string;
+    labels: Record<string, string>;
+    selector: Record<string, string>;
+    configName: string;
+    /** The ConfigMap's hash. */
+    configHash: string;
+  },
+): void {
+  const { name, labels, selector, configName } = w;
+  const scratchDirs = (args.writablePaths ?? D.writablePaths).map((p) =>
+    p === APP_DIRS.logs ? scratch(volumeName(p), p, `${LOG_VOLUME_MIB}Mi`) : scratch(volumeName(p), p),
+  );
+  const uid = args.runAsUser ?? D.runAsUser;
+
+  new k8s.KubeDeployment(chart, "deployment", {
+    metadata: { name, labels },
+    spec: {
+      // An HPA owns the count when present; a fixed `replicas` would fight it on every `pulumi up`.
+      replicas: args.autoscaling ? undefined : (args.replicas ?? D.replicas),
+      revisionHistoryLimit: 5,
+      strategy: {
+        type: "RollingUpdate",
+        rollingUpdate: {
+          maxSurge: port(args.maxSurge ?? D.maxSurge),
+          maxUnavailable: port(args.maxUnavailable ?? D.maxUnavailable),
+        },
+      },
+      selector: { matchLabels: selector },
+      template: {
+        metadata: {
+          labels: { ...labels, version: labelValue(`v${args.version}`) },
+          annotations: {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(args.metricsPort ?? D.metricsPort),
+            "prometheus.io/path": args.metricsPath ?? D.metricsPath,
+            // Pods restart when the settings change: the ConfigMap's hash is part of the pod template.
+            "checksum/config": w.configHash,
+          },
+        },
+        spec: {
+          serviceAccountName: name,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds:
+            args.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
+          securityContext: restrictedPod(uid),
+          topologySpreadConstraints: spreadConstraints(selector),
+          affinity: preferOnePerNode(selector),
+          containers: [appContainer(args, name, configName, scratchDirs, uid)],
+          volumes: [...scratchDirs.map((s) => s.volume), ...secretFileMounts(args).volumes],
+        },
+      },
+    },
+  });
 }
 
 /** The app container: ports, settings from the ConfigMap and secrets by key, probes, a drain on stop. */

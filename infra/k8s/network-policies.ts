@@ -73,9 +73,7 @@ function labels(component: string): Record<string, string> {
 export function networkPolicyObjects(args: Omit<NetworkPoliciesArgs, "namespace">): KubeObject[] {
   assertValid("NetworkPolicies", validateNetworkPoliciesArgs(args));
   const chart = newChart("network-policies");
-  const group = new Map(args.groups.map((g) => [g.name, g]));
-  const sel = (name: string) => ({ matchLabels: { ...group.get(name)!.selector } });
-  const ports = (f: Flow): k8s.NetworkPolicyPort[] => [{ port: port(f.port), protocol: f.protocol ?? "TCP" }];
+  const b = ruleBuilders(args.groups);
 
   if (args.defaultDeny ?? true) {
     new k8s.KubeNetworkPolicy(chart, "default-deny", {
@@ -95,7 +93,32 @@ export function networkPolicyObjects(args: Omit<NetworkPoliciesArgs, "namespace"
           },
         ]
       : [];
+  const ingressTo = (name: string): k8s.NetworkPolicyIngressRule[] =>
+    args.flows.filter((f) => f.to === name).map((f) => b.rule("from", f, b.peers(f.from, f.fromExternal)));
+  const egressFrom = (name: string): k8s.NetworkPolicyEgressRule[] =>
+    args.flows.filter((f) => f.from === name).map((f) => b.rule("to", f, b.peers(f.to, f.toExternal)));
 
+  for (const g of args.groups) {
+    if (g.owned === false) continue;
+    new k8s.KubeNetworkPolicy(chart, `group-${g.name}`, {
+      metadata: { name: g.name, labels: labels(g.name) },
+      spec: {
+        podSelector: b.sel(g.name),
+        policyTypes: ["Ingress", "Egress"],
+        ingress: ingressTo(g.name),
+        egress: [...egressFrom(g.name), ...dns],
+      },
+    });
+  }
+  if (args.peerPolicies ?? true) addPeerPolicies(chart, args.flows, b);
+  return synth(chart);
+}
+
+/** Selectors, ports, peers and rules of the policies, over the namespace's groups. */
+function ruleBuilders(groups: readonly PodGroup[]) {
+  const group = new Map(groups.map((g) => [g.name, g]));
+  const sel = (name: string) => ({ matchLabels: { ...group.get(name)!.selector } });
+  const ports = (f: Flow): k8s.NetworkPolicyPort[] => [{ port: port(f.port), protocol: f.protocol ?? "TCP" }];
   // A peer list: a group of the namespace, "any" (no list: every client), or an external party.
   const peers = (name: string | undefined, external: ExternalTarget | undefined) =>
     name === ANY ? undefined : name !== undefined ? [{ podSelector: sel(name) }] : peer(external!);
@@ -105,37 +128,27 @@ export function networkPolicyObjects(args: Omit<NetworkPoliciesArgs, "namespace"
     } & {
       ports: k8s.NetworkPolicyPort[];
     };
-  const ingressTo = (name: string): k8s.NetworkPolicyIngressRule[] =>
-    args.flows.filter((f) => f.to === name).map((f) => rule("from", f, peers(f.from, f.fromExternal)));
-  const egressFrom = (name: string): k8s.NetworkPolicyEgressRule[] =>
-    args.flows.filter((f) => f.from === name).map((f) => rule("to", f, peers(f.to, f.toExternal)));
+  return { group, sel, ports, peers, rule };
+}
 
-  for (const g of args.groups) {
-    if (g.owned === false) continue;
-    new k8s.KubeNetworkPolicy(chart, `group-${g.name}`, {
-      metadata: { name: g.name, labels: labels(g.name) },
-      spec: {
-        podSelector: sel(g.name),
-        policyTypes: ["Ingress", "Egress"],
-        ingress: ingressTo(g.name),
-        egress: [...egressFrom(g.name), ...dns],
-      },
-    });
-  }
-  if (!(args.peerPolicies ?? true)) return synth(chart);
-  // Flows between a group of the namespace and one owned elsewhere: open only the foreign side of that flow.
-  for (const f of args.flows) {
+/** Flows between a group of the namespace and one owned elsewhere: open only the foreign side of that flow. */
+function addPeerPolicies(
+  chart: ReturnType<typeof newChart>,
+  flows: readonly Flow[],
+  b: ReturnType<typeof ruleBuilders>,
+): void {
+  for (const f of flows) {
     const { from, to } = f;
     if (from === undefined || to === undefined) continue;
-    const fromForeign = from !== ANY && group.get(from)?.owned === false;
-    const toForeign = group.get(to)?.owned === false;
+    const fromForeign = from !== ANY && b.group.get(from)?.owned === false;
+    const toForeign = b.group.get(to)?.owned === false;
     if (fromForeign) {
       new k8s.KubeNetworkPolicy(chart, `allow-${from}-to-${to}-${f.port}`, {
         metadata: { name: `allow-${from}-to-${to}-${f.port}`, labels: labels(from) },
         spec: {
-          podSelector: sel(from),
+          podSelector: b.sel(from),
           policyTypes: ["Egress"],
-          egress: [{ to: [{ podSelector: sel(to) }], ports: ports(f) }],
+          egress: [{ to: [{ podSelector: b.sel(to) }], ports: b.ports(f) }],
         },
       });
     }
@@ -143,14 +156,13 @@ export function networkPolicyObjects(args: Omit<NetworkPoliciesArgs, "namespace"
       new k8s.KubeNetworkPolicy(chart, `allow-${from}-to-${to}-${f.port}-in`, {
         metadata: { name: `allow-${from}-to-${to}-${f.port}-ingress`, labels: labels(to) },
         spec: {
-          podSelector: sel(to),
+          podSelector: b.sel(to),
           policyTypes: ["Ingress"],
-          ingress: [rule("from", f, peers(from, undefined))],
+          ingress: [b.rule("from", f, b.peers(from, undefined))],
         },
       });
     }
   }
-  return synth(chart);
 }
 
 /** Default-deny networking for the namespace, plus exactly the flows the stack needs. */

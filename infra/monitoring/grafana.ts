@@ -16,6 +16,7 @@ import {
   newChart,
   scratch,
   tcpProbe,
+  type WorkloadSpec,
 } from "./kube.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";
@@ -147,53 +148,14 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
     namespace: ns,
     image: args.image,
     uid: GRAFANA_UID,
-    env: [
-      { name: "GF_SERVER_HTTP_PORT", value: String(httpPort) },
-      { name: "GF_SECURITY_ADMIN_USER", value: "admin" },
-      {
-        name: "GF_SECURITY_ADMIN_PASSWORD",
-        valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } },
-      },
-      { name: "GF_PATHS_PROVISIONING", value: PROVISIONING_DIR },
-      // The NetworkPolicy blocks the internet anyway; these stop the attempts and their log noise.
-      { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
-      { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
-      { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
-    ],
+    env: grafanaEnv(httpPort, password),
     ports: [{ name: "http", port: httpPort }],
     resources: MONITORING_RESOURCES.grafana,
     // Liveness: the server accepts connections (database migrations at first start can take a while).
     // Readiness: /api/health answers, i.e. its database is usable.
     livenessProbe: tcpProbe(httpPort, { periodSeconds: 10, failureThreshold: 6, initialDelaySeconds: 30 }),
     readinessProbe: httpProbe("/api/health", httpPort, { periodSeconds: 5, failureThreshold: 3 }),
-    volumes: [
-      {
-        volume: {
-          name: "provisioning",
-          projected: {
-            sources: [
-              {
-                configMap: {
-                  name: `${name}-provisioning`,
-                  items: [
-                    { key: "datasources.yaml", path: "datasources/datasources.yaml" },
-                    { key: "dashboards.yaml", path: "dashboards/dashboards.yaml" },
-                  ],
-                },
-              },
-            ],
-          },
-        },
-        mountPath: PROVISIONING_DIR,
-      },
-      {
-        volume: { name: "dashboards", configMap: { name: `${name}-dashboards` } },
-        mountPath: args.dashboardsDir,
-      },
-      scratch("tmp", "/tmp", "64Mi"),
-      // Logs go to the console (run.sh sets log.mode=console); the directory must still be writable.
-      scratch("logs", "/var/log/grafana", "64Mi"),
-    ],
+    volumes: grafanaVolumes(name, args.dashboardsDir),
     pvc: {
       size: args.storage,
       mountPath: "/var/lib/grafana",
@@ -206,6 +168,55 @@ export function grafanaObjects(args: GrafanaArgs): KubeObject[] {
       ? monitoringNetworkPolicy(ns, name, grafanaFlows(args), args.dns)
       : [];
   return [...synth(chart), ...policy];
+}
+
+/** Grafana's variables: its port, the admin from a Secret, provisioning, no calls home. */
+function grafanaEnv(httpPort: number, password: SecretKeyRef): kube.EnvVar[] {
+  return [
+    { name: "GF_SERVER_HTTP_PORT", value: String(httpPort) },
+    { name: "GF_SECURITY_ADMIN_USER", value: "admin" },
+    {
+      name: "GF_SECURITY_ADMIN_PASSWORD",
+      valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } },
+    },
+    { name: "GF_PATHS_PROVISIONING", value: PROVISIONING_DIR },
+    // The NetworkPolicy blocks the internet anyway; these stop the attempts and their log noise.
+    { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
+    { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
+    { name: "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", value: "false" },
+  ];
+}
+
+/** Provisioning (datasources and the dashboard provider), the dashboards, and the writable scratch dirs. */
+function grafanaVolumes(name: string, dashboardsDir: string): WorkloadSpec["volumes"] {
+  return [
+    {
+      volume: {
+        name: "provisioning",
+        projected: {
+          sources: [
+            {
+              configMap: {
+                name: `${name}-provisioning`,
+                items: [
+                  { key: "datasources.yaml", path: "datasources/datasources.yaml" },
+                  { key: "dashboards.yaml", path: "dashboards/dashboards.yaml" },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      mountPath: PROVISIONING_DIR,
+    },
+    {
+      volume: { name: "dashboards", configMap: { name: `${name}-dashboards` } },
+      mountPath: dashboardsDir,
+    },
+    scratch("tmp", "/tmp", "64Mi"),
+    // Logs go to the console (run.sh sets log.mode=console); the directory must still be writable.
+    scratch("logs", "/var/log/grafana", "64Mi"),
+  ];
 }
 
 /** Grafana's flows: its UI from anywhere; it queries Prometheus and, with a Jaeger datasource, Jaeger. */

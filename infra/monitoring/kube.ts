@@ -140,27 +140,7 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
           serviceAccountName: s.name,
           automountServiceAccountToken: s.mountApiToken ?? false,
           securityContext: restrictedPod(s.uid),
-          containers: [
-            {
-              name: s.name,
-              image: s.image,
-              // As the app tier (kube-score, Polaris, Checkov): a tag can be re-pushed, so the kubelet
-              // checks the registry on every pod start (a cached layer is still reused).
-              imagePullPolicy: "Always",
-              ...(s.args ? { args: s.args } : {}),
-              ...(s.env ? { env: s.env } : {}),
-              ports: s.ports.map((p) => ({
-                name: p.name,
-                containerPort: p.port,
-                protocol: p.protocol ?? "TCP",
-              })),
-              resources: resourceRequirements(s.resources),
-              securityContext: restrictedContainer(s.uid),
-              livenessProbe: s.livenessProbe,
-              readinessProbe: s.readinessProbe,
-              volumeMounts: mounts,
-            },
-          ],
+          containers: [workloadContainer(s, mounts)],
           volumes,
         },
       },
@@ -185,4 +165,27 @@ export function addWorkload(chart: Chart, s: WorkloadSpec): void {
       })),
     },
   });
+}
+
+/** The workload's one container: restricted, its ports, probes and mounts. */
+function workloadContainer(s: WorkloadSpec, mounts: k8s.VolumeMount[]): k8s.Container {
+  return {
+    name: s.name,
+    image: s.image,
+    // As the app tier (kube-score, Polaris, Checkov): a tag can be re-pushed, so the kubelet
+    // checks the registry on every pod start (a cached layer is still reused).
+    imagePullPolicy: "Always",
+    ...(s.args ? { args: s.args } : {}),
+    ...(s.env ? { env: s.env } : {}),
+    ports: s.ports.map((p) => ({
+      name: p.name,
+      containerPort: p.port,
+      protocol: p.protocol ?? "TCP",
+    })),
+    resources: resourceRequirements(s.resources),
+    securityContext: restrictedContainer(s.uid),
+    livenessProbe: s.livenessProbe,
+    readinessProbe: s.readinessProbe,
+    volumeMounts: mounts,
+  };
 }

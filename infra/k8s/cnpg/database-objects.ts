@@ -151,8 +151,44 @@ function requirements(r: CpuMemoryResources): {
   return { requests: { ...r.requests }, limits: { ...r.limits } };
 }
 
-function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Cluster {
+/** The `externalClusters` a restore reads from: the backups' object store. None without a restore. */
+function recoverySource(
+  args: CloudNativePgDatabaseArgs,
+  n: ReturnType<typeof cloudNativePgNames>,
+): Pick<ClusterSpec, "externalClusters"> {
   const src = args.restore?.source;
+  if (!src) return {};
+  return {
+    externalClusters: [
+      {
+        name: RECOVERY_SOURCE,
+        plugin: {
+          name: BARMAN_CLOUD_PLUGIN,
+          parameters: {
+            barmanObjectName: src.objectStoreName ?? n.objectStore!,
+            serverName: src.serverName,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The Barman Cloud plugin as WAL archiver, when backups go to an object store. */
+function walArchive(n: ReturnType<typeof cloudNativePgNames>): Pick<ClusterSpec, "plugins"> {
+  if (!n.objectStore) return {};
+  return {
+    plugins: [
+      {
+        name: BARMAN_CLOUD_PLUGIN,
+        isWALArchiver: true,
+        parameters: { barmanObjectName: n.objectStore, serverName: n.serverName },
+      },
+    ],
+  };
+}
+
+function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNativePgNames>): Cluster {
   const backupArgs = enabledBackup(args);
   const spec: ClusterSpec = {
     instances: args.instances ?? CNPG_DEFAULTS.instances,
@@ -172,39 +208,14 @@ function cluster(args: CloudNativePgDatabaseArgs, n: ReturnType<typeof cloudNati
       topologyKey: "kubernetes.io/hostname",
     },
     bootstrap: bootstrap(args, n),
-    ...(src
-      ? {
-          externalClusters: [
-            {
-              name: RECOVERY_SOURCE,
-              plugin: {
-                name: BARMAN_CLOUD_PLUGIN,
-                parameters: {
-                  barmanObjectName: src.objectStoreName ?? n.objectStore!,
-                  serverName: src.serverName,
-                },
-              },
-            },
-          ],
-        }
-      : {}),
+    ...recoverySource(args, n),
     // initdb's secret is read once; the managed role keeps the password in step with the Secret after.
     managed: {
       roles: [
         { name: args.owner, ensure: "present", login: true, passwordSecret: { name: n.credentialsSecret } },
       ],
     },
-    ...(n.objectStore
-      ? {
-          plugins: [
-            {
-              name: BARMAN_CLOUD_PLUGIN,
-              isWALArchiver: true,
-              parameters: { barmanObjectName: n.objectStore, serverName: n.serverName },
-            },
-          ],
-        }
-      : {}),
+    ...walArchive(n),
     monitoring: {
       enablePodMonitor: args.enablePodMonitor ?? CNPG_DEFAULTS.enablePodMonitor,
       ...(args.podMonitorRelabelings
