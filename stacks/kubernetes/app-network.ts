@@ -66,21 +66,30 @@ function databaseNetwork(env: ResolvedEnvironment): DatabaseNetwork {
       })),
       scraped: [],
     };
-  if (db.engine === "statefulset") {
-    const groups: PodGroup[] = [
-      { name: "postgres", selector: selectorLabels(STATEFULSET_POSTGRES_NAME) },
-      { name: "postgres-exporter", selector: selectorLabels(`${STATEFULSET_POSTGRES_NAME}-exporter`) },
-    ];
-    const flows: Flow[] = [
-      { from: SERVICE_NAME, to: "postgres", port: POSTGRES_PORT },
-      { from: "postgres-exporter", to: "postgres", port: POSTGRES_PORT },
-    ];
-    if (env.backups.enabled) {
-      groups.push({ name: "postgres-backup", selector: selectorLabels("postgres-backup") });
-      flows.push({ from: "postgres-backup", to: "postgres", port: POSTGRES_PORT });
-    }
-    return { groups, flows, scraped: [["postgres-exporter", POSTGRES_EXPORTER_PORT]] };
+  if (db.engine === "statefulset") return statefulsetNetwork(env);
+  return cloudNativePgNetwork(env);
+}
+
+/** The statefulset engine: the app, the exporter and the backup job → Postgres. */
+function statefulsetNetwork(env: ResolvedEnvironment): DatabaseNetwork {
+  const groups: PodGroup[] = [
+    { name: "postgres", selector: selectorLabels(STATEFULSET_POSTGRES_NAME) },
+    { name: "postgres-exporter", selector: selectorLabels(`${STATEFULSET_POSTGRES_NAME}-exporter`) },
+  ];
+  const flows: Flow[] = [
+    { from: SERVICE_NAME, to: "postgres", port: POSTGRES_PORT },
+    { from: "postgres-exporter", to: "postgres", port: POSTGRES_PORT },
+  ];
+  if (env.backups.enabled) {
+    groups.push({ name: "postgres-backup", selector: selectorLabels("postgres-backup") });
+    flows.push({ from: "postgres-backup", to: "postgres", port: POSTGRES_PORT });
   }
+  return { groups, flows, scraped: [["postgres-exporter", POSTGRES_EXPORTER_PORT]] };
+}
+
+/** CloudNativePG: the instances, every pod of the cluster, the operator and the Poolers (databaseNetwork). */
+function cloudNativePgNetwork(env: ResolvedEnvironment): DatabaseNetwork {
+  const db = env.database;
   const cluster = cnpgClusterName(env);
   const instances = "postgres-instances";
   const clusterPods = "postgres-cluster";

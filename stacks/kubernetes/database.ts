@@ -186,85 +186,93 @@ export interface DatabaseTier {
 
 /** The database of the environment's engine; nothing for `external`. */
 export function deployDatabase(inputs: DatabaseTierInputs): DatabaseTier {
-  const { env, namespace, opts } = inputs;
-  const db = env.database;
-  const k = env.kubernetes;
-  if (db.engine === "cloudnative-pg" && inputs.cnpg) {
-    const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
-    const cluster = new CloudNativePgDatabase(inputs.cnpg.name, inputs.cnpg, {
-      ...opts,
-      dependsOn: [operators],
-    });
-    return {
-      outputs: {
-        databaseService: pulumi.output(cluster.primaryHost),
-        databaseReplicaService: pulumi.output(db.readReplica ? cluster.replicaHost : null),
-        databaseCluster: pulumi.output(cluster.clusterName),
-        backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
-      },
-      ready: [cluster],
-    };
-  }
-  if (db.engine === "statefulset") {
-    const backups = env.backups.enabled
-      ? new Backups(
-          "postgres-backup",
-          {
-            namespace,
-            image: db.image,
-            schedule: env.backups.schedule,
-            retentionDays: env.backups.retentionDays,
-            storage: env.backups.storage,
-            storageClass: k.storageClass,
-            host: STATEFULSET_POSTGRES_NAME,
-            database: db.name,
-            user: db.user,
-            passwordSecret: inputs.passwordSecret,
-            podAnnotations: inputs.jobAnnotations,
-          },
-          opts,
-        )
-      : undefined;
-    const postgres = new PgvectorPostgres(
-      STATEFULSET_POSTGRES_NAME,
-      {
-        namespace,
-        image: db.image,
-        database: db.name,
-        user: db.user,
-        passwordSecret: inputs.passwordSecret,
-        // A password change restarts the pod, whose start hook then sets the role's password.
-        secretVersion: inputs.secretVersion,
-        podAnnotations: inputs.podAnnotations,
-        memory: db.postgres.memory,
-        cpu: db.postgres.cpu,
-        tuning: {
-          sharedBuffers: env.derived.postgres.sharedBuffers,
-          effectiveCacheSize: env.derived.postgres.effectiveCacheSize,
-          maxConnections: db.postgres.maxConnections,
-          workMem: db.postgres.workMem,
-          maintenanceWorkMem: db.postgres.maintenanceWorkMem,
-          randomPageCost: db.postgres.randomPageCost,
-          effectiveIoConcurrency: db.postgres.effectiveIoConcurrency,
-          walBuffers: db.postgres.walBuffers,
-          checkpointCompletionTarget: db.postgres.checkpointCompletionTarget,
-        },
-        storage: db.postgres.storage,
-        storageClass: k.storageClass,
-      },
-      opts,
-    );
-    return {
-      outputs: {
-        databaseService: pulumi.output(postgres.serviceName),
-        databaseReplicaService: pulumi.output(null),
-        backupClaim: pulumi.output(backups?.claimName ?? null),
-      },
-      ready: [postgres],
-    };
-  }
+  const db = inputs.env.database;
+  if (db.engine === "cloudnative-pg" && inputs.cnpg) return deployCloudNativePg(inputs, inputs.cnpg);
+  if (db.engine === "statefulset") return deployStatefulset(inputs);
   return {
     outputs: { databaseService: pulumi.output(null), databaseReplicaService: pulumi.output(null) },
     ready: [],
+  };
+}
+
+/** The operators and a CloudNativePG Cluster (with its Poolers). */
+function deployCloudNativePg(inputs: DatabaseTierInputs, cnpg: CloudNativePgDatabaseArgs): DatabaseTier {
+  const { env, opts } = inputs;
+  const operators = new DataOperators("data-operators", { mode: env.operators }, opts);
+  const cluster = new CloudNativePgDatabase(cnpg.name, cnpg, {
+    ...opts,
+    dependsOn: [operators],
+  });
+  return {
+    outputs: {
+      databaseService: pulumi.output(cluster.primaryHost),
+      databaseReplicaService: pulumi.output(env.database.readReplica ? cluster.replicaHost : null),
+      databaseCluster: pulumi.output(cluster.clusterName),
+      backupObjectStore: pulumi.output(cluster.objectStoreName ?? null),
+    },
+    ready: [cluster],
+  };
+}
+
+/** One pgvector Postgres StatefulSet, with its backup CronJob when backups are on. */
+function deployStatefulset(inputs: DatabaseTierInputs): DatabaseTier {
+  const { env, namespace, opts } = inputs;
+  const db = env.database;
+  const k = env.kubernetes;
+  const backups = env.backups.enabled
+    ? new Backups(
+        "postgres-backup",
+        {
+          namespace,
+          image: db.image,
+          schedule: env.backups.schedule,
+          retentionDays: env.backups.retentionDays,
+          storage: env.backups.storage,
+          storageClass: k.storageClass,
+          host: STATEFULSET_POSTGRES_NAME,
+          database: db.name,
+          user: db.user,
+          passwordSecret: inputs.passwordSecret,
+          podAnnotations: inputs.jobAnnotations,
+        },
+        opts,
+      )
+    : undefined;
+  const postgres = new PgvectorPostgres(
+    STATEFULSET_POSTGRES_NAME,
+    {
+      namespace,
+      image: db.image,
+      database: db.name,
+      user: db.user,
+      passwordSecret: inputs.passwordSecret,
+      // A password change restarts the pod, whose start hook then sets the role's password.
+      secretVersion: inputs.secretVersion,
+      podAnnotations: inputs.podAnnotations,
+      memory: db.postgres.memory,
+      cpu: db.postgres.cpu,
+      tuning: {
+        sharedBuffers: env.derived.postgres.sharedBuffers,
+        effectiveCacheSize: env.derived.postgres.effectiveCacheSize,
+        maxConnections: db.postgres.maxConnections,
+        workMem: db.postgres.workMem,
+        maintenanceWorkMem: db.postgres.maintenanceWorkMem,
+        randomPageCost: db.postgres.randomPageCost,
+        effectiveIoConcurrency: db.postgres.effectiveIoConcurrency,
+        walBuffers: db.postgres.walBuffers,
+        checkpointCompletionTarget: db.postgres.checkpointCompletionTarget,
+      },
+      storage: db.postgres.storage,
+      storageClass: k.storageClass,
+    },
+    opts,
+  );
+  return {
+    outputs: {
+      databaseService: pulumi.output(postgres.serviceName),
+      databaseReplicaService: pulumi.output(null),
+      backupClaim: pulumi.output(backups?.claimName ?? null),
+    },
+    ready: [postgres],
   };
 }
