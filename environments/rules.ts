@@ -82,8 +82,13 @@ function connectionRules(env: Environment): RuleIssue[] {
   return issues;
 }
 
-/** What each database engine can and cannot do, and what it needs. */
+/** What each engine (database, Redis, secrets, mesh) can and cannot do, and what it needs. */
 function engineRules(env: Environment): RuleIssue[] {
+  return [...databaseEngineRules(env), ...platformRules(env), ...redisEngineRules(env)];
+}
+
+/** What each database engine can and cannot do, and what it needs (its backups' and restore's too). */
+function databaseEngineRules(env: Environment): RuleIssue[] {
   const db = env.database;
   const issues: RuleIssue[] = [];
   if (db.engine === "statefulset") {
@@ -133,6 +138,12 @@ function engineRules(env: Environment): RuleIssue[] {
       path: "database.restore",
       message: `recovery bootstraps a cloudnative-pg cluster (engine is ${db.engine})`,
     });
+  return issues;
+}
+
+/** What the secrets backend and the mesh need of the target and of the policies. */
+function platformRules(env: Environment): RuleIssue[] {
+  const issues: RuleIssue[] = [];
   if (env.secrets.backend === "external-secrets" && env.secrets.store === undefined)
     issues.push({
       path: "secrets.store",
@@ -159,6 +170,12 @@ function engineRules(env: Environment): RuleIssue[] {
         `mesh ${env.mesh} accepts plaintext on the ports of clients off the mesh (Prometheus' scrape, ` +
         "the public port) and leaves who reaches them to the NetworkPolicies: turn them on",
     });
+  return issues;
+}
+
+/** A managed Redis needs the ranges the app may reach; only a managed one has them. */
+function redisEngineRules(env: Environment): RuleIssue[] {
+  const issues: RuleIssue[] = [];
   if (env.redis.engine === "external" && env.redis.external === undefined)
     issues.push({
       path: "redis.external.egress",
