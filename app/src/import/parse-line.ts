@@ -4,12 +4,15 @@
  */
 import type { z } from "zod";
 import { describeUtf8Fault, type Utf8Fault } from "../lib/utf8.js";
+import { NUL_MESSAGE, TIMESTAMP_MESSAGE } from "../schemas/common.js";
 import {
   IngestConversationInput,
   MAX_CONTENT_CHARS,
   MAX_MESSAGES,
   MessageInput,
 } from "../schemas/conversation.js";
+
+const DATETIME_FIX = "write an ISO 8601 time with an offset, e.g. 2025-01-10T10:00:00Z";
 
 export type ParsedLine =
   | { ok: true; input: IngestConversationInput }
@@ -35,9 +38,7 @@ export function fixFor(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_format":
-      return issue.format === "datetime"
-        ? "write an ISO 8601 time with an offset, e.g. 2025-01-10T10:00:00Z"
-        : "use only letters, digits and . _ : @ -";
+      return issue.format === "datetime" ? DATETIME_FIX : "use only letters, digits and . _ : @ -";
     case "too_small":
       return issue.origin === "string" ? "make it non-empty" : `give at least ${issue.minimum}`;
     case "too_big":
@@ -48,7 +49,10 @@ export function fixFor(issue: z.core.$ZodIssue): string {
       return `shorten it to at most ${issue.maximum}`;
     case "custom":
       // The free-form limits word their own fix (MCP clients see only the message).
-      return issue.message.includes("; fix: ") ? "" : "remove the NUL characters (\\u0000)";
+      if (issue.message.includes("; fix: ")) return "";
+      if (issue.message === TIMESTAMP_MESSAGE) return DATETIME_FIX;
+      if (issue.message === NUL_MESSAGE) return "remove the NUL characters (\\u0000)";
+      return "see the ingest schema in docs/app.md";
     default:
       return "see the ingest schema in docs/app.md";
   }

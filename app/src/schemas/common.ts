@@ -1,13 +1,17 @@
 /** Shapes shared by several resources. Input objects are strict: unknown fields are rejected by name. */
 import { z } from "zod";
 
+/** The refinements' messages: the NDJSON import words a fix for each (app/src/import/parse-line.ts). */
+export const NUL_MESSAGE = "must not contain NUL characters";
+export const TIMESTAMP_MESSAGE = "must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T00:00:00Z";
+
 /** Postgres text cannot hold NUL; reject it as bad input rather than fail in the database. */
 const noNul = (s: string) => !s.includes("\u0000");
 
 /** A non-empty string of at most `max` characters that Postgres can store. */
 export function text(max: number, options: { trim?: boolean } = {}) {
   const base = options.trim ? z.string().trim() : z.string();
-  return base.min(1).max(max).refine(noNul, "must not contain NUL characters");
+  return base.min(1).max(max).refine(noNul, NUL_MESSAGE);
 }
 
 export const ROLES = ["user", "assistant", "system", "tool"] as const;
@@ -28,10 +32,7 @@ const isoDateTime = z.iso.datetime({ offset: true });
  */
 export const Timestamp = z
   .string()
-  .refine(
-    (s) => isoDateTime.safeParse(s).success,
-    "must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T00:00:00Z",
-  )
+  .refine((s) => isoDateTime.safeParse(s).success, TIMESTAMP_MESSAGE)
   .meta({ format: "date-time" });
 
 /**
