@@ -41,13 +41,26 @@ export const Timestamp = z
  * query string carries "20", and some MCP clients send numbers as strings). Anything else is refused
  * by name, never coerced (`true`, "", "abc" are not 1, 0 and NaN).
  */
+/**
+ * A rejected value as an error message shows it: a scalar as JSON (a long string cut), an object or an
+ * array by its kind only. Never the whole value: echoing a deep object back (JSON.stringify recurses)
+ * overflowed the stack on a 10,000-level `k`, and a large one would bloat the error.
+ */
+export function describeReceived(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return value === undefined ? "nothing" : String(value);
+}
+
 export function count(max: number, fallback: number) {
   const whole = `must be a whole number from 1 to ${max}`;
   return z
     .preprocess(
       (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
       z
-        .number({ error: (issue) => `${whole}, received ${JSON.stringify(issue.input)}` })
+        .number({ error: (issue) => `${whole}, received ${describeReceived(issue.input)}` })
         .int(whole)
         .min(1, whole)
         .max(max, whole),
