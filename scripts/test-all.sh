@@ -62,7 +62,7 @@ fi
 
 # --- the real engines (engines/README.md) ---------------------------------------------------------
 # The deploy tests (test/deploy/, test/engines/) run the real Pulumi CLI, provider and a local Kubernetes
-# control plane, built from the Go module proxy into ~/.cache/mcp-stack/engines: about 25 minutes on a
+# control plane, built from the Go module proxy into ~/.cache/mcp-stack/engines: 25 to 45 minutes on a
 # new 2-core machine, seconds once cached. Built here, before vitest, so no test waits on a build.
 echo "==> engines"
 npm run -s engines -- build
