@@ -4,7 +4,7 @@
  * Run it in the project folder after a `pulumi up` was interrupted, then `pulumi up` again
  * (docs/deploy.md, "When a deploy is interrupted").
  */
-import { pulumiFromPath, RecoverError, recoverStack } from "./recover.js";
+import { nextUp, pulumiFromPath, RecoverError, recoverStack } from "./recover.js";
 
 const USAGE = "usage: npm run deploy:recover -- <stack> [--force-unlock]";
 
@@ -21,9 +21,15 @@ async function main(argv: readonly string[]): Promise<number> {
     forceUnlock: flags.includes("--force-unlock"),
     log,
   });
+  const next = nextUp(report, stack);
+  if (Object.keys(next.env).length > 0)
+    log(
+      "the killed run had begun creating Kubernetes objects, under a field manager of its own: " +
+        "the next up takes their fields over with patch force, this once",
+    );
   log(
     `${stack} is consistent with its cluster (${report.pending.length} pending operation(s) resolved); ` +
-      `now run: pulumi up --stack ${stack}`,
+      `now run: ${next.command}`,
   );
   return 0;
 }

@@ -167,3 +167,25 @@ export async function recoverStack(cli: Cli, options: RecoverOptions): Promise<R
     );
   return { pending, unlocked };
 }
+
+/**
+ * The `pulumi up` to run after the recovery. The refresh drops pending creates from the state, but the
+ * killed run may have created those objects already, applied under its own server-side apply field
+ * manager (the provider names one per create: provider/pkg/provider/provider.go, fieldManagerName,
+ * "pulumi-kubernetes-<random>"). The next up creates them again under a new name, and the API server
+ * refuses the apply as a field conflict with the old one. Patch force lets the new manager take the
+ * fields over (provider/pkg/await/await.go, patchForce, PULUMI_K8S_ENABLE_PATCH_FORCE), once.
+ */
+export function nextUp(
+  report: RecoverReport,
+  stack: string,
+): { env: Record<string, string>; command: string } {
+  const interruptedCreates = report.pending.some(
+    (op) => op.type === "creating" && op.resource.type.startsWith("kubernetes:"),
+  );
+  const env: Record<string, string> = interruptedCreates ? { PULUMI_K8S_ENABLE_PATCH_FORCE: "true" } : {};
+  const prefix = Object.entries(env)
+    .map(([k, v]) => `${k}=${v} `)
+    .join("");
+  return { env, command: `${prefix}pulumi up --stack ${stack}` };
+}

@@ -78,18 +78,62 @@ async function until(check: () => boolean, what: string, limitMs = 20 * 60_000):
   }
 }
 
+/** Every process under `pid` (children, their children, ...), from /proc: ppid links. */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // gone since the listing
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    parent.set(ppid, [...(parent.get(ppid) ?? []), Number(entry)]);
+  }
+  const out: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const children = parent.get(queue.shift()!) ?? [];
+    out.push(...children);
+    queue.push(...children);
+  }
+  return out;
+}
+
 /** SIGKILL to the CLI alone, as a killed runner's `kill -9 <pid>`; then to what it left behind. */
 async function killNine(running: ReturnType<Deployment["start"]>): Promise<Run> {
+  // The CLI starts each plugin (language host, program, provider) in a process group of its own, so
+  // neither the CLI's group nor its death reaches them: they are found by parentage before the kill.
+  const left = descendants(running.pid);
   process.kill(running.pid, "SIGKILL");
   const run = await running.done;
-  try {
-    // The plugins (language host, program, provider) share the CLI's process group; the CLI can no
-    // longer stop them, a runner's teardown would.
-    process.kill(-running.pid, "SIGKILL");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  // The CLI can no longer stop them; a runner's teardown would.
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
   }
+  // A plugin still running would keep answering the next CLI's engine on a stale port: stop here.
+  const deadline = Date.now() + 10_000;
+  while (left.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const survivors = left.filter(isRunning);
+  if (survivors.length > 0)
+    throw new Error(`kill -9 left processes of the CLI running: ${survivors.join(", ")}`);
   return run;
+}
+
+/** Alive and not a zombie (a container's PID 1 may never reap the orphans it adopts). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
 }
 
 /** `npm run deploy:recover -- <stack>` exactly as package.json says it, in the project folder. */
@@ -115,6 +159,22 @@ export function runRecover(d: Deployment): Promise<Run> {
       resolve({ args: ["deploy:recover", d.stack], code: code ?? -1, stdout, stderr }),
     );
   });
+}
+
+/**
+ * The environment of the `pulumi up` the recovery's last line says to run ("now run: [K=V ...] pulumi
+ * up --stack <stack>"): the test runs what a user would copy.
+ */
+export function nextUpEnv(recover: Run): Record<string, string> {
+  const line = /now run: (.*)$/m.exec(recover.stderr)?.[1];
+  if (!line) throw new Error(`deploy:recover printed no "now run:" line:\n${recover.stderr}`);
+  const words = line.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, words.indexOf("pulumi"))) {
+    const [key, value] = word.split("=");
+    env[key!] = value!;
+  }
+  return env;
 }
 
 /** A clean first `pulumi up`: the reference every fault run is compared with. */
@@ -166,7 +226,7 @@ export async function killAndRecover(
   const atKill = inventory(o.d);
   const pendingAtKill = (await snapshot(o.d)).pending;
   const recover = await runRecover(o.d);
-  const up = await o.d.pulumi(UP);
+  const up = await o.d.pulumi(UP, { env: nextUpEnv(recover) });
   const final = await snapshot(o.d);
   return {
     afterCreated,

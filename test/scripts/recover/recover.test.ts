@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Cli,
   type CliRun,
+  nextUp,
   parseLocks,
   RecoverError,
   recoverStack,
@@ -118,5 +119,35 @@ describe("npm run deploy:recover", () => {
       /refresh/,
     );
     expect(forced.calls.filter((c) => c.startsWith("cancel"))).toHaveLength(1);
+  });
+});
+
+describe("nextUp", () => {
+  const op = (type: string, resourceType: string) => ({
+    type,
+    resource: { urn: "urn:x", type: resourceType },
+  });
+
+  it("forces the next up's applies once when the killed run was creating Kubernetes objects", () => {
+    const next = nextUp(
+      { pending: [op("creating", "kubernetes:apps/v1:StatefulSet")], unlocked: [] },
+      "staging",
+    );
+    expect(next).toEqual({
+      env: { PULUMI_K8S_ENABLE_PATCH_FORCE: "true" },
+      command: "PULUMI_K8S_ENABLE_PATCH_FORCE=true pulumi up --stack staging",
+    });
+  });
+
+  it("is a plain up otherwise: no pending create, or one of another provider", () => {
+    for (const pending of [
+      [],
+      [op("updating", "kubernetes:core/v1:Service")],
+      [op("creating", "random:index:RandomPassword")],
+    ])
+      expect(nextUp({ pending, unlocked: [] }, "prod")).toEqual({
+        env: {},
+        command: "pulumi up --stack prod",
+      });
   });
 });
