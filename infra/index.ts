@@ -3,8 +3,8 @@
  * One component per concept; each file documents its Args and defaults.
  */
 
-export * from "./component-type.js";
 export * from "./docker/index.js";
 export * from "./k8s/index.js";
+export * from "./lib/component-type.js";
+export * from "./lib/validation.js";
 export * from "./monitoring/index.js";
-export * from "./validation.js";

@@ -1,8 +1,8 @@
 import { APP_PORT, IMAGE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { componentOptions, componentType } from "../component-type.js";
-import { assertValid, portIssues } from "../validation.js";
+import { componentOptions, componentType } from "../lib/component-type.js";
+import { assertValid, portIssues } from "../lib/validation.js";
 import { AppImage } from "./app-image.js";
 import type { RestartPolicy } from "./restart-policy.js";
 

@@ -1,9 +1,9 @@
-import type { ClusterDns, NetworkFlows, PodGroup } from "../k8s/flows.js";
-import type { KubeObject } from "../k8s/manifests.js";
-import { networkPolicyObjects } from "../k8s/network-policies.js";
+import type { ClusterDns, NetworkFlows, PodGroup } from "../k8s/lib/flows.js";
+import type { KubeObject } from "../k8s/lib/manifests.js";
+import { networkPolicyObjects } from "../k8s/network-policies/objects.js";
 
 /**
- * A monitoring workload's flows are written in the shared flow model (infra/k8s/flows.ts) and rendered
+ * A monitoring workload's flows are written in the shared flow model (infra/k8s/lib/flows.ts) and rendered
  * by the app tier's NetworkPolicies renderer: one policy per workload with both Ingress and Egress (so
  * the app tier's default deny also covers it and only its flows are open), plus DNS. The far side of a
  * flow with the app tier is the app tier's to open (`peerPolicies: false`); the stack also hands these

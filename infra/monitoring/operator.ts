@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { componentOptions, componentType } from "../component-type.js";
-import { type KubeObject, registerObjects } from "../k8s/manifests.js";
-import { assertValid } from "../k8s/register.js";
+import { type KubeObject, registerObjects } from "../k8s/lib/manifests.js";
+import { assertValid } from "../k8s/lib/register.js";
+import { componentOptions, componentType } from "../lib/component-type.js";
 import {
   type OperatorMonitoringArgs,
   operatorMonitoringObjects,

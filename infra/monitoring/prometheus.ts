@@ -7,11 +7,17 @@ import {
 } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { componentOptions, componentType } from "../component-type.js";
-import { API_SERVER, API_SERVER_PORTS, type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/flows.js";
-import { isPinnedImage } from "../k8s/kube.js";
-import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { assertValid, namespacePatch } from "../k8s/register.js";
+import {
+  API_SERVER,
+  API_SERVER_PORTS,
+  type ClusterDns,
+  type NetworkFlows,
+  namedPeer,
+} from "../k8s/lib/flows.js";
+import { isPinnedImage } from "../k8s/lib/kube-parts.js";
+import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
+import { assertValid, namespacePatch } from "../k8s/lib/register.js";
+import { componentOptions, componentType } from "../lib/component-type.js";
 import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
 import { MONITORING_RESOURCES } from "./resources.js";

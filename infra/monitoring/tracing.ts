@@ -1,11 +1,11 @@
 import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { componentOptions, componentType } from "../component-type.js";
-import { ANY, type ClusterDns, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/flows.js";
-import { isPinnedImage } from "../k8s/kube.js";
-import { type KubeObject, registerObjects, synth } from "../k8s/manifests.js";
-import { assertValid, namespacePatch } from "../k8s/register.js";
+import { ANY, type ClusterDns, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/lib/flows.js";
+import { isPinnedImage } from "../k8s/lib/kube-parts.js";
+import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
+import { assertValid, namespacePatch } from "../k8s/lib/register.js";
+import { componentOptions, componentType } from "../lib/component-type.js";
 import {
   addWorkload,
   checksum,

@@ -1,5 +1,5 @@
+export * from "../external-secrets-operator/component.js";
 export * from "./args.js";
 export * from "./component.js";
 export * from "./crds.js";
 export * from "./objects.js";
-export * from "./operators.js";

@@ -7,7 +7,7 @@ import {
   validateOperatorMonitoringArgs,
 } from "../../../infra/index.js";
 import { validateKubeObject } from "../../helpers/kube-schema.js";
-import { PROD } from "../k8s/cnpg/fixtures.js";
+import { PROD } from "../k8s/cloud-native-pg-database/fixtures.js";
 
 const ARGS: OperatorMonitoringArgs = {
   namespace: "apps",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { networkPolicyObjects } from "../../../infra/k8s/network-policies.js";
+import { networkPolicyObjects } from "../../../infra/k8s/network-policies/objects.js";
 import { PROMETHEUS_DEFAULTS, prometheusObjects } from "../../../infra/monitoring/prometheus.js";
 import { allowed } from "../../../policy/rules/network.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../infra/k8s/manifests.js";
+import type { KubeObject } from "../../../infra/k8s/lib/manifests.js";
 import {
   JAEGER_DEFAULTS,
   jaegerObjects,
