@@ -1,12 +1,10 @@
-export * from "./app-secrets/component.js";
-export * from "./backups/objects.js";
+export * from "./app-secrets/index.js";
+export * from "./backups/index.js";
 export * from "./cloud-native-pg-database/index.js";
-export {
-  EnvironmentNamespace,
-  type EnvironmentNamespaceArgs,
-  PodSecurityLevel,
-} from "./environment-namespace/component.js";
+export * from "./data-operators/index.js";
+export * from "./environment-namespace/index.js";
 export * from "./external-secrets/index.js";
+export * from "./external-secrets-operator/index.js";
 export * from "./lib/flows.js";
 export * from "./lib/kube-parts.js";
 export {
@@ -19,8 +17,8 @@ export {
 export * from "./lib/protect.js";
 export * from "./lib/register.js";
 export * from "./lib/secrets-checksum.js";
-export * from "./mcp-backend/objects.js";
-export * from "./network-policies/objects.js";
-export * from "./pgvector-postgres/objects.js";
-export * from "./redis/objects.js";
+export * from "./mcp-backend/index.js";
+export * from "./network-policies/index.js";
+export * from "./pgvector-postgres/index.js";
+export * from "./redis/index.js";
 export * from "./service-mesh/index.js";

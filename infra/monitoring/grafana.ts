@@ -2,10 +2,10 @@ import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
 import { ANY, type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/lib/flows.js";
+import type { SecretKeyRef } from "../k8s/lib/kube-parts.js";
 import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
 import { assertValid, namespacePatch } from "../k8s/lib/register.js";
 import { withSecretsChecksum } from "../k8s/lib/secrets-checksum.js";
-import type { SecretKeyRef } from "../k8s/mcp-backend/args.js";
 import { componentOptions, componentType } from "../lib/component-type.js";
 import {
   addWorkload,

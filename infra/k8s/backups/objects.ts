@@ -1,11 +1,8 @@
 import { PART_OF } from "@mcp-stack/contract";
-import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-import { componentOptions, componentType } from "../../lib/component-type.js";
 import {
   addServiceAccount,
   imageTag,
-  isPinnedImage,
   newChart,
   q,
   recommendedLabels,
@@ -13,55 +10,11 @@ import {
   restrictedContainer,
   restrictedPod,
   scratch,
-  selectorLabels,
 } from "../lib/kube-parts.js";
 import { type KubeObject, synth } from "../lib/manifests.js";
-import { assertValid, positiveInt, registerNamespaced } from "../lib/register.js";
-import type { SecretKeyRef } from "../mcp-backend/args.js";
+import { assertValid } from "../lib/register.js";
 import { POSTGRES_UID } from "../pgvector-postgres/args.js";
-
-export interface BackupsArgs {
-  /** Namespace of every object. */
-  readonly namespace: pulumi.Input<string>;
-  /** Pinned image with pg_dump, gzip and find (the Postgres image itself, so versions match). */
-  readonly image: string;
-  /** Cron schedule. Defaults to "0 2 * * *" (the reference's daily 02:00). */
-  readonly schedule?: string;
-  /** Dumps older than this many days are deleted. */
-  readonly retentionDays: number;
-  /** Size of the backup volume. */
-  readonly storage: string;
-  /** StorageClass of the backup volume. Defaults to the cluster default. */
-  readonly storageClass?: string;
-  /** Database host (the Postgres Service). */
-  readonly host: string;
-  /** Database port. Defaults to 5432. */
-  readonly port?: number;
-  /** Database to dump. */
-  readonly database: string;
-  /** Role pg_dump connects as. */
-  readonly user: string;
-  /** Secret key holding the password. */
-  readonly passwordSecret: SecretKeyRef;
-  /** Where the backup volume is mounted. Defaults to "/backups" (the reference's path). */
-  readonly mountPath?: string;
-  /** Name of the CronJob and PVC prefix. Defaults to "postgres-backup". */
-  readonly name?: string;
-  /** Annotations of the Job's pod template (e.g. a service mesh's native-sidecar switch). Defaults to none. */
-  readonly podAnnotations?: Record<string, string>;
-}
-
-/** Invariants of {@link BackupsArgs}; an empty list means valid. */
-export function validateBackupsArgs(args: BackupsArgs): string[] {
-  const issues: string[] = [];
-  if (!isPinnedImage(args.image))
-    issues.push(`image "${args.image}" must be pinned to a version (not latest)`);
-  issues.push(...positiveInt("retentionDays", args.retentionDays));
-  const schedule = args.schedule ?? "0 2 * * *";
-  if (!/^(\S+\s+){4}\S+$/.test(schedule))
-    issues.push(`schedule "${schedule}" is not a five-field cron expression`);
-  return issues;
-}
+import { type BackupsArgs, validateBackupsArgs } from "./args.js";
 
 /** Name of the backup PVC for a Backups name. */
 export function backupClaimName(name = "postgres-backup"): string {
@@ -162,23 +115,4 @@ export function backupsObjects(args: BackupsArgs): KubeObject[] {
     },
   });
   return synth(chart);
-}
-
-/** A daily `pg_dump | gzip` CronJob to a backup volume, with retention. */
-export class Backups extends pulumi.ComponentResource {
-  /** The backup PVC. */
-  public readonly claimName: string;
-  public readonly cronJobName: string;
-  /** Pod labels of the backup job, for NetworkPolicies. */
-  public readonly selector: Record<string, string>;
-
-  constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentType("Backups"), name, {}, componentOptions("Backups", opts));
-    const objects = backupsObjects(args);
-    this.cronJobName = args.name ?? "postgres-backup";
-    this.claimName = backupClaimName(this.cronJobName);
-    this.selector = selectorLabels(this.cronJobName);
-    registerNamespaced(objects, args.namespace, this);
-    this.registerOutputs({ claimName: this.claimName, cronJobName: this.cronJobName });
-  }
 }

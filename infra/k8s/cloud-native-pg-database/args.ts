@@ -20,8 +20,6 @@ export interface CpuMemoryResources {
   readonly limits: CpuMemory;
 }
 
-export { cnpgSchedule, cronIssues } from "./schedule.js";
-
 /**
  * CloudNativePG's "standard" PostgreSQL 17 operand image (pgvector, pgaudit, failover slots, all
  * locales) on Debian trixie, pinned to the minor version's tag. From cloudnative-pg/postgres-containers

@@ -13,9 +13,6 @@ import {
   S3_KEYS,
 } from "./objects.js";
 
-export * from "./args.js";
-export * from "./objects.js";
-
 /**
  * PostgreSQL with pgvector run by the CloudNativePG operator: a Cluster of `instances` (one primary,
  * streaming replicas, automated failover), a PgBouncer Pooler in transaction mode for the app, and

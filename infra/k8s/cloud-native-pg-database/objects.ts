@@ -9,7 +9,6 @@ import {
   CNPG_POSTGRES_IMAGE,
   type CpuMemoryResources,
   cloudIdentityAnnotations,
-  cnpgSchedule,
   enabledBackup,
   enabledPooler,
   POOLER_RESOURCES,
@@ -28,6 +27,7 @@ import {
   type ScheduledBackup,
 } from "./crds.js";
 import { CNPG_POOLER_METRICS_PORT } from "./pods.js";
+import { cnpgSchedule } from "./schedule.js";
 
 /** The pgvector extension, created in the app database once, at bootstrap. */
 export const PGVECTOR_SQL = "CREATE EXTENSION IF NOT EXISTS vector";

@@ -27,6 +27,14 @@ export interface ContainerResources {
   readonly limits: ResourceQuantities;
 }
 
+/** Where an environment variable's value lives in a Secret. */
+export interface SecretKeyRef {
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Key in it. */
+  readonly key: string;
+}
+
 /** Labels every object of a component carries (the `app.kubernetes.io/*` recommended set). */
 export interface LabelArgs {
   /** app.kubernetes.io/name and the `app` selector label, e.g. "redis". */

@@ -1,6 +1,6 @@
 import { APP_DIRS, APP_PORT, ENV, HTTP_PATHS, METRICS_PORT, SERVICE_NAME } from "@mcp-stack/contract";
 import type * as pulumi from "@pulumi/pulumi";
-import { type ContainerResources, isPinnedImage } from "../lib/kube-parts.js";
+import { type ContainerResources, isPinnedImage, type SecretKeyRef } from "../lib/kube-parts.js";
 import { positiveInt } from "../lib/register.js";
 
 /** An HTTP probe of the app (path and the four timings). */
@@ -71,14 +71,6 @@ export interface AutoscalingArgs {
   readonly memoryUtilization?: number;
   /** Scale-up / scale-down behaviour. Defaults to the Kubernetes defaults. */
   readonly behavior?: ScalingBehavior;
-}
-
-/** Where an environment variable's value lives in a Secret. */
-export interface SecretKeyRef {
-  /** Name of the Secret. */
-  readonly secretName: string;
-  /** Key in it. */
-  readonly key: string;
 }
 
 export interface McpBackendArgs {

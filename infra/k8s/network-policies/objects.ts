@@ -1,49 +1,10 @@
 import { PART_OF } from "@mcp-stack/contract";
-import * as pulumi from "@pulumi/pulumi";
 import { k8s } from "cdk8s-plus-28";
-import { componentOptions, componentType } from "../../lib/component-type.js";
-import {
-  ANY,
-  type ClusterDns,
-  dnsTargets,
-  type ExternalTarget,
-  type Flow,
-  type PodGroup,
-  validateClusterDns,
-  validateFlows,
-} from "../lib/flows.js";
+import { ANY, dnsTargets, type ExternalTarget, type Flow, type PodGroup } from "../lib/flows.js";
 import { MANAGED_BY, newChart, port } from "../lib/kube-parts.js";
 import { type KubeObject, synth } from "../lib/manifests.js";
-import { assertValid, registerNamespaced } from "../lib/register.js";
-
-export interface NetworkPoliciesArgs {
-  /** Namespace of the policies (they select pods only in it). */
-  readonly namespace: pulumi.Input<string>;
-  /** The pod groups flows refer to. */
-  readonly groups: PodGroup[];
-  /** Allowed connections; everything else is denied. */
-  readonly flows: Flow[];
-  /** A namespace-wide default deny of ingress and egress. Defaults to true. */
-  readonly defaultDeny?: boolean;
-  /** DNS egress (UDP and TCP 53) for every owned group, to the servers `dns` names. Defaults to true. */
-  readonly allowDns?: boolean;
-  /**
-   * The cluster's DNS servers: the DNS namespace's pods and addresses that are no pod (NodeLocal
-   * DNSCache). Defaults to kube-system and 169.254.20.10/32 (CLUSTER_DNS_DEFAULTS).
-   */
-  readonly dns?: ClusterDns;
-  /**
-   * Also open the far side of flows with groups owned elsewhere (a policy of its own for that one flow).
-   * False when the owner of those groups opens its side itself (the monitoring components, whose peers
-   * are the app tier's). Defaults to true.
-   */
-  readonly peerPolicies?: boolean;
-}
-
-/** Invariants of {@link NetworkPoliciesArgs}; an empty list means valid. */
-export function validateNetworkPoliciesArgs(args: Omit<NetworkPoliciesArgs, "namespace">): string[] {
-  return [...validateFlows(args), ...(args.dns ? validateClusterDns(args.dns) : [])];
-}
+import { assertValid } from "../lib/register.js";
+import { type NetworkPoliciesArgs, validateNetworkPoliciesArgs } from "./args.js";
 
 /** Peers of an external party; undefined (no peer list: anywhere) when it names neither pods nor a range. */
 function peer(t: ExternalTarget): k8s.NetworkPolicyPeer[] | undefined {
@@ -162,19 +123,5 @@ function addPeerPolicies(
         },
       });
     }
-  }
-}
-
-/** Default-deny networking for the namespace, plus exactly the flows the stack needs. */
-export class NetworkPolicies extends pulumi.ComponentResource {
-  /** Names of the NetworkPolicy objects. */
-  public readonly policyNames: string[];
-
-  constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentType("NetworkPolicies"), name, {}, componentOptions("NetworkPolicies", opts));
-    const objects = networkPolicyObjects(args);
-    this.policyNames = objects.map((o) => o.metadata.name);
-    registerNamespaced(objects, args.namespace, this);
-    this.registerOutputs({ policyNames: this.policyNames });
   }
 }

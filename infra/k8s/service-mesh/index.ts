@@ -2,7 +2,6 @@ export * from "./args.js";
 export * from "./component.js";
 export * from "./crds.js";
 export * from "./istio.js";
-export * from "./istio-crds.js";
 export * from "./linkerd.js";
 export * from "./network.js";
 export * from "./objects.js";

@@ -4,7 +4,7 @@ import {
   type AuthorizationRule,
   ISTIO_SECURITY_API_VERSION,
   type PeerAuthentication,
-} from "./istio-crds.js";
+} from "./crds.js";
 import { meshLabels } from "./labels.js";
 
 /**

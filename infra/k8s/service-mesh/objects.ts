@@ -1,9 +1,8 @@
 import type { KubeObject } from "../lib/manifests.js";
 import { assertValid } from "../lib/register.js";
 import { MeshKind, type ServiceMeshArgs, validateServiceMeshArgs } from "./args.js";
-import { type LinkerdObject, linkerdCrdIssues } from "./crds.js";
+import { type IstioObject, istioCrdIssues, type LinkerdObject, linkerdCrdIssues } from "./crds.js";
 import { ISTIO_OPT_OUT_LABELS, ISTIO_POD_ANNOTATIONS, istioNamespaceLabels, istioObjects } from "./istio.js";
-import { type IstioObject, istioCrdIssues } from "./istio-crds.js";
 import { LINKERD_OPT_OUT_ANNOTATIONS, linkerdNamespaceAnnotations, linkerdObjects } from "./linkerd.js";
 import { meshNetworkPolicyObjects } from "./network.js";
 

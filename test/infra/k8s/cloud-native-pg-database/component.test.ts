@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CloudNativePgDatabase, DataOperators, validateDataOperatorsArgs } from "../../../../infra/index.js";
+import { CloudNativePgDatabase } from "../../../../infra/index.js";
 import {
   outputValue,
   type Registered,
@@ -103,38 +103,5 @@ describe("CloudNativePgDatabase", () => {
     expect(() => new CloudNativePgDatabase("db-bad", { ...PROD, instances: 0 })).toThrow(/instances/);
     expect(registered.filter((r) => r.name.startsWith("db-bad")).length).toBe(0);
     expect(registered.length).toBeGreaterThanOrEqual(before);
-  });
-});
-
-describe("DataOperators", () => {
-  it("installs cert-manager, the operator and the plugin after both, with pinned charts", async () => {
-    const ops = new DataOperators("ops", { mode: "install" });
-    await settled();
-    const releases = registered.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    const byChart = Object.fromEntries(releases.map((r) => [r.inputs.chart, r.inputs]));
-    expect(byChart["cert-manager"]).toMatchObject({
-      version: "v1.21.1",
-      repositoryOpts: { repo: "https://charts.jetstack.io" },
-      values: { crds: { enabled: true } },
-    });
-    expect(byChart["cloudnative-pg"]).toMatchObject({ version: "0.29.0", namespace: "cnpg-system" });
-    expect(byChart["plugin-barman-cloud"]).toMatchObject({
-      version: "0.7.0",
-      namespace: "cnpg-system",
-      repositoryOpts: { repo: "https://cloudnative-pg.github.io/charts" },
-    });
-    expect(releases.filter((r) => r.name.startsWith("ops-")).map((r) => r.inputs.chart)).toHaveLength(3);
-    expect(ops.namespace).toBe("cnpg-system");
-  });
-
-  it("creates nothing in existing mode", async () => {
-    const before = registered.length;
-    new DataOperators("ops-existing", { mode: "existing" });
-    await settled();
-    // The component itself and nothing under it.
-    expect(registered.slice(before).map((r) => r.type)).toEqual(["mcp-stack:index:DataOperators"]);
-    expect(validateDataOperatorsArgs({ mode: "install", versions: { cloudnativePg: "latest" } })).toEqual([
-      'versions.cloudnativePg "latest" must be an exact chart version',
-    ]);
   });
 });

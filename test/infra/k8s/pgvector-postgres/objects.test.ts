@@ -1,30 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  type BackupsArgs,
-  backupScript,
-  backupsObjects,
   type PgvectorPostgresArgs,
   postgresObjects,
   postgresqlConf,
-  postgresUrl,
-  type RedisArgs,
-  redisConf,
-  validateBackupsArgs,
   validatePostgresArgs,
-  validateRedisArgs,
-} from "../../../infra/index.js";
-
-const REDIS: RedisArgs = {
-  namespace: "ns",
-  image: "redis:7.4.2-alpine",
-  exporterImage: "oliver006/redis_exporter:v1.67.0",
-  maxmemory: "512mb",
-  resources: {
-    requests: { cpu: "100m", memory: "640Mi", ephemeralStorage: "64Mi" },
-    limits: { cpu: "500m", memory: "768Mi", ephemeralStorage: "256Mi" },
-  },
-  storage: "2Gi",
-};
+} from "../../../../infra/index.js";
 
 const PG: PgvectorPostgresArgs = {
   namespace: "ns",
@@ -47,24 +27,6 @@ const PG: PgvectorPostgresArgs = {
   },
   storage: "20Gi",
 };
-
-describe("Redis", () => {
-  it("turns RDB off when no save rules are given, and AOF off by default", () => {
-    const conf = redisConf(REDIS).split("\n");
-    expect(conf).toContain('save ""');
-    expect(conf).toContain("appendonly no");
-  });
-
-  it("rejects a memory limit without headroom above maxmemory and an unpinned image", () => {
-    const limits = { ...REDIS.resources.limits, memory: "512Mi" };
-    expect(
-      validateRedisArgs({ ...REDIS, image: "redis", resources: { ...REDIS.resources, limits } }),
-    ).toEqual([
-      'image "redis" must be pinned to a version (not latest)',
-      "resources.limits.memory 512Mi leaves no headroom above maxmemory 512mb; use at least 1.2 × maxmemory",
-    ]);
-  });
-});
 
 type Obj = ReturnType<typeof postgresObjects>[number];
 interface PodTemplateSpec {
@@ -168,57 +130,6 @@ describe("PgvectorPostgres", () => {
   it("rejects sizes postgresql.conf cannot read", () => {
     expect(validatePostgresArgs({ ...PG, tuning: { ...PG.tuning, sharedBuffers: "4Gi" } })).toEqual([
       'tuning.sharedBuffers "4Gi" must be a postgresql.conf size such as 16MB',
-    ]);
-  });
-});
-
-describe("AppSecrets URLs", () => {
-  it("percent-encodes every reserved character of the password", () => {
-    expect(postgresUrl("app", "a@b:c/d?e#f%g h", { host: "pgbouncer", database: "db" })).toBe(
-      "postgresql://app:a%40b%3Ac%2Fd%3Fe%23f%25g%20h@pgbouncer:5432/db",
-    );
-  });
-});
-
-describe("Backups", () => {
-  const args: BackupsArgs = {
-    namespace: "ns",
-    image: "pgvector/pgvector:0.8.0-pg16",
-    retentionDays: 14,
-    storage: "10Gi",
-    host: "postgres",
-    database: "app",
-    user: "app",
-    passwordSecret: { secretName: "db", key: "password" },
-  };
-
-  it("dumps daily at 02:00 with Forbid concurrency and a starting deadline", () => {
-    const cron = backupsObjects(args).find((o) => o.kind === "CronJob") as unknown as {
-      spec: Record<string, unknown>;
-    };
-    expect(cron.spec).toMatchObject({
-      schedule: "0 2 * * *",
-      concurrencyPolicy: "Forbid",
-      startingDeadlineSeconds: 3600,
-    });
-  });
-
-  it("runs on any node: no affinity to the Postgres pod (it reaches it over the network)", () => {
-    const cron = backupsObjects(args).find((o) => o.kind === "CronJob") as unknown as {
-      spec: { jobTemplate: { spec: { template: { spec: Record<string, unknown> } } } };
-    };
-    expect(cron.spec.jobTemplate.spec.template.spec.affinity).toBeUndefined();
-  });
-
-  it("pipes pg_dump into gzip and deletes dumps older than the retention", () => {
-    const script = backupScript(args);
-    expect(script).toMatch(/pg_dump -h postgres .* app \| gzip > "\$file.partial"/);
-    expect(script).toContain("find /backups -maxdepth 1 -name '*.sql.gz' -mtime +14 -delete");
-  });
-
-  it("rejects a schedule that is not cron", () => {
-    expect(validateBackupsArgs({ ...args, schedule: "daily" })).toEqual([
-      'schedule "daily" is not a five-field cron expression',
     ]);
   });
 });
