@@ -1,6 +1,6 @@
 import { EXAMPLE_TRACING_BACKEND } from "@mcp-stack/contract";
 import { type ResolvedEnvironment, resolveEnvironment } from "../environments/index.js";
-import { MONITORING_RESOURCES, mebibytes } from "../infra/monitoring/resources.js";
+import { MONITORING_RESOURCES, mebibytes } from "../infra/monitoring/lib/resources.js";
 import { generatedFiles, type MonitoredDeployment, type RuleOptions } from "../monitoring/index.js";
 
 /** What the rules of an environment depend on: its data tier. */

@@ -7,7 +7,7 @@ export {
   alertmanagerFlows,
   alertmanagerObjects,
   validateAlertmanagerArgs,
-} from "./alertmanager.js";
+} from "./alertmanager/objects.js";
 export {
   GRAFANA_ADMIN_PASSWORD_KEY,
   GRAFANA_ADMIN_SECRET,
@@ -18,8 +18,9 @@ export {
   grafanaFlows,
   grafanaObjects,
   validateGrafanaArgs,
-} from "./grafana.js";
-export { OperatorMonitoring } from "./operator.js";
+} from "./grafana/objects.js";
+export { MONITORING_RESOURCES, mebibytes } from "./lib/resources.js";
+export { OperatorMonitoring } from "./operator-monitoring/component.js";
 export {
   OPERATOR_MONITORING_DEFAULTS,
   type OperatorDashboardsArgs,
@@ -29,16 +30,7 @@ export {
   PROMETHEUS_OPERATOR_API_VERSION,
   type ScrapeTarget,
   validateOperatorMonitoringArgs,
-} from "./operator-objects.js";
-export {
-  PROMETHEUS_UID,
-  Prometheus,
-  type PrometheusArgs,
-  prometheusFlows,
-  prometheusObjects,
-  validatePrometheusArgs,
-} from "./prometheus.js";
-export { MONITORING_RESOURCES, mebibytes } from "./resources.js";
+} from "./operator-monitoring/objects.js";
 export {
   endpointPort,
   JAEGER_DEFAULTS,
@@ -55,4 +47,12 @@ export {
   otelCollectorObjects,
   validateJaegerArgs,
   validateOtelCollectorArgs,
-} from "./tracing.js";
+} from "./otel-collector/objects.js";
+export {
+  PROMETHEUS_UID,
+  Prometheus,
+  type PrometheusArgs,
+  prometheusFlows,
+  prometheusObjects,
+  validatePrometheusArgs,
+} from "./prometheus/objects.js";

@@ -1,11 +1,13 @@
 import { MONITORING_PATHS as P, MONITORING_SERVICES as S, SERVICE_NAME } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { ANY, type ClusterDns, FlowProtocol, type NetworkFlows, namedPeer } from "../k8s/lib/flows.js";
-import { isPinnedImage } from "../k8s/lib/kube-parts.js";
-import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
-import { assertValid, namespacePatch } from "../k8s/lib/register.js";
-import { componentOptions, componentType } from "../lib/component-type.js";
+import { ANY, type ClusterDns, FlowProtocol, type NetworkFlows, namedPeer } from "../../k8s/lib/flows.js";
+import { isPinnedImage } from "../../k8s/lib/kube-parts.js";
+import { type KubeObject, registerObjects, synth } from "../../k8s/lib/manifests.js";
+import { assertValid, namespacePatch } from "../../k8s/lib/register.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "../lib/network-policy.js";
+import { MONITORING_RESOURCES } from "../lib/resources.js";
 import {
   addWorkload,
   checksum,
@@ -15,9 +17,7 @@ import {
   newChart,
   scratch,
   tcpProbe,
-} from "./kube.js";
-import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
-import { MONITORING_RESOURCES } from "./resources.js";
+} from "../lib/workload.js";
 
 /**
  * jaegertracing/jaeger (v2) and otel/opentelemetry-collector-contrib both run as their images' own

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { monitoringLabels } from "./kube.js";
+import { monitoringLabels } from "./workload.js";
 
 /** One value a monitoring workload reads from a Secret of its own (Grafana's admin password, a receiver URL). */
 export interface WorkloadSecretArgs {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../infra/k8s/lib/manifests.js";
+import type { KubeObject } from "../../../../infra/k8s/lib/manifests.js";
 import {
   JAEGER_DEFAULTS,
   jaegerObjects,
   OTEL_COLLECTOR_DEFAULTS,
   otelCollectorObjects,
   validateOtelCollectorArgs,
-} from "../../../infra/monitoring/tracing.js";
+} from "../../../../infra/monitoring/otel-collector/objects.js";
 
 /** Jaeger and the OpenTelemetry Collector as building blocks: plain Args, no environment model. */
 const jaeger = { namespace: "observability", image: "jaegertracing/jaeger:2.2.0" };

@@ -1,15 +1,23 @@
 import { MONITORING_PATHS as P, MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/lib/flows.js";
-import { isPinnedImage } from "../k8s/lib/kube-parts.js";
-import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
-import { assertValid, namespacePatch } from "../k8s/lib/register.js";
-import { componentOptions, componentType } from "../lib/component-type.js";
-import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart, scratch } from "./kube.js";
-import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
-import { MONITORING_RESOURCES } from "./resources.js";
-import { workloadSecret } from "./workload-secret.js";
+import { type ClusterDns, type NetworkFlows, namedPeer } from "../../k8s/lib/flows.js";
+import { isPinnedImage } from "../../k8s/lib/kube-parts.js";
+import { type KubeObject, registerObjects, synth } from "../../k8s/lib/manifests.js";
+import { assertValid, namespacePatch } from "../../k8s/lib/register.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "../lib/network-policy.js";
+import { MONITORING_RESOURCES } from "../lib/resources.js";
+import {
+  addWorkload,
+  checksum,
+  httpProbe,
+  imageTag,
+  monitoringLabels,
+  newChart,
+  scratch,
+} from "../lib/workload.js";
+import { workloadSecret } from "../lib/workload-secret.js";
 
 /**
  * The prom/alertmanager image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to

@@ -5,9 +5,9 @@ import {
   operatorMonitoringObjects,
   validateCloudNativePgDatabaseArgs,
   validateOperatorMonitoringArgs,
-} from "../../../infra/index.js";
-import { validateKubeObject } from "../../helpers/kube-schema.js";
-import { PROD } from "../k8s/cloud-native-pg-database/fixtures.js";
+} from "../../../../infra/index.js";
+import { validateKubeObject } from "../../../helpers/kube-schema.js";
+import { PROD } from "../../k8s/cloud-native-pg-database/fixtures.js";
 
 const ARGS: OperatorMonitoringArgs = {
   namespace: "apps",

@@ -2,8 +2,8 @@ import { PART_OF } from "@mcp-stack/contract";
 import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { z } from "zod";
-import { MANAGED_BY } from "../k8s/lib/kube-parts.js";
-import type { KubeObject } from "../k8s/lib/manifests.js";
+import { MANAGED_BY } from "../../k8s/lib/kube-parts.js";
+import type { KubeObject } from "../../k8s/lib/manifests.js";
 
 /**
  * Objects of a Prometheus Operator (kube-prometheus-stack) that scrape, alert on and chart a namespace

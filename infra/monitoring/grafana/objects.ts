@@ -1,12 +1,14 @@
 import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { ANY, type ClusterDns, type NetworkFlows, namedPeer } from "../k8s/lib/flows.js";
-import type { SecretKeyRef } from "../k8s/lib/kube-parts.js";
-import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
-import { assertValid, namespacePatch } from "../k8s/lib/register.js";
-import { withSecretsChecksum } from "../k8s/lib/secrets-checksum.js";
-import { componentOptions, componentType } from "../lib/component-type.js";
+import { ANY, type ClusterDns, type NetworkFlows, namedPeer } from "../../k8s/lib/flows.js";
+import type { SecretKeyRef } from "../../k8s/lib/kube-parts.js";
+import { type KubeObject, registerObjects, synth } from "../../k8s/lib/manifests.js";
+import { assertValid, namespacePatch } from "../../k8s/lib/register.js";
+import { withSecretsChecksum } from "../../k8s/lib/secrets-checksum.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "../lib/network-policy.js";
+import { MONITORING_RESOURCES } from "../lib/resources.js";
 import {
   addWorkload,
   checksum,
@@ -17,10 +19,8 @@ import {
   scratch,
   tcpProbe,
   type WorkloadSpec,
-} from "./kube.js";
-import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
-import { MONITORING_RESOURCES } from "./resources.js";
-import { workloadSecret } from "./workload-secret.js";
+} from "../lib/workload.js";
+import { workloadSecret } from "../lib/workload-secret.js";
 
 /**
  * Grafana runs as 10472, not the image's 472, so no exception to UID ≥ 10000 is needed. The image is

@@ -17,7 +17,7 @@ import {
   type Scratch,
   scratch,
   tcpProbe,
-} from "../k8s/lib/kube-parts.js";
+} from "../../k8s/lib/kube-parts.js";
 
 // The restricted security context, labels, quantities, probes and scratch volumes are the app tier's
 // (infra/k8s/lib/kube-parts.ts): one definition of "secure by default" for every pod the stack owns.
@@ -60,7 +60,7 @@ export function instanceName(name: string, envName: string): string {
   return `${name}-${envName}`;
 }
 
-export { checksum } from "../k8s/lib/kube-parts.js";
+export { checksum } from "../../k8s/lib/kube-parts.js";
 
 /** A volume mounted at `mountPath`, read-only by default. */
 export interface ConfigVolume {

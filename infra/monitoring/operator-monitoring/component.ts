@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type KubeObject, registerObjects } from "../k8s/lib/manifests.js";
-import { assertValid } from "../k8s/lib/register.js";
-import { componentOptions, componentType } from "../lib/component-type.js";
+import { type KubeObject, registerObjects } from "../../k8s/lib/manifests.js";
+import { assertValid } from "../../k8s/lib/register.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
 import {
   type OperatorMonitoringArgs,
   operatorMonitoringObjects,
   validateOperatorMonitoringArgs,
-} from "./operator-objects.js";
+} from "./objects.js";
 
 /**
  * What a Prometheus Operator needs to monitor the namespace (PodMonitors, ServiceMonitors,

@@ -1,6 +1,6 @@
-import type { ClusterDns, NetworkFlows, PodGroup } from "../k8s/lib/flows.js";
-import type { KubeObject } from "../k8s/lib/manifests.js";
-import { networkPolicyObjects } from "../k8s/network-policies/objects.js";
+import type { ClusterDns, NetworkFlows, PodGroup } from "../../k8s/lib/flows.js";
+import type { KubeObject } from "../../k8s/lib/manifests.js";
+import { networkPolicyObjects } from "../../k8s/network-policies/objects.js";
 
 /**
  * A monitoring workload's flows are written in the shared flow model (infra/k8s/lib/flows.ts) and rendered

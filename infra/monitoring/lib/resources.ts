@@ -1,4 +1,4 @@
-import type { ContainerResources } from "../k8s/lib/kube-parts.js";
+import type { ContainerResources } from "../../k8s/lib/kube-parts.js";
 
 /*
  * Requests and limits of the monitoring containers (not in the environment model: they do not vary by

@@ -13,14 +13,14 @@ import {
   type ClusterDns,
   type NetworkFlows,
   namedPeer,
-} from "../k8s/lib/flows.js";
-import { isPinnedImage } from "../k8s/lib/kube-parts.js";
-import { type KubeObject, registerObjects, synth } from "../k8s/lib/manifests.js";
-import { assertValid, namespacePatch } from "../k8s/lib/register.js";
-import { componentOptions, componentType } from "../lib/component-type.js";
-import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "./kube.js";
-import { monitoringGroup, monitoringNetworkPolicy } from "./network-policies.js";
-import { MONITORING_RESOURCES } from "./resources.js";
+} from "../../k8s/lib/flows.js";
+import { isPinnedImage } from "../../k8s/lib/kube-parts.js";
+import { type KubeObject, registerObjects, synth } from "../../k8s/lib/manifests.js";
+import { assertValid, namespacePatch } from "../../k8s/lib/register.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { monitoringGroup, monitoringNetworkPolicy } from "../lib/network-policy.js";
+import { MONITORING_RESOURCES } from "../lib/resources.js";
+import { addWorkload, checksum, httpProbe, imageTag, monitoringLabels, newChart } from "../lib/workload.js";
 
 /**
  * The prom/prometheus image's own user, nobody (65534): ≥ 10000, so no exception. It writes only to
@@ -28,7 +28,7 @@ import { MONITORING_RESOURCES } from "./resources.js";
  */
 export const PROMETHEUS_UID = 65534;
 
-/** Defaults of PrometheusArgs (pinned by test/infra/monitoring/prometheus.test.ts). */
+/** Defaults of PrometheusArgs (pinned by test/infra/monitoring/prometheus/objects.test.ts). */
 export const PROMETHEUS_DEFAULTS = {
   retention: "15d",
   storage: "10Gi",
