@@ -1,12 +1,8 @@
 import { MONITORING_SERVICES as S } from "@mcp-stack/contract";
-import * as pulumi from "@pulumi/pulumi";
 import { k8s as kube } from "cdk8s-plus-28";
-import { ANY, type ClusterDns, type NetworkFlows, namedPeer } from "../../k8s/lib/flows.js";
+import { ANY, type NetworkFlows, namedPeer } from "../../k8s/lib/flows.js";
 import type { SecretKeyRef } from "../../k8s/lib/kube-parts.js";
-import { type KubeObject, registerObjects, synth } from "../../k8s/lib/manifests.js";
-import { assertValid, namespacePatch } from "../../k8s/lib/register.js";
-import { withSecretsChecksum } from "../../k8s/lib/secrets-checksum.js";
-import { componentOptions, componentType } from "../../lib/component-type.js";
+import { type KubeObject, synth } from "../../k8s/lib/manifests.js";
 import { monitoringGroup, monitoringNetworkPolicy } from "../lib/network-policy.js";
 import { MONITORING_RESOURCES } from "../lib/resources.js";
 import {
@@ -20,7 +16,7 @@ import {
   tcpProbe,
   type WorkloadSpec,
 } from "../lib/workload.js";
-import { workloadSecret } from "../lib/workload-secret.js";
+import { GRAFANA_DEFAULTS, type GrafanaArgs } from "./args.js";
 
 /**
  * Grafana runs as 10472, not the image's 472, so no exception to UID ≥ 10000 is needed. The image is
@@ -41,80 +37,6 @@ const PASSWORD_KEY = GRAFANA_ADMIN_PASSWORD_KEY;
 
 /** Grafana's provisioning root, where the datasources and the dashboard provider are mounted. */
 const PROVISIONING_DIR = "/etc/grafana/provisioning";
-
-/** Defaults of GrafanaArgs. */
-export const GRAFANA_DEFAULTS = {
-  port: 3000,
-  networkPolicies: true,
-  jaegerEgress: false,
-  instance: "grafana",
-} as const;
-
-/** Grafana as a building block: plain values, no environment model (stacks/ maps the model to these). */
-export interface GrafanaArgs {
-  /** Namespace of every object. */
-  readonly namespace: string;
-  /**
-   * The same namespace as an Output (a Namespace resource's name), so every object waits for it.
-   * Defaults to `namespace` as a plain string (no dependency).
-   */
-  readonly namespaceRef?: pulumi.Input<string>;
-  /** Pinned Grafana image, e.g. `grafana/grafana:12.1.0`. */
-  readonly image: string;
-  /**
-   * The admin password; the component keeps it in the Secret `grafana-admin` and restarts Grafana when
-   * it changes. Defaults to none. Exactly one of adminPassword and adminPasswordSecret must be set.
-   */
-  readonly adminPassword?: pulumi.Input<string>;
-  /**
-   * An existing Secret key holding the admin password (e.g. one External Secrets keeps in sync), read
-   * through secretKeyRef; no Secret is created. Defaults to none. Exactly one of adminPassword and
-   * adminPasswordSecret must be set.
-   */
-  readonly adminPasswordSecret?: SecretKeyRef;
-  /** The datasources.yaml to provision, e.g. `grafanaDatasourcesYaml()` of mcp-stack/monitoring. */
-  readonly datasources: string;
-  /**
-   * The dashboards.yaml to provision: the provider that loads the dashboard JSON from dashboardsDir,
-   * e.g. `grafanaProviderYaml()` of mcp-stack/monitoring.
-   */
-  readonly dashboardProvider: string;
-  /** The folder dashboardProvider loads dashboards from, where `dashboards` are mounted. */
-  readonly dashboardsDir: string;
-  /** Dashboard JSON by file name, provisioned from one folder. Defaults to none. */
-  readonly dashboards?: Record<string, string>;
-  /** HTTP port of the UI and the Service. Defaults to 3000. */
-  readonly port?: number;
-  /** Size of the PersistentVolumeClaim of /var/lib/grafana. */
-  readonly storage: string;
-  /** StorageClass of that claim. Defaults to the cluster's default class. */
-  readonly storageClass?: string;
-  /**
-   * Add Grafana's NetworkPolicy (ingress to the UI from anywhere; egress to Prometheus, DNS and, with
-   * jaegerEgress, Jaeger's query port). Defaults to true.
-   */
-  readonly networkPolicies?: boolean;
-  /**
-   * Where the NetworkPolicy lets DNS lookups go: the DNS pods' namespace and addresses that are no pod
-   * (NodeLocal DNSCache). Defaults to kube-system and 169.254.20.10/32.
-   */
-  readonly dns?: ClusterDns;
-  /** Allow egress to Jaeger's query port, for a Jaeger datasource. Defaults to false. */
-  readonly jaegerEgress?: boolean;
-  /** `app.kubernetes.io/instance`. Defaults to "grafana". */
-  readonly instance?: string;
-}
-
-/** Every problem of the Args at once, each naming its fields (empty when valid). */
-export function validateGrafanaArgs(args: GrafanaArgs): string[] {
-  const given = [args.adminPassword, args.adminPasswordSecret].filter((v) => v !== undefined).length;
-  if (given === 1) return [];
-  return [
-    given === 0
-      ? "adminPassword or adminPasswordSecret must be set: give the password, or an existing Secret key holding it"
-      : "adminPassword and adminPasswordSecret are mutually exclusive: set one (adminPasswordSecret for a Secret managed elsewhere)",
-  ];
-}
 
 /** The Secret key GF_SECURITY_ADMIN_PASSWORD reads. */
 function adminPasswordRef(args: GrafanaArgs): SecretKeyRef {
@@ -238,42 +160,4 @@ export function grafanaFlows(args: Pick<GrafanaArgs, "port" | "jaegerEgress">): 
       ...(jaeger ? [{ from: name, to: S.jaeger.name, port: S.jaeger.ports.ui }] : []),
     ],
   };
-}
-
-/** Grafana with the Prometheus (and Jaeger) datasources and the MCP Backend dashboard provisioned. */
-export class Grafana extends pulumi.ComponentResource {
-  /** In-cluster URL of the UI. */
-  public readonly url: pulumi.Output<string>;
-
-  constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentType("Grafana"), name, {}, componentOptions("Grafana", opts));
-    assertValid("Grafana", validateGrafanaArgs(args));
-    const placed = namespacePatch(args.namespaceRef);
-    const objects = grafanaObjects(args);
-    if (args.adminPassword === undefined) {
-      registerObjects(objects, { parent: this, patch: placed });
-    } else {
-      const secret = workloadSecret(
-        {
-          namespace: args.namespace,
-          namespaceRef: args.namespaceRef,
-          name: GRAFANA_ADMIN_SECRET,
-          workload: S.grafana.name,
-          version: imageTag(args.image),
-          instance: args.instance ?? GRAFANA_DEFAULTS.instance,
-          key: PASSWORD_KEY,
-          value: args.adminPassword,
-        },
-        this,
-      );
-      // The admin password is read at start: a change must restart Grafana.
-      registerObjects(objects, {
-        parent: this,
-        patch: (obj) => withSecretsChecksum(placed(obj) as KubeObject, secret.metadata.resourceVersion),
-        opts: { dependsOn: [secret] },
-      });
-    }
-    this.url = pulumi.output(`http://${S.grafana.name}:${args.port ?? GRAFANA_DEFAULTS.port}`);
-    this.registerOutputs({ url: this.url });
-  }
 }

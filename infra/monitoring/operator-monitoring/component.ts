@@ -2,11 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { type KubeObject, registerObjects } from "../../k8s/lib/manifests.js";
 import { assertValid } from "../../k8s/lib/register.js";
 import { componentOptions, componentType } from "../../lib/component-type.js";
-import {
-  type OperatorMonitoringArgs,
-  operatorMonitoringObjects,
-  validateOperatorMonitoringArgs,
-} from "./objects.js";
+import { type OperatorMonitoringArgs, validateOperatorMonitoringArgs } from "./args.js";
+import { operatorMonitoringObjects } from "./objects.js";
 
 /**
  * What a Prometheus Operator needs to monitor the namespace (PodMonitors, ServiceMonitors,

@@ -5,7 +5,7 @@ import {
   type GrafanaArgs,
   grafanaObjects,
   validateGrafanaArgs,
-} from "../../../../infra/monitoring/grafana/objects.js";
+} from "../../../../infra/monitoring/grafana/index.js";
 
 /** Grafana as a building block: plain Args, the admin password as a value or an existing Secret. */
 const minimal: GrafanaArgs = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { networkPolicyObjects } from "../../../../infra/k8s/network-policies/objects.js";
-import { PROMETHEUS_DEFAULTS, prometheusObjects } from "../../../../infra/monitoring/prometheus/objects.js";
+import { PROMETHEUS_DEFAULTS } from "../../../../infra/monitoring/prometheus/args.js";
+import { prometheusObjects } from "../../../../infra/monitoring/prometheus/index.js";
 import { allowed } from "../../../../policy/rules/network.js";
 
 /** Prometheus as a building block: plain Args, no environment model. */
