@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DevDatabase, type DevDatabaseArgs, validateDevDatabaseArgs } from "../../../infra/docker/index.js";
-import { recordDockerInputs, value } from "./mocks.js";
+import {
+  DevDatabase,
+  type DevDatabaseArgs,
+  validateDevDatabaseArgs,
+} from "../../../../infra/docker/index.js";
+import { recordDockerInputs, value } from "../mocks.js";
 
 let inputs = new Map<string, Record<string, unknown>>();
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AppImage } from "../../../infra/docker/index.js";
-import { recordDockerInputs, value } from "./mocks.js";
+import { AppImage } from "../../../../infra/docker/index.js";
+import { recordDockerInputs, value } from "../mocks.js";
 
 let inputs = new Map<string, Record<string, unknown>>();
 beforeAll(async () => {

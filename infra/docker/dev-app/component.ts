@@ -1,10 +1,10 @@
 import { APP_PORT, IMAGE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { componentOptions, componentType } from "../lib/component-type.js";
-import { assertValid, portIssues } from "../lib/validation.js";
-import { AppImage } from "./app-image.js";
-import type { RestartPolicy } from "./restart-policy.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { assertValid, portIssues } from "../../lib/validation.js";
+import { AppImage } from "../app-image/component.js";
+import type { RestartPolicy } from "../lib/restart-policy.js";
 
 /** A host directory bind-mounted into the container. */
 export interface BindMount {

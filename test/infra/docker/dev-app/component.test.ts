@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DevApp, type DevAppArgs, validateDevAppArgs } from "../../../infra/docker/index.js";
-import { recordDockerInputs, value } from "./mocks.js";
+import { DevApp, type DevAppArgs, validateDevAppArgs } from "../../../../infra/docker/index.js";
+import { recordDockerInputs, value } from "../mocks.js";
 
 let inputs = new Map<string, Record<string, unknown>>();
 beforeAll(async () => {

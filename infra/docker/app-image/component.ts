@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { componentOptions, componentType } from "../lib/component-type.js";
-import { assertValid } from "../lib/validation.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { assertValid } from "../../lib/validation.js";
 
 /** Credentials for pushing to a registry. */
 export interface RegistryCredentials {

@@ -1,9 +1,9 @@
 import { POSTGRES_PORT } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { componentOptions, componentType } from "../lib/component-type.js";
-import { assertValid, portIssues } from "../lib/validation.js";
-import type { RestartPolicy } from "./restart-policy.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { assertValid, portIssues } from "../../lib/validation.js";
+import type { RestartPolicy } from "../lib/restart-policy.js";
 
 export interface DevDatabaseArgs {
   /** Pinned Postgres image with pgvector, e.g. `pgvector/pgvector:0.8.0-pg16`. */
