@@ -100,7 +100,7 @@ describe("stack config overrides", () => {
     };
     const script = `
       import * as pulumi from "@pulumi/pulumi";
-      import { loadEnvironment } from "./stacks/config.ts";
+      import { loadEnvironment } from "./stacks/stack-config.ts";
       const env = loadEnvironment("prod", new pulumi.Config("mcp-stack"));
       console.log(JSON.stringify({ replicas: env.kubernetes.replicas, max: env.kubernetes.hpa.maxReplicas, min: env.kubernetes.hpa.minReplicas }));
     `;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveEnvironment } from "../../environments/index.js";
 import { allAlerts, prometheusConfig } from "../../monitoring/index.js";
-import { environmentRuleOptions, monitoredDeployment } from "../../stacks/monitored-deployment.js";
+import { environmentRuleOptions, monitoredDeployment } from "../../stacks/monitoring-inputs.js";
 
 /** The one adapter from the environment model to what monitoring/ generates from. */
 describe("monitoredDeployment", () => {
