@@ -1,6 +1,6 @@
 /**
  * Reusable building blocks for other infra repos: `import { McpBackend } from "mcp-stack/infra"`.
- * One component per concept; each file documents its Args and defaults.
+ * One folder per component, each with its documented Args, objects and component (docs/infra-layout.md).
  */
 
 export * from "./docker/index.js";
