@@ -34,7 +34,7 @@ export const VERSIONS = {
   etcd: "3.6.16",
   /** KWOK: fake Nodes, Pods that become Ready and PVCs that bind, without a kubelet. */
   kwok: "0.8.0",
-  /** The CloudNativePG operator the pinned chart ships (infra/k8s/cnpg/operators.ts): its CRDs. */
+  /** The CloudNativePG operator the pinned chart ships (infra/k8s/data-operators/args.ts): its CRDs. */
   cloudnativePg: "1.30.0",
   /** The Barman Cloud plugin the pinned chart ships: its ObjectStore CRD. */
   barmanCloudPlugin: "0.13.0",

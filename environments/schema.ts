@@ -544,7 +544,7 @@ const secrets = z.strictObject({
 
 /**
  * Service mesh of the namespace: mTLS between the workloads and authorization mirroring the
- * NetworkPolicy flows (infra/k8s/mesh/). The mesh's control plane is taken as present, never installed
+ * NetworkPolicy flows (infra/k8s/service-mesh/). The mesh's control plane is taken as present, never installed
  * by this stack (it is cluster-wide, shared by every namespace); docs/security.md says how to choose.
  */
 const mesh = z.enum(["none", "linkerd", "istio"]);

@@ -1,10 +1,10 @@
 /**
  * Reusable building blocks for other infra repos: `import { McpBackend } from "mcp-stack/infra"`.
- * One component per concept; each file documents its Args and defaults.
+ * One folder per component, each with its documented Args, objects and component (docs/infra-layout.md).
  */
 
-export * from "./component-type.js";
 export * from "./docker/index.js";
 export * from "./k8s/index.js";
+export * from "./lib/component-type.js";
+export * from "./lib/validation.js";
 export * from "./monitoring/index.js";
-export * from "./validation.js";

@@ -7,7 +7,7 @@ import {
   otelCollectorYaml,
   prometheusYaml,
   rulesYaml,
-} from "./render.js";
+} from "./yaml.js";
 
 /** The files of one deployment under monitoring/generated/<name>/. */
 function deploymentFiles(name: string, d: MonitoredDeployment): Record<string, string> {

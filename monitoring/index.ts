@@ -13,4 +13,4 @@ export * from "./monitored-deployment.js";
 export * from "./otel-collector-config.js";
 export * from "./prometheus-config.js";
 export * from "./promql.js";
-export * from "./render.js";
+export * from "./yaml.js";

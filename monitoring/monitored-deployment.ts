@@ -3,7 +3,7 @@ import type { OtelExport } from "./otel-collector-config.js";
 
 /**
  * What the generated monitoring config needs to know of the deployment it watches: small, plain and
- * owned here, so monitoring/ knows no environment model (stacks/monitored-deployment.ts maps one to it).
+ * owned here, so monitoring/ knows no environment model (stacks/monitoring-inputs.ts maps one to it).
  */
 
 /** Where Alertmanager sends every alert: nowhere (the UI only), a webhook, Slack or PagerDuty. */

@@ -9,7 +9,7 @@
  *   string, anything `strconv.Atoi` accepts becomes an integer, everything else stays a string (so
  *   "1.5" and "null" are strings, and a JSON text is a string, not an object);
  * - the object is then stored as JSON text under the top-level key, which the Node.js SDK's
- *   `Config.get` returns as is and `stacks/config.ts` `readOverrides` parses as JSON.
+ *   `Config.get` returns as is and `stacks/stack-config.ts` `readOverrides` parses as JSON.
  */
 
 /** One segment of a property path: an object key or an array index. */

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { loadEnvironment, readSecrets } from "./config.js";
 import { deployDocker } from "./docker/deploy.js";
 import { ConfigChecklist } from "./errors.js";
 import { deployKubernetes } from "./kubernetes/deploy.js";
+import { loadEnvironment, readSecrets } from "./stack-config.js";
 
 /**
  * The whole program behind `pulumi up -s <stack>`: resolve the environment from the stack name and

@@ -2,7 +2,7 @@
 
 // The operators' CustomResourceDefinitions, as each release publishes them (config/crd/bases in its
 // module): the deploy tests apply them to the local control plane, as `operators: existing` expects,
-// and `npm run crds:generate` makes infra/k8s/crds/generated/ from them. istio.io/api (the release the
+// and `npm run crds:generate` makes infra/k8s/lib/crds/generated/ from them. istio.io/api (the release the
 // mesh objects are written for) only serves the generator: kubernetes/customresourcedefinitions.gen.yaml.
 // Nothing here is built; the imports only keep the modules required.
 package engines

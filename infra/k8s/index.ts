@@ -1,16 +1,24 @@
-export * from "./app-secrets.js";
-export * from "./backups.js";
-export * from "./cnpg/index.js";
+export * from "./app-secrets/index.js";
+export * from "./backups/index.js";
+export * from "./cloud-native-pg-database/index.js";
+export * from "./data-operators/index.js";
+export * from "./environment-namespace/index.js";
 export * from "./external-secrets/index.js";
-export * from "./flows.js";
-export * from "./kube.js";
-export { type KubeObject, type RegisterOptions, registerObjects, resourceName, synth } from "./manifests.js";
-export * from "./mcp-backend.js";
-export * from "./mesh/index.js";
-export { EnvironmentNamespace, type EnvironmentNamespaceArgs, PodSecurityLevel } from "./namespace.js";
-export * from "./network-policies.js";
-export * from "./postgres.js";
-export * from "./protect.js";
-export * from "./redis.js";
-export * from "./register.js";
-export * from "./secrets-checksum.js";
+export * from "./external-secrets-operator/index.js";
+export * from "./lib/flows.js";
+export * from "./lib/kube-parts.js";
+export {
+  type KubeObject,
+  type RegisterOptions,
+  registerObjects,
+  resourceName,
+  synth,
+} from "./lib/manifests.js";
+export * from "./lib/protect.js";
+export * from "./lib/register.js";
+export * from "./lib/secrets-checksum.js";
+export * from "./mcp-backend/index.js";
+export * from "./network-policies/index.js";
+export * from "./pgvector-postgres/index.js";
+export * from "./redis/index.js";
+export * from "./service-mesh/index.js";

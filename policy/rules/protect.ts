@@ -1,4 +1,4 @@
-import { DATA_RESOURCE_OPTIONS } from "../../infra/k8s/protect.js";
+import { DATA_RESOURCE_OPTIONS } from "../../infra/k8s/lib/protect.js";
 
 /** A resource as the engine sees it: type token, logical name, `protect`. */
 export interface ProtectableResource {

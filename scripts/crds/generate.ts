@@ -1,5 +1,5 @@
 /**
- * Generates infra/k8s/crds/generated/: for each kind of scripts/crds/sources.ts, a TypeScript interface
+ * Generates infra/k8s/lib/crds/generated/: for each kind of scripts/crds/sources.ts, a TypeScript interface
  * (json-schema-to-typescript) and a zod schema (json-schema-to-zod) of the object this project may write,
  * from the `openAPIV3Schema` of the CRD manifest in the operator's Go module (engines/crds/go.mod pins
  * the version, `go mod download -json` says where the module cache holds it).
@@ -19,7 +19,7 @@ import { ENGINES_DIR, REPO_ROOT } from "../engines/build.js";
 import { CRD_SOURCES, type CrdSource } from "./sources.js";
 
 /** Where the generated files live, relative to the repository root. */
-export const GENERATED_DIR = "infra/k8s/crds/generated";
+export const GENERATED_DIR = "infra/k8s/lib/crds/generated";
 
 type Schema = { [key: string]: unknown };
 
@@ -156,7 +156,7 @@ function withoutDefaults(node: unknown): unknown {
   );
 }
 
-// The metadata is the API server's ObjectMeta, never part of a CRD's schema: infra/k8s/crds/metadata.ts.
+// The metadata is the API server's ObjectMeta, never part of a CRD's schema: infra/k8s/lib/crds/metadata.ts.
 const METADATA = { tsType: "CrMetadata", "x-zod": "metadataSchema" };
 
 interface Crd {

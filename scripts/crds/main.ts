@@ -1,7 +1,7 @@
 /**
  * npm run crds:generate [-- --out <dir>]
  *
- * Writes the CRD types and schemas of scripts/crds/sources.ts to infra/k8s/crds/generated/ (or <dir>),
+ * Writes the CRD types and schemas of scripts/crds/sources.ts to infra/k8s/lib/crds/generated/ (or <dir>),
  * from the operator modules engines/crds/go.mod pins; a file no source makes any more is removed.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
  * The custom resources whose TypeScript types and zod schemas `npm run crds:generate` writes to
- * infra/k8s/crds/generated/, each from the CRD manifest its operator's release ships in its Go module.
+ * infra/k8s/lib/crds/generated/, each from the CRD manifest its operator's release ships in its Go module.
  * The module versions are the ones engines/crds/go.mod requires (one pin for the generated code and for
  * the CRDs the deploy tests apply), and its go.sum fixes their content.
  *
@@ -8,7 +8,7 @@
  * - External Secrets Operator v2.9.0: the module path has no /v2 suffix, so the proxy serves v0/v1 only
  *   (infra/k8s/external-secrets/crds.ts);
  * - Linkerd: linkerd/linkerd2 tags are not semantic versions and the proxy refuses its module; its
- *   CRDs are also Helm templates (infra/k8s/mesh/linkerd-crds.ts).
+ *   CRDs are also Helm templates (infra/k8s/service-mesh/crds.ts).
  */
 
 /** One kind at one version of a CRD manifest in a Go module. */

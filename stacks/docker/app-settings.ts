@@ -1,6 +1,6 @@
 import type { EnvName } from "@mcp-stack/contract";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { appEnvironment } from "../app-settings.js";
+import { appEnvironment } from "../app-environment.js";
 
 /** One environment variable of the app container, in the order the model lists its settings. */
 export type Setting = readonly [name: EnvName, value: string];
@@ -71,7 +71,7 @@ export function dockerAppSettings(env: ResolvedEnvironment): Setting[] {
   ) as Setting[];
 }
 
-export { secretSettings } from "../app-settings.js";
+export { secretSettings } from "../app-environment.js";
 
 /**
  * `postgres -c …` flags from the model's postgresql.conf values, so the dev database is tuned like

@@ -4,8 +4,8 @@ import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { memoryBytes, type ResolvedEnvironment } from "../../environments/index.js";
 import { DevApp, DevDatabase } from "../../infra/docker/index.js";
-import type { StackSecrets } from "../config.js";
 import { type ConfigChecklist, StackConfigError } from "../errors.js";
+import type { StackSecrets } from "../stack-config.js";
 import {
   APP_HOST,
   assertDockerSupported,

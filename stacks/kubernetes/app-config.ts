@@ -1,8 +1,8 @@
 import { posix } from "node:path";
 import { APP_DIRS, METRICS_PORT, MONITORING_SERVICES, OTLP_GRPC_PORT } from "@mcp-stack/contract";
 import type { ResolvedEnvironment } from "../../environments/index.js";
-import { LOG_FILE_MAX_BYTES } from "../../infra/k8s/mcp-backend-args.js";
-import { appEnvironment } from "../app-settings.js";
+import { LOG_FILE_MAX_BYTES } from "../../infra/k8s/mcp-backend/args.js";
+import { appEnvironment } from "../app-environment.js";
 
 /**
  * LOG_FILE on Kubernetes: an absolute path is kept (staging, prod: /var/log/mcp-backend/app.log); a

@@ -15,7 +15,7 @@ import {
   type RedisArgs,
   type SecretKeyRef,
 } from "../../infra/index.js";
-import type { StackSecrets } from "../config.js";
+import type { StackSecrets } from "../stack-config.js";
 import { kubernetesAppConfig } from "./app-config.js";
 import { appTierNetwork } from "./app-network.js";
 import { cloudNativePgArgs, databaseConnection, deployDatabase } from "./database.js";

@@ -11,8 +11,8 @@ import {
   PgvectorPostgres,
   type SecretKeyRef,
 } from "../../infra/index.js";
-import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
+import type { StackSecrets } from "../stack-config.js";
 import { cloudNativePgPodMonitorArgs } from "./monitoring-operator.js";
 
 /** Name of the CloudNativePG Cluster: Services postgres-rw / postgres-ro, Poolers postgres-pooler(-ro). */

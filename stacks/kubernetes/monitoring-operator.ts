@@ -11,7 +11,7 @@ import {
   selectorLabels,
 } from "../../infra/index.js";
 import { MONITORING_CONFIG as C, dashboardJson, ruleFiles, toYaml } from "../../monitoring/index.js";
-import { environmentRuleOptions } from "../monitored-deployment.js";
+import { environmentRuleOptions } from "../monitoring-inputs.js";
 import { deployMonitoring, type MonitoringInputs } from "./monitoring.js";
 
 /**

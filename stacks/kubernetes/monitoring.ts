@@ -25,9 +25,9 @@ import {
   prometheusYaml,
   rulesYaml,
 } from "../../monitoring/index.js";
-import type { StackSecrets } from "../config.js";
 import { StackConfigError } from "../errors.js";
-import { monitoredDeployment } from "../monitored-deployment.js";
+import { monitoredDeployment } from "../monitoring-inputs.js";
+import type { StackSecrets } from "../stack-config.js";
 
 export interface MonitoringInputs {
   readonly env: ResolvedEnvironment;

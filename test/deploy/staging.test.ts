@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PACKAGE_NAME as PACKAGE } from "../../infra/component-type.js";
+import { PACKAGE_NAME as PACKAGE } from "../../infra/lib/component-type.js";
 import {
   assertSecretsStayed,
   assertStateMatchesCluster,
@@ -139,7 +139,7 @@ describe("staging under the real engines", { timeout: 20 * 60_000 }, () => {
 
   it("components deployed under their old type token are matched by the alias: no create, no delete", async () => {
     // As if the stack had been deployed before the components took the schema's token: every URN and type
-    // of mcp-stack:index:<Class> rewritten to the legacy mcp-stack:infra:<Class> (infra/component-type.ts).
+    // of mcp-stack:index:<Class> rewritten to the legacy mcp-stack:infra:<Class> (infra/lib/component-type.ts).
     const { raw } = await exportState(d);
     expect(raw).toContain(`${PACKAGE}:index:`);
     const legacy = join(d.project, "..", "legacy-state.json");

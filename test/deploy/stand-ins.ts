@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { LINKERD_POLICY_API_VERSION, LINKERD_SERVER_API_VERSION } from "../../infra/k8s/mesh/linkerd-crds.js";
+import { LINKERD_POLICY_API_VERSION, LINKERD_SERVER_API_VERSION } from "../../infra/k8s/service-mesh/crds.js";
 import { enginePath } from "../../scripts/engines/build.js";
 import type { Deployment } from "./harness.js";
 
@@ -10,7 +10,7 @@ import type { Deployment } from "./harness.js";
  * - The operators' CRDs: CloudNativePG's and the Barman Cloud plugin's are their releases' own files
  *   (engines/crds, from the Go modules). Linkerd's are Helm templates of linkerd/linkerd2, which has no
  *   module on the Go proxy: stand-in CRDs with the same group, version, kind and scope accept any body, so
- *   the API server checks where the objects go, not their fields (infra/k8s/mesh/linkerd-crds.ts holds
+ *   the API server checks where the objects go, not their fields (infra/k8s/service-mesh/crds.ts holds
  *   the fields against upstream's templates).
  * - A cloud's LoadBalancer controller and the CloudNativePG operator do not run here (no cloud, no real
  *   pods). Loops below write the status those controllers would write, and nothing else, so the

@@ -107,7 +107,7 @@ describe("operator CRDs", () => {
     expect(req.get("github.com/cloudnative-pg/cloudnative-pg")).toBe(`v${VERSIONS.cloudnativePg}`);
     expect(req.get("github.com/cloudnative-pg/plugin-barman-cloud")).toBe(`v${VERSIONS.barmanCloudPlugin}`);
     // DATA_OPERATOR_VERSIONS pins charts; each names the application version it ships beside it.
-    const operators = readFileSync(join(REPO_ROOT, "infra/k8s/cnpg/operators.ts"), "utf8");
+    const operators = readFileSync(join(REPO_ROOT, "infra/k8s/data-operators/args.ts"), "utf8");
     expect(operators).toContain(`ships the CloudNativePG operator ${VERSIONS.cloudnativePg}.`);
     expect(operators).toContain(`ships the Barman Cloud plugin v${VERSIONS.barmanCloudPlugin}.`);
   });

@@ -1,9 +1,13 @@
 import * as istioSecurity from "@kubernetes-models/istio/security.istio.io/v1";
 import * as prometheusOperator from "@kubernetes-models/prometheus-operator";
 import * as kubernetesModels from "kubernetes-models";
-import { CNPG_SCHEMAS, crdIssues } from "../../infra/k8s/cnpg/crds.js";
-import { ISTIO_SECURITY_API_VERSION, istioCrdIssues } from "../../infra/k8s/mesh/istio-crds.js";
-import { LINKERD_POLICY_GROUP, linkerdCrdIssues } from "../../infra/k8s/mesh/linkerd-crds.js";
+import { CNPG_SCHEMAS, crdIssues } from "../../infra/k8s/cloud-native-pg-database/crds.js";
+import {
+  ISTIO_SECURITY_API_VERSION,
+  istioCrdIssues,
+  LINKERD_POLICY_GROUP,
+  linkerdCrdIssues,
+} from "../../infra/k8s/service-mesh/crds.js";
 
 /** Anything that looks like a Kubernetes object. */
 export interface KubeLike {

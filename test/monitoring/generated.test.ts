@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { monitoringFiles } from "../../stacks/monitored-deployment.js";
+import { monitoringFiles } from "../../stacks/monitoring-inputs.js";
 
 describe("generated monitoring files", () => {
   const files = monitoringFiles();

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { resolveEnvironment } from "../../environments/index.js";
 import { otelCollectorConfig } from "../../monitoring/otel-collector-config.js";
 import { prometheusConfig } from "../../monitoring/prometheus-config.js";
-import { monitoredDeployment } from "../../stacks/monitored-deployment.js";
+import { monitoredDeployment } from "../../stacks/monitoring-inputs.js";
 
 type Job = {
   job_name: string;

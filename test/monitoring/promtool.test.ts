@@ -7,8 +7,8 @@ import { parse, stringify } from "yaml";
 import { resolveEnvironment } from "../../environments/index.js";
 import { ALERT_RECEIVER_FILE, alertmanagerConfig } from "../../monitoring/alertmanager-config.js";
 import { ROWS } from "../../monitoring/dashboards/mcp-backend.js";
-import { prometheusYaml, rulesYaml } from "../../monitoring/render.js";
-import { MONITORED_ENVIRONMENTS, monitoredDeployment } from "../../stacks/monitored-deployment.js";
+import { prometheusYaml, rulesYaml } from "../../monitoring/yaml.js";
+import { MONITORED_ENVIRONMENTS, monitoredDeployment } from "../../stacks/monitoring-inputs.js";
 import { amtoolVersion, requireTool, run, tempDir } from "./tools.js";
 
 const TESTS_DIR = "monitoring/prometheus/tests";

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertmanagerConfig } from "../../monitoring/alertmanager-config.js";
 import { ruleFiles } from "../../monitoring/alerts/index.js";
-import { toYaml } from "../../monitoring/render.js";
 import { durationMs, scaleDuration, scaleRanges } from "../../monitoring/time-scale.js";
+import { toYaml } from "../../monitoring/yaml.js";
 import { requireTool, run, tempDir } from "./tools.js";
 
 const SCALE = 1 / 120;

@@ -11,7 +11,7 @@ import { analyzePackage, compact, compactAll, PROVIDER } from "./component-schem
  * infers from index.ts's components is what `pulumi package add` turns into a Python, Go, C#, Java or
  * YAML SDK. Pinned here per component: type token, inputs (type, optional, plain or Input, described)
  * and outputs. The token is `<package>:index:<Class>`, and the classes register under that same token
- * from TypeScript (with an alias to their old `mcp-stack:infra:<Class>`; test/infra/component-type.test.ts).
+ * from TypeScript (with an alias to their old `mcp-stack:infra:<Class>`; test/infra/lib/component-type.test.ts).
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;

@@ -7,7 +7,7 @@ import { GENERATED_DIR, strictSchema } from "../../scripts/crds/generate.js";
 import { REPO_ROOT } from "../../scripts/engines/build.js";
 
 /**
- * infra/k8s/crds/generated/ is what `npm run crds:generate` makes from the CRDs of the modules
+ * infra/k8s/lib/crds/generated/ is what `npm run crds:generate` makes from the CRDs of the modules
  * engines/crds/go.mod pins: regenerated into a temporary directory (Go fetches a module missing from
  * its cache from the module proxy), then compared file by file.
  */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { requiredSecrets, resolveEnvironment } from "../../environments/index.js";
-import { secretSettings } from "../../stacks/app-settings.js";
+import { secretSettings } from "../../stacks/app-environment.js";
 import { kubernetesObjects } from "../../stacks/kubernetes/render.js";
 import { runStackWithSecrets } from "../helpers/stack.js";
 import { podTemplates, type RenderedObject } from "./kubernetes/rendered-objects.js";

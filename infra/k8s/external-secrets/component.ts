@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { componentOptions, componentType } from "../../component-type.js";
-import { resourceName } from "../manifests.js";
-import { registerNamespaced } from "../register.js";
+import { componentOptions, componentType } from "../../lib/component-type.js";
+import { resourceName } from "../lib/manifests.js";
+import { registerNamespaced } from "../lib/register.js";
 import type { ExternalSecretsArgs, SecretStoreKind } from "./args.js";
 import { externalSecretsNames, externalSecretsObjects, reloaderAnnotations } from "./objects.js";
 

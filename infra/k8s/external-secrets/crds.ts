@@ -13,9 +13,9 @@
  * crds:generate` has no v2.9.0 CRD to read.
  */
 import { z } from "zod";
-import { type CrMetadata, metadataSchema } from "../crds/metadata.js";
-import type { KubeObject } from "../manifests.js";
-import { schemaIssues } from "../schema-issues.js";
+import { type CrMetadata, metadataSchema } from "../lib/crds/metadata.js";
+import type { KubeObject } from "../lib/manifests.js";
+import { schemaIssues } from "../lib/schema-issues.js";
 
 export const ESO_API_VERSION = "external-secrets.io/v1";
 

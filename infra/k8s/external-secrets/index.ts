@@ -2,4 +2,3 @@ export * from "./args.js";
 export * from "./component.js";
 export * from "./crds.js";
 export * from "./objects.js";
-export * from "./operators.js";

@@ -1,7 +1,7 @@
 import { PART_OF } from "@mcp-stack/contract";
-import { MANAGED_BY } from "../kube.js";
-import type { KubeObject } from "../manifests.js";
-import { assertValid } from "../register.js";
+import { MANAGED_BY } from "../lib/kube-parts.js";
+import type { KubeObject } from "../lib/manifests.js";
+import { assertValid } from "../lib/register.js";
 import {
   EXTERNAL_SECRETS_DEFAULTS,
   type ExternalSecretsArgs,

@@ -1,6 +1,6 @@
 /**
  * Restore drill (issue 11, point 6): ingest through the app's HTTP routes, take a logical backup the
- * way the backup CronJob does (`pg_dump | gzip`, infra/k8s/backups.ts), restore it into a fresh
+ * way the backup CronJob does (`pg_dump | gzip`, infra/k8s/backups/), restore it into a fresh
  * database, open the app on it, and the same searches return the same results.
  *
  * PGlite is Postgres 17 and Debian's pg_dump is 15, so the dump comes from pglite-tools' WASM pg_dump

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { ruleFiles } from "../../../monitoring/alerts/index.js";
 import { MONITORING_CONFIG as C } from "../../../monitoring/config.js";
-import { dashboardJson, toYaml } from "../../../monitoring/render.js";
 import { durationMs, scaleDuration } from "../../../monitoring/time-scale.js";
+import { dashboardJson, toYaml } from "../../../monitoring/yaml.js";
 import { httpRequest } from "../../app/lifecycle/child-app.js";
 import {
   type DashboardQuery,

@@ -18,9 +18,9 @@ import { type ResolvedEnvironment, resolveEnvironment } from "../../../environme
 import { ALERT_RECEIVER_FILE, alertmanagerConfig } from "../../../monitoring/alertmanager-config.js";
 import { MONITORING_CONFIG as C } from "../../../monitoring/config.js";
 import { prometheusConfig } from "../../../monitoring/prometheus-config.js";
-import { rulesYaml, toYaml } from "../../../monitoring/render.js";
 import { scaleDuration } from "../../../monitoring/time-scale.js";
-import { monitoredDeployment } from "../../../stacks/monitored-deployment.js";
+import { rulesYaml, toYaml } from "../../../monitoring/yaml.js";
+import { monitoredDeployment } from "../../../stacks/monitoring-inputs.js";
 import { TEST_DIMENSIONS } from "../../app/helpers.js";
 import {
   baseEnv,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../app/src/config.js";
 import { resolveEnvironment } from "../../../environments/index.js";
-import { appEnvironment } from "../../../stacks/app-settings.js";
+import { appEnvironment } from "../../../stacks/app-environment.js";
 import { find, rendered } from "./rendered-objects.js";
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { IMAGES } from "../../../environments/common.js";
 import { deepMerge } from "../../../environments/merge.js";
-import { DATA_OPERATOR_VERSIONS } from "../../../infra/k8s/cnpg/operators.js";
+import { DATA_OPERATOR_VERSIONS } from "../../../infra/k8s/data-operators/args.js";
 import { preview, type SnapshotResource, warnings } from "../../../scripts/diff/preview.js";
 import { STATEFUL_KINDS } from "../../../scripts/diff/replace-rules.js";
 import { snapshot } from "../../../scripts/diff/snapshot.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOG_FILE_MAX_BYTES } from "../../../infra/k8s/mcp-backend-args.js";
+import { LOG_FILE_MAX_BYTES } from "../../../infra/k8s/mcp-backend/args.js";
 import { kubernetesObjects, RENDER_CONFIG } from "../../../stacks/kubernetes/render.js";
 import { runStackWithSecrets } from "../../helpers/stack.js";
 import { find } from "./rendered-objects.js";

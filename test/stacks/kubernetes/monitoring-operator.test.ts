@@ -9,7 +9,7 @@ import {
   rulesYaml,
 } from "../../../monitoring/index.js";
 import { RENDER_CONFIG, renderObjects } from "../../../stacks/kubernetes/render.js";
-import { environmentRuleOptions } from "../../../stacks/monitored-deployment.js";
+import { environmentRuleOptions } from "../../../stacks/monitoring-inputs.js";
 import { validateKubeObject } from "../../helpers/kube-schema.js";
 import { find, podTemplates, type RenderedObject, rendered, selects } from "./rendered-objects.js";
 

@@ -1,0 +1,6 @@
+export * from "./args.js";
+export * from "./component.js";
+export * from "./crds.js";
+export * from "./objects.js";
+export * from "./pods.js";
+export * from "./schedule.js";

@@ -1,0 +1,3 @@
+export * from "./args.js";
+export * from "./component.js";
+export * from "./objects.js";

@@ -1,0 +1,4 @@
+export * from "./args.js";
+export * from "./component.js";
+export * from "./objects.js";
+export * from "./password.js";
