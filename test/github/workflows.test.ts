@@ -35,7 +35,9 @@ const step = (job: Job, name: string) => {
 /** The README's test command: the second of its "two commands on a fresh machine". */
 function readmeTestCommand(): string {
   const block =
-    /## Two commands on a fresh machine\n(?:(?!\n## )[\s\S])*?```bash\n([\s\S]*?)```/.exec(read("README.md"))?.[1] ?? "";
+    /## Two commands on a fresh machine\n(?:(?!\n## )[\s\S])*?```bash\n([\s\S]*?)```/.exec(
+      read("README.md"),
+    )?.[1] ?? "";
   const line = block.split("\n").find((l) => l.includes("test"));
   return (line ?? "").replace(/#.*$/, "").trim();
 }
