@@ -4,6 +4,7 @@ import { k8s } from "cdk8s-plus-28";
 import {
   addServiceAccount,
   checksum,
+  dataClaimTemplate,
   imageTag,
   newChart,
   port,
@@ -14,7 +15,6 @@ import {
   restrictedPod,
   scratch,
   selectorLabels,
-  stableLabels,
 } from "../lib/kube-parts.js";
 import { type KubeObject, synth } from "../lib/manifests.js";
 import { assertValid } from "../lib/register.js";
@@ -118,17 +118,7 @@ function statefulSet(chart: Chart, args: PgvectorPostgresArgs, configHash: strin
           ],
         },
       },
-      volumeClaimTemplates: [
-        {
-          // Version-free: this template is force-new (stableLabels).
-          metadata: { name: "data", labels: stableLabels(identity) },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            storageClassName: args.storageClass,
-            resources: { requests: { storage: q(args.storage) } },
-          },
-        },
-      ],
+      volumeClaimTemplates: [dataClaimTemplate(identity, args.storage, args.storageClass)],
     },
   });
   new k8s.KubeService(chart, "svc", {

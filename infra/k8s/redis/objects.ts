@@ -3,18 +3,17 @@ import { k8s } from "cdk8s-plus-28";
 import {
   addServiceAccount,
   checksum,
+  dataClaimTemplate,
   EXPORTER_RESOURCES,
   imageTag,
   newChart,
   port,
-  q,
   recommendedLabels,
   resourceRequirements,
   restrictedContainer,
   restrictedPod,
   scratch,
   selectorLabels,
-  stableLabels,
 } from "../lib/kube-parts.js";
 import { type KubeObject, synth } from "../lib/manifests.js";
 import { assertValid } from "../lib/register.js";
@@ -75,17 +74,7 @@ export function redisObjects(args: RedisArgs): KubeObject[] {
           volumes: [{ name: "config", configMap: { name: `${name}-config` } }, tmp.volume],
         },
       },
-      volumeClaimTemplates: [
-        {
-          // Version-free: this template is force-new (stableLabels).
-          metadata: { name: "data", labels: stableLabels(identity) },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            storageClassName: args.storageClass,
-            resources: { requests: { storage: q(args.storage) } },
-          },
-        },
-      ],
+      volumeClaimTemplates: [dataClaimTemplate(identity, args.storage, args.storageClass)],
     },
   });
   new k8s.KubeService(chart, "svc", {
