@@ -1,7 +1,20 @@
 """McpBackend and its Redis cache, with the typed Args of the generated SDK (pulumi_mcp_stack)."""
 
 import pulumi
-import pulumi_mcp_stack as mcp
+
+try:
+    import pulumi_mcp_stack as mcp
+except ModuleNotFoundError as missing:
+    if missing.name != "pulumi_mcp_stack":
+        raise
+    # Without this, the program dies in a traceback that never names the step that was skipped.
+    raise SystemExit(
+        "mcp-stack's Python SDK (pulumi_mcp_stack) is not installed in this program's environment.\n"
+        "Generate it from the component package and link it into the project with:\n"
+        "  pulumi package add <mcp-stack package directory>\n"
+        "where the directory is a checkout of mcp-stack after `npm ci && npm run build`, or\n"
+        "node_modules/mcp-stack of an npm install (examples/README.md, 'The component package')."
+    ) from missing
 
 config = pulumi.Config()
 namespace = config.get("namespace") or "default"

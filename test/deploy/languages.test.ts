@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -314,6 +315,24 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
       expect(
         kubectl(cluster!, ["-n", "default", "get", "deployment", "example-mcp", "-o", "name"]).trim(),
       ).toBe("deployment.apps/example-mcp");
+    });
+
+    it("without the generated SDK, the program says the pulumi package add line, not a traceback", () => {
+      const site = readdirSync(join(venv, "lib"))
+        .map((python) => join(venv, "lib", python, "site-packages"))
+        .find((dir) => existsSync(join(dir, "pulumi_mcp_stack")));
+      expect(site, "the venv holds pulumi_mcp_stack").toBeDefined();
+      const sdkDir = join(site!, "pulumi_mcp_stack");
+      renameSync(sdkDir, `${sdkDir}.hidden`);
+      try {
+        const r = pulumi(["preview"], project, py());
+        expect(r.status).not.toBe(0);
+        expect(r.all).toContain("mcp-stack's Python SDK (pulumi_mcp_stack) is not installed");
+        expect(r.all).toContain("pulumi package add <mcp-stack package directory>");
+        expect(r.all).not.toContain("Traceback");
+      } finally {
+        renameSync(`${sdkDir}.hidden`, sdkDir);
+      }
     });
 
     it("a wrong Arg (replicas=-1) fails with the component's own message: property path and reason", () => {
