@@ -177,7 +177,7 @@ export function injectedMesh(ns: KubeObject | undefined): "istio" | "linkerd" | 
 }
 
 /**
- * A namespace the model meshes (or that is injected) denies by default and demands mTLS: Istio's
+ * A namespace the pack config meshes (or that is injected) denies by default and demands mTLS: Istio's
  * namespace-wide STRICT PeerAuthentication and allow-nothing policy, workload PeerAuthentications only
  * relaxing named ports; Linkerd's default-deny annotation and deny-by-default Servers. No pod opts out
  * of the mesh unless listed in MESH_EXEMPT.
@@ -189,7 +189,7 @@ export function meshViolations(objects: readonly KubeObject[], wanted: string): 
   if (!mesh)
     return wanted === "none"
       ? []
-      : [`namespace ${name}: the model asks for mesh ${wanted}, but it is not injected`];
+      : [`namespace ${name}: the policy config (mesh-default-deny.mesh) asks for mesh ${wanted}, but the namespace is not injected`];
   const out: string[] = [];
   if (mesh === "istio") {
     const pas = istio(objects, "PeerAuthentication") as unknown as IstioPeerAuthentication[];

@@ -263,7 +263,7 @@ describe("each policy passes a good resource and reports a bad one", () => {
     ]);
     delete annotations["linkerd.io/inject"];
     expect(await runStackPolicy(meshDefaultDeny, prod, packConfig("prod"))).toEqual([
-      "namespace production: the model asks for mesh linkerd, but it is not injected",
+      "namespace production: the policy config (mesh-default-deny.mesh) asks for mesh linkerd, but the namespace is not injected",
     ]);
   });
 
