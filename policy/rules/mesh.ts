@@ -189,7 +189,9 @@ export function meshViolations(objects: readonly KubeObject[], wanted: string): 
   if (!mesh)
     return wanted === "none"
       ? []
-      : [`namespace ${name}: the policy config (mesh-default-deny.mesh) asks for mesh ${wanted}, but the namespace is not injected`];
+      : [
+          `namespace ${name}: the policy config (mesh-default-deny.mesh) asks for mesh ${wanted}, but the namespace is not injected`,
+        ];
   const out: string[] = [];
   if (mesh === "istio") {
     const pas = istio(objects, "PeerAuthentication") as unknown as IstioPeerAuthentication[];
