@@ -82,25 +82,6 @@ export function stableLabels(l: Omit<LabelArgs, "version">): Record<string, stri
   return rest;
 }
 
-/**
- * The one volume claim template of this project's StatefulSets (Postgres, Redis): "data", one
- * ReadWriteOnce volume. Its labels are version-free, as the template is force-new (stableLabels).
- */
-export function dataClaimTemplate(
-  identity: Omit<LabelArgs, "version">,
-  storage: string,
-  storageClass: string | undefined,
-): k8s.KubePersistentVolumeClaimProps {
-  return {
-    metadata: { name: "data", labels: stableLabels(identity) },
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      storageClassName: storageClass,
-      resources: { requests: { storage: q(storage) } },
-    },
-  };
-}
-
 /** A label value: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric. */
 export function labelValue(v: string): string {
   return v

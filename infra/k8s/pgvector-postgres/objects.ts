@@ -1,10 +1,10 @@
 import { PART_OF, POSTGRES_PORT } from "@mcp-stack/contract";
 import type { Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-28";
+import { dataClaimTemplate } from "../lib/data-claim.js";
 import {
   addServiceAccount,
   checksum,
-  dataClaimTemplate,
   imageTag,
   newChart,
   port,

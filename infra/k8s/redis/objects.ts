@@ -1,9 +1,9 @@
 import { PART_OF, REDIS_EXPORTER_PORT, REDIS_PORT } from "@mcp-stack/contract";
 import { k8s } from "cdk8s-plus-28";
+import { dataClaimTemplate } from "../lib/data-claim.js";
 import {
   addServiceAccount,
   checksum,
-  dataClaimTemplate,
   EXPORTER_RESOURCES,
   imageTag,
   newChart,
