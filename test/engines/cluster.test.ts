@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { VERSIONS } from "../../engines/manifest.js";
@@ -19,11 +20,19 @@ import {
 } from "../../scripts/cluster/cluster.js";
 import { enginePath } from "../../scripts/engines/build.js";
 
-/** The local control plane of `npm run cluster`, started from the real engines. */
-const dir = join(clustersRoot(), `test-cluster-${process.pid}`);
+/**
+ * The local control plane of `npm run cluster`, started from the real engines. Its folder is in a
+ * clusters root of its own: every `up` prunes the orphans of the shared root, so in the shared root a
+ * parallel test file's `up` could prune the cluster this file orphans on purpose before its own
+ * pruneOrphans call does (seen in CI while other runs started clusters).
+ */
+const ownRoot = mkdtempSync(join(tmpdir(), "mcp-stack-cluster-test-"));
+const ownEnv = { ...process.env, MCP_STACK_ENGINES_CACHE: join(ownRoot, "engines") };
+const dir = join(clustersRoot(ownEnv), `test-cluster-${process.pid}`);
 
 afterAll(async () => {
   await down(dir);
+  rmSync(ownRoot, { recursive: true, force: true });
 });
 
 describe("npm run cluster", { timeout: 30 * 60_000 }, () => {
@@ -114,7 +123,7 @@ describe("npm run cluster", { timeout: 30 * 60_000 }, () => {
     await new Promise((r) => child.on("close", r));
     const { writeFileSync } = await import("node:fs");
     writeFileSync(join(dir, "state.json"), JSON.stringify({ ...state, owner }));
-    const pruned = await pruneOrphans();
+    const pruned = await pruneOrphans(ownEnv);
     expect(pruned).toContain(dir);
     for (const c of COMPONENTS) expect(isAlive(state.processes[c]), `${c} still running`).toBe(false);
     expect(existsSync(dir)).toBe(false);
