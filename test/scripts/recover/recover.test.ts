@@ -1,4 +1,7 @@
-import { hostname } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   type Cli,
@@ -7,6 +10,7 @@ import {
   parseLocks,
   RecoverError,
   recoverStack,
+  repairFileBackend,
 } from "../../../scripts/recover/recover.js";
 
 /**
@@ -149,5 +153,67 @@ describe("nextUp", () => {
         env: {},
         command: "pulumi up --stack prod",
       });
+  });
+});
+
+describe("a checkpoint whose attribute file the kill left empty", () => {
+  it("removes the empty .attrs files of a file backend, then recovers as usual", async () => {
+    const backend = mkdtempSync(join(tmpdir(), "recover-backend-"));
+    const stacks = join(backend, ".pulumi", "stacks", "mcp-stack");
+    mkdirSync(stacks, { recursive: true });
+    const checkpoint = join(stacks, "staging.json");
+    writeFileSync(checkpoint, noPending);
+    writeFileSync(`${checkpoint}.attrs`, ""); // what a kill between os.Create and the write leaves
+    writeFileSync(join(backend, ".pulumi", "meta.yaml.attrs"), '{"user.content_type":"text/plain"}\n');
+    const sidecarEmpty = () => existsSync(`${checkpoint}.attrs`);
+    try {
+      const { cli, calls } = scripted([
+        (a) =>
+          a[0] === "stack"
+            ? sidecarEmpty()
+              ? { code: 255, stdout: "", stderr: "error: failed to load checkpoint: EOF\n" }
+              : ok(noPending)
+            : undefined,
+        (a) =>
+          a[0] === "whoami"
+            ? ok(JSON.stringify({ user: "root", url: pathToFileURL(backend).href }))
+            : undefined,
+        (a) => (a[0] === "refresh" ? ok() : undefined),
+      ]);
+      const lines: string[] = [];
+      const report = await recoverStack(cli, { stack: "staging", log: (l) => lines.push(l) });
+      expect(report.pending).toEqual([]);
+      expect(sidecarEmpty()).toBe(false);
+      // Only the empty sidecar goes; the checkpoint and the other attributes stay.
+      expect(readFileSync(checkpoint, "utf8")).toBe(noPending);
+      expect(existsSync(join(backend, ".pulumi", "meta.yaml.attrs"))).toBe(true);
+      expect(lines.join("\n")).toContain(
+        `removed an empty attribute file the killed run left: ${checkpoint}.attrs`,
+      );
+      expect(calls[0]).toBe("stack export --stack staging");
+      expect(calls[1]).toBe("whoami --json");
+    } finally {
+      rmSync(backend, { recursive: true, force: true });
+    }
+  });
+
+  it("stops with the CLI's error when there is nothing to repair", async () => {
+    const backend = mkdtempSync(join(tmpdir(), "recover-backend-"));
+    mkdirSync(join(backend, ".pulumi"));
+    try {
+      const { cli } = scripted([
+        (a) =>
+          a[0] === "stack"
+            ? { code: 255, stdout: "", stderr: "error: failed to load checkpoint: EOF\n" }
+            : undefined,
+        (a) => (a[0] === "whoami" ? ok(JSON.stringify({ url: pathToFileURL(backend).href })) : undefined),
+      ]);
+      await expect(recoverStack(cli, { stack: "staging" })).rejects.toThrow(
+        /holds no empty attribute file to repair/,
+      );
+      expect(repairFileBackend("s3://bucket")).toEqual([]);
+    } finally {
+      rmSync(backend, { recursive: true, force: true });
+    }
   });
 });
