@@ -1,3 +1,6 @@
+import { existsSync, truncateSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explain } from "../harness.js";
 import type { Snapshot, Verdict } from "./inventory.js";
@@ -11,8 +14,10 @@ import {
   handChange,
   killAndRecover,
   namesObjectAndField,
+  nextUpEnv,
   type OpenStack,
   openStack,
+  runRecover,
   UP,
 } from "./scenarios.js";
 
@@ -121,4 +126,21 @@ describe(`staging's deploys survive faults (FAULTS_SEED=${seed})`, { timeout: 40
       expect(again.code, explain(again)).toBe(0);
     });
   }
+
+  it("a checkpoint a kill left unreadable (an empty .attrs sidecar): deploy:recover repairs it, and up finds nothing to change", async () => {
+    // What a kill between fileblob's create and write of the sidecar leaves (gocloud.dev
+    // blob/fileblob/attrs.go, setAttrs); npm run test:faults hit it at 3 of 40 kill points.
+    const backend = fileURLToPath(o.d.env.PULUMI_BACKEND_URL!);
+    const sidecar = join(backend, ".pulumi", "stacks", "mcp-stack", "staging.json.attrs");
+    expect(existsSync(sidecar), sidecar).toBe(true);
+    truncateSync(sidecar, 0);
+    const broken = await o.d.pulumi(["stack", "export"]);
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toContain("failed to load checkpoint: EOF");
+    const recover = await runRecover(o.d);
+    expect(recover.code, explain(recover)).toBe(0);
+    expect(recover.stderr).toContain(`removed an empty attribute file the killed run left: ${sidecar}`);
+    const up = await o.d.pulumi([...UP, "--expect-no-changes"], { env: nextUpEnv(recover) });
+    expect(up.code, explain(up)).toBe(0);
+  });
 });
