@@ -99,8 +99,10 @@ async function backendUrl(cli: Cli): Promise<string> {
   return parsed.data.url;
 }
 
+const EXPORT = (stack: string) => ["stack", "export", "--stack", stack];
+
 export async function pendingOperations(cli: Cli, stack: string): Promise<PendingOperation[]> {
-  return pendingIn(await cli(["stack", "export", "--stack", stack]), stack);
+  return pendingIn(await cli(EXPORT(stack)), stack);
 }
 
 function pendingIn(run: CliRun, stack: string): PendingOperation[] {
@@ -168,8 +170,7 @@ const REFRESH = (stack: string) => [
 export async function recoverStack(cli: Cli, options: RecoverOptions): Promise<RecoverReport> {
   const { stack } = options;
   const log = options.log ?? (() => {});
-  const exportArgs = ["stack", "export", "--stack", stack];
-  let probe = await cli(exportArgs);
+  let probe = await cli(EXPORT(stack));
   if (probe.code !== 0 && EMPTY_SIDECAR.test(probe.stderr)) {
     const url = await backendUrl(cli);
     const removed = repairFileBackend(url);
@@ -178,7 +179,7 @@ export async function recoverStack(cli: Cli, options: RecoverOptions): Promise<R
         `pulumi stack export --stack ${stack} failed to read the checkpoint, and ${url} holds no empty attribute file to repair:\n${probe.stderr.trim()}`,
       );
     for (const path of removed) log(`removed an empty attribute file the killed run left: ${path}`);
-    probe = await cli(exportArgs);
+    probe = await cli(EXPORT(stack));
   }
   const pending = pendingIn(probe, stack);
   for (const op of pending) log(`interrupted while ${op.type}: ${op.resource.urn}`);
@@ -225,6 +226,13 @@ export async function recoverStack(cli: Cli, options: RecoverOptions): Promise<R
 }
 
 /**
+ * The provider's switch that lets an apply take over fields another field manager owns
+ * (provider/pkg/await/await.go, patchForce): the next up after a killed create, and `up --refresh`
+ * after a hand change (docs/deploy.md, sections 5 and 7).
+ */
+export const PATCH_FORCE = { PULUMI_K8S_ENABLE_PATCH_FORCE: "true" } as const;
+
+/**
  * The `pulumi up` to run after the recovery. The refresh drops pending creates from the state, but the
  * killed run may have created those objects already, applied under its own server-side apply field
  * manager (the provider names one per create: provider/pkg/provider/provider.go, fieldManagerName,
@@ -239,7 +247,7 @@ export function nextUp(
   const interruptedCreates = report.pending.some(
     (op) => op.type === "creating" && op.resource.type.startsWith("kubernetes:"),
   );
-  const env: Record<string, string> = interruptedCreates ? { PULUMI_K8S_ENABLE_PATCH_FORCE: "true" } : {};
+  const env: Record<string, string> = interruptedCreates ? { ...PATCH_FORCE } : {};
   const prefix = Object.entries(env)
     .map(([k, v]) => `${k}=${v} `)
     .join("");

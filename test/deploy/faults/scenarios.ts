@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { restart } from "../../../scripts/cluster/cluster.js";
 import { REPO_ROOT } from "../../../scripts/engines/build.js";
+import { PATCH_FORCE } from "../../../scripts/recover/recover.js";
 import {
   configureAsDocumented,
   configureProdAsDocumented,
@@ -299,7 +300,7 @@ interface Json {
  * managers), so the provider's next apply of them conflicts; this makes it force them back
  * (pulumi-kubernetes provider/pkg/await/await.go, patchForce). docs/deploy.md, section 5.
  */
-export const FORCE_DECLARED = { PULUMI_K8S_ENABLE_PATCH_FORCE: "true" } as const;
+export const FORCE_DECLARED = PATCH_FORCE;
 
 export interface HandChangeOutcome {
   /** Plain `pulumi preview --refresh`: refused, and the message names the conflicting object. */
