@@ -4,41 +4,27 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ClusterState,
-  clustersRoot,
-  down,
-  kubectl,
-  selfRecord,
-  up,
-} from "../../scripts/cluster/cluster.js";
-import {
-  bundleDir,
-  enginePath,
-  enginesPath,
-  ensureEngines,
-  installProviderPlugin,
-  REPO_ROOT,
-} from "../../scripts/engines/build.js";
+import { REPO_ROOT } from "../../scripts/engines/build.js";
+import { type EngineSession, explain, type Run, startSession } from "./harness.js";
 
 /**
- * The component package used from Python and Go by the real CLI 3.276 (issue 25, part 2).
+ * The component package used from Python and Go by the real CLI 3.276 (issue 25, part 2), in one engine
+ * session (harness.ts: the CLI and its hosts, a file backend, a local control plane as KUBECONFIG).
  *
  * What runs, in order: `pulumi package get-schema <package dir>` (our Node.js host serves the package),
- * SDK generation for Python and Go, the Python example (examples/python) under `pulumi preview` and
- * `pulumi up` against a local control plane, a wrong Arg from Python, and the Go SDK's generation.
+ * SDK generation for Python and Go, the Python example (examples/python) and the Go example
+ * (examples/go), each under `pulumi preview` and `pulumi up` against the control plane, and a wrong Arg
+ * from each language.
  *
  * Two stand-ins, both named in engines/README.md:
  * - docker: the package's node_modules holds @pulumi/docker, whose provider cannot be built here, so the
@@ -46,6 +32,8 @@ import {
  *   (never started) and a schema-only stand-in for docker (only `docker:index/container:Container`, no
  *   properties) goes into the CLI's own schema cache ($PULUMI_HOME/schemas/docker-<version>.json), which
  *   the CLI's loader reads instead of starting the plugin (pkg/codegen/schema/loader.go, loadSchemaBytes).
+ *   Go compiles the whole generated package, DevApp's docker import with it: the stand-in's own Go SDK,
+ *   generated from the stand-in schema under an example.com path, is what that import resolves to here.
  * - SDK generation: the buildable Python and Go hosts (sdk 3.66.0) answer the CLI's GeneratePackage with
  *   "unknown method", so `pulumi package gen-sdk` stops there (asserted below). test/deploy/languages/gensdk
  *   does what the 3.276 hosts do in GeneratePackage: codegen/python and codegen/go of pkg/v3 v3.276.0 on the
@@ -59,18 +47,28 @@ const K8S_VERSION = JSON.parse(
 ).version as string;
 /** The newest `pulumi` on PyPI: 3.276.0 (the CLI's version) has no wheel there. */
 const PYTHON_PULUMI = "3.272.0";
+/** Go module of the docker stand-in's generated SDK; its package `docker` is what DevApp's Go file imports. */
+const DOCKER_STAND_IN_GO = "example.com/mcp-stack-docker-stand-in/go";
+/** Module of the Go SDK `pulumi package add` generates for mcp-stack (asserted below). */
+const MCP_STACK_GO = "example.com/pulumi-mcp-stack/sdk/go";
+/** The Go example's namespace: the Python example's objects have the same names in "default". */
+const GO_NAMESPACE = "go-example";
 
-const work = mkdtempSync(join(tmpdir(), "mcp-stack-languages-"));
-const home = join(work, "pulumi-home");
-const pkg = join(work, "package");
-const sdk = join(work, "sdk");
-const venv = join(work, "venv");
-const NODE_MODULES = join(REPO_ROOT, "node_modules");
-let env: NodeJS.ProcessEnv;
-let bundle: string;
-let cluster: ClusterState | undefined;
+let session: EngineSession;
+let work: string;
+let pkg: string;
+let sdk: string;
+let venv: string;
+let home: string;
 let gensdk: string;
 let schemaFile: string;
+const NODE_MODULES = join(REPO_ROOT, "node_modules");
+
+/** The Go toolchain's own settings (module cache, build cache, proxy), passed to go and to the Go host. */
+const goEnv = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => /^GO[A-Z]/.test(e[0]) && !!e[1]),
+  );
 
 interface Result {
   status: number | null;
@@ -78,10 +76,11 @@ interface Result {
   stdout: string;
 }
 
+/** A tool other than the CLI (pip, gensdk, go), with the session's environment. */
 function run(cmd: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): Result {
   const r = spawnSync(cmd, args, {
     cwd,
-    env: { ...env, ...extra },
+    env: { ...session.env, ...goEnv(), ...extra },
     encoding: "utf8",
     timeout: 20 * 60_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -93,9 +92,9 @@ function run(cmd: string, args: string[], cwd: string, extra: NodeJS.ProcessEnv 
   };
 }
 
-const pulumi = (args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}) =>
-  run(join(bundle, "pulumi"), [...args, "--non-interactive"], cwd, extra);
-
+const pulumi = (args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> =>
+  session.pulumi(args, { cwd, env, timeoutMs: 20 * 60_000 });
+const all = (r: Run) => `${r.stdout}${r.stderr}`;
 /**
  * A copy of the checkout made of links, with its own dist/ (as test/engines/language-host.test.ts).
  * MCP_STACK_PACKAGE_SOURCE names another tree of the sources (say a `git archive` of a commit) to serve.
@@ -145,26 +144,17 @@ function buildGensdk(): string {
 }
 
 beforeAll(async () => {
-  const resolved = ensureEngines((line) => process.stderr.write(`engines: ${line}\n`));
-  bundle = bundleDir(resolved);
-  mkdirSync(home);
-  mkdirSync(join(work, "state"));
-  env = {
-    PATH: enginesPath(resolved, [dirname(process.execPath), process.env.PATH].join(delimiter)),
-    HOME: process.env.HOME,
-    TMPDIR: process.env.TMPDIR,
-    GOPATH: process.env.GOPATH,
-    GOMODCACHE: process.env.GOMODCACHE,
-    GOCACHE: process.env.GOCACHE,
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "languages-test",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    NO_COLOR: "1",
-  };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  installProviderPlugin(enginePath("pulumi"), enginePath("pulumi-resource-kubernetes"), home);
+  session = await startSession({
+    label: "languages",
+    nodes: 1,
+    ambientKubeconfig: true,
+    project: (root) => root,
+  });
+  work = session.root;
+  home = session.env.PULUMI_HOME!;
+  pkg = join(work, "package");
+  sdk = join(work, "sdk");
+  venv = join(work, "venv");
 
   // The docker stand-in: a placeholder plugin, then the schema-only stand-in in the CLI's schema cache,
   // written after the install (the loader takes a cached schema newer than the plugin's install time).
@@ -172,11 +162,11 @@ beforeAll(async () => {
   writeFileSync(placeholder, "#!/bin/sh\necho 'docker stand-in: schema only, never started' >&2\nexit 1\n", {
     mode: 0o755,
   });
-  const install = pulumi(
+  const install = await pulumi(
     ["plugin", "install", "resource", "docker", DOCKER_VERSION, "--file", placeholder],
     work,
   );
-  expect(install.status, install.all).toBe(0);
+  expect(install.code, explain(install)).toBe(0);
   mkdirSync(join(home, "schemas"));
   const standIn = join(home, "schemas", `docker-${DOCKER_VERSION}.json`);
   writeFileSync(
@@ -187,6 +177,7 @@ beforeAll(async () => {
       description:
         "STAND-IN (mcp-stack test/deploy/languages.test.ts): only the docker type mcp-stack's schema refers to, without properties. Not the docker provider's schema.",
       meta: { moduleFormat: "(.*)(?:/[^/]*)" },
+      language: { go: { importBasePath: `${DOCKER_STAND_IN_GO}/docker` } },
       resources: {
         "docker:index/container:Container": { description: "stand-in", properties: {}, inputProperties: {} },
       },
@@ -197,24 +188,17 @@ beforeAll(async () => {
 
   linkPackage();
   gensdk = buildGensdk();
-  cluster = await up({
-    dir: join(clustersRoot(), `test-languages-${process.pid}`),
-    owner: selfRecord(),
-    nodes: 1,
-  });
-  env.KUBECONFIG = cluster.kubeconfig;
 }, 60 * 60_000);
 
 afterAll(async () => {
-  if (cluster) await down(cluster.dir);
-  rmSync(work, { recursive: true, force: true });
+  await session?.dispose();
 }, 5 * 60_000);
 
 describe("the component package from Python and Go under CLI 3.276", { timeout: 20 * 60_000 }, () => {
-  it("the CLI prints and binds the package's schema (our Node.js host serving the package)", () => {
+  it("the CLI prints and binds the package's schema (our Node.js host serving the package)", async () => {
     // From outside the package: the CLI refuses a working directory with Pulumi.yaml and PulumiPlugin.yaml.
-    const r = pulumi(["package", "get-schema", pkg], work);
-    expect(r.status, r.all).toBe(0);
+    const r = await pulumi(["package", "get-schema", pkg], work);
+    expect(r.code, explain(r)).toBe(0);
     const schema = JSON.parse(r.stdout) as { name: string; resources: Record<string, unknown> };
     expect(schema.name).toBe("mcp-stack");
     expect(Object.keys(schema.resources)).toEqual(
@@ -224,42 +208,46 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
     writeFileSync(schemaFile, r.stdout);
   });
 
-  it("pulumi package gen-sdk reaches the language host, which (sdk 3.66.0) has no GeneratePackage", () => {
+  it("pulumi package gen-sdk reaches the language host, which (sdk 3.66.0) has no GeneratePackage", async () => {
     for (const language of ["python", "go"]) {
-      const r = pulumi(
+      const r = await pulumi(
         ["package", "gen-sdk", pkg, "--language", language, "--out", join(work, "cli-sdk")],
         work,
       );
-      expect(r.status).not.toBe(0);
-      expect(r.all).toContain("unknown method GeneratePackage for service pulumirpc.LanguageRuntime");
+      expect(r.code).not.toBe(0);
+      expect(all(r)).toContain("unknown method GeneratePackage for service pulumirpc.LanguageRuntime");
     }
   });
 
   it("generates the Python and Go SDKs with pkg/v3 v3.276.0's codegen", () => {
-    const deps = ["-dep", join(home, "schemas", `docker-${DOCKER_VERSION}.json`)];
-    deps.push("-dep", join(home, "schemas", `kubernetes-${K8S_VERSION}.json`));
-    for (const language of ["python", "go"]) {
+    const docker = join(home, "schemas", `docker-${DOCKER_VERSION}.json`);
+    const deps = ["-dep", docker, "-dep", join(home, "schemas", `kubernetes-${K8S_VERSION}.json`)];
+    const generate = (schema: string, language: string, out: string) => {
       const r = run(
         gensdk,
-        ["-package-add", "-schema", schemaFile, ...deps, "-language", language, "-out", join(sdk, language)],
+        ["-package-add", "-schema", schema, ...deps, "-language", language, "-out", out],
         work,
       );
       expect(r.status, r.all).toBe(0);
-    }
+    };
+    generate(schemaFile, "python", join(sdk, "python"));
+    generate(schemaFile, "go", join(sdk, "go"));
+    generate(docker, "go", join(sdk, "docker-stand-in-go"));
     expect(existsSync(join(sdk, "python", "pulumi_mcp_stack", "mcp_backend.py"))).toBe(true);
     expect(readFileSync(join(sdk, "python", "setup.py"), "utf8")).toContain(
       `pulumi_kubernetes>=${K8S_VERSION}`,
     );
-    expect(readFileSync(join(sdk, "go", "go.mod"), "utf8")).toContain(
-      "module example.com/pulumi-mcp-stack/sdk/go",
+    expect(readFileSync(join(sdk, "go", "go.mod"), "utf8")).toContain(`module ${MCP_STACK_GO}\n`);
+    expect(readFileSync(join(sdk, "docker-stand-in-go", "go.mod"), "utf8")).toContain(
+      `module ${DOCKER_STAND_IN_GO}\n`,
     );
     expect(existsSync(join(sdk, "go", "mcpstack", "mcpBackend.go"))).toBe(true);
   });
 
   describe("Python (examples/python)", () => {
-    const project = join(work, "python");
+    const project = () => join(work, "python");
 
-    it("a venv from PyPI with the generated SDK", () => {
+    it("a venv from PyPI with the generated SDK", async () => {
       expect(run("python3", ["-m", "venv", venv], work).status).toBe(0);
       const pip = join(venv, "bin", "pip");
       const r = run(
@@ -275,49 +263,50 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
         work,
       );
       expect(r.status, r.all).toBe(0);
-      mkdirSync(project);
-      copyFileSync(join(REPO_ROOT, "examples", "python", "__main__.py"), join(project, "__main__.py"));
+      mkdirSync(project());
+      copyFileSync(join(REPO_ROOT, "examples", "python", "__main__.py"), join(project(), "__main__.py"));
       // What `pulumi package add` would write: the package's directory under `packages`.
       const manifest = readFileSync(join(REPO_ROOT, "examples", "python", "Pulumi.yaml"), "utf8")
         .replace("virtualenv: venv", `virtualenv: ${venv}`)
         .concat(`packages:\n  mcp-stack: ${pkg}\n`);
-      writeFileSync(join(project, "Pulumi.yaml"), manifest);
-      expect(pulumi(["stack", "init", "py", "--secrets-provider", "passphrase"], project).status).toBe(0);
+      writeFileSync(join(project(), "Pulumi.yaml"), manifest);
+      const init = await pulumi(["stack", "init", "py", "--secrets-provider", "passphrase"], project());
+      expect(init.code, explain(init)).toBe(0);
     });
 
     // The 3.66.0 host reads `virtualenv` only from a command-line flag the 3.276 CLI no longer passes, so
     // it runs the first python3 of PATH: the venv's.
-    const py = (): NodeJS.ProcessEnv => ({ PATH: `${join(venv, "bin")}${delimiter}${env.PATH}` });
+    const py = () => ({ PATH: `${join(venv, "bin")}${delimiter}${session.env.PATH}` });
 
-    it("pulumi preview plans the Redis and the McpBackend with their Kubernetes objects", () => {
-      const r = pulumi(["preview"], project, py());
-      expect(r.status, r.all).toBe(0);
+    it("pulumi preview plans the Redis and the McpBackend with their Kubernetes objects", async () => {
+      const r = await pulumi(["preview"], project(), py());
+      expect(r.code, explain(r)).toBe(0);
       for (const s of [
         "mcp-stack:index:Redis",
         "mcp-stack:index:McpBackend",
         "statefulset/example-redis",
         "deployment/example-mcp",
       ])
-        expect(r.all).toContain(s);
+        expect(all(r)).toContain(s);
     });
 
-    it("pulumi up creates them; kubectl sees the StatefulSet and the Deployment", () => {
-      const r = pulumi(["up", "--yes", "--skip-preview"], project, py());
-      expect(r.status, r.all).toBe(0);
-      const outputs = JSON.parse(pulumi(["stack", "output", "--json"], project, py()).stdout);
+    it("pulumi up creates them; kubectl sees the StatefulSet and the Deployment", async () => {
+      const r = await pulumi(["up", "--yes", "--skip-preview"], project(), py());
+      expect(r.code, explain(r)).toBe(0);
+      const outputs = JSON.parse((await pulumi(["stack", "output", "--json"], project(), py())).stdout);
       expect(outputs).toEqual({
         appUrl: "http://example-mcp.default.svc:80",
         redisUrl: "redis://example-redis:6379/0",
       });
       expect(
-        kubectl(cluster!, ["-n", "default", "get", "statefulset", "example-redis", "-o", "name"]).trim(),
+        session.kubectl(["-n", "default", "get", "statefulset", "example-redis", "-o", "name"]).trim(),
       ).toBe("statefulset.apps/example-redis");
       expect(
-        kubectl(cluster!, ["-n", "default", "get", "deployment", "example-mcp", "-o", "name"]).trim(),
+        session.kubectl(["-n", "default", "get", "deployment", "example-mcp", "-o", "name"]).trim(),
       ).toBe("deployment.apps/example-mcp");
     });
 
-    it("without the generated SDK, the program says the pulumi package add line, not a traceback", () => {
+    it("without the generated SDK, the program says the pulumi package add line, not a traceback", async () => {
       const site = readdirSync(join(venv, "lib"))
         .map((python) => join(venv, "lib", python, "site-packages"))
         .find((dir) => existsSync(join(dir, "pulumi_mcp_stack")));
@@ -325,29 +314,29 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
       const sdkDir = join(site!, "pulumi_mcp_stack");
       renameSync(sdkDir, `${sdkDir}.hidden`);
       try {
-        const r = pulumi(["preview"], project, py());
-        expect(r.status).not.toBe(0);
-        expect(r.all).toContain("mcp-stack's Python SDK (pulumi_mcp_stack) is not installed");
-        expect(r.all).toContain("pulumi package add <mcp-stack package directory>");
-        expect(r.all).not.toContain("Traceback");
+        const r = await pulumi(["preview"], project(), py());
+        expect(r.code).not.toBe(0);
+        expect(all(r)).toContain("mcp-stack's Python SDK (pulumi_mcp_stack) is not installed");
+        expect(all(r)).toContain("pulumi package add <mcp-stack package directory>");
+        expect(all(r)).not.toContain("Traceback");
       } finally {
         renameSync(`${sdkDir}.hidden`, sdkDir);
       }
     });
 
-    it("a wrong Arg (replicas=-1) fails with the component's own message: property path and reason", () => {
-      const program = join(project, "__main__.py");
+    it("a wrong Arg (replicas=-1) fails with the component's own message: property path and reason", async () => {
+      const program = join(project(), "__main__.py");
       const good = readFileSync(program, "utf8");
       expect(good).toContain("replicas=1,");
       writeFileSync(program, good.replace("replicas=1,", "replicas=-1,"));
       try {
-        const r = pulumi(["preview"], project, py());
-        expect(r.status).not.toBe(0);
-        expect(r.all).toContain(
+        const r = await pulumi(["preview"], project(), py());
+        expect(r.code).not.toBe(0);
+        expect(all(r)).toContain(
           "mcp-stack:index:McpBackend resource 'example-app' has a problem: Invalid McpBackend args:",
         );
-        expect(r.all).toContain("replicas must be an integer ≥ 1 (got -1)");
-        expect(r.all).toContain(
+        expect(all(r)).toContain("replicas must be an integer ≥ 1 (got -1)");
+        expect(all(r)).toContain(
           "property replicas with value -1 has a problem: must be an integer ≥ 1 (got -1)",
         );
         // Known: the sdk 3.66.0 host's pulumi-language-python-exec then prints a Python traceback
@@ -359,14 +348,103 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
   });
 
   describe("Go (examples/go)", () => {
-    it("the generated SDK is a module the example can replace in (its build: engines/README.md)", () => {
-      const mod = readFileSync(join(sdk, "go", "go.mod"), "utf8");
-      expect(mod).toContain("github.com/pulumi/pulumi/sdk/v3");
-      const backend = readFileSync(join(sdk, "go", "mcpstack", "mcpBackend.go"), "utf8");
-      expect(backend).toContain("func NewMcpBackend(ctx *pulumi.Context");
-      expect(readFileSync(join(REPO_ROOT, "examples", "go", "main.go"), "utf8")).toContain(
-        '"example.com/pulumi-mcp-stack/sdk/go/mcpstack"',
+    const project = () => join(work, "go");
+    const program = () => join(project(), "main.go");
+    const go = (args: string[]) => run("go", args, project());
+
+    it("the example and the generated SDK compile: go mod tidy, then go build", async () => {
+      mkdirSync(project());
+      for (const f of ["main.go", "go.mod", "go.sum"])
+        copyFileSync(join(REPO_ROOT, "examples", "go", f), join(project(), f));
+      // The link the 3.66.0 Go host cannot make (examples/README.md): `packages`, the SDK replaced in go.mod.
+      writeFileSync(
+        join(project(), "Pulumi.yaml"),
+        readFileSync(join(REPO_ROOT, "examples", "go", "Pulumi.yaml"), "utf8").concat(
+          `packages:\n  mcp-stack: ${pkg}\n`,
+        ),
       );
+      for (const [module, dir] of [
+        [MCP_STACK_GO, join(sdk, "go")],
+        [DOCKER_STAND_IN_GO, join(sdk, "docker-stand-in-go")],
+      ] as const) {
+        const r = go(["mod", "edit", "-replace", `${module}=${dir}`]);
+        expect(r.status, r.all).toBe(0);
+      }
+      const tidy = go(["mod", "tidy"]);
+      expect(tidy.status, tidy.all).toBe(0);
+      // The whole generated package compiles, every component in it (codegen/go's plain arrays: infra/lib/plain-items.ts).
+      const build = go(["build", "-o", join(work, "go-example"), "."]);
+      expect(build.status, build.all).toBe(0);
+      const vet = go(["vet", `${MCP_STACK_GO}/mcpstack`]);
+      expect(vet.status, vet.all).toBe(0);
+    });
+
+    it("a misspelt field or a wrong type in the Args stops at compile time, naming both", () => {
+      const good = readFileSync(program(), "utf8");
+      expect(good).toContain("Replicas:  pulumi.Float64Ref(1),");
+      try {
+        writeFileSync(
+          program(),
+          good.replace("Replicas:  pulumi.Float64Ref(1),", "Replica: pulumi.Float64Ref(1),"),
+        );
+        const misspelt = go(["build", "-o", join(work, "go-bad"), "."]);
+        expect(misspelt.status).not.toBe(0);
+        expect(misspelt.all).toContain(
+          "unknown field Replica in struct literal of type mcpstack.McpBackendArgs",
+        );
+        writeFileSync(program(), good.replace("Replicas:  pulumi.Float64Ref(1),", 'Replicas: "one",'));
+        const wrongType = go(["build", "-o", join(work, "go-bad"), "."]);
+        expect(wrongType.status).not.toBe(0);
+        expect(wrongType.all).toMatch(
+          /cannot use "one" \(untyped string constant\) as \S+ value in struct literal/,
+        );
+      } finally {
+        writeFileSync(program(), good);
+      }
+    });
+
+    it("pulumi preview, then pulumi up create the Redis and the McpBackend; kubectl sees them", async () => {
+      session.kubectl(["create", "namespace", GO_NAMESPACE]);
+      const init = await pulumi(["stack", "init", "go", "--secrets-provider", "passphrase"], project());
+      expect(init.code, explain(init)).toBe(0);
+      const set = await pulumi(["config", "set", "namespace", GO_NAMESPACE], project());
+      expect(set.code, explain(set)).toBe(0);
+      const preview = await pulumi(["preview"], project(), goEnv());
+      expect(preview.code, explain(preview)).toBe(0);
+      for (const s of ["mcp-stack:index:Redis", "mcp-stack:index:McpBackend", "statefulset/example-redis"])
+        expect(all(preview)).toContain(s);
+      const up = await pulumi(["up", "--yes", "--skip-preview"], project(), goEnv());
+      expect(up.code, explain(up)).toBe(0);
+      const outputs = JSON.parse((await pulumi(["stack", "output", "--json"], project())).stdout);
+      expect(outputs).toEqual({
+        appUrl: `http://example-mcp.${GO_NAMESPACE}.svc:80`,
+        redisUrl: "redis://example-redis:6379/0",
+      });
+      const names = session.kubectl(["-n", GO_NAMESPACE, "get", "statefulset,deployment", "-o", "name"]);
+      expect(names.trim().split("\n").sort()).toEqual([
+        "deployment.apps/example-mcp",
+        "statefulset.apps/example-redis",
+      ]);
+      const again = await pulumi(["preview", "--expect-no-changes"], project(), goEnv());
+      expect(again.code, explain(again)).toBe(0);
+    });
+
+    it("a wrong Arg (Replicas -1) fails with the component's own message: property path and reason", async () => {
+      const good = readFileSync(program(), "utf8");
+      writeFileSync(
+        program(),
+        good.replace("Replicas:  pulumi.Float64Ref(1),", "Replicas:  pulumi.Float64Ref(-1),"),
+      );
+      try {
+        const r = await pulumi(["preview"], project(), goEnv());
+        expect(r.code).not.toBe(0);
+        expect(all(r)).toContain("replicas must be an integer ≥ 1 (got -1)");
+        expect(all(r)).toContain(
+          "property replicas with value -1 has a problem: must be an integer ≥ 1 (got -1)",
+        );
+      } finally {
+        writeFileSync(program(), good);
+      }
     });
   });
 });

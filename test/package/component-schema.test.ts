@@ -516,7 +516,7 @@ describe("the Pulumi component package", () => {
       storeName: "string?",
       serviceAccountName: "string?",
       refreshInterval: "string?",
-      secrets: "TargetSecretArgs[]",
+      secrets: "(input TargetSecretArgs)[]",
     });
     expect(compactAll(r.properties, true)).toEqual({
       secretNames: "string[]",
@@ -586,12 +586,12 @@ describe("the Pulumi component package", () => {
       dockerfile: "string?",
       target: "string?",
       imageName: "string?",
-      environment: "input {}string",
+      environment: "input {}(input string)",
       network: "input string",
       aliases: "string[]?",
       port: "number?",
       hostPort: "number?",
-      mounts: "BindMount[]?",
+      mounts: "(input BindMount)[]?",
       command: "string[]?",
       workingDir: "string?",
       restart: "RestartPolicy?",

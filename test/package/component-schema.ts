@@ -4,7 +4,8 @@ import path from "node:path";
 /**
  * The Node SDK's component analyzer (what `pulumi package add` runs through the plugin host) over this
  * package, and a compact form of its schema the tests can pin: `type` or `$ref`, `?` for optional,
- * `[]` for arrays, `{}` for maps, `input` when the property takes an Input (not plain).
+ * `[]` for arrays, `{}` for maps, `input` when the property takes an Input (not plain), `(input T)` for
+ * an item that does.
  */
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const require = createRequire(import.meta.url);
@@ -92,12 +93,17 @@ export function analyzePackage(pkg: Record<string, unknown>, components: readonl
 
 /** A property as one short string: "string", "number?", "input string", "#/types/…:Foo[]", "{}string". */
 export function compact(p: PropertyDefinition, output = false): string {
+  // An item that takes an Input (not plain) reads "(input T)"; output items are never marked.
+  const item = (i: PropertyDefinition) => {
+    const t = compact({ ...i, optional: false, plain: true }, output);
+    return !output && i.plain !== true ? `(input ${t})` : t;
+  };
   const t = p.$ref
     ? p.$ref.replace(`#/types/${PROVIDER}:index:`, "")
     : p.type === "array"
-      ? `${compact({ ...p.items!, optional: false, plain: true })}[]`
+      ? `${item(p.items!)}[]`
       : p.type === "object" && p.additionalProperties
-        ? `{}${compact({ ...p.additionalProperties, optional: false, plain: true })}`
+        ? `{}${item(p.additionalProperties)}`
         : p.type!;
   return `${!output && p.plain !== true ? "input " : ""}${t}${p.optional ? "?" : ""}`;
 }

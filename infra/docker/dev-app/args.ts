@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { isPlain, notPlainIssues } from "../../lib/plain-items.js";
 import { portIssues } from "../../lib/validation.js";
 import type { RestartPolicy } from "../lib/restart-policy.js";
 
@@ -34,8 +35,9 @@ export interface DevAppArgs {
   readonly port?: number;
   /** Host port published for the app. Defaults to the container port. */
   readonly hostPort?: number;
-  /** Bind mounts (source for hot reload, logs). Defaults to none. */
-  readonly mounts?: BindMount[];
+  // Items typed as Inputs for the Go SDK's sake (infra/lib/plain-items.ts); the values must be known.
+  /** Bind mounts (source for hot reload, logs). Each a known value, not an output. Defaults to none. */
+  readonly mounts?: pulumi.Input<BindMount>[];
   /** Command. Defaults to the image's CMD. */
   readonly command?: string[];
   /** Working directory. Defaults to the image's WORKDIR. */
@@ -46,8 +48,10 @@ export interface DevAppArgs {
 
 /** Invariants of {@link DevAppArgs}; [] when valid. */
 export function validateDevAppArgs(args: DevAppArgs): string[] {
-  const issues: string[] = [];
-  (args.mounts ?? []).forEach((m, i) => {
+  const mounts = args.mounts ?? [];
+  const issues = notPlainIssues(mounts, "mounts", "DevApp checks the paths before it creates anything");
+  mounts.forEach((m, i) => {
+    if (!isPlain(m)) return;
     if (!m.hostPath.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(m.hostPath))
       issues.push(
         `mounts[${i}].hostPath "${m.hostPath}" must be absolute (Docker resolves no relative paths)`,

@@ -2,6 +2,7 @@ import { APP_PORT, IMAGE_NAME } from "@mcp-stack/contract";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../../lib/component-type.js";
+import { plainItems } from "../../lib/plain-items.js";
 import { assertValid } from "../../lib/validation.js";
 import { AppImage } from "../app-image/component.js";
 import { type DevAppArgs, validateDevAppArgs } from "./args.js";
@@ -53,7 +54,7 @@ export class DevApp extends pulumi.ComponentResource {
         workingDir: args.workingDir,
         networksAdvanced: [{ name: args.network, aliases: [...(args.aliases ?? ["app"])] }],
         ports: [{ internal: port, external: hostPort }],
-        volumes: (args.mounts ?? []).map((m) => ({
+        volumes: plainItems(args.mounts).map((m) => ({
           hostPath: m.hostPath,
           containerPath: m.containerPath,
           readOnly: m.readOnly ?? false,

@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { isPlain, notPlainIssues } from "../../lib/plain-items.js";
 import { SECRET_KEY_PATTERN } from "./crds.js";
 
 /** The secret manager a store reads from. */
@@ -119,8 +121,8 @@ export interface TargetSecretArgs {
 }
 
 /**
- * Plain strings only: no Pulumi Inputs and no secret values anywhere, by design; the values stay in the
- * store and in the cluster.
+ * Known plain strings only (the items of `secrets` are typed as Inputs for the Go SDK, and must still be
+ * known values), and no secret values anywhere, by design: the values stay in the store and the cluster.
  */
 export interface ExternalSecretsArgs {
   /** Namespace of the store, the ServiceAccount, the ExternalSecrets and the Secrets. */
@@ -138,8 +140,9 @@ export interface ExternalSecretsArgs {
   readonly serviceAccountName?: string;
   /** How often ESO re-reads the store and updates the Secrets (a Go duration). Defaults to "1h". */
   readonly refreshInterval?: string;
-  /** The Secrets to produce. At least one; names unique. */
-  readonly secrets: TargetSecretArgs[];
+  // Items typed as Inputs for the Go SDK's sake (infra/lib/plain-items.ts); the values must be known.
+  /** The Secrets to produce. At least one; names unique. Each a known value, not an output. */
+  readonly secrets: pulumi.Input<TargetSecretArgs>[];
 }
 
 export const EXTERNAL_SECRETS_DEFAULTS = {
@@ -234,8 +237,10 @@ export function validateExternalSecretsArgs(args: ExternalSecretsArgs): string[]
   ] as const)
     if (v !== undefined && !DNS_SUBDOMAIN.test(v)) issues.push(`${field} "${v}" is not a valid object name`);
   if (args.secrets.length === 0) issues.push("secrets must list at least one Secret");
+  issues.push(...notPlainIssues(args.secrets, "secrets", "its name names the ExternalSecret and the Secret"));
   const seen = new Set<string>();
   args.secrets.forEach((t, i) => {
+    if (!isPlain(t)) return;
     const at = `secrets[${i}]`;
     if (!DNS_SUBDOMAIN.test(t.name)) issues.push(`${at}.name "${t.name}" is not a valid Secret name`);
     if (seen.has(t.name)) issues.push(`${at}.name "${t.name}" is listed twice`);

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { componentOptions, componentType } from "../../lib/component-type.js";
+import { plainItems } from "../../lib/plain-items.js";
 import { resourceName } from "../lib/manifests.js";
 import { registerNamespaced } from "../lib/register.js";
 import type { ExternalSecretsArgs, SecretStoreKind } from "./args.js";
@@ -56,8 +57,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
     };
     const store = custom(objects.store, sa);
     for (const es of objects.externalSecrets) custom(es, [store]);
-    this.secretNames = args.secrets.map((s) => s.name);
-    this.secretKeys = Object.fromEntries(args.secrets.map((s) => [s.name, Object.keys(s.keys)]));
+    const secrets = plainItems(args.secrets);
+    this.secretNames = secrets.map((s) => s.name);
+    this.secretKeys = Object.fromEntries(secrets.map((s) => [s.name, Object.keys(s.keys)]));
     this.storeName = n.store;
     this.storeKind = n.storeKind;
     this.serviceAccountName = n.serviceAccount;

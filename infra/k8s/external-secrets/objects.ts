@@ -1,4 +1,5 @@
 import { PART_OF } from "@mcp-stack/contract";
+import { plainItems } from "../../lib/plain-items.js";
 import { MANAGED_BY } from "../lib/kube-parts.js";
 import type { KubeObject } from "../lib/manifests.js";
 import { assertValid } from "../lib/register.js";
@@ -137,7 +138,7 @@ export function externalSecretsObjects(args: ExternalSecretsArgs): {
     },
   };
   const refreshInterval = args.refreshInterval ?? EXTERNAL_SECRETS_DEFAULTS.refreshInterval;
-  const externalSecrets = args.secrets.map(
+  const externalSecrets = plainItems(args.secrets).map(
     (t): ExternalSecret => ({
       apiVersion: ESO_API_VERSION,
       kind: "ExternalSecret",

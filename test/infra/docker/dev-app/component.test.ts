@@ -38,4 +38,26 @@ describe("DevApp", () => {
       validateDevAppArgs({ ...appArgs, mounts: [{ hostPath: "./app", containerPath: "/app/app" }] }),
     ).toEqual(['mounts[0].hostPath "./app" must be absolute (Docker resolves no relative paths)']);
   });
+
+  it("refuses a mount given as an Output (its paths are checked first), still checking the others", () => {
+    const mounts = [
+      pulumi.output({ hostPath: "/repo/app", containerPath: "/app/app" }),
+      { hostPath: "/logs", containerPath: "logs" },
+    ];
+    expect(validateDevAppArgs({ ...appArgs, mounts })).toEqual([
+      "mounts[0] must be a plain value, not an Output or a Promise: DevApp checks the paths before it creates anything",
+      'mounts[1].containerPath "logs" must be absolute',
+    ]);
+  });
+
+  it("mounts the plain items it was given", async () => {
+    const app = new DevApp("app-mounts", {
+      ...appArgs,
+      mounts: [{ hostPath: "/repo/app", containerPath: "/app/app", readOnly: true }],
+    });
+    await value(app.container.urn);
+    expect(inputs.get("docker:index/container:Container::app-mounts")!.volumes).toEqual([
+      { hostPath: "/repo/app", containerPath: "/app/app", readOnly: true },
+    ]);
+  });
 });

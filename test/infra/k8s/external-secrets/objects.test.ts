@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import {
   esoCrdIssues,
@@ -216,6 +217,24 @@ describe("validateExternalSecretsArgs", () => {
   it("rejects a role ARN with pod identity", () => {
     expect(validateExternalSecretsArgs(args({ ...AWS, auth: "pod-identity" } as typeof AWS))).toEqual([
       'store.roleArn conflicts with store.auth "pod-identity": associate the role with the controller\'s ServiceAccount instead, or use "irsa"',
+    ]);
+  });
+
+  it("refuses a Secret given as an Output or a Promise (its name names objects), still checking the rest", () => {
+    const valid = { name: "db-credentials", keys: { url: { remoteKey: "db/url" } } };
+    expect(
+      validateExternalSecretsArgs({
+        ...args(VAULT),
+        secrets: [
+          pulumi.output(valid),
+          Promise.resolve(valid),
+          { name: "Bad_Name", keys: { url: { remoteKey: "x" } } },
+        ],
+      }),
+    ).toEqual([
+      "secrets[0] must be a plain value, not an Output or a Promise: its name names the ExternalSecret and the Secret",
+      "secrets[1] must be a plain value, not an Output or a Promise: its name names the ExternalSecret and the Secret",
+      'secrets[2].name "Bad_Name" is not a valid Secret name',
     ]);
   });
 
