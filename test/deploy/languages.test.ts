@@ -96,6 +96,11 @@ const pulumi = (args: string[], cwd: string, env: Record<string, string> = {}): 
   session.pulumi(args, { cwd, env, timeoutMs: 20 * 60_000 });
 const all = (r: Run) => `${r.stdout}${r.stderr}`;
 /**
+ * The Python examples' environment. The 3.66.0 host reads `virtualenv` only from a command-line flag the
+ * 3.276 CLI no longer passes, so it runs the first python3 of PATH: the venv's.
+ */
+const py = () => ({ PATH: `${join(venv, "bin")}${delimiter}${session.env.PATH}` });
+/**
  * A copy of the checkout made of links, with its own dist/ (as test/engines/language-host.test.ts).
  * MCP_STACK_PACKAGE_SOURCE names another tree of the sources (say a `git archive` of a commit) to serve.
  */
@@ -274,10 +279,6 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
       expect(init.code, explain(init)).toBe(0);
     });
 
-    // The 3.66.0 host reads `virtualenv` only from a command-line flag the 3.276 CLI no longer passes, so
-    // it runs the first python3 of PATH: the venv's.
-    const py = () => ({ PATH: `${join(venv, "bin")}${delimiter}${session.env.PATH}` });
-
     it("pulumi preview plans the Redis and the McpBackend with their Kubernetes objects", async () => {
       const r = await pulumi(["preview"], project(), py());
       expect(r.code, explain(r)).toBe(0);
@@ -344,6 +345,31 @@ describe("the component package from Python and Go under CLI 3.276", { timeout: 
       } finally {
         writeFileSync(program, good);
       }
+    });
+  });
+
+  describe("Python: a wrong type and an unknown keyword", () => {
+    const program = () => join(work, "python", "__main__.py");
+    const previewWith = async (to: string) => {
+      const good = readFileSync(program(), "utf8");
+      writeFileSync(program(), good.replace("replicas=1,", to));
+      try {
+        return await pulumi(["preview"], join(work, "python"), py());
+      } finally {
+        writeFileSync(program(), good);
+      }
+    };
+
+    it("a string where a number goes gets the component's message for that property", async () => {
+      const r = await previewWith('replicas="one",');
+      expect(r.code).not.toBe(0);
+      expect(all(r)).toContain("replicas must be an integer ≥ 1 (got one)");
+    });
+
+    it("a misspelt keyword is refused by the generated class, naming the keyword", async () => {
+      const r = await previewWith("replica=1,");
+      expect(r.code).not.toBe(0);
+      expect(all(r)).toMatch(/unexpected keyword argument 'replica'/);
     });
   });
 
