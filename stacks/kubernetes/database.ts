@@ -2,7 +2,7 @@ import { DATA_SERVICES } from "@mcp-stack/contract";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedEnvironment } from "../../environments/index.js";
 import {
-  type AppDatabaseArgs,
+  type AppDatabase,
   Backups,
   CloudNativePgDatabase,
   type CloudNativePgDatabaseArgs,
@@ -136,7 +136,7 @@ export function databaseConnection(
   env: ResolvedEnvironment,
   secrets: StackSecrets,
   cnpg: CloudNativePgDatabaseArgs | undefined,
-): AppDatabaseArgs {
+): AppDatabase {
   const db = env.database;
   if (db.engine === "external") {
     const url = secrets.databaseUrl;

@@ -18,8 +18,8 @@ import {
   GRAFANA_ADMIN_SECRET,
   ROLE_SECRET_KEYS,
   type SecretKeyRef,
-  type SecretStoreArgs,
-  type TargetSecretArgs,
+  type SecretStoreSettings,
+  type TargetSecret,
 } from "../../infra/index.js";
 
 /**
@@ -123,7 +123,7 @@ function roleTarget(
 export function externalSecretTargets(
   env: ResolvedEnvironment,
   cnpg: CloudNativePgDatabaseArgs | undefined,
-): TargetSecretArgs[] {
+): TargetSecret[] {
   const remote = (key: WorkloadSecretKey | typeof DB_USER_KEY) => ({
     remoteKey: `${env.secrets.keyPrefix}/${key}`,
   });
@@ -153,7 +153,7 @@ export function externalAppSecretEnv(
 }
 
 /** The model's store as the building block's Args. */
-function storeArgs(env: ResolvedEnvironment): SecretStoreArgs {
+function storeArgs(env: ResolvedEnvironment): SecretStoreSettings {
   const s = env.secrets.store;
   if (s === undefined)
     throw new Error(`${env.name}: secrets.store is required (checked by the model's rules)`);

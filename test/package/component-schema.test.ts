@@ -101,7 +101,7 @@ describe("the Pulumi component package", () => {
       instance: "string?",
       containerPort: "number?",
       replicas: "number?",
-      autoscaling: "AutoscalingArgs?",
+      autoscaling: "Autoscaling?",
       maxSurge: "number?",
       maxUnavailable: "number?",
       resources: "ContainerResources",
@@ -404,7 +404,7 @@ describe("the Pulumi component package", () => {
     const r = resource("AppSecrets");
     expect(compactAll(r.inputProperties)).toEqual({
       namespace: "input string",
-      database: "AppDatabaseArgs",
+      database: "AppDatabase",
       redisUrl: "input string?",
       sentryDsn: "input string?",
       openaiApiKey: "input string?",
@@ -419,7 +419,7 @@ describe("the Pulumi component package", () => {
       databaseUrl: "string",
       version: "string",
     });
-    expect(compactAll(type("AppDatabaseArgs").properties as never)).toEqual({
+    expect(compactAll(type("AppDatabase").properties as never)).toEqual({
       user: "string?",
       password: "input string?",
       primary: "DatabaseEndpoint?",
@@ -436,7 +436,7 @@ describe("the Pulumi component package", () => {
       namespace: "input string",
       instances: "number?",
       image: "string?",
-      storage: "CloudNativePgStorageArgs",
+      storage: "CloudNativePgStorage",
       resources: "CpuMemoryResources",
       parameters: "{}string?",
       podAntiAffinityType: "PodAntiAffinityType?",
@@ -444,10 +444,10 @@ describe("the Pulumi component package", () => {
       database: "string",
       owner: "string",
       password: "input string?",
-      initdb: "CloudNativePgInitdbArgs?",
-      restore: "CloudNativePgRestoreArgs?",
-      pooler: "CloudNativePgPoolerArgs?",
-      backup: "CloudNativePgBackupArgs",
+      initdb: "CloudNativePgInitdb?",
+      restore: "CloudNativePgRestore?",
+      pooler: "CloudNativePgPooler?",
+      backup: "CloudNativePgBackup",
       enablePodMonitor: "boolean?",
       podMonitorLabels: "{}string?",
       podMonitorRelabelings: "CloudNativePgRelabeling[]?",
@@ -474,10 +474,10 @@ describe("the Pulumi component package", () => {
       poolerName: "string?",
       objectStoreName: "string?",
     });
-    const pooler = type("CloudNativePgPoolerArgs").properties as Record<string, { description?: string }>;
+    const pooler = type("CloudNativePgPooler").properties as Record<string, { description?: string }>;
     expect(compact(pooler.enabled as never)).toBe("boolean?");
     expect(pooler.enabled?.description).toContain("Defaults to true");
-    expect(compactAll(type("CloudNativePgBackupArgs").properties as never).destinationPath).toBe("string?");
+    expect(compactAll(type("CloudNativePgBackup").properties as never).destinationPath).toBe("string?");
     expect(type("PoolMode").enum).toEqual([
       { name: "Session", value: "session", description: expect.any(String) },
       { name: "Transaction", value: "transaction", description: expect.any(String) },
@@ -511,12 +511,12 @@ describe("the Pulumi component package", () => {
     const r = resource("ExternalSecrets");
     expect(compactAll(r.inputProperties)).toEqual({
       namespace: "string",
-      store: "SecretStoreArgs",
+      store: "SecretStoreSettings",
       storeKind: "SecretStoreKind?",
       storeName: "string?",
       serviceAccountName: "string?",
       refreshInterval: "string?",
-      secrets: "(input TargetSecretArgs)[]",
+      secrets: "(input TargetSecret)[]",
     });
     expect(compactAll(r.properties, true)).toEqual({
       secretNames: "string[]",
@@ -526,7 +526,7 @@ describe("the Pulumi component package", () => {
       serviceAccountName: "string?",
       podAnnotations: "{}string",
     });
-    expect(compactAll(type("SecretStoreArgs").properties as never)).toEqual({
+    expect(compactAll(type("SecretStoreSettings").properties as never)).toEqual({
       provider: "SecretStoreProvider",
       server: "string?",
       path: "string?",
@@ -560,7 +560,7 @@ describe("the Pulumi component package", () => {
       serviceMonitors: "ScrapeTarget[]?",
       scrapeInterval: "string?",
       rules: "{}string?",
-      dashboards: "OperatorDashboardsArgs?",
+      dashboards: "OperatorDashboards?",
       instance: "string?",
     });
     expect(r.requiredInputs).toEqual(["namespace", "selectorLabels"]);
@@ -627,6 +627,12 @@ describe("the Pulumi component package", () => {
       "always",
       "unless-stopped",
     ]);
+  });
+
+  it("names no schema type …Args: each language adds its own suffix (Go, Python, C#: <Type>Args)", () => {
+    const names = Object.keys(schema.types).map((t) => t.replace(`${PROVIDER}:index:`, ""));
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((n) => n.endsWith("Args"))).toEqual([]);
   });
 
   it("turns the shared Args types into schema types and literal sets into enums", () => {

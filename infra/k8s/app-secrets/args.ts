@@ -18,7 +18,7 @@ export interface DatabaseEndpoint {
  * - given, for a managed service: `url` (and optionally `replicaUrl`) as they are.
  * Setting fields of both ways is an error naming them.
  */
-export interface AppDatabaseArgs {
+export interface AppDatabase {
   /** Composed: database role of the app. */
   readonly user?: string;
   /** Composed: its password (a secret Output from `pulumi config --secret`). URL-encoded into the URLs. */
@@ -52,8 +52,8 @@ export interface AppSecretEnvNames {
 export interface AppSecretsArgs {
   /** Namespace of the Secrets. */
   readonly namespace: pulumi.Input<string>;
-  /** The database: composed (the stack runs it) or given (a managed service); see AppDatabaseArgs. */
-  readonly database: AppDatabaseArgs;
+  /** The database: composed (the stack runs it) or given (a managed service); see AppDatabase. */
+  readonly database: AppDatabase;
   /** CACHE_REDIS_URL. Defaults to none. */
   readonly redisUrl?: pulumi.Input<string>;
   /** SENTRY_DSN. Defaults to none. */
@@ -103,3 +103,7 @@ export function validateAppSecretsArgs(args: AppSecretsArgs): string[] {
       issues.push(`envNames.${k} "${v}" is not an environment variable name`);
   return issues;
 }
+
+// The names these types had before, kept for TypeScript programs that use them.
+/** @deprecated Use AppDatabase: under this name, the SDKs of other languages called its input type `AppDatabaseArgsArgs`. */
+export type AppDatabaseArgs = AppDatabase;

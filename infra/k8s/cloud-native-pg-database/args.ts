@@ -46,7 +46,7 @@ export const PodAntiAffinityType = {
 export type PodAntiAffinityType = (typeof PodAntiAffinityType)[keyof typeof PodAntiAffinityType];
 
 /** PgBouncer settings of the Pooler. */
-export interface CloudNativePgPoolerArgs {
+export interface CloudNativePgPooler {
   /**
    * Run the Pooler. Defaults to true; false = no Pooler, the app connects to the `<name>-rw` /
    * `<name>-ro` Services directly (the other pooler settings must then be left out).
@@ -78,7 +78,7 @@ export interface CloudNativePgPoolerArgs {
 }
 
 /** Continuous backup to an S3-compatible object store through the Barman Cloud plugin. */
-export interface CloudNativePgBackupArgs {
+export interface CloudNativePgBackup {
   /**
    * Back up. Defaults to true; false runs without WAL archive and PITR, an explicit opt-out (the other
    * backup settings must then be left out).
@@ -144,7 +144,7 @@ export const GCP_SERVICE_ACCOUNT =
   /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/;
 
 /** The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works). */
-export interface CloudNativePgRestoreSourceArgs {
+export interface CloudNativePgRestoreSource {
   /** ObjectStore holding them. Defaults to this component's (backup.objectStoreName). */
   readonly objectStoreName?: string;
   /** The old cluster's serverName in that store; must differ from this cluster's own. */
@@ -152,13 +152,13 @@ export interface CloudNativePgRestoreSourceArgs {
 }
 
 /** Bootstrap from the object store's backups instead of initdb, through the Barman Cloud plugin. */
-export interface CloudNativePgRestoreArgs {
+export interface CloudNativePgRestore {
   /**
    * The old cluster's backups in an ObjectStore (base backup + WAL, so PITR works), read by the
    * Barman Cloud plugin through an `externalClusters` entry (the plugin takes its recovery source
    * from there: plugin-barman-cloud internal/cnpgi/operator/config/config.go, `NewFromCluster`).
    */
-  readonly source: CloudNativePgRestoreSourceArgs;
+  readonly source: CloudNativePgRestoreSource;
   /**
    * Barman backup ID to start from (`recoveryTarget.backupID`; a Backup's `status.backupId`).
    * Defaults to the latest base backup that precedes the target.
@@ -169,7 +169,7 @@ export interface CloudNativePgRestoreArgs {
 }
 
 /** The data volume of each instance. */
-export interface CloudNativePgStorageArgs {
+export interface CloudNativePgStorage {
   /** Size, a Kubernetes quantity (e.g. "20Gi"). */
   readonly size: string;
   /** StorageClass. Defaults to the cluster's default class. */
@@ -177,7 +177,7 @@ export interface CloudNativePgStorageArgs {
 }
 
 /** initdb options of a new cluster. */
-export interface CloudNativePgInitdbArgs {
+export interface CloudNativePgInitdb {
   /** Defaults to true (detects silent corruption; a little CPU on writes). */
   readonly dataChecksums?: boolean;
   /** More SQL run in the app database after `CREATE EXTENSION vector`. Defaults to none. */
@@ -208,7 +208,7 @@ export interface CloudNativePgDatabaseArgs {
   /** Pinned operand image with pgvector. Defaults to CNPG_POSTGRES_IMAGE. */
   readonly image?: string;
   /** Data volume of each instance. */
-  readonly storage: CloudNativePgStorageArgs;
+  readonly storage: CloudNativePgStorage;
   /** Requests and limits of each PostgreSQL container. */
   readonly resources: CpuMemoryResources;
   /** postgresql.conf settings, values as strings ("1GB", "200"). Defaults to none (operator defaults). */
@@ -231,19 +231,19 @@ export interface CloudNativePgDatabaseArgs {
    */
   readonly password?: pulumi.Input<string>;
   /** initdb options. Defaults to data checksums on and no extra SQL. Conflicts with `restore`. */
-  readonly initdb?: CloudNativePgInitdbArgs;
+  readonly initdb?: CloudNativePgInitdb;
   /** Bootstrap from a backup instead of an empty database. Defaults to none (initdb). Conflicts with `initdb`. */
-  readonly restore?: CloudNativePgRestoreArgs;
+  readonly restore?: CloudNativePgRestore;
   /**
-   * The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPoolerArgs;
+   * The PgBouncer Pooler. Defaults to the values documented on CloudNativePgPooler;
    * `{ enabled: false }` = no Pooler, the app connects to the `<name>-rw` / `<name>-ro` Services directly.
    */
-  readonly pooler?: CloudNativePgPoolerArgs;
+  readonly pooler?: CloudNativePgPooler;
   /**
    * Continuous backup. Required, so running without one is a decision: `{ enabled: false }` runs
    * without WAL archive and PITR.
    */
-  readonly backup: CloudNativePgBackupArgs;
+  readonly backup: CloudNativePgBackup;
   /** Create a Prometheus Operator PodMonitor. Defaults to false (annotation-based scraping). */
   readonly enablePodMonitor?: boolean;
   /**
@@ -309,12 +309,12 @@ function quantityIssues(field: string, value: string): string[] {
 }
 
 /** The Pooler's settings, or undefined when it is switched off. */
-export function enabledPooler(args: CloudNativePgDatabaseArgs): CloudNativePgPoolerArgs | undefined {
+export function enabledPooler(args: CloudNativePgDatabaseArgs): CloudNativePgPooler | undefined {
   return args.pooler?.enabled === false ? undefined : (args.pooler ?? {});
 }
 
 /** The backup settings, or undefined when backup is switched off. */
-export function enabledBackup(args: CloudNativePgDatabaseArgs): CloudNativePgBackupArgs | undefined {
+export function enabledBackup(args: CloudNativePgDatabaseArgs): CloudNativePgBackup | undefined {
   return args.backup.enabled === false ? undefined : args.backup;
 }
 
@@ -349,7 +349,7 @@ function poolerIssues(args: CloudNativePgDatabaseArgs): string[] {
   return issues;
 }
 
-function backupIssues(b: CloudNativePgBackupArgs): string[] {
+function backupIssues(b: CloudNativePgBackup): string[] {
   if (b.enabled === false) return offIssues("backup", b);
   const issues: string[] = [];
   const id = b.cloudIdentity;
@@ -392,7 +392,7 @@ function backupIssues(b: CloudNativePgBackupArgs): string[] {
   return issues;
 }
 
-function restoreIssues(args: CloudNativePgDatabaseArgs, r: CloudNativePgRestoreArgs): string[] {
+function restoreIssues(args: CloudNativePgDatabaseArgs, r: CloudNativePgRestore): string[] {
   const issues: string[] = [];
   if (args.initdb !== undefined)
     issues.push(
@@ -460,3 +460,17 @@ export function validateCloudNativePgDatabaseArgs(args: CloudNativePgDatabaseArg
       issues.push(`${field} is set but enablePodMonitor is false: set enablePodMonitor, or drop ${field}`);
   return issues;
 }
+
+// The names these types had before, kept for TypeScript programs that use them.
+/** @deprecated Use CloudNativePgPooler: under this name, the SDKs of other languages called its input type `CloudNativePgPoolerArgsArgs`. */
+export type CloudNativePgPoolerArgs = CloudNativePgPooler;
+/** @deprecated Use CloudNativePgBackup: under this name, the SDKs of other languages called its input type `CloudNativePgBackupArgsArgs`. */
+export type CloudNativePgBackupArgs = CloudNativePgBackup;
+/** @deprecated Use CloudNativePgRestoreSource: under this name, the SDKs of other languages called its input type `CloudNativePgRestoreSourceArgsArgs`. */
+export type CloudNativePgRestoreSourceArgs = CloudNativePgRestoreSource;
+/** @deprecated Use CloudNativePgRestore: under this name, the SDKs of other languages called its input type `CloudNativePgRestoreArgsArgs`. */
+export type CloudNativePgRestoreArgs = CloudNativePgRestore;
+/** @deprecated Use CloudNativePgStorage: under this name, the SDKs of other languages called its input type `CloudNativePgStorageArgsArgs`. */
+export type CloudNativePgStorageArgs = CloudNativePgStorage;
+/** @deprecated Use CloudNativePgInitdb: under this name, the SDKs of other languages called its input type `CloudNativePgInitdbArgsArgs`. */
+export type CloudNativePgInitdbArgs = CloudNativePgInitdb;

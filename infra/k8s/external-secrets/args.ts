@@ -40,7 +40,7 @@ export type SecretStoreKind = (typeof SecretStoreKind)[keyof typeof SecretStoreK
  * Pulumi language can pass it): `provider` says which, and only that provider's fields may be set
  * (checked with the rest of the Args, each problem naming its field).
  */
-export interface SecretStoreArgs {
+export interface SecretStoreSettings {
   /** Which secret manager. */
   readonly provider: SecretStoreProvider;
   /** Vault: its address, e.g. "https://vault.example.com:8200". Required for Vault. */
@@ -87,14 +87,14 @@ export interface SecretStoreArgs {
 }
 
 /** The fields of each provider: any other provider's field set on a store is a mistake. */
-const PROVIDER_FIELDS: Record<SecretStoreProvider, readonly (keyof SecretStoreArgs)[]> = {
+const PROVIDER_FIELDS: Record<SecretStoreProvider, readonly (keyof SecretStoreSettings)[]> = {
   vault: ["server", "path", "version", "vaultNamespace", "mountPath", "role", "audiences"],
   "aws-secrets-manager": ["region", "auth", "roleArn", "assumeRole"],
   "azure-key-vault": ["vaultUrl", "clientId", "tenantId"],
 };
 
 /** Where one key of a target Secret comes from. */
-export interface RemoteKeyArgs {
+export interface RemoteKey {
   /** Key (name or path) of the secret in the store. */
   readonly remoteKey: string;
   /** A property of a JSON secret (or a field of a Vault KV secret). Defaults to the whole value. */
@@ -102,11 +102,11 @@ export interface RemoteKeyArgs {
 }
 
 /** A Kubernetes Secret to produce, with exactly these keys. */
-export interface TargetSecretArgs {
+export interface TargetSecret {
   /** Secret name, as the workloads read it (e.g. "db-credentials"). */
   readonly name: string;
   /** Secret key → its remote source. At least one. */
-  readonly keys: Record<string, RemoteKeyArgs>;
+  readonly keys: Record<string, RemoteKey>;
   /** Secret type. Defaults to "Opaque". */
   readonly type?: string;
   /** Extra labels of the Secret (e.g. CloudNativePG's `cnpg.io/reload`). Defaults to none. */
@@ -128,7 +128,7 @@ export interface ExternalSecretsArgs {
   /** Namespace of the store, the ServiceAccount, the ExternalSecrets and the Secrets. */
   readonly namespace: string;
   /** The secret manager and how ESO authenticates to it. */
-  readonly store: SecretStoreArgs;
+  readonly store: SecretStoreSettings;
   /**
    * "SecretStore" (namespaced; only this namespace can use it) or "ClusterSecretStore" (restricted to
    * `namespace` by `spec.conditions`). Defaults to "SecretStore".
@@ -142,7 +142,7 @@ export interface ExternalSecretsArgs {
   readonly refreshInterval?: string;
   // Items typed as Inputs for the Go SDK's sake (infra/lib/plain-items.ts); the values must be known.
   /** The Secrets to produce. At least one; names unique. Each a known value, not an output. */
-  readonly secrets: pulumi.Input<TargetSecretArgs>[];
+  readonly secrets: pulumi.Input<TargetSecret>[];
 }
 
 export const EXTERNAL_SECRETS_DEFAULTS = {
@@ -169,7 +169,7 @@ function isUrl(v: string | undefined): boolean {
   }
 }
 
-function storeIssues(s: SecretStoreArgs): string[] {
+function storeIssues(s: SecretStoreSettings): string[] {
   const issues: string[] = [];
   const blank = (v: string | undefined) => v === undefined || v.trim() === "";
   const own = PROVIDER_FIELDS[s.provider];
@@ -261,3 +261,11 @@ export function validateExternalSecretsArgs(args: ExternalSecretsArgs): string[]
   });
   return issues;
 }
+
+// The names these types had before, kept for TypeScript programs that use them.
+/** @deprecated Use SecretStoreSettings: under this name, the SDKs of other languages called its input type `SecretStoreArgsArgs`. */
+export type SecretStoreArgs = SecretStoreSettings;
+/** @deprecated Use RemoteKey: under this name, the SDKs of other languages called its input type `RemoteKeyArgsArgs`. */
+export type RemoteKeyArgs = RemoteKey;
+/** @deprecated Use TargetSecret: under this name, the SDKs of other languages called its input type `TargetSecretArgsArgs`. */
+export type TargetSecretArgs = TargetSecret;

@@ -60,7 +60,7 @@ export const ImagePullPolicy = { Always: "Always", IfNotPresent: "IfNotPresent",
 export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPolicy];
 
 /** A HorizontalPodAutoscaler that owns the Deployment's replica count. */
-export interface AutoscalingArgs {
+export interface Autoscaling {
   /** Fewest replicas, at least 1. */
   readonly minReplicas: number;
   /** Most replicas, at least minReplicas. */
@@ -89,7 +89,7 @@ export interface McpBackendArgs {
   /** Replicas when no HPA is given. Defaults to 1. Ignored (left unset) when `autoscaling` is set. */
   readonly replicas?: number;
   /** An HPA owning the replica count. Defaults to none. */
-  readonly autoscaling?: AutoscalingArgs;
+  readonly autoscaling?: Autoscaling;
   /** RollingUpdate surge. Defaults to 1. */
   readonly maxSurge?: number;
   /** RollingUpdate unavailability. Defaults to 0. maxSurge and maxUnavailable must not both be 0. */
@@ -247,3 +247,7 @@ export function validateMcpBackendArgs(args: McpBackendArgs): string[] {
   }
   return issues;
 }
+
+// The names these types had before, kept for TypeScript programs that use them.
+/** @deprecated Use Autoscaling: under this name, the SDKs of other languages called its input type `AutoscalingArgsArgs`. */
+export type AutoscalingArgs = Autoscaling;

@@ -18,7 +18,7 @@ import {
 import { type KubeObject, synth } from "../lib/manifests.js";
 import { assertValid } from "../lib/register.js";
 import {
-  type AutoscalingArgs,
+  type Autoscaling,
   MCP_BACKEND_DEFAULTS as D,
   LOG_VOLUME_MIB,
   type McpBackendArgs,
@@ -237,7 +237,7 @@ function addAutoscaler(
   chart: ReturnType<typeof newChart>,
   name: string,
   labels: Record<string, string>,
-  a: AutoscalingArgs,
+  a: Autoscaling,
 ): void {
   new k8s.KubeHorizontalPodAutoscalerV2(chart, "hpa", {
     metadata: { name: `${name}-hpa`, labels },

@@ -38,7 +38,7 @@ export interface OperatorRuleGroup {
 }
 
 /** Dashboards as ConfigMaps for Grafana's sidecar. */
-export interface OperatorDashboardsArgs {
+export interface OperatorDashboards {
   /** Namespace the sidecar watches. */
   readonly namespace: string;
   /** Labels the sidecar selects ConfigMaps by (kube-prometheus-stack: `grafana_dashboard: "1"`). */
@@ -73,7 +73,7 @@ export interface OperatorMonitoringArgs {
    */
   readonly rules?: Record<string, string>;
   /** Dashboards as ConfigMaps for Grafana's sidecar. Defaults to none. */
-  readonly dashboards?: OperatorDashboardsArgs;
+  readonly dashboards?: OperatorDashboards;
   /** app.kubernetes.io/instance of every object. Defaults to "prometheus-operator-objects". */
   readonly instance?: string;
 }
@@ -145,3 +145,7 @@ export function validateOperatorMonitoringArgs(args: OperatorMonitoringArgs): st
     issues.push("dashboards.labels is empty: Grafana's sidecar loads only ConfigMaps with its label");
   return issues;
 }
+
+// The names these types had before, kept for TypeScript programs that use them.
+/** @deprecated Use OperatorDashboards: under this name, the SDKs of other languages called its input type `OperatorDashboardsArgsArgs`. */
+export type OperatorDashboardsArgs = OperatorDashboards;

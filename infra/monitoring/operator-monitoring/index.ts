@@ -1,5 +1,6 @@
 export {
   OPERATOR_MONITORING_DEFAULTS,
+  type OperatorDashboards,
   type OperatorDashboardsArgs,
   type OperatorMonitoringArgs,
   type OperatorRuleGroup,

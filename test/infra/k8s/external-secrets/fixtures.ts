@@ -1,7 +1,7 @@
-import type { ExternalSecretsArgs, SecretStoreArgs, TargetSecretArgs } from "../../../../infra/index.js";
+import type { ExternalSecretsArgs, SecretStoreSettings, TargetSecret } from "../../../../infra/index.js";
 
 /** The Secrets and keys the workloads read today (APP_SECRET_REFS, Grafana's admin Secret). */
-export const APP_SECRETS: TargetSecretArgs[] = [
+export const APP_SECRETS: TargetSecret[] = [
   {
     name: "db-credentials",
     keys: {
@@ -24,17 +24,17 @@ export const APP_SECRETS: TargetSecretArgs[] = [
   },
 ];
 
-export const VAULT: SecretStoreArgs = {
+export const VAULT: SecretStoreSettings = {
   provider: "vault",
   server: "https://vault.example.com:8200",
   role: "mcp-prod",
 };
-export const AWS: SecretStoreArgs = {
+export const AWS: SecretStoreSettings = {
   provider: "aws-secrets-manager",
   region: "eu-central-1",
   roleArn: "arn:aws:iam::123456789012:role/mcp-prod-secrets",
 };
-export const AZURE: SecretStoreArgs = {
+export const AZURE: SecretStoreSettings = {
   provider: "azure-key-vault",
   vaultUrl: "https://mcp-prod.vault.azure.net",
   clientId: "7d8cdf74-1111-2222-3333-274d963d358b",
@@ -42,7 +42,7 @@ export const AZURE: SecretStoreArgs = {
 };
 
 export const args = (
-  store: SecretStoreArgs,
+  store: SecretStoreSettings,
   extra: Partial<ExternalSecretsArgs> = {},
 ): ExternalSecretsArgs => ({
   namespace: "production",
