@@ -197,39 +197,58 @@ export function kubectl(state: ClusterState, args: readonly string[], input?: st
 }
 
 /** Stops every process of a cluster (TERM, then KILL) and removes its folder. */
-export async function down(dir: string): Promise<number> {
+/** What `down` stopped: every process it found running, and those that needed SIGKILL. */
+export interface DownReport {
+  readonly stopped: Component[];
+  readonly killed: Component[];
+}
+
+export async function down(dir: string): Promise<DownReport> {
   const state = readState(dir);
-  let stopped = 0;
+  const report: DownReport = { stopped: [], killed: [] };
   if (state) {
-    // Reverse start order: the clients before the API server, the API server before etcd.
-    const records = [...COMPONENTS]
-      .reverse()
-      .flatMap((c) => (state.processes[c] ? [state.processes[c]] : []));
-    for (const record of records) {
-      if (!isAlive(record)) continue;
-      process.kill(record.pid, "SIGTERM");
-      stopped++;
+    // Reverse start order, one at a time: the clients before the API server, the API server before
+    // etcd. Signalled together, etcd is gone before the API server's graceful shutdown is done with it,
+    // and the API server was still running 30 s later (three of three tries; one at a time it exits in
+    // about 1 s): down took its whole grace period, then SIGKILL, and a check right after saw it alive.
+    for (const c of [...COMPONENTS].reverse()) {
+      const record = state.processes[c];
+      if (!record || !isAlive(record)) continue;
+      report.stopped.push(c);
+      if (await stop(record, "SIGTERM", 10_000)) continue;
+      report.killed.push(c);
+      await stop(record, "SIGKILL", 5_000);
     }
-    const deadline = Date.now() + 10_000;
-    while (records.some(isAlive) && Date.now() < deadline) await sleep(100);
-    for (const record of records.filter(isAlive)) process.kill(record.pid, "SIGKILL");
   }
   rmSync(dir, { recursive: true, force: true });
-  return stopped;
+  return report;
+}
+
+/** Sends `signal` and waits up to `ms` for the process to be gone; true when it is. */
+async function stop(record: ProcessRecord, signal: NodeJS.Signals, ms: number): Promise<boolean> {
+  try {
+    process.kill(record.pid, signal);
+  } catch {
+    return !isAlive(record);
+  }
+  // A signal is delivered at once, the exit is not: until the kernel has torn the process down its
+  // /proc entry still reads as running.
+  const deadline = Date.now() + ms;
+  while (isAlive(record) && Date.now() < deadline) await sleep(50);
+  return !isAlive(record);
 }
 
 /** Removes the clusters of test runs that died without `down`: their owner process is gone. */
-export async function pruneOrphans(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function pruneOrphans(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<(DownReport & { readonly dir: string })[]> {
   const root = clustersRoot(env);
   if (!existsSync(root)) return [];
-  const pruned: string[] = [];
+  const pruned: (DownReport & { readonly dir: string })[] = [];
   for (const name of readdirSync(root)) {
     const dir = join(root, name);
     const state = readState(dir);
-    if (state?.owner && !isAlive(state.owner)) {
-      await down(dir);
-      pruned.push(dir);
-    }
+    if (state?.owner && !isAlive(state.owner)) pruned.push({ dir, ...(await down(dir)) });
   }
   return pruned;
 }
@@ -460,12 +479,10 @@ export async function restart(
   // Clients first: the API server goes down before the store it writes to.
   for (const c of [...ordered].reverse()) {
     const record = state.processes[c];
-    if (!isAlive(record)) continue;
-    process.kill(record!.pid, "SIGTERM");
-    const deadline = Date.now() + 10_000;
-    while (isAlive(record) && Date.now() < deadline) await sleep(100);
-    if (isAlive(record)) process.kill(record!.pid, "SIGKILL");
-    log(`stopped ${c} (pid ${record!.pid})`);
+    if (!record || !isAlive(record)) continue;
+    const how = (await stop(record, "SIGTERM", 10_000)) ? "stopped" : "killed";
+    if (how === "killed") await stop(record, "SIGKILL", 5_000);
+    log(`${how} ${c} (pid ${record.pid})`);
   }
   if (options.downForMs) await sleep(options.downForMs);
   const processes = { ...state.processes };

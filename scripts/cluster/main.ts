@@ -81,9 +81,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "down": {
-      const stopped = await down(dir);
+      const { stopped, killed } = await down(dir);
+      const forced = killed.length ? ` (${killed.join(", ")} ignored SIGTERM for 10 s: killed)` : "";
       log(
-        stopped ? `stopped ${stopped} processes and removed ${dir}` : `nothing was running; removed ${dir}`,
+        stopped.length
+          ? `stopped ${stopped.join(", ")}${forced} and removed ${dir}`
+          : `nothing was running; removed ${dir}`,
       );
       return 0;
     }

@@ -124,7 +124,12 @@ describe("npm run cluster", { timeout: 30 * 60_000 }, () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(join(dir, "state.json"), JSON.stringify({ ...state, owner }));
     const pruned = await pruneOrphans(ownEnv);
-    expect(pruned).toContain(dir);
+    expect(pruned.map((p) => p.dir)).toContain(dir);
+    // Every process stops on SIGTERM when the order is kept; signalled together the API server
+    // outlived etcd and the grace period, and only SIGKILL stopped it.
+    const report = pruned.find((p) => p.dir === dir)!;
+    expect(report.stopped).toEqual([...COMPONENTS].reverse());
+    expect(report.killed).toEqual([]);
     for (const c of COMPONENTS) expect(isAlive(state.processes[c]), `${c} still running`).toBe(false);
     expect(existsSync(dir)).toBe(false);
   });
