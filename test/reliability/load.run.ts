@@ -22,7 +22,10 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 });
 
-/** A new connection (no keep-alive) to /health/live every 200 ms: its worst time is the accept-queue wait. */
+/**
+ * A new connection (no keep-alive) to /health/live every 200 ms. Its worst time is the accept-queue wait
+ * plus the wait behind the load in the app's event loop: an upper bound on the first, not a measure of it.
+ */
 function probeFreshConnections(baseUrl: string): { stop(): number } {
   let worst = 0;
   let stopped = false;

@@ -29,8 +29,9 @@ const NOTES = `## Notes
   naming the import's pid, and the import gets SIGKILL at a random point. Then a server must open the
   folder again and serve every acknowledged conversation whole — a client's 2xx, or the import's
   \`ingested + unchanged\` (its batches go in file order) — while nothing of the run is stored partly.
-  A run costs three or four process starts (about 20 s at a load average near 12 on 2 cores), so the
-  200 runs are bounded by \`RELIABILITY_IMPORT_MINUTES\` (30 by default); the figure says how many ran.
+  A run costs three or four process starts (about 5 s at a load average near 2 on 2 cores, about 20 s
+  near 12), so the 200 runs are bounded by \`RELIABILITY_IMPORT_MINUTES\` (30 by default); the figure
+  says how many ran.
 - **Shorter than the issue's 60 s.** Each load run lasts \`RELIABILITY_DURATION\` seconds, 20 by default
   (the whole command then takes about 7 minutes on 2 shared cores); \`RELIABILITY_DURATION=60 npm run
   test:reliability\` gives the issue's length. Fault runs last a few seconds of load each.
@@ -43,9 +44,12 @@ const NOTES = `## Notes
   The 2-worker run above got 0 errors, but that setup is exposed to it.
 - **The multi-second tail at 200 connections is queueing in the app, not the accept queue.** The kernel
   counted 0 accept-queue overflows and 0 listen drops during each run (Node listens with a backlog of
-  511, \`net.core.somaxconn\` is 4096 here), and a probe opening a new connection every 200 ms got
-  \`/health/live\` within a few hundred ms throughout, so connections are accepted at once; keep-alive
-  is not involved either (autocannon keeps its 200 connections open). What remains is Little's law:
+  511, \`net.core.somaxconn\` is 4096 here), so connections are accepted at once; keep-alive is not
+  involved either (autocannon keeps its 200 connections open). The fresh-connection probe does not
+  separate the two: its request waits in the same event loop as the 200 others (and its timer in the
+  test process beside autocannon), so its worst time follows the queue — 66 ms in the run of
+  2026-12-01, 10.7 s in the run of 2026-12-04 with the same settings. The kernel counters are the
+  evidence for the accept queue. What remains is Little's law:
   200 closed-loop connections at about 60 requests/s means a request waits 200 / 60 ≈ 3 s on average,
   spent queued behind CPU-bound work — the local embedder and PGlite run on the same event loop, and an
   ingest of up to 40 messages embeds every chunk. The maximum is a request that queued behind a run of
