@@ -250,7 +250,13 @@ export function validateExternalSecretsArgs(args: ExternalSecretsArgs): string[]
       if (key in t.keys) issues.push(`${at}.templated["${key}"] is also fetched in keys; keep one`);
     }
     const keys = Object.entries(t.keys);
-    if (keys.length === 0) issues.push(`${at}.keys must hold at least one key`);
+    // External Secrets' admission webhook refuses an ExternalSecret with neither data nor dataFrom
+    // (validateExternalSecret, apis/externalsecrets/v1/externalsecret_validator.go), so a Secret of
+    // templated constants alone cannot be made this way.
+    if (keys.length === 0)
+      issues.push(
+        `${at}.keys must hold at least one key: External Secrets refuses an ExternalSecret that fetches nothing ("either data or dataFrom should be specified"), templated keys alone included`,
+      );
     for (const [key, ref] of keys) {
       if (!SECRET_KEY_PATTERN.test(key)) issues.push(`${at}.keys["${key}"] is not a valid Secret key`);
       if (!ref.remoteKey || ref.remoteKey.trim() === "")

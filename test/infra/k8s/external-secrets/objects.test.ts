@@ -195,7 +195,9 @@ describe("validateExternalSecretsArgs", () => {
       'refreshInterval "1 hour" must be a Go duration (e.g. 1h, 15m)',
       'secrets[0].keys["url"].remoteKey is required',
       'secrets[1].name "db-credentials" is listed twice',
-      "secrets[1].keys must hold at least one key",
+      // The webhook's rule: validateExternalSecret in external-secrets'
+      // apis/externalsecrets/v1/externalsecret_validator.go refuses len(data) == 0 && len(dataFrom) == 0.
+      'secrets[1].keys must hold at least one key: External Secrets refuses an ExternalSecret that fetches nothing ("either data or dataFrom should be specified"), templated keys alone included',
       'secrets[2].name "Bad_Name" is not a valid Secret name',
       'secrets[2].keys["bad key"] is not a valid Secret key',
       'secrets[2].keys["bad key"].property must not be empty; omit it for the whole value',
