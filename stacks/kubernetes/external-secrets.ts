@@ -21,6 +21,7 @@ import {
   type SecretStoreSettings,
   type TargetSecret,
 } from "../../infra/index.js";
+import { STATEFULSET_POSTGRES_NAME } from "./database.js";
 
 /**
  * The Secret name and key each workload secret is read from: where AppSecrets, Grafana and Alertmanager
@@ -51,14 +52,20 @@ type Target = {
 };
 
 /**
- * A postgresql:// URL as an ESO v2 template over the role Secret's own keys. Go's `urlquery` escapes
- * everything but unreserved characters and writes a space as "+"; the URL's userinfo needs "%20"
- * (a literal "+" was already escaped to %2B, so every "+" left is a space).
+ * A postgresql:// URL as an ESO v2 template over the target's fetched keys: the password always, the
+ * user fetched too (CloudNativePG's role Secret) or a literal of the model (the statefulset engine).
+ * Go's `urlquery` escapes everything but unreserved characters and writes a space as "+"; the URL's
+ * userinfo needs "%20" (a literal "+" was already escaped to %2B, so every "+" left is a space).
  */
-function urlTemplate(host: string, database: string): string {
-  const u = ROLE_SECRET_KEYS;
+function urlTemplate(
+  host: string,
+  database: string,
+  user: { readonly key: string } | { readonly literal: string },
+  passwordKey: string,
+): string {
   const esc = (key: string) => `{{ .${key} | urlquery | replace "+" "%20" }}`;
-  return `postgresql://${esc(u.username)}:${esc(u.password)}@${host}:${POSTGRES_PORT}/${database}`;
+  const u = "key" in user ? esc(user.key) : encodeURIComponent(user.literal);
+  return `postgresql://${u}:${esc(passwordKey)}@${host}:${POSTGRES_PORT}/${database}`;
 }
 
 /**
@@ -97,6 +104,8 @@ function roleTarget(
 ): Target {
   const n = cloudNativePgNames(cnpg);
   const refs = externalDatabaseRefs(env, cnpg);
+  const user = { key: ROLE_SECRET_KEYS.username };
+  const url = (host: string) => urlTemplate(host, cnpg.database, user, ROLE_SECRET_KEYS.password);
   return {
     name: n.credentialsSecret,
     keys: {
@@ -106,10 +115,8 @@ function roleTarget(
     type: "kubernetes.io/basic-auth",
     labels: { ...CNPG_RELOAD_LABEL },
     templated: {
-      [refs.databaseUrl.key]: urlTemplate(n.pooler ?? n.rwService, cnpg.database),
-      ...(env.database.readReplica
-        ? { [refs.databaseReplicaUrl.key]: urlTemplate(n.roPooler ?? n.roService, cnpg.database) }
-        : {}),
+      [refs.databaseUrl.key]: url(n.pooler ?? n.rwService),
+      ...(env.database.readReplica ? { [refs.databaseReplicaUrl.key]: url(n.roPooler ?? n.roService) } : {}),
     },
   };
 }
@@ -130,12 +137,31 @@ export function externalSecretTargets(
   const targets = new Map<string, Target>();
   const role = env.database.engine === "cloudnative-pg" && cnpg ? roleTarget(env, cnpg, remote) : undefined;
   if (role) targets.set(role.name, role);
+  const statefulset = env.database.engine === "statefulset";
   for (const use of env.derived.secrets) {
     if (role && inRoleSecret(use)) continue;
+    // The statefulset engine's URL: rendered from the fetched password, as for CloudNativePG, so the
+    // store holds no URL to keep in step with the password (a rotation changes one value).
+    if (statefulset && use.key === SECRET_KEYS.databaseUrl) continue;
     const ref = WORKLOAD_SECRET_REFS[use.key];
     const t = targets.get(ref.secretName) ?? { name: ref.secretName, keys: {} };
     t.keys[ref.key] = remote(use.key);
     targets.set(ref.secretName, t);
+  }
+  if (statefulset) {
+    const { databaseUrl, dbPassword } = APP_SECRET_REFS;
+    const t = targets.get(dbPassword.secretName);
+    if (!t)
+      throw new Error(`${env.name}: the statefulset engine reads dbPassword (the secrets table says so)`);
+    t.templated = {
+      ...t.templated,
+      [databaseUrl.key]: urlTemplate(
+        STATEFULSET_POSTGRES_NAME,
+        env.database.name,
+        { literal: env.database.user },
+        dbPassword.key,
+      ),
+    };
   }
   return [...targets.values()];
 }

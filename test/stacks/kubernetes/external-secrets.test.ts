@@ -180,7 +180,7 @@ describe("secrets.backend external-secrets (prod, Vault)", () => {
 });
 
 describe("secrets.backend external-secrets (staging, AWS with IRSA)", () => {
-  it("annotates the store's ServiceAccount with the IAM role and produces the statefulset engine's password", async () => {
+  it("annotates the store's ServiceAccount with the IAM role, fetches the statefulset engine's password and renders its URL from it", async () => {
     const run = await runUnderMocks("staging", {
       config: {
         ...REVIEW_CONFIG,
@@ -201,7 +201,18 @@ describe("secrets.backend external-secrets (staging, AWS with IRSA)", () => {
     expect(JSON.stringify(sa?.metadata)).toContain("arn:aws:iam::123456789012:role/mcp-staging-secrets");
     const db = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.name === "db-credentials");
     if (!db) throw new Error("no ExternalSecret db-credentials");
-    expect((db.spec as ExternalSecretSpec).data.map((d) => d.secretKey).sort()).toEqual(["password", "url"]);
+    const spec = db.spec as ExternalSecretSpec;
+    // One value in the store: the URL is rendered from the password in the same write, so rotating the
+    // password can never leave the app with the old one in a hand-kept databaseUrl.
+    expect(spec.data.map((d) => `${d.secretKey} <- ${d.remoteRef.key}`)).toEqual([
+      "password <- mcp-stack/staging/dbPassword",
+    ]);
+    expect(spec.target.template?.mergePolicy).toBe("Merge");
+    const password = "p+ss/w=rd ?&#%é";
+    const url = new URL(renderTemplate(spec.target.template?.data?.url ?? "", { password }));
+    expect(decodeURIComponent(url.password)).toBe(password);
+    // staging's model: user mcp, database mcp_staging, the statefulset's Service postgres.
+    expect(`${url.username}@${url.host}${url.pathname}`).toBe("mcp@postgres:5432/mcp_staging");
   });
 });
 
