@@ -196,13 +196,13 @@ export function kubectl(state: ClusterState, args: readonly string[], input?: st
   });
 }
 
-/** Stops every process of a cluster (TERM, then KILL) and removes its folder. */
 /** What `down` stopped: every process it found running, and those that needed SIGKILL. */
 export interface DownReport {
   readonly stopped: Component[];
   readonly killed: Component[];
 }
 
+/** Stops every process of a cluster (TERM, then KILL) and removes its folder. */
 export async function down(dir: string): Promise<DownReport> {
   const state = readState(dir);
   const report: DownReport = { stopped: [], killed: [] };

@@ -7,6 +7,7 @@ import {
   CloudNativePgDatabase,
   type CloudNativePgDatabaseArgs,
   cloudNativePgNames,
+  type DatabaseEndpoint,
   DataOperators,
   PgvectorPostgres,
   type SecretKeyRef,
@@ -138,23 +139,35 @@ export function databaseConnection(
   cnpg: CloudNativePgDatabaseArgs | undefined,
 ): AppDatabase {
   const db = env.database;
-  if (db.engine === "external") {
+  const endpoints = inClusterEndpoints(env, cnpg);
+  if (!endpoints) {
     const url = secrets.databaseUrl;
     if (url === undefined) throw new StackConfigError(`${env.name}: the databaseUrl secret is required`);
     return { url, replicaUrl: db.readReplica ? secrets.databaseReplicaUrl : undefined };
   }
   const password = secrets.dbPassword;
   if (password === undefined) throw new StackConfigError(`${env.name}: the dbPassword secret is required`);
+  return { user: db.user, password, ...endpoints };
+}
+
+/**
+ * Where the app reaches a database the stack runs: CloudNativePG's Poolers (or its Services), the
+ * statefulset's Service; undefined for an external one. Both secrets backends compose the URLs from it.
+ */
+export function inClusterEndpoints(
+  env: ResolvedEnvironment,
+  cnpg: CloudNativePgDatabaseArgs | undefined,
+): { primary: DatabaseEndpoint; replica?: DatabaseEndpoint } | undefined {
+  const db = env.database;
+  if (db.engine === "external") return undefined;
   if (db.engine === "cloudnative-pg" && cnpg) {
     const n = cloudNativePgNames(cnpg);
     return {
-      user: db.user,
-      password,
       primary: { host: n.pooler ?? n.rwService, database: db.name },
       replica: db.readReplica ? { host: n.roPooler ?? n.roService, database: db.name } : undefined,
     };
   }
-  return { user: db.user, password, primary: { host: STATEFULSET_POSTGRES_NAME, database: db.name } };
+  return { primary: { host: STATEFULSET_POSTGRES_NAME, database: db.name } };
 }
 
 export interface DatabaseTierInputs {

@@ -12,6 +12,7 @@ import {
   type CloudNativePgDatabaseArgs,
   CNPG_RELOAD_LABEL,
   cloudNativePgNames,
+  type DatabaseEndpoint,
   ExternalSecrets,
   ExternalSecretsOperator,
   GRAFANA_ADMIN_PASSWORD_KEY,
@@ -21,7 +22,7 @@ import {
   type SecretStoreSettings,
   type TargetSecret,
 } from "../../infra/index.js";
-import { STATEFULSET_POSTGRES_NAME } from "./database.js";
+import { inClusterEndpoints } from "./database.js";
 
 /**
  * The Secret name and key each workload secret is read from: where AppSecrets, Grafana and Alertmanager
@@ -58,14 +59,13 @@ type Target = {
  * userinfo needs "%20" (a literal "+" was already escaped to %2B, so every "+" left is a space).
  */
 function urlTemplate(
-  host: string,
-  database: string,
+  e: DatabaseEndpoint,
   user: { readonly key: string } | { readonly literal: string },
   passwordKey: string,
 ): string {
   const esc = (key: string) => `{{ .${key} | urlquery | replace "+" "%20" }}`;
   const u = "key" in user ? esc(user.key) : encodeURIComponent(user.literal);
-  return `postgresql://${u}:${esc(passwordKey)}@${host}:${POSTGRES_PORT}/${database}`;
+  return `postgresql://${u}:${esc(passwordKey)}@${e.host}:${e.port ?? POSTGRES_PORT}/${e.database}`;
 }
 
 /**
@@ -100,12 +100,14 @@ function inRoleSecret(use: SecretUse): boolean {
 function roleTarget(
   env: ResolvedEnvironment,
   cnpg: CloudNativePgDatabaseArgs,
+  endpoints: { primary: DatabaseEndpoint; replica?: DatabaseEndpoint },
   remote: (key: WorkloadSecretKey | typeof DB_USER_KEY) => { remoteKey: string },
 ): Target {
   const n = cloudNativePgNames(cnpg);
   const refs = externalDatabaseRefs(env, cnpg);
-  const user = { key: ROLE_SECRET_KEYS.username };
-  const url = (host: string) => urlTemplate(host, cnpg.database, user, ROLE_SECRET_KEYS.password);
+  const { primary, replica } = endpoints;
+  const url = (e: DatabaseEndpoint) =>
+    urlTemplate(e, { key: ROLE_SECRET_KEYS.username }, ROLE_SECRET_KEYS.password);
   return {
     name: n.credentialsSecret,
     keys: {
@@ -115,8 +117,8 @@ function roleTarget(
     type: "kubernetes.io/basic-auth",
     labels: { ...CNPG_RELOAD_LABEL },
     templated: {
-      [refs.databaseUrl.key]: url(n.pooler ?? n.rwService),
-      ...(env.database.readReplica ? { [refs.databaseReplicaUrl.key]: url(n.roPooler ?? n.roService) } : {}),
+      [refs.databaseUrl.key]: url(primary),
+      ...(replica ? { [refs.databaseReplicaUrl.key]: url(replica) } : {}),
     },
   };
 }
@@ -135,32 +137,37 @@ export function externalSecretTargets(
     remoteKey: `${env.secrets.keyPrefix}/${key}`,
   });
   const targets = new Map<string, Target>();
-  const role = env.database.engine === "cloudnative-pg" && cnpg ? roleTarget(env, cnpg, remote) : undefined;
+  const endpoints = inClusterEndpoints(env, cnpg);
+  const role =
+    env.database.engine === "cloudnative-pg" && cnpg && endpoints
+      ? roleTarget(env, cnpg, endpoints, remote)
+      : undefined;
   if (role) targets.set(role.name, role);
-  const statefulset = env.database.engine === "statefulset";
+  // Other database URLs the stack composes (the statefulset engine's): rendered from the fetched
+  // password, as in CloudNativePG's role Secret, so the store holds no URL to keep in step with it.
+  const composedUrls: Partial<Record<WorkloadSecretKey, DatabaseEndpoint | undefined>> = {};
   for (const use of env.derived.secrets) {
     if (role && inRoleSecret(use)) continue;
-    // The statefulset engine's URL: rendered from the fetched password, as for CloudNativePG, so the
-    // store holds no URL to keep in step with the password (a rotation changes one value).
-    if (statefulset && use.key === SECRET_KEYS.databaseUrl) continue;
+    if (use.composed && use.serviceUrl === "database") {
+      composedUrls[use.key] = use.key === SECRET_KEYS.databaseUrl ? endpoints?.primary : endpoints?.replica;
+      continue;
+    }
     const ref = WORKLOAD_SECRET_REFS[use.key];
     const t = targets.get(ref.secretName) ?? { name: ref.secretName, keys: {} };
     t.keys[ref.key] = remote(use.key);
     targets.set(ref.secretName, t);
   }
-  if (statefulset) {
-    const { databaseUrl, dbPassword } = APP_SECRET_REFS;
+  const { dbPassword } = APP_SECRET_REFS;
+  for (const [key, endpoint] of Object.entries(composedUrls) as [WorkloadSecretKey, DatabaseEndpoint?][]) {
     const t = targets.get(dbPassword.secretName);
-    if (!t)
-      throw new Error(`${env.name}: the statefulset engine reads dbPassword (the secrets table says so)`);
+    if (!t || !endpoint)
+      throw new Error(
+        `${env.name}: ${key} is composed from dbPassword and the database's endpoints (the secrets table says so)`,
+      );
+    const ref = WORKLOAD_SECRET_REFS[key];
     t.templated = {
       ...t.templated,
-      [databaseUrl.key]: urlTemplate(
-        STATEFULSET_POSTGRES_NAME,
-        env.database.name,
-        { literal: env.database.user },
-        dbPassword.key,
-      ),
+      [ref.key]: urlTemplate(endpoint, { literal: env.database.user }, dbPassword.key),
     };
   }
   return [...targets.values()];
